@@ -1,0 +1,100 @@
+package event
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"regexp"
+	"strconv"
+	"time"
+)
+
+// MaxClockSkew is how far in the future an observation time may lie before
+// validation rejects it.
+const MaxClockSkew = 5 * time.Minute
+
+// Meta holds the fields every message carries.
+type Meta struct {
+	// Schema names the message kind and version, e.g. "cw.jgb.yield/v1".
+	Schema string `json:"schema"`
+	// ID is derived from Source, the kind's key and ObservedAt; see NewID.
+	ID string `json:"id"`
+	// Source names the producer of the observation, e.g. "mof", "farside".
+	Source string `json:"source"`
+	// ObservedAt is when the observation is true of the world, UTC, ms.
+	ObservedAt time.Time `json:"observed_at"`
+	// IngestedAt is when carrywatch received it, UTC, ms.
+	IngestedAt time.Time `json:"ingested_at"`
+}
+
+// Header returns the common fields.
+func (m *Meta) Header() *Meta { return m }
+
+var (
+	reSource = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`)
+	reID     = regexp.MustCompile(`^[0-9a-f]{32}$`)
+)
+
+// NewID returns the deterministic id of an observation: the first 16 bytes,
+// hex-encoded, of SHA-256 over source, key and the observation time in Unix
+// milliseconds, separated by 0x1f. The same observation always gets the same
+// id, which is what lets JetStream and ClickHouse drop redeliveries.
+func NewID(source, key string, observedAt time.Time) string {
+	h := sha256.New()
+	h.Write([]byte(source))
+	h.Write([]byte{0x1f})
+	h.Write([]byte(key))
+	h.Write([]byte{0x1f})
+	h.Write([]byte(strconv.FormatInt(observedAt.UnixMilli(), 10)))
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(h.Sum(sum[:0])[:16])
+}
+
+// normalize puts both timestamps in UTC at millisecond precision.
+func (m *Meta) normalize(ingestedAt time.Time) {
+	m.ObservedAt = Millis(m.ObservedAt)
+	if m.IngestedAt.IsZero() {
+		m.IngestedAt = ingestedAt
+	}
+	m.IngestedAt = Millis(m.IngestedAt)
+}
+
+// Millis returns t in UTC truncated to the millisecond, the precision of
+// every timestamp on the wire and in ClickHouse.
+func Millis(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }
+
+func (m *Meta) validate(schema, key string, now time.Time) error {
+	if m.Schema != schema {
+		return invalid("schema", ErrUnknownSchema, "want %q, got %q", schema, m.Schema)
+	}
+	if m.Source == "" {
+		return invalid("source", ErrMissing, "")
+	}
+	if !reSource.MatchString(m.Source) {
+		return invalid("source", ErrBadFormat, "%q is not lowercase [a-z0-9_.-]", m.Source)
+	}
+	if m.ObservedAt.IsZero() {
+		return invalid("observed_at", ErrMissing, "")
+	}
+	if m.ObservedAt.Year() < 1990 {
+		return invalid("observed_at", ErrOutOfRange, "%s is before 1990", m.ObservedAt.Format(time.RFC3339))
+	}
+	if m.ObservedAt.After(now.Add(MaxClockSkew)) {
+		return invalid("observed_at", ErrFutureTime, "%s is after %s", m.ObservedAt.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	}
+	if m.IngestedAt.IsZero() {
+		return invalid("ingested_at", ErrMissing, "")
+	}
+	if m.IngestedAt.After(now.Add(MaxClockSkew)) {
+		return invalid("ingested_at", ErrFutureTime, "%s is after %s", m.IngestedAt.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	}
+	if m.ID == "" {
+		return invalid("id", ErrMissing, "")
+	}
+	if !reID.MatchString(m.ID) {
+		return invalid("id", ErrBadFormat, "want 32 lowercase hex digits")
+	}
+	if want := NewID(m.Source, key, m.ObservedAt); m.ID != want {
+		return invalid("id", ErrBadID, "want %s", want)
+	}
+	return nil
+}

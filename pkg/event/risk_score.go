@@ -1,0 +1,125 @@
+package event
+
+import (
+	"strconv"
+	"time"
+)
+
+// Regimes of the risk index, calmest first.
+const (
+	RegimeCalm     = "calm"
+	RegimeWatch    = "watch"
+	RegimeElevated = "elevated"
+	RegimeStress   = "stress"
+)
+
+// RiskScore is one print of the carry & liquidity risk index (CLRI) with
+// its explanation.
+type RiskScore struct {
+	Meta
+	// Index is the headline CLRI, 0–100.
+	Index float64 `json:"index"`
+	// Regime is calm, watch, elevated or stress.
+	Regime string `json:"regime"`
+	// Blocks are the block scores and their contributions to Index.
+	Blocks []Block `json:"blocks"`
+	// Components are the component scores behind the blocks.
+	Components []Component `json:"components"`
+	// Triggers are the named triggers active at this print.
+	Triggers []string `json:"triggers"`
+	// Drivers names the top blocks by contribution, largest first.
+	Drivers []string `json:"drivers"`
+	// ModelVersion is the version of the model that computed the print.
+	ModelVersion string `json:"model_version"`
+	// CalibrationHash is the hash of the calibration file in use.
+	CalibrationHash string `json:"calibration_hash"`
+	// Watermark says how far into the input the print has read.
+	Watermark Watermark `json:"watermark"`
+}
+
+// Block is one block of the index.
+type Block struct {
+	Name         string  `json:"name"`
+	Score        float64 `json:"score"`        // [0, 1]
+	Contribution float64 `json:"contribution"` // index points
+	Freshness    float64 `json:"freshness"`    // [0, 1]
+}
+
+// Component is one input-level sub-score.
+type Component struct {
+	Name       string    `json:"name"`
+	Block      string    `json:"block"`
+	Raw        *float64  `json:"raw,omitempty"` // the input in its own unit
+	Score      float64   `json:"score"`         // [0, 1]
+	AsOf       time.Time `json:"as_of"`
+	AgeSeconds float64   `json:"age_seconds"`
+	Confidence float64   `json:"confidence"` // [0, 1]
+}
+
+// Watermark is the position in CW_EVENTS a print reflects.
+type Watermark struct {
+	StreamSeq uint64    `json:"stream_seq"`
+	EventTime time.Time `json:"event_time"`
+}
+
+// SchemaName returns SchemaRiskScore.
+func (*RiskScore) SchemaName() string { return SchemaRiskScore }
+
+// Key returns model_version/calibration_hash/watermark stream sequence, so
+// replicas scoring the same input print under the same id.
+func (e *RiskScore) Key() string {
+	return e.ModelVersion + "/" + e.CalibrationHash + "/" + strconv.FormatUint(e.Watermark.StreamSeq, 10)
+}
+
+// Subject returns cw.risk.score.
+func (e *RiskScore) Subject() string { return SubjectRiskScore }
+
+// Validate checks the index range, the regime, every block and component
+// score, and the model identification.
+func (e *RiskScore) Validate(now time.Time) error {
+	if err := number("index", e.Index, 0, 100); err != nil {
+		return err
+	}
+	if err := oneOf("regime", e.Regime, RegimeCalm, RegimeWatch, RegimeElevated, RegimeStress); err != nil {
+		return err
+	}
+	for i, b := range e.Blocks {
+		field := "blocks." + strconv.Itoa(i)
+		if b.Name == "" {
+			return invalid(field+".name", ErrMissing, "")
+		}
+		if err := number(field+".score", b.Score, 0, 1); err != nil {
+			return err
+		}
+		if err := number(field+".contribution", b.Contribution, -100, 100); err != nil {
+			return err
+		}
+		if err := number(field+".freshness", b.Freshness, 0, 1); err != nil {
+			return err
+		}
+	}
+	for i, c := range e.Components {
+		field := "components." + strconv.Itoa(i)
+		if c.Name == "" {
+			return invalid(field+".name", ErrMissing, "")
+		}
+		if err := number(field+".score", c.Score, 0, 1); err != nil {
+			return err
+		}
+		if err := number(field+".confidence", c.Confidence, 0, 1); err != nil {
+			return err
+		}
+		if c.Raw != nil {
+			if err := number(field+".raw", *c.Raw, -1e15, 1e15); err != nil {
+				return err
+			}
+		}
+	}
+	if e.ModelVersion == "" {
+		return invalid("model_version", ErrMissing, "")
+	}
+	if e.CalibrationHash == "" {
+		return invalid("calibration_hash", ErrMissing, "")
+	}
+	return e.validate(SchemaRiskScore, e.Key(), now)
+}
