@@ -2,6 +2,7 @@ package event
 
 import (
 	"crypto/sha256"
+	"errors"
 	"encoding/hex"
 	"time"
 )
@@ -53,6 +54,9 @@ func (e *DeadLetter) Validate(now time.Time) error {
 // NewDeadLetter builds a sealed dead letter for payload rejected by stage
 // with err at time now.
 func NewDeadLetter(stage, subject string, payload []byte, seq uint64, err error, now time.Time) *DeadLetter {
+	if err == nil {
+		err = errors.New("rejected without a reason")
+	}
 	dl := &DeadLetter{
 		Meta:            Meta{Source: "carrywatch", ObservedAt: now},
 		Stage:           stage,

@@ -4,8 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"reflect"
 	"regexp"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -95,11 +100,128 @@ func Decode(data []byte) (Event, error) {
 	return e, nil
 }
 
-// Parse decodes and validates one message at time now. The error is a
-// *ValidationError wrapping one of the package's sentinel errors.
+// checkFields enforces on the object in data, already decoded into a value
+// of struct type t, what encoding/json lets through and the JSON Schemas
+// forbid (Decode stays lenient because producers decode unsealed documents,
+// without id or ingested_at, and then Seal them): a key that matches a field only when case is ignored (ErrMalformed),
+// an absent field that is not omitempty (ErrMissing), a null (encoding/json
+// decodes it as the zero value) except for a required slice, which Marshal
+// itself writes as null when empty (ErrMissing if required, else
+// ErrBadFormat), and a timestamp that is not strict RFC 3339, such as a
+// +24:00 offset, which Marshal cannot write back (ErrBadFormat). It recurses
+// into nested structs and slices of structs; path prefixes field names.
+func checkFields(data []byte, t reflect.Type, path string, sealedLater bool) error {
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(data, &obj); err != nil {
+		return &ValidationError{Field: strings.TrimSuffix(path, "."), Err: ErrMalformed, Msg: err.Error()}
+	}
+	fields := jsonFields(t)
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
+		if !slices.ContainsFunc(fields, func(f jsonField) bool { return f.name == k }) {
+			return invalid(path+k, ErrMalformed, "unknown field")
+		}
+	}
+	for _, f := range fields {
+		name := path + f.name
+		raw, ok := obj[f.name]
+		switch {
+		case !ok && (f.omitEmpty || sealedLater && path == "" && (f.name == "id" || f.name == "ingested_at")):
+			continue
+		case !ok:
+			return invalid(name, ErrMissing, "")
+		case bytes.Equal(bytes.TrimSpace(raw), []byte("null")):
+			if f.omitEmpty {
+				return invalid(name, ErrBadFormat, "null; leave the field out instead")
+			}
+			if f.typ.Kind() != reflect.Slice {
+				return invalid(name, ErrMissing, "null")
+			}
+			continue
+		}
+		ft := f.typ
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		switch {
+		case ft == reflect.TypeFor[time.Time]():
+			var s string
+			if err := json.Unmarshal(raw, &s); err != nil || !reTimestamp.MatchString(s) {
+				return invalid(name, ErrBadFormat, "%s is not an RFC 3339 date-time", raw)
+			}
+		case ft.Kind() == reflect.Struct:
+			if err := checkFields(raw, ft, name+".", false); err != nil {
+				return err
+			}
+		case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct:
+			var items []json.RawMessage
+			if err := json.Unmarshal(raw, &items); err != nil {
+				return &ValidationError{Field: name, Err: ErrMalformed, Msg: err.Error()}
+			}
+			for i, item := range items {
+				if err := checkFields(item, ft.Elem(), name+"."+strconv.Itoa(i)+".", false); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// jsonField is one field of a struct as encoding/json sees it.
+type jsonField struct {
+	name      string
+	typ       reflect.Type
+	omitEmpty bool
+}
+
+// jsonFields lists the JSON fields of struct type t, embedded ones flattened.
+func jsonFields(t reflect.Type) []jsonField {
+	var fields []jsonField
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		tag := sf.Tag.Get("json")
+		if sf.Anonymous && tag == "" {
+			fields = append(fields, jsonFields(sf.Type)...)
+			continue
+		}
+		if !sf.IsExported() || tag == "-" {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if name == "" {
+			name = sf.Name
+		}
+		fields = append(fields, jsonField{name: name, typ: sf.Type, omitEmpty: slices.Contains(strings.Split(opts, ","), "omitempty")})
+	}
+	return fields
+}
+
+// DecodeDraft decodes a message written by hand or by a producer that has
+// not sealed it yet, holding it to its JSON Schema as Parse does except that
+// id and ingested_at may be absent (Seal fills them in). It does not
+// validate values; call Seal, then Validate.
+func DecodeDraft(data []byte) (Event, error) {
+	e, err := Decode(data)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkFields(data, reflect.TypeOf(e).Elem(), "", true); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// Parse decodes and validates one message at time now, holding it to its
+// JSON Schema where Decode is lenient: field names are case-sensitive, every
+// field not tagged omitempty is present, null stands only for an empty list,
+// and timestamps are RFC 3339. The error is a *ValidationError wrapping one
+// of the package's sentinel errors.
 func Parse(data []byte, now time.Time) (Event, error) {
 	e, err := Decode(data)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkFields(data, reflect.TypeOf(e).Elem(), "", false); err != nil {
 		return nil, err
 	}
 	if err := e.Validate(now); err != nil {
@@ -120,6 +242,9 @@ func Marshal(e Event) ([]byte, error) {
 var (
 	reToken = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 	reDate  = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	// reTimestamp is the pattern of $defs/timestamp in
+	// schemas/events/meta/v1/meta.json.
+	reTimestamp = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$`)
 )
 
 // token checks a value used as a subject token: no dots, wildcards or spaces.

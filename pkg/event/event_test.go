@@ -1,0 +1,572 @@
+package event_test
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/carrywatch/carrywatch/pkg/event"
+)
+
+// fresh returns a new copy of the first fixture of type T, changed by mut.
+func fresh[T event.Event](t *testing.T, mut func(T)) event.Event {
+	t.Helper()
+	for _, f := range fixtures() {
+		if e, ok := f.event.(T); ok {
+			mut(e)
+			return e
+		}
+	}
+	require.FailNow(t, "no fixture of this type")
+	return nil
+}
+
+// resealed changes a field and seals again, so the id still matches.
+func resealed[T event.Event](mut func(T)) func(T) {
+	return func(e T) {
+		mut(e)
+		e.Header().ID = ""
+		event.Seal(e, validationTime)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name      string
+		event     func(t *testing.T) event.Event
+		wantErr   error
+		wantField string
+	}{
+		{
+			name:  "valid",
+			event: func(t *testing.T) event.Event { return fresh(t, func(*event.JGBYield) {}) },
+		},
+		{
+			name: "observed_at at the clock-skew limit",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, resealed(func(e *event.JGBYield) { e.ObservedAt = validationTime.Add(event.MaxClockSkew) }))
+			},
+		},
+		{
+			name: "missing tenor",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, func(e *event.JGBYield) { e.Tenor = "" })
+			},
+			wantErr: event.ErrMissing, wantField: "tenor",
+		},
+		{
+			name: "missing source",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, resealed(func(e *event.ETFFlow) { e.Source = "" }))
+			},
+			wantErr: event.ErrMissing, wantField: "source",
+		},
+		{
+			name: "missing resolved_at on resolve",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, func(e *event.VenueStatus) { e.Action = event.ActionResolve })
+			},
+			wantErr: event.ErrMissing, wantField: "resolved_at",
+		},
+		{
+			name: "missing dead-letter reason",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, func(e *event.DeadLetter) { e.Reason = "" })
+			},
+			wantErr: event.ErrMissing, wantField: "reason",
+		},
+		{
+			name: "NaN yield",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, func(e *event.JGBYield) { e.YieldPct = math.NaN() })
+			},
+			wantErr: event.ErrNotFinite, wantField: "yield_pct",
+		},
+		{
+			name: "+Inf flow",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, func(e *event.ETFFlow) { e.FlowUSD = math.Inf(1) })
+			},
+			wantErr: event.ErrNotFinite, wantField: "flow_usd",
+		},
+		{
+			name: "NaN probability",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, func(e *event.FedOdds) { e.Outcomes[1].Probability = math.NaN() })
+			},
+			wantErr: event.ErrNotFinite, wantField: "outcomes.1.probability",
+		},
+		{
+			name: "-Inf component raw",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, func(e *event.RiskScore) { *e.Components[0].Raw = math.Inf(-1) })
+			},
+			wantErr: event.ErrNotFinite, wantField: "components.0.raw",
+		},
+		{
+			name: "yield above 30 %",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, func(e *event.JGBYield) { e.YieldPct = 30.001 })
+			},
+			wantErr: event.ErrOutOfRange, wantField: "yield_pct",
+		},
+		{
+			name: "negative index",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, func(e *event.RiskScore) { e.Index = -0.1 })
+			},
+			wantErr: event.ErrOutOfRange, wantField: "index",
+		},
+		{
+			name: "probabilities sum to 1.05",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, func(e *event.FedOdds) { e.Outcomes[1].Probability = 0.341 })
+			},
+			wantErr: event.ErrOutOfRange, wantField: "outcomes",
+		},
+		{
+			name: "observed_at before 1990",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, resealed(func(e *event.JGBYield) { e.ObservedAt = time.Date(1989, 12, 29, 6, 0, 0, 0, time.UTC) }))
+			},
+			wantErr: event.ErrOutOfRange, wantField: "observed_at",
+		},
+		{
+			name: "tenor lower case",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, func(e *event.JGBYield) { e.Tenor = "10y" })
+			},
+			wantErr: event.ErrBadFormat, wantField: "tenor",
+		},
+		{
+			name: "meeting not a calendar date",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, func(e *event.FedOdds) { e.Meeting = "2025-02-29" })
+			},
+			wantErr: event.ErrBadFormat, wantField: "meeting",
+		},
+		{
+			name: "unknown regime",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, func(e *event.RiskScore) { e.Regime = "panic" })
+			},
+			wantErr: event.ErrBadFormat, wantField: "regime",
+		},
+		{
+			name: "id not hex",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, func(e *event.JGBYield) { e.ID = "not-an-id" })
+			},
+			wantErr: event.ErrBadFormat, wantField: "id",
+		},
+		{
+			name: "observed_at one hour ahead",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, resealed(func(e *event.JGBYield) { e.ObservedAt = validationTime.Add(time.Hour) }))
+			},
+			wantErr: event.ErrFutureTime, wantField: "observed_at",
+		},
+		{
+			name: "observed_at just past the clock-skew limit",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, resealed(func(e *event.JGBYield) {
+					e.ObservedAt = validationTime.Add(event.MaxClockSkew + time.Millisecond)
+				}))
+			},
+			wantErr: event.ErrFutureTime, wantField: "observed_at",
+		},
+		{
+			name: "ingested_at one hour ahead",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, func(e *event.ETFFlow) { e.IngestedAt = validationTime.Add(time.Hour) })
+			},
+			wantErr: event.ErrFutureTime, wantField: "ingested_at",
+		},
+		{
+			name: "tampered id",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, func(e *event.JGBYield) {
+					b := []byte(e.ID)
+					b[len(b)-1] = "01"[(b[len(b)-1]+1)%2] // change the last hex digit
+					e.ID = string(b)
+				})
+			},
+			wantErr: event.ErrBadID, wantField: "id",
+		},
+		{
+			name: "key changed after sealing",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, func(e *event.JGBYield) { e.Tenor = "2Y" })
+			},
+			wantErr: event.ErrBadID, wantField: "id",
+		},
+		{
+			name: "observed_at changed after sealing",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, func(e *event.VenueStatus) { e.ObservedAt = e.ObservedAt.Add(time.Millisecond) })
+			},
+			wantErr: event.ErrBadID, wantField: "id",
+		},
+		{
+			name: "schema of another version",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, func(e *event.JGBYield) { e.Schema = "cw.jgb.yield/v2" })
+			},
+			wantErr: event.ErrUnknownSchema, wantField: "schema",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.event(t).Validate(validationTime)
+			if tt.wantErr == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.ErrorIs(t, err, tt.wantErr)
+			var ve *event.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, tt.wantField, ve.Field)
+			assert.Equal(t, tt.wantErr, ve.Unwrap())
+		})
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	valid, err := event.Marshal(fixtureOf(t, event.SchemaJGBYield))
+	require.NoError(t, err)
+
+	tests := []struct {
+		name      string
+		data      string
+		wantErr   error
+		wantField string
+	}{
+		{name: "truncated", data: `{"schema":`, wantErr: event.ErrMalformed},
+		{name: "trailing object", data: string(valid) + ` {}`, wantErr: event.ErrMalformed},
+		{name: "trailing brace", data: string(valid) + `}`, wantErr: event.ErrMalformed},
+		{name: "empty", data: ``, wantErr: event.ErrMalformed},
+		{name: "array", data: `[]`, wantErr: event.ErrMalformed},
+		{name: "schema not a string", data: `{"schema":1}`, wantErr: event.ErrMalformed},
+		{name: "null", data: `null`, wantErr: event.ErrMissing, wantField: "schema"},
+		{name: "no schema", data: `{"tenor":"10Y"}`, wantErr: event.ErrMissing, wantField: "schema"},
+		{name: "unknown schema", data: `{"schema":"cw.jgb.yield/v9"}`, wantErr: event.ErrUnknownSchema, wantField: "schema"},
+		{name: "unknown field", data: `{"schema":"cw.jgb.yield/v1","yield_bp":188.1}`, wantErr: event.ErrMalformed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := event.Decode([]byte(tt.data))
+			require.Error(t, err)
+			assert.ErrorIs(t, err, tt.wantErr)
+			var ve *event.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, tt.wantField, ve.Field)
+
+			_, err = event.Parse([]byte(tt.data), validationTime)
+			assert.ErrorIs(t, err, tt.wantErr)
+		})
+	}
+}
+
+// TestDecodeUnsealed checks that Decode accepts a document without the
+// fields Seal fills in (scenario files and `carrywatch publish` rely on it),
+// while Parse, which reads the wire, requires them.
+func TestDecodeUnsealed(t *testing.T) {
+	data := []byte(`{"schema":"cw.jgb.yield/v1","source":"mof","observed_at":"2025-12-01T06:00:00Z","tenor":"10Y","yield_pct":1.881}`)
+
+	e, err := event.Decode(data)
+	require.NoError(t, err)
+	event.Seal(e, validationTime)
+	require.NoError(t, e.Validate(validationTime))
+	assert.Equal(t, fixtureOf(t, event.SchemaJGBYield).Header().ID, e.Header().ID)
+
+	_, err = event.Parse(data, validationTime)
+	assert.ErrorIs(t, err, event.ErrMissing)
+	var ve *event.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "id", ve.Field)
+}
+
+func TestValidationErrorMessage(t *testing.T) {
+	tests := []struct {
+		name string
+		err  *event.ValidationError
+		want string
+	}{
+		{name: "field and message", err: &event.ValidationError{Field: "yield_pct", Err: event.ErrOutOfRange, Msg: "188.1 is outside [-10, 30]"},
+			want: "yield_pct: value out of range: 188.1 is outside [-10, 30]"},
+		{name: "no field", err: &event.ValidationError{Err: event.ErrMalformed, Msg: "unexpected end of JSON input"},
+			want: "malformed message: unexpected end of JSON input"},
+		{name: "no message", err: &event.ValidationError{Field: "tenor", Err: event.ErrMissing},
+			want: "tenor: missing required field"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.EqualError(t, tt.err, tt.want)
+		})
+	}
+}
+
+func TestNewID(t *testing.T) {
+	at := time.Date(2025, 12, 1, 6, 0, 0, 0, time.UTC)
+	jst := time.FixedZone("JST", 9*3600)
+	tests := []struct {
+		name     string
+		source   string
+		key      string
+		at       time.Time
+		wantSame bool // same id as NewID("mof", "10Y", at)
+	}{
+		{name: "same inputs", source: "mof", key: "10Y", at: at, wantSame: true},
+		{name: "same instant in another zone", source: "mof", key: "10Y", at: at.In(jst), wantSame: true},
+		{name: "same millisecond", source: "mof", key: "10Y", at: at.Add(999 * time.Microsecond), wantSame: true},
+		{name: "next millisecond", source: "mof", key: "10Y", at: at.Add(time.Millisecond)},
+		{name: "other key", source: "mof", key: "2Y", at: at},
+		{name: "other source", source: "boj", key: "10Y", at: at},
+		{name: "separator moved", source: "mo", key: "f10Y", at: at},
+	}
+	want := event.NewID("mof", "10Y", at)
+	// SHA-256("mof" 0x1f "10Y" 0x1f "1764568800000"), first 16 bytes.
+	require.Equal(t, "bc917da5d1921269b58452e0098df7ea", want)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := event.NewID(tt.source, tt.key, tt.at)
+			assert.Regexp(t, `^[0-9a-f]{32}$`, got)
+			if tt.wantSame {
+				assert.Equal(t, want, got)
+			} else {
+				assert.NotEqual(t, want, got)
+			}
+		})
+	}
+}
+
+func TestSeal(t *testing.T) {
+	jst := time.FixedZone("JST", 9*3600)
+	observed := time.Date(2025, 12, 1, 15, 0, 0, 123_456_789, jst)
+	now := time.Date(2025, 12, 1, 18, 5, 12, 987_654_321, jst)
+	tests := []struct {
+		name           string
+		ingestedAt     time.Time
+		wantIngestedAt time.Time
+	}{
+		{name: "ingested_at set to now", wantIngestedAt: time.Date(2025, 12, 1, 9, 5, 12, 987_000_000, time.UTC)},
+		{name: "ingested_at kept", ingestedAt: time.Date(2025, 12, 1, 15, 0, 1, 500_999_999, jst),
+			wantIngestedAt: time.Date(2025, 12, 1, 6, 0, 1, 500_000_000, time.UTC)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := &event.JGBYield{
+				Meta:     event.Meta{Source: "mof", ObservedAt: observed, IngestedAt: tt.ingestedAt},
+				Tenor:    "10Y",
+				YieldPct: 1.881,
+			}
+			event.Seal(e, now)
+
+			assert.Equal(t, event.SchemaJGBYield, e.Schema)
+			assert.Equal(t, time.Date(2025, 12, 1, 6, 0, 0, 123_000_000, time.UTC), e.ObservedAt)
+			assert.Equal(t, time.UTC, e.ObservedAt.Location())
+			assert.Equal(t, tt.wantIngestedAt, e.IngestedAt)
+			assert.Equal(t, time.UTC, e.IngestedAt.Location())
+			assert.Equal(t, event.NewID("mof", "10Y", observed), e.ID)
+			require.NoError(t, e.Validate(now))
+
+			sealed := *e
+			event.Seal(e, now.Add(time.Hour))
+			assert.Equal(t, sealed, *e, "sealing twice changes nothing")
+		})
+	}
+}
+
+func TestMillis(t *testing.T) {
+	in := time.Date(2025, 11, 28, 11, 40, 0, 999_999_999, time.FixedZone("JST", 9*3600))
+	got := event.Millis(in)
+	assert.Equal(t, time.Date(2025, 11, 28, 2, 40, 0, 999_000_000, time.UTC), got)
+	assert.Equal(t, time.UTC, got.Location())
+}
+
+func TestCode(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{name: "malformed", err: &event.ValidationError{Err: event.ErrMalformed}, want: "malformed"},
+		{name: "unknown schema", err: &event.ValidationError{Field: "schema", Err: event.ErrUnknownSchema}, want: "unknown_schema"},
+		{name: "missing", err: &event.ValidationError{Field: "tenor", Err: event.ErrMissing}, want: "missing"},
+		{name: "not finite", err: &event.ValidationError{Field: "yield_pct", Err: event.ErrNotFinite}, want: "not_finite"},
+		{name: "out of range", err: &event.ValidationError{Field: "yield_pct", Err: event.ErrOutOfRange}, want: "out_of_range"},
+		{name: "bad format", err: &event.ValidationError{Field: "tenor", Err: event.ErrBadFormat}, want: "bad_format"},
+		{name: "future time", err: &event.ValidationError{Field: "observed_at", Err: event.ErrFutureTime}, want: "future_time"},
+		{name: "bad id", err: &event.ValidationError{Field: "id", Err: event.ErrBadID}, want: "bad_id"},
+		{name: "bare sentinel", err: event.ErrBadID, want: "bad_id"},
+		{name: "wrapped twice", err: fmt.Errorf("sink: %w", &event.ValidationError{Err: event.ErrMissing}), want: "missing"},
+		{name: "other error", err: errors.New("clickhouse: connection refused"), want: "error"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, event.Code(tt.err))
+		})
+	}
+}
+
+func TestSchemaForSubject(t *testing.T) {
+	tests := []struct {
+		subject string
+		want    string
+	}{
+		{subject: event.SubjectJGBYield("10Y"), want: event.SchemaJGBYield},
+		{subject: event.SubjectFedOdds("2025-12-10"), want: event.SchemaFedOdds},
+		{subject: event.SubjectETFFlow(event.TickerTotal), want: event.SchemaETFFlow},
+		{subject: event.SubjectVenueStatus("cme"), want: event.SchemaVenueStatus},
+		{subject: event.SubjectRiskScore, want: event.SchemaRiskScore},
+		{subject: event.SubjectDeadLetter("sink"), want: event.SchemaDeadLetter},
+		{subject: event.SubjectComponent("jgb_level"), want: ""},
+		{subject: "cw.risk.scores", want: ""},
+		{subject: "cw.events.jgb.yield", want: ""},
+		{subject: "", want: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.subject, func(t *testing.T) {
+			assert.Equal(t, tt.want, event.SchemaForSubject(tt.subject))
+		})
+	}
+}
+
+func TestSubjects(t *testing.T) {
+	tests := []struct {
+		name string
+		got  string
+		want string
+	}{
+		{name: "jgb yield", got: event.SubjectJGBYield("2Y"), want: "cw.events.jgb.yield.2Y"},
+		{name: "fed odds", got: event.SubjectFedOdds("2025-12-10"), want: "cw.events.fed.odds.2025-12-10"},
+		{name: "etf flow", got: event.SubjectETFFlow("IBIT"), want: "cw.events.etf.flow.IBIT"},
+		{name: "venue status", got: event.SubjectVenueStatus("cme"), want: "cw.events.venue.status.cme"},
+		{name: "component", got: event.SubjectComponent("jgb_level"), want: "cw.risk.component.jgb_level"},
+		{name: "dead letter", got: event.SubjectDeadLetter("sink"), want: "cw.dlq.sink"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, tt.got)
+		})
+	}
+}
+
+func TestNew(t *testing.T) {
+	for _, name := range event.Schemas() {
+		t.Run(name, func(t *testing.T) {
+			e, err := event.New(name)
+			require.NoError(t, err)
+			assert.Equal(t, name, e.SchemaName())
+		})
+	}
+	_, err := event.New("cw.jgb.yield/v2")
+	assert.ErrorIs(t, err, event.ErrUnknownSchema)
+}
+
+func TestTenorMonths(t *testing.T) {
+	tests := []struct {
+		tenor string
+		want  uint16
+	}{
+		{tenor: "10Y", want: 120},
+		{tenor: "2Y", want: 24},
+		{tenor: "40Y", want: 480},
+		{tenor: "6M", want: 6},
+		{tenor: "99M", want: 99},
+		{tenor: "0Y", want: 0},
+		{tenor: "100Y", want: 0},
+		{tenor: "10y", want: 0},
+		{tenor: "Y", want: 0},
+		{tenor: "", want: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.tenor, func(t *testing.T) {
+			assert.Equal(t, tt.want, event.TenorMonths(tt.tenor))
+			assert.Equal(t, tt.want, (&event.JGBYield{Tenor: tt.tenor}).TenorMonths())
+		})
+	}
+}
+
+func TestFedOddsExpectedChangeBP(t *testing.T) {
+	tests := []struct {
+		name     string
+		outcomes []event.Outcome
+		want     float64
+	}{
+		{name: "21 Nov 2025, cut 70.9 %", outcomes: []event.Outcome{{ChangeBP: -25, Probability: 0.709}, {ChangeBP: 0, Probability: 0.291}}, want: -17.725},
+		{name: "20 Nov 2025, cut 39.1 %", outcomes: []event.Outcome{{ChangeBP: -25, Probability: 0.391}, {ChangeBP: 0, Probability: 0.609}}, want: -9.775},
+		{name: "three outcomes", outcomes: []event.Outcome{{ChangeBP: -50, Probability: 0.02}, {ChangeBP: -25, Probability: 0.68}, {ChangeBP: 0, Probability: 0.30}}, want: -18},
+		{name: "hike", outcomes: []event.Outcome{{ChangeBP: 25, Probability: 1}}, want: 25},
+		{name: "no outcomes", want: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := &event.FedOdds{Outcomes: tt.outcomes}
+			assert.InDelta(t, tt.want, e.ExpectedChangeBP(), 1e-12)
+		})
+	}
+}
+
+// FuzzParse checks that Parse never panics, that its errors keep their
+// contract, that whatever it accepts the JSON Schema accepts too, and that
+// an accepted message survives Marshal and Parse unchanged. Unchanged means
+// the same wire form: encoding/json cannot tell a nil from an empty
+// omitempty list, so the first round may turn one into the other.
+func FuzzParse(f *testing.F) {
+	for _, fx := range fixtures() {
+		data, err := event.Marshal(fx.event)
+		require.NoError(f, err)
+		f.Add(data)
+	}
+	jgb, err := event.Marshal(fixtureOf(f, event.SchemaJGBYield))
+	require.NoError(f, err)
+	for _, s := range []string{
+		``,
+		`{`,
+		`{"schema":`,
+		`null`,
+		`[]`,
+		`{}`,
+		`{"schema":"cw.jgb.yield/v1"}`,
+		`{"schema":"cw.nope/v1"}`,
+		`{"schema":"cw.venue.status/v1","components":[]}`,
+		`{"schema":"cw.risk.score/v1","blocks":[null],"watermark":null}`,
+		`{"schema":"cw.jgb.yield/v1","observed_at":"2025-12-01T06:00:00+24:00"}`,
+		string(jgb) + ` {}`,
+		string(jgb[:len(jgb)-1]) + `,"Tenor":"2Y"}`,
+		string(jgb[:len(jgb)-1]) + `,"yield_pct":null}`,
+	} {
+		f.Add([]byte(s))
+	}
+	sch, err := event.CompileSchemas()
+	require.NoError(f, err)
+
+	f.Fuzz(func(t *testing.T, data []byte) {
+		e, err := event.Parse(data, validationTime)
+		if err != nil {
+			var ve *event.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.NotEqual(t, "error", event.Code(err))
+			return
+		}
+		assert.NoError(t, schemaValidate(t, sch, e.SchemaName(), data), "Parse accepted what the schema rejects: %s", data)
+
+		b1, err := event.Marshal(e)
+		require.NoError(t, err)
+		e2, err := event.Parse(b1, validationTime)
+		require.NoError(t, err, "%s", b1)
+		b2, err := event.Marshal(e2)
+		require.NoError(t, err)
+		assert.Equal(t, string(b1), string(b2))
+		e3, err := event.Parse(b2, validationTime)
+		require.NoError(t, err)
+		assert.Equal(t, e2, e3)
+	})
+}

@@ -1,0 +1,631 @@
+package event_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"maps"
+	"path"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/schemas"
+)
+
+// validationTime is the clock every fixture is validated against.
+var validationTime = time.Date(2025, 12, 1, 12, 0, 0, 0, time.UTC)
+
+// fixture is one realistic, sealed message of one kind.
+type fixture struct {
+	name  string
+	event event.Event
+}
+
+// fixtures returns one or more sealed messages of every kind, built from the
+// Nov–Dec 2025 episode (values from ../shared/fixtures: MoF jgbcm.csv,
+// CME FedWatch, Farside, the CME Globex halt reports).
+func fixtures() []fixture {
+	jgb10 := &event.JGBYield{
+		// MoF constant-maturity par yield, row R7.12.1 of jgbcm.csv (15:00 JST).
+		Meta:     event.Meta{Source: "mof", ObservedAt: time.Date(2025, 12, 1, 6, 0, 0, 0, time.UTC)},
+		Tenor:    "10Y",
+		YieldPct: 1.881,
+	}
+	event.Seal(jgb10, time.Date(2025, 12, 1, 9, 5, 12, 345678901, time.UTC))
+
+	jgb2 := &event.JGBYield{
+		Meta:     event.Meta{Source: "mof", ObservedAt: time.Date(2025, 12, 1, 6, 0, 0, 0, time.UTC)},
+		Tenor:    "2Y",
+		YieldPct: 1.02,
+	}
+	event.Seal(jgb2, time.Date(2025, 12, 1, 9, 5, 12, 345678901, time.UTC))
+
+	fed := &event.FedOdds{
+		// CME FedWatch for the 10 Dec 2025 FOMC, 21 Nov 2025 11:53 EST.
+		Meta:    event.Meta{Source: "cme-fedwatch", ObservedAt: time.Date(2025, 11, 21, 16, 53, 0, 0, time.UTC)},
+		Meeting: "2025-12-10",
+		Outcomes: []event.Outcome{
+			{ChangeBP: -25, Probability: 0.709},
+			{ChangeBP: 0, Probability: 0.291},
+		},
+	}
+	event.Seal(fed, time.Date(2025, 11, 21, 16, 53, 2, 0, time.UTC))
+
+	ibit := &event.ETFFlow{
+		// Farside: IBIT -237.4 US$ m on 20 Nov 2025, as of the US close.
+		Meta:      event.Meta{Source: "farside", ObservedAt: time.Date(2025, 11, 20, 21, 0, 0, 0, time.UTC)},
+		Asset:     "BTC",
+		Ticker:    "IBIT",
+		TradeDate: "2025-11-20",
+		FlowUSD:   -237_400_000,
+	}
+	event.Seal(ibit, time.Date(2025, 11, 21, 8, 30, 0, 0, time.UTC))
+
+	haltStart := time.Date(2025, 11, 28, 2, 40, 0, 0, time.UTC)
+	haltOpen := &event.VenueStatus{
+		// Declared by hand: CME announced the halt, it was not polled.
+		Meta:       event.Meta{Source: "manual", ObservedAt: haltStart},
+		Venue:      "cme",
+		IncidentID: "cme-2025-11-28-cyrusone-chi1",
+		Action:     event.ActionOpen,
+		Severity:   event.SeverityHalt,
+		Status:     "halted",
+		Title:      "Due to a cooling issue at CyrusOne data centers, our markets are currently halted.",
+		Components: []string{"Globex", "EBS"},
+		StartedAt:  haltStart,
+	}
+	event.Seal(haltOpen, haltStart.Add(3*time.Second))
+
+	reopen := time.Date(2025, 11, 28, 13, 30, 0, 0, time.UTC)
+	haltResolve := &event.VenueStatus{
+		Meta:       event.Meta{Source: "manual", ObservedAt: reopen},
+		Venue:      "cme",
+		IncidentID: "cme-2025-11-28-cyrusone-chi1",
+		Action:     event.ActionResolve,
+		Severity:   event.SeverityHalt,
+		Status:     "resolved",
+		Title:      "Globex futures and options reopened at 7:30 a.m. CT.",
+		Components: []string{"Globex"},
+		StartedAt:  haltStart,
+		ResolvedAt: &reopen,
+	}
+	event.Seal(haltResolve, reopen.Add(2*time.Second))
+
+	jgb10Raw, flowRaw := 1.807, -903e6
+	score := &event.RiskScore{
+		Meta:   event.Meta{Source: "carrywatch", ObservedAt: haltStart},
+		Index:  62.4,
+		Regime: event.RegimeElevated,
+		Blocks: []event.Block{
+			{Name: "carry", Score: 0.71, Contribution: 18.3, Freshness: 0.94},
+			{Name: "fed_path", Score: 0.64, Contribution: 9.1, Freshness: 1},
+			{Name: "etf_flows", Score: 0.82, Contribution: 21.7, Freshness: 0.97},
+			{Name: "infrastructure", Score: 0.6, Contribution: 13.3, Freshness: 1},
+		},
+		Components: []event.Component{
+			{Name: "jgb_level", Block: "carry", Raw: &jgb10Raw, Score: 0.88,
+				AsOf: time.Date(2025, 11, 27, 6, 0, 0, 0, time.UTC), AgeSeconds: 74400, Confidence: 1},
+			{Name: "flow_intensity", Block: "etf_flows", Raw: &flowRaw, Score: 0.82,
+				AsOf: time.Date(2025, 11, 20, 21, 0, 0, 0, time.UTC), AgeSeconds: 625200, Confidence: 0.97},
+			{Name: "venue_availability", Block: "infrastructure", Score: 0.6,
+				AsOf: haltStart, AgeSeconds: 0, Confidence: 1},
+		},
+		Triggers:        []string{"VENUE_DOWN"},
+		Drivers:         []string{"etf_flows", "carry", "infrastructure"},
+		ModelVersion:    "clri-v1.0.0",
+		CalibrationHash: "sha256:4f2a9c0d1e7b",
+		Watermark:       event.Watermark{StreamSeq: 48213, EventTime: haltStart},
+	}
+	event.Seal(score, haltStart.Add(150*time.Microsecond))
+
+	// A calm print with nothing active: Go writes the empty lists as null.
+	calm := &event.RiskScore{
+		Meta:            event.Meta{Source: "carrywatch", ObservedAt: time.Date(2025, 10, 31, 6, 0, 0, 0, time.UTC)},
+		Index:           21.5,
+		Regime:          event.RegimeCalm,
+		ModelVersion:    "clri-v1.0.0",
+		CalibrationHash: "sha256:4f2a9c0d1e7b",
+		Watermark:       event.Watermark{StreamSeq: 1, EventTime: time.Date(2025, 10, 31, 6, 0, 0, 0, time.UTC)},
+	}
+	event.Seal(calm, time.Date(2025, 10, 31, 6, 0, 0, 0, time.UTC))
+
+	// A yield written in basis points instead of percent, rejected by the sink.
+	bad := &event.JGBYield{
+		Meta:     event.Meta{Source: "mof", ObservedAt: time.Date(2025, 12, 1, 6, 0, 0, 0, time.UTC)},
+		Tenor:    "10Y",
+		YieldPct: 188.1,
+	}
+	event.Seal(bad, time.Date(2025, 12, 1, 9, 5, 12, 0, time.UTC))
+	payload, err := event.Marshal(bad)
+	if err != nil {
+		panic(err) // a fixture that cannot be built is a bug in this file
+	}
+	_, rejection := event.Parse(payload, validationTime)
+	dead := event.NewDeadLetter("sink", bad.Subject(), payload, 48214, rejection,
+		time.Date(2025, 12, 1, 9, 5, 12, 512_000_000, time.UTC))
+
+	return []fixture{
+		{name: "jgb yield 10Y", event: jgb10},
+		{name: "jgb yield 2Y", event: jgb2},
+		{name: "fed odds", event: fed},
+		{name: "etf flow", event: ibit},
+		{name: "venue status open", event: haltOpen},
+		{name: "venue status resolve", event: haltResolve},
+		{name: "risk score", event: score},
+		{name: "risk score calm", event: calm},
+		{name: "dead letter", event: dead},
+	}
+}
+
+// fixtureOf returns the first fixture of a schema.
+func fixtureOf(t testing.TB, schema string) event.Event {
+	t.Helper()
+	for _, f := range fixtures() {
+		if f.event.SchemaName() == schema {
+			return f.event
+		}
+	}
+	require.FailNow(t, "no fixture", schema)
+	return nil
+}
+
+// compiled returns every compiled schema, keyed by schema name.
+func compiled(t testing.TB) map[string]*jsonschema.Schema {
+	t.Helper()
+	sch, err := event.CompileSchemas()
+	require.NoError(t, err)
+	return sch
+}
+
+// schemaValidate validates data against the compiled schema of name.
+func schemaValidate(t testing.TB, sch map[string]*jsonschema.Schema, name string, data []byte) error {
+	t.Helper()
+	require.Contains(t, sch, name)
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	require.NoError(t, err)
+	return sch[name].Validate(doc)
+}
+
+func TestSchemaFile(t *testing.T) {
+	tests := []struct {
+		schema string
+		want   string
+	}{
+		{schema: event.SchemaJGBYield, want: "events/jgb_yield/v1/jgb_yield.json"},
+		{schema: event.SchemaFedOdds, want: "events/fed_odds/v1/fed_odds.json"},
+		{schema: event.SchemaETFFlow, want: "events/etf_flow/v1/etf_flow.json"},
+		{schema: event.SchemaVenueStatus, want: "events/venue_status/v1/venue_status.json"},
+		{schema: event.SchemaRiskScore, want: "events/risk_score/v1/risk_score.json"},
+		{schema: event.SchemaDeadLetter, want: "events/dead_letter/v1/dead_letter.json"},
+		{schema: "cw.jgb.yield/v2", want: ""},
+		{schema: "", want: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.schema, func(t *testing.T) {
+			assert.Equal(t, tt.want, event.SchemaFile(tt.schema))
+		})
+	}
+}
+
+// TestSchemaFilesMatchSchemas checks that every schema name has its file and
+// that no schema file is an orphan: the only other file is the shared header.
+func TestSchemaFilesMatchSchemas(t *testing.T) {
+	var got []string
+	err := fs.WalkDir(schemas.Events, "events", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && path.Ext(p) == ".json" {
+			got = append(got, p)
+		}
+		return err
+	})
+	require.NoError(t, err)
+
+	want := []string{"events/meta/v1/meta.json"}
+	for _, name := range event.Schemas() {
+		want = append(want, event.SchemaFile(name))
+	}
+	assert.ElementsMatch(t, want, got)
+
+	sch := compiled(t)
+	assert.Len(t, sch, len(event.Schemas()))
+	for _, name := range event.Schemas() {
+		assert.Contains(t, sch, name)
+	}
+}
+
+// TestSchemaFieldsMatchStructs checks, object by object, that each schema
+// declares exactly the JSON fields of its Go struct, requires exactly those
+// not tagged omitempty, and rejects additional properties.
+func TestSchemaFieldsMatchStructs(t *testing.T) {
+	for _, name := range event.Schemas() {
+		t.Run(name, func(t *testing.T) {
+			data, err := fs.ReadFile(schemas.Events, event.SchemaFile(name))
+			require.NoError(t, err)
+			var doc map[string]any
+			require.NoError(t, json.Unmarshal(data, &doc))
+			e, err := event.New(name)
+			require.NoError(t, err)
+
+			assert.Equal(t, "https://json-schema.org/draft/2020-12/schema", doc["$schema"])
+			assert.Equal(t, event.SchemaBaseURL+event.SchemaFile(name), doc["$id"])
+			assert.NotEmpty(t, doc["title"])
+			assert.NotEmpty(t, doc["description"])
+			assert.Equal(t, name, doc["properties"].(map[string]any)["schema"].(map[string]any)["const"])
+			assertObjectMatches(t, doc, doc, reflect.TypeOf(e).Elem(), "")
+		})
+	}
+}
+
+// assertObjectMatches compares one object schema with one struct type and
+// recurses into nested structs and slices of structs.
+func assertObjectMatches(t *testing.T, root, obj map[string]any, typ reflect.Type, at string) {
+	t.Helper()
+	props, _ := obj["properties"].(map[string]any)
+	var required []string
+	for _, r := range obj["required"].([]any) {
+		required = append(required, r.(string))
+	}
+	var wantAll, wantRequired []string
+	for _, f := range structFields(typ) {
+		wantAll = append(wantAll, f.Name)
+		if !f.OmitEmpty {
+			wantRequired = append(wantRequired, f.Name)
+		}
+		prop, ok := props[f.Name].(map[string]any)
+		if !assert.True(t, ok, "%s%s: no property", at, f.Name) {
+			continue
+		}
+		ft := f.Type
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		switch {
+		case ft == reflect.TypeOf(time.Time{}):
+		case ft.Kind() == reflect.Struct:
+			assertObjectMatches(t, root, resolveLocal(t, root, prop), ft, at+f.Name+".")
+		case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct:
+			items := resolveLocal(t, root, prop["items"].(map[string]any))
+			assertObjectMatches(t, root, items, ft.Elem(), at+f.Name+"[].")
+		}
+	}
+	assert.ElementsMatch(t, wantAll, slices.Collect(maps.Keys(props)), "%sproperties", at)
+	assert.ElementsMatch(t, wantRequired, required, "%srequired", at)
+	assert.Equal(t, false, obj["additionalProperties"], "%sadditionalProperties", at)
+}
+
+// resolveLocal follows a "#/$defs/x" reference inside the same document.
+func resolveLocal(t *testing.T, root, s map[string]any) map[string]any {
+	t.Helper()
+	ref, ok := s["$ref"].(string)
+	if !ok {
+		return s
+	}
+	name, ok := strings.CutPrefix(ref, "#/$defs/")
+	require.True(t, ok, "unexpected $ref %s", ref)
+	def, ok := root["$defs"].(map[string]any)[name].(map[string]any)
+	require.True(t, ok, "no $defs/%s", name)
+	return def
+}
+
+// structField is one JSON field of a Go struct.
+type structField struct {
+	Name      string
+	OmitEmpty bool
+	Type      reflect.Type
+}
+
+// structFields lists the JSON fields of a struct, flattening embedded ones.
+func structFields(typ reflect.Type) []structField {
+	var out []structField
+	for i := range typ.NumField() {
+		sf := typ.Field(i)
+		tag := sf.Tag.Get("json")
+		if sf.Anonymous && tag == "" {
+			out = append(out, structFields(sf.Type)...)
+			continue
+		}
+		if !sf.IsExported() || tag == "-" {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		out = append(out, structField{
+			Name:      name,
+			OmitEmpty: slices.Contains(strings.Split(opts, ","), "omitempty"),
+			Type:      sf.Type,
+		})
+	}
+	return out
+}
+
+// TestFixturesMatchSchemas is the drift test: every kind's Go encoding is
+// valid under its JSON Schema, parses, and round-trips to an equal value.
+func TestFixturesMatchSchemas(t *testing.T) {
+	sch := compiled(t)
+	covered := map[string]bool{}
+	for _, f := range fixtures() {
+		t.Run(f.name, func(t *testing.T) {
+			covered[f.event.SchemaName()] = true
+			data, err := event.Marshal(f.event)
+			require.NoError(t, err)
+
+			assert.NoError(t, schemaValidate(t, sch, f.event.SchemaName(), data), "%s", data)
+
+			got, err := event.Parse(data, validationTime)
+			require.NoError(t, err, "%s", data)
+			assert.Equal(t, f.event, got)
+			assert.Equal(t, f.event.Subject(), got.Subject())
+			assert.Equal(t, event.SchemaForSubject(got.Subject()), got.SchemaName())
+		})
+	}
+	for _, name := range event.Schemas() {
+		assert.True(t, covered[name], "no fixture of %s", name)
+	}
+}
+
+// TestFixtureValues pins the encoding of the fixtures: units, UTC
+// milliseconds and ids are what consumers see on the wire.
+func TestFixtureValues(t *testing.T) {
+	tests := []struct {
+		name    string
+		schema  string
+		want    map[string]any
+		wantSub string
+	}{
+		{
+			name:   "jgb yield 10Y",
+			schema: event.SchemaJGBYield,
+			want: map[string]any{
+				"schema": "cw.jgb.yield/v1", "source": "mof", "tenor": "10Y", "yield_pct": 1.881,
+				"observed_at": "2025-12-01T06:00:00Z", "ingested_at": "2025-12-01T09:05:12.345Z",
+			},
+			wantSub: "cw.events.jgb.yield.10Y",
+		},
+		{
+			name:   "etf flow",
+			schema: event.SchemaETFFlow,
+			want: map[string]any{
+				"asset": "BTC", "ticker": "IBIT", "trade_date": "2025-11-20", "flow_usd": -237400000.0,
+			},
+			wantSub: "cw.events.etf.flow.IBIT",
+		},
+		{
+			name:    "fed odds",
+			schema:  event.SchemaFedOdds,
+			want:    map[string]any{"meeting": "2025-12-10", "observed_at": "2025-11-21T16:53:00Z"},
+			wantSub: "cw.events.fed.odds.2025-12-10",
+		},
+		{
+			name:    "venue status",
+			schema:  event.SchemaVenueStatus,
+			want:    map[string]any{"venue": "cme", "action": "open", "severity": "halt", "started_at": "2025-11-28T02:40:00Z"},
+			wantSub: "cw.events.venue.status.cme",
+		},
+		{
+			name:    "risk score",
+			schema:  event.SchemaRiskScore,
+			want:    map[string]any{"index": 62.4, "regime": "elevated", "ingested_at": "2025-11-28T02:40:00Z"},
+			wantSub: "cw.risk.score",
+		},
+		{
+			name:    "dead letter",
+			schema:  event.SchemaDeadLetter,
+			want:    map[string]any{"stage": "sink", "code": "out_of_range", "original_subject": "cw.events.jgb.yield.10Y", "reason": "yield_pct: value out of range: 188.1 is outside [-10, 30]"},
+			wantSub: "cw.dlq.sink",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := fixtureOf(t, tt.schema)
+			data, err := event.Marshal(e)
+			require.NoError(t, err)
+			var doc map[string]any
+			require.NoError(t, json.Unmarshal(data, &doc))
+			for k, v := range tt.want {
+				assert.Equal(t, v, doc[k], k)
+			}
+			m := e.Header()
+			assert.Equal(t, event.NewID(m.Source, e.Key(), m.ObservedAt), doc["id"])
+			assert.Equal(t, tt.wantSub, e.Subject())
+		})
+	}
+}
+
+// mutation changes one decoded document and says how Parse must fail.
+type mutation struct {
+	name      string
+	mutate    func(doc map[string]any)
+	wantErr   error
+	wantField string
+	// schemaAccepts marks a rule JSON Schema cannot express (a relation
+	// between fields); the schema's description states it.
+	schemaAccepts bool
+}
+
+func del(key string) func(map[string]any) {
+	return func(doc map[string]any) { delete(doc, key) }
+}
+
+func set(key string, v any) func(map[string]any) {
+	return func(doc map[string]any) { doc[key] = v }
+}
+
+// in applies change to the i-th element of the array under key.
+func in(key string, i int, change func(map[string]any)) func(map[string]any) {
+	return func(doc map[string]any) { change(doc[key].([]any)[i].(map[string]any)) }
+}
+
+// rename moves a value to a key that differs only in case.
+func rename(from, to string) func(map[string]any) {
+	return func(doc map[string]any) { doc[to] = doc[from]; delete(doc, from) }
+}
+
+// commonMutations break the fields every kind shares.
+func commonMutations() []mutation {
+	return []mutation{
+		{name: "missing schema", mutate: del("schema"), wantErr: event.ErrMissing, wantField: "schema"},
+		{name: "missing id", mutate: del("id"), wantErr: event.ErrMissing, wantField: "id"},
+		{name: "missing source", mutate: del("source"), wantErr: event.ErrMissing, wantField: "source"},
+		{name: "missing observed_at", mutate: del("observed_at"), wantErr: event.ErrMissing, wantField: "observed_at"},
+		{name: "missing ingested_at", mutate: del("ingested_at"), wantErr: event.ErrMissing, wantField: "ingested_at"},
+		{name: "id upper case", mutate: func(d map[string]any) { d["id"] = strings.ToUpper(d["id"].(string)) },
+			wantErr: event.ErrBadFormat, wantField: "id"},
+		{name: "source with space", mutate: set("source", "Mo F"), wantErr: event.ErrBadFormat, wantField: "source"},
+		{name: "observed_at before 1990", mutate: set("observed_at", "1989-12-31T23:59:59Z"), wantErr: event.ErrOutOfRange, wantField: "observed_at"},
+		{name: "observed_at not RFC 3339", mutate: set("observed_at", "2025-12-01 06:00:00Z"), wantErr: event.ErrMalformed},
+		{name: "ingested_at with 24h offset", mutate: set("ingested_at", "2025-11-20T06:00:00+24:00"), wantErr: event.ErrBadFormat, wantField: "ingested_at"},
+		{name: "extra property", mutate: set("comment", "x"), wantErr: event.ErrMalformed},
+		{name: "key in other case", mutate: rename("source", "Source"), wantErr: event.ErrMalformed, wantField: "Source"},
+	}
+}
+
+// assertRejected applies each mutation to the fixture of schema and checks
+// that both the JSON Schema and event.Parse reject the result (Parse with the
+// wanted sentinel and field), except where the rule is not expressible in
+// JSON Schema.
+func assertRejected(t *testing.T, schema string, tests []mutation) {
+	t.Helper()
+	sch := compiled(t)
+	data, err := event.Marshal(fixtureOf(t, schema))
+	require.NoError(t, err)
+	// A kind's own mutation replaces the common one of the same name.
+	common := slices.DeleteFunc(commonMutations(), func(c mutation) bool {
+		return slices.ContainsFunc(tests, func(m mutation) bool { return m.name == c.name })
+	})
+	for _, tt := range append(common, tests...) {
+		t.Run(tt.name, func(t *testing.T) {
+			var doc map[string]any
+			dec := json.NewDecoder(bytes.NewReader(data))
+			dec.UseNumber()
+			require.NoError(t, dec.Decode(&doc))
+			tt.mutate(doc)
+			mutated, err := json.Marshal(doc)
+			require.NoError(t, err)
+
+			if tt.schemaAccepts {
+				assert.NoError(t, schemaValidate(t, sch, schema, mutated))
+			} else {
+				assert.Error(t, schemaValidate(t, sch, schema, mutated), "schema accepted %s", mutated)
+			}
+
+			_, err = event.Parse(mutated, validationTime)
+			require.Error(t, err, "Parse accepted %s", mutated)
+			assert.ErrorIs(t, err, tt.wantErr)
+			var ve *event.ValidationError
+			require.True(t, errors.As(err, &ve))
+			if tt.wantField != "" {
+				assert.Equal(t, tt.wantField, ve.Field)
+			}
+		})
+	}
+}
+
+func TestRejectJGBYield(t *testing.T) {
+	assertRejected(t, event.SchemaJGBYield, []mutation{
+		{name: "missing tenor", mutate: del("tenor"), wantErr: event.ErrMissing, wantField: "tenor"},
+		{name: "missing yield_pct", mutate: del("yield_pct"), wantErr: event.ErrMissing, wantField: "yield_pct"},
+		{name: "null yield_pct", mutate: set("yield_pct", nil), wantErr: event.ErrMissing, wantField: "yield_pct"},
+		{name: "yield_pct above 30", mutate: set("yield_pct", 188.1), wantErr: event.ErrOutOfRange, wantField: "yield_pct"},
+		{name: "yield_pct below -10", mutate: set("yield_pct", -10.5), wantErr: event.ErrOutOfRange, wantField: "yield_pct"},
+		{name: "yield_pct as string", mutate: set("yield_pct", "1.881"), wantErr: event.ErrMalformed},
+		{name: "tenor lower case", mutate: set("tenor", "10y"), wantErr: event.ErrBadFormat, wantField: "tenor"},
+		{name: "tenor 100Y", mutate: set("tenor", "100Y"), wantErr: event.ErrBadFormat, wantField: "tenor"},
+		{name: "wrong schema", mutate: set("schema", event.SchemaFedOdds), wantErr: event.ErrMalformed},
+	})
+}
+
+func TestRejectFedOdds(t *testing.T) {
+	assertRejected(t, event.SchemaFedOdds, []mutation{
+		{name: "missing meeting", mutate: del("meeting"), wantErr: event.ErrMissing, wantField: "meeting"},
+		{name: "missing outcomes", mutate: del("outcomes"), wantErr: event.ErrMissing, wantField: "outcomes"},
+		{name: "empty outcomes", mutate: set("outcomes", []any{}), wantErr: event.ErrMissing, wantField: "outcomes"},
+		{name: "meeting not a date", mutate: set("meeting", "2025-12-32"), wantErr: event.ErrBadFormat, wantField: "meeting"},
+		{name: "meeting other form", mutate: set("meeting", "10 Dec 2025"), wantErr: event.ErrBadFormat, wantField: "meeting"},
+		{name: "missing change_bp", mutate: in("outcomes", 0, del("change_bp")), wantErr: event.ErrMissing, wantField: "outcomes.0.change_bp"},
+		{name: "missing probability", mutate: in("outcomes", 1, del("probability")), wantErr: event.ErrMissing, wantField: "outcomes.1.probability"},
+		{name: "probability above 1", mutate: in("outcomes", 0, set("probability", 70.9)), wantErr: event.ErrOutOfRange, wantField: "outcomes.0.probability"},
+		{name: "change_bp beyond 500", mutate: in("outcomes", 0, set("change_bp", -525)), wantErr: event.ErrOutOfRange, wantField: "outcomes.0.change_bp"},
+		{name: "change_bp fractional", mutate: in("outcomes", 0, set("change_bp", -12.5)), wantErr: event.ErrMalformed},
+		{name: "change_bp twice", mutate: in("outcomes", 1, set("change_bp", -25)), wantErr: event.ErrBadFormat, wantField: "outcomes.1.change_bp", schemaAccepts: true},
+		{name: "probabilities sum to 0.9", mutate: in("outcomes", 0, set("probability", 0.609)), wantErr: event.ErrOutOfRange, wantField: "outcomes", schemaAccepts: true},
+		{name: "extra outcome property", mutate: in("outcomes", 0, set("label", "cut")), wantErr: event.ErrMalformed},
+		{name: "outcome key in other case", mutate: in("outcomes", 0, rename("probability", "Probability")), wantErr: event.ErrMalformed, wantField: "outcomes.0.Probability"},
+	})
+}
+
+func TestRejectETFFlow(t *testing.T) {
+	assertRejected(t, event.SchemaETFFlow, []mutation{
+		{name: "missing asset", mutate: del("asset"), wantErr: event.ErrMissing, wantField: "asset"},
+		{name: "missing ticker", mutate: del("ticker"), wantErr: event.ErrMissing, wantField: "ticker"},
+		{name: "missing trade_date", mutate: del("trade_date"), wantErr: event.ErrMissing, wantField: "trade_date"},
+		{name: "missing flow_usd", mutate: del("flow_usd"), wantErr: event.ErrMissing, wantField: "flow_usd"},
+		{name: "flow_usd beyond 1e11", mutate: set("flow_usd", -1.5e11), wantErr: event.ErrOutOfRange, wantField: "flow_usd"},
+		{name: "negative aum_usd", mutate: set("aum_usd", -1), wantErr: event.ErrOutOfRange, wantField: "aum_usd"},
+		{name: "null aum_usd", mutate: set("aum_usd", nil), wantErr: event.ErrBadFormat, wantField: "aum_usd"},
+		{name: "ticker lower case", mutate: set("ticker", "ibit"), wantErr: event.ErrBadFormat, wantField: "ticker"},
+		{name: "trade_date Farside form", mutate: set("trade_date", "20 Nov 2025"), wantErr: event.ErrBadFormat, wantField: "trade_date"},
+	})
+}
+
+func TestRejectVenueStatus(t *testing.T) {
+	assertRejected(t, event.SchemaVenueStatus, []mutation{
+		{name: "observed_at before 1990", mutate: func(d map[string]any) {
+			d["observed_at"], d["started_at"] = "1989-12-31T23:59:59Z", "1989-12-31T23:59:59Z"
+		}, wantErr: event.ErrOutOfRange, wantField: "observed_at"},
+		{name: "started_at after observed_at", mutate: set("started_at", "2025-11-28T02:41:00Z"), wantErr: event.ErrOutOfRange, wantField: "started_at", schemaAccepts: true},
+		{name: "missing venue", mutate: del("venue"), wantErr: event.ErrMissing, wantField: "venue"},
+		{name: "missing incident_id", mutate: del("incident_id"), wantErr: event.ErrMissing, wantField: "incident_id"},
+		{name: "missing action", mutate: del("action"), wantErr: event.ErrMissing, wantField: "action"},
+		{name: "missing severity", mutate: del("severity"), wantErr: event.ErrMissing, wantField: "severity"},
+		{name: "missing started_at", mutate: del("started_at"), wantErr: event.ErrMissing, wantField: "started_at"},
+		{name: "resolve without resolved_at", mutate: set("action", "resolve"), wantErr: event.ErrMissing, wantField: "resolved_at"},
+		{name: "unknown severity", mutate: set("severity", "critical"), wantErr: event.ErrBadFormat, wantField: "severity"},
+		{name: "unknown action", mutate: set("action", "close"), wantErr: event.ErrBadFormat, wantField: "action"},
+		{name: "venue upper case", mutate: set("venue", "CME"), wantErr: event.ErrBadFormat, wantField: "venue"},
+		{name: "incident_id too long", mutate: set("incident_id", strings.Repeat("x", 129)), wantErr: event.ErrOutOfRange, wantField: "incident_id"},
+		{name: "started_at lower-case t", mutate: set("started_at", "2025-11-28t02:40:00Z"), wantErr: event.ErrMalformed},
+		{name: "components not strings", mutate: set("components", []any{1}), wantErr: event.ErrMalformed},
+	})
+}
+
+func TestRejectRiskScore(t *testing.T) {
+	assertRejected(t, event.SchemaRiskScore, []mutation{
+		{name: "missing index", mutate: del("index"), wantErr: event.ErrMissing, wantField: "index"},
+		{name: "missing regime", mutate: del("regime"), wantErr: event.ErrMissing, wantField: "regime"},
+		{name: "missing blocks", mutate: del("blocks"), wantErr: event.ErrMissing, wantField: "blocks"},
+		{name: "missing triggers", mutate: del("triggers"), wantErr: event.ErrMissing, wantField: "triggers"},
+		{name: "missing watermark", mutate: del("watermark"), wantErr: event.ErrMissing, wantField: "watermark"},
+		{name: "missing watermark stream_seq", mutate: func(d map[string]any) { delete(d["watermark"].(map[string]any), "stream_seq") },
+			wantErr: event.ErrMissing, wantField: "watermark.stream_seq"},
+		{name: "missing model_version", mutate: del("model_version"), wantErr: event.ErrMissing, wantField: "model_version"},
+		{name: "empty calibration_hash", mutate: set("calibration_hash", ""), wantErr: event.ErrMissing, wantField: "calibration_hash"},
+		{name: "index above 100", mutate: set("index", 100.5), wantErr: event.ErrOutOfRange, wantField: "index"},
+		{name: "unknown regime", mutate: set("regime", "panic"), wantErr: event.ErrBadFormat, wantField: "regime"},
+		{name: "block score above 1", mutate: in("blocks", 2, set("score", 1.2)), wantErr: event.ErrOutOfRange, wantField: "blocks.2.score"},
+		{name: "block without name", mutate: in("blocks", 0, del("name")), wantErr: event.ErrMissing, wantField: "blocks.0.name"},
+		{name: "block without freshness", mutate: in("blocks", 1, del("freshness")), wantErr: event.ErrMissing, wantField: "blocks.1.freshness"},
+		{name: "component confidence negative", mutate: in("components", 1, set("confidence", -0.1)), wantErr: event.ErrOutOfRange, wantField: "components.1.confidence"},
+		{name: "component raw beyond 1e15", mutate: in("components", 0, set("raw", 2e15)), wantErr: event.ErrOutOfRange, wantField: "components.0.raw"},
+		{name: "component without as_of", mutate: in("components", 2, del("as_of")), wantErr: event.ErrMissing, wantField: "components.2.as_of"},
+		{name: "extra component property", mutate: in("components", 0, set("weight", 0.5)), wantErr: event.ErrMalformed},
+	})
+}
+
+func TestRejectDeadLetter(t *testing.T) {
+	assertRejected(t, event.SchemaDeadLetter, []mutation{
+		{name: "missing stage", mutate: del("stage"), wantErr: event.ErrMissing, wantField: "stage"},
+		{name: "missing reason", mutate: del("reason"), wantErr: event.ErrMissing, wantField: "reason"},
+		{name: "missing code", mutate: del("code"), wantErr: event.ErrMissing, wantField: "code"},
+		{name: "missing payload", mutate: del("payload"), wantErr: event.ErrMissing, wantField: "payload"},
+		{name: "stage with dot", mutate: set("stage", "sink.jgb"), wantErr: event.ErrBadFormat, wantField: "stage"},
+		{name: "payload not base64", mutate: set("payload", "{not base64}"), wantErr: event.ErrMalformed},
+		{name: "negative stream_seq", mutate: set("stream_seq", -1), wantErr: event.ErrMalformed},
+	})
+}
