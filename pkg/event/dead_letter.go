@@ -2,8 +2,8 @@ package event
 
 import (
 	"crypto/sha256"
-	"errors"
 	"encoding/hex"
+	"errors"
 	"time"
 )
 
