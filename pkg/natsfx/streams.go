@@ -1,0 +1,73 @@
+package natsfx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Stream names.
+const (
+	// StreamEvents stores every input event (cw.events.>).
+	StreamEvents = "CW_EVENTS"
+	// StreamScores stores every score and component print (cw.risk.>); a
+	// subscriber reads the latest per subject on connect.
+	StreamScores = "CW_SCORES"
+	// StreamDLQ stores dead letters (cw.dlq.>).
+	StreamDLQ = "CW_DLQ"
+)
+
+// StreamConfigs returns the configuration of CW_EVENTS, CW_SCORES and
+// CW_DLQ, in that order: file storage, limits retention (oldest dropped
+// first), cfg's replicas, de-duplication window, max bytes and per-stream
+// max age. CW_SCORES allows direct get, so a subscriber fetches the last
+// print per subject cheaply from any replica.
+func StreamConfigs(cfg StreamsConfig) []jetstream.StreamConfig {
+	mk := func(name, subject, desc string, maxAge time.Duration) jetstream.StreamConfig {
+		return jetstream.StreamConfig{
+			Name:              name,
+			Description:       desc,
+			Subjects:          []string{subject},
+			Retention:         jetstream.LimitsPolicy,
+			Storage:           jetstream.FileStorage,
+			Discard:           jetstream.DiscardOld,
+			MaxAge:            maxAge,
+			MaxBytes:          cfg.MaxBytes,
+			MaxMsgs:           -1,
+			MaxMsgsPerSubject: -1,
+			Replicas:          cfg.Replicas,
+			Duplicates:        cfg.Duplicates,
+		}
+	}
+	scores := mk(StreamScores, event.SubjectRisk, "carrywatch risk index and component prints", cfg.ScoresMaxAge)
+	scores.AllowDirect = true
+	return []jetstream.StreamConfig{
+		mk(StreamEvents, event.SubjectEvents, "carrywatch input events", cfg.EventsMaxAge),
+		scores,
+		mk(StreamDLQ, event.SubjectDLQ, "carrywatch dead letters", cfg.DLQMaxAge),
+	}
+}
+
+// EnsureStreams creates the streams of [StreamConfigs], or updates them to
+// cfg if they exist. It is idempotent and safe to run from several
+// processes at once: when another caller creates a stream between our
+// lookup and our create, it updates instead. It returns the first error,
+// wrapped with the stream name (for example a change JetStream refuses,
+// such as a storage type, or replicas above the cluster size).
+func EnsureStreams(ctx context.Context, js jetstream.JetStream, cfg StreamsConfig) error {
+	for _, sc := range StreamConfigs(cfg) {
+		_, err := js.CreateOrUpdateStream(ctx, sc)
+		if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+			// Lost a create race with a different config: update it.
+			_, err = js.UpdateStream(ctx, sc)
+		}
+		if err != nil {
+			return fmt.Errorf("ensure stream %s: %w", sc.Name, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,176 @@
+// Package opsfx owns a service's operations endpoint: /healthz (the process
+// is alive), /readyz (every registered dependency is usable) and Prometheus
+// /metrics. Components register their readiness checks and metrics on the
+// one Server a process has, so the all-in-one binary and the separate
+// services expose the same endpoints.
+package opsfx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/rs/zerolog"
+	"go.uber.org/fx"
+)
+
+// Config is where the endpoint listens.
+type Config struct {
+	// Addr is host:port; ":0" picks a free port, "" disables the listener
+	// (the handler still works in-process).
+	Addr string `env:"CW_HTTP_ADDR" envDefault:":8080"`
+	// CheckTimeout bounds one /readyz evaluation.
+	CheckTimeout time.Duration `env:"CW_HTTP_CHECK_TIMEOUT" envDefault:"2s"`
+}
+
+// Validate reports a config that cannot work.
+func (c Config) Validate() error {
+	if c.CheckTimeout <= 0 {
+		return fmt.Errorf("CW_HTTP_CHECK_TIMEOUT must be positive, got %s", c.CheckTimeout)
+	}
+	return nil
+}
+
+// CheckFunc returns nil when the dependency it checks is usable.
+type CheckFunc func(ctx context.Context) error
+
+// Server serves the operations endpoints.
+type Server struct {
+	cfg      Config
+	log      zerolog.Logger
+	registry *prometheus.Registry
+
+	mu     sync.Mutex
+	checks map[string]CheckFunc
+
+	srv  *http.Server
+	ln   net.Listener
+	done chan struct{}
+}
+
+// New returns a Server with a fresh registry holding the Go and process
+// collectors. It does not listen until Start.
+func New(cfg Config, log zerolog.Logger) *Server {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return &Server{
+		cfg:      cfg,
+		log:      log.With().Str("component", "ops").Logger(),
+		registry: reg,
+		checks:   make(map[string]CheckFunc),
+	}
+}
+
+// Registry is where components register their metrics.
+func (s *Server) Registry() *prometheus.Registry { return s.registry }
+
+// AddCheck registers a readiness check under name, replacing any earlier
+// check of that name.
+func (s *Server) AddCheck(name string, check CheckFunc) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.checks[name] = check
+}
+
+// Ready runs every check and returns their failures joined, nil if all pass.
+func (s *Server) Ready(ctx context.Context) error {
+	s.mu.Lock()
+	names := make([]string, 0, len(s.checks))
+	for n := range s.checks {
+		names = append(names, n)
+	}
+	checks := make(map[string]CheckFunc, len(s.checks))
+	for n, c := range s.checks {
+		checks[n] = c
+	}
+	s.mu.Unlock()
+	sort.Strings(names)
+	var errs []error
+	for _, n := range names {
+		if err := checks[n](ctx); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", n, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Handler serves /healthz, /readyz and /metrics.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.CheckTimeout)
+		defer cancel()
+		if err := s.Ready(ctx); err != nil {
+			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ready\n"))
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{Registry: s.registry}))
+	return mux
+}
+
+// Addr returns the address the endpoint listens on, "" before Start or when
+// disabled.
+func (s *Server) Addr() string {
+	if s.ln == nil {
+		return ""
+	}
+	return s.ln.Addr().String()
+}
+
+// Start listens on cfg.Addr and serves in the background.
+func (s *Server) Start(context.Context) error {
+	if s.cfg.Addr == "" {
+		return nil
+	}
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", s.cfg.Addr, err)
+	}
+	s.ln = ln
+	s.srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	s.done = make(chan struct{})
+	go func() {
+		defer close(s.done)
+		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error().Err(err).Msg("ops endpoint stopped")
+		}
+	}()
+	s.log.Info().Str("addr", ln.Addr().String()).Msg("ops endpoint listening")
+	return nil
+}
+
+// Stop shuts the endpoint down and waits for it.
+func (s *Server) Stop(ctx context.Context) error {
+	if s.srv == nil {
+		return nil
+	}
+	err := s.srv.Shutdown(ctx)
+	<-s.done
+	if err != nil {
+		return fmt.Errorf("shut down ops endpoint: %w", err)
+	}
+	return nil
+}
+
+// Module provides the Server and its registry (as a prometheus.Registerer)
+// and runs it with the application. Config is supplied by the service.
+var Module = fx.Module("opsfx",
+	fx.Provide(
+		New,
+		func(s *Server) prometheus.Registerer { return s.Registry() },
+	),
+	fx.Invoke(func(lc fx.Lifecycle, s *Server) { lc.Append(fx.StartStopHook(s.Start, s.Stop)) }),
+)

@@ -1,0 +1,96 @@
+// Package natstest runs a real nats-server with JetStream inside a test:
+// random port, store in t.TempDir(), no logging, shut down by t.Cleanup.
+package natstest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/carrywatch/carrywatch/pkg/natsfx"
+)
+
+// Server is a running in-process JetStream server.
+type Server struct {
+	// URL is the client URL (nats://127.0.0.1:<port>, tls:// with TLS).
+	URL string
+	// Srv is the server, for tests that restart it or inspect it.
+	Srv *server.Server
+}
+
+// New starts a JetStream server on 127.0.0.1 and a random port, stored in
+// t.TempDir(), and shuts it down when the test ends. It fails the test if
+// the server does not start within 10 s.
+func New(t testing.TB) *Server {
+	t.Helper()
+	return NewWithOptions(t, nil)
+}
+
+// NewWithOptions is New with configure applied to the server options
+// before start, for auth or TLS; configure may be nil.
+func NewWithOptions(t testing.TB, configure func(*server.Options)) *Server {
+	t.Helper()
+	opts := &server.Options{
+		Host:      "127.0.0.1",
+		Port:      server.RANDOM_PORT,
+		JetStream: true,
+		StoreDir:  t.TempDir(),
+		NoLog:     true,
+		NoSigs:    true,
+	}
+	if configure != nil {
+		configure(opts)
+	}
+	srv, err := server.NewServer(opts)
+	if err != nil {
+		t.Fatalf("natstest: new server: %v", err)
+	}
+	srv.Start()
+	t.Cleanup(func() {
+		srv.Shutdown()
+		srv.WaitForShutdown()
+	})
+	if !srv.ReadyForConnections(10 * time.Second) {
+		t.Fatalf("natstest: server not ready within 10s")
+	}
+	return &Server{URL: srv.ClientURL(), Srv: srv}
+}
+
+// Connect connects to the server with opts and closes the connection when
+// the test ends; it fails the test if the connection is refused.
+func (s *Server) Connect(t testing.TB, opts ...nats.Option) *nats.Conn {
+	t.Helper()
+	nc, err := nats.Connect(s.URL, opts...)
+	if err != nil {
+		t.Fatalf("natstest: connect %s: %v", s.URL, err)
+	}
+	t.Cleanup(nc.Close)
+	return nc
+}
+
+// JetStream connects and returns a JetStream context on that connection.
+func (s *Server) JetStream(t testing.TB, opts ...nats.Option) jetstream.JetStream {
+	t.Helper()
+	js, err := jetstream.New(s.Connect(t, opts...))
+	if err != nil {
+		t.Fatalf("natstest: jetstream: %v", err)
+	}
+	return js
+}
+
+// Streams creates CW_EVENTS, CW_SCORES and CW_DLQ with the defaults of
+// natsfx.DefaultConfig and returns the JetStream context it used.
+func (s *Server) Streams(t testing.TB, opts ...nats.Option) jetstream.JetStream {
+	t.Helper()
+	js := s.JetStream(t, opts...)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := natsfx.EnsureStreams(ctx, js, natsfx.DefaultConfig().Streams); err != nil {
+		t.Fatalf("natstest: %v", err)
+	}
+	return js
+}

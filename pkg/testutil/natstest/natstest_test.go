@@ -1,0 +1,71 @@
+package natstest_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/carrywatch/carrywatch/pkg/natsfx"
+	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
+)
+
+func TestNew(t *testing.T) {
+	srv := natstest.New(t)
+	assert.True(t, srv.Srv.Running())
+	assert.True(t, srv.Srv.JetStreamEnabled())
+	assert.Equal(t, srv.Srv.ClientURL(), srv.URL)
+
+	nc := srv.Connect(t)
+	sub, err := nc.SubscribeSync("cw.events.>")
+	require.NoError(t, err)
+	require.NoError(t, nc.Publish("cw.events.test", []byte("x")))
+	msg, err := sub.NextMsg(5 * time.Second)
+	require.NoError(t, err)
+	assert.Equal(t, "x", string(msg.Data))
+
+	js := srv.Streams(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, name := range []string{natsfx.StreamEvents, natsfx.StreamScores, natsfx.StreamDLQ} {
+		s, err := js.Stream(ctx, name)
+		require.NoError(t, err, name)
+		assert.Equal(t, natsfx.MinDuplicates, s.CachedInfo().Config.Duplicates, name)
+	}
+	ack, err := js.Publish(ctx, "cw.dlq.sink", []byte("bad"))
+	require.NoError(t, err)
+	assert.Equal(t, natsfx.StreamDLQ, ack.Stream)
+}
+
+func TestServersAreIsolated(t *testing.T) {
+	a, b := natstest.New(t), natstest.New(t)
+	assert.NotEqual(t, a.URL, b.URL)
+	assert.NotEqual(t, a.Srv.StoreDir(), b.Srv.StoreDir())
+}
+
+func TestNewWithOptions(t *testing.T) {
+	srv := natstest.NewWithOptions(t, func(o *server.Options) {
+		o.Users = []*server.User{{Username: "scorer", Password: "pw"}}
+	})
+	_, err := nats.Connect(srv.URL)
+	require.ErrorIs(t, err, nats.ErrAuthorization)
+
+	nc := srv.Connect(t, nats.UserInfo("scorer", "pw"))
+	assert.True(t, nc.IsConnected())
+	srv.Streams(t, nats.UserInfo("scorer", "pw"))
+}
+
+func TestCleanupShutsDown(t *testing.T) {
+	var srv *natstest.Server
+	var nc *nats.Conn
+	t.Run("inner", func(t *testing.T) {
+		srv = natstest.New(t)
+		nc = srv.Connect(t)
+	})
+	assert.False(t, srv.Srv.Running())
+	assert.True(t, nc.IsClosed())
+}
