@@ -38,11 +38,10 @@ func New(service string, cfg Config, w io.Writer) zerolog.Logger {
 		Str("service", service).Str("version", Version).Logger()
 }
 
-// Module provides the root logger for service and routes fx's own events
-// through it at debug level.
-func Module(service string, cfg Config) fx.Option {
+// Module provides the root logger for service, configured by the Config in
+// the graph, and routes fx's own events through it.
+func Module(service string) fx.Option {
 	return fx.Options(
-		fx.Supply(cfg),
 		fx.Provide(func(cfg Config) zerolog.Logger { return New(service, cfg, os.Stderr) }),
 		fx.WithLogger(func(log zerolog.Logger) fxevent.Logger {
 			return &EventLogger{Log: log.With().Str("component", "fx").Logger()}

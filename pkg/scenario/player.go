@@ -1,0 +1,122 @@
+package scenario
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/rs/zerolog"
+
+	"github.com/carrywatch/carrywatch/pkg/event"
+)
+
+// Stage names the player's dead letters (cw.dlq.replay).
+const Stage = "replay"
+
+// Result counts what a play published.
+type Result struct {
+	// Published is the number of events JetStream accepted, duplicates included.
+	Published int `json:"published"`
+	// Duplicates is how many of them JetStream had already (same Nats-Msg-Id).
+	Duplicates int `json:"duplicates"`
+	// DeadLetters is the number of rejected lines sent to cw.dlq.replay.
+	DeadLetters int `json:"dead_letters_published"`
+	// EventIDs are the ids of the published events by schema.
+	EventIDs map[string][]string `json:"-"`
+	// DeadLetterIDs are the ids of the dead letters published.
+	DeadLetterIDs []string `json:"-"`
+}
+
+// Player publishes a scenario to JetStream.
+type Player struct {
+	JS jetstream.JetStream
+	// Speed is event time per wall time: 1 plays in real time, 3600 plays an
+	// hour a second, 0 plays as fast as JetStream accepts.
+	Speed float64
+	Log   zerolog.Logger
+	// Now stamps dead letters; time.Now if nil.
+	Now func() time.Time
+}
+
+// Play publishes every rejected line to cw.dlq.replay, then every event with
+// Nats-Msg-Id = its id, waiting between events for their event-time gap
+// divided by Speed. It returns when JetStream acknowledged everything, or
+// with the first publish error.
+func (p *Player) Play(ctx context.Context, sc *Scenario) (Result, error) {
+	now := time.Now
+	if p.Now != nil {
+		now = p.Now
+	}
+	res := Result{EventIDs: make(map[string][]string)}
+	for _, r := range sc.Rejected {
+		dl := event.NewDeadLetter(Stage, "", r.Raw, 0, r.Err, now())
+		if _, err := p.publish(ctx, dl); err != nil {
+			return res, err
+		}
+		res.DeadLetters++
+		res.DeadLetterIDs = append(res.DeadLetterIDs, dl.ID)
+		p.Log.Warn().Int("line", r.Line).Str("code", dl.Code).Str("reason", dl.Reason).Msg("scenario line rejected to dead letters")
+	}
+	var futures []jetstream.PubAckFuture
+	var prev time.Time
+	for i, ev := range sc.Events {
+		at := ev.Header().ObservedAt
+		if p.Speed > 0 && i > 0 && at.After(prev) {
+			if err := wait(ctx, time.Duration(float64(at.Sub(prev))/p.Speed)); err != nil {
+				return res, err
+			}
+		}
+		prev = at
+		data, err := event.Marshal(ev)
+		if err != nil {
+			return res, err
+		}
+		f, err := p.JS.PublishAsync(ev.Subject(), data, jetstream.WithMsgID(ev.Header().ID))
+		if err != nil {
+			return res, fmt.Errorf("publish %s: %w", ev.Subject(), err)
+		}
+		futures = append(futures, f)
+		res.EventIDs[ev.SchemaName()] = append(res.EventIDs[ev.SchemaName()], ev.Header().ID)
+	}
+	for _, f := range futures {
+		select {
+		case ack := <-f.Ok():
+			res.Published++
+			if ack.Duplicate {
+				res.Duplicates++
+			}
+		case err := <-f.Err():
+			return res, fmt.Errorf("publish %s: %w", f.Msg().Subject, err)
+		case <-ctx.Done():
+			return res, ctx.Err()
+		}
+	}
+	return res, nil
+}
+
+func (p *Player) publish(ctx context.Context, ev event.Event) (*jetstream.PubAck, error) {
+	data, err := event.Marshal(ev)
+	if err != nil {
+		return nil, err
+	}
+	ack, err := p.JS.Publish(ctx, ev.Subject(), data, jetstream.WithMsgID(ev.Header().ID))
+	if err != nil {
+		return nil, fmt.Errorf("publish %s: %w", ev.Subject(), err)
+	}
+	return ack, nil
+}
+
+func wait(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

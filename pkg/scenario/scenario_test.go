@@ -1,0 +1,128 @@
+package scenario_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/natsfx"
+	"github.com/carrywatch/carrywatch/pkg/scenario"
+	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
+)
+
+var now = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func TestSmokeCoversEveryInputKindAndOneInvalidLine(t *testing.T) {
+	data, err := scenario.Load("smoke")
+	require.NoError(t, err)
+	sc, err := scenario.Parse(data, now)
+	require.NoError(t, err)
+
+	kinds := map[string]int{}
+	for _, ev := range sc.Events {
+		kinds[ev.SchemaName()]++
+		require.NoError(t, ev.Validate(now))
+	}
+	assert.Equal(t, map[string]int{event.SchemaJGBYield: 8, event.SchemaFedOdds: 3, event.SchemaETFFlow: 4, event.SchemaVenueStatus: 2}, kinds)
+	require.Len(t, sc.Rejected, 1)
+	assert.Equal(t, 9, sc.Rejected[0].Line)
+	assert.ErrorIs(t, sc.Rejected[0].Err, event.ErrOutOfRange)
+	for i := 1; i < len(sc.Events); i++ {
+		assert.False(t, sc.Events[i].Header().ObservedAt.Before(sc.Events[i-1].Header().ObservedAt), "event-time order at %d", i)
+	}
+	first := sc.Events[0].(*event.ETFFlow)
+	assert.Equal(t, -128100000.0, first.FlowUSD, "earliest event first: 4 Nov ETF flows")
+}
+
+func TestParse(t *testing.T) {
+	valid := `{"schema":"cw.jgb.yield/v1","source":"mof","observed_at":"2025-12-01T06:00:00Z","tenor":"10Y","yield_pct":1.881}`
+	tests := []struct {
+		name     string
+		input    string
+		events   int
+		rejected error
+	}{
+		{name: "valid line gets its id", input: valid, events: 1},
+		{name: "blank and comment lines skipped", input: "\n# note\n" + valid + "\n\n", events: 1},
+		{name: "missing value is not zero", input: `{"schema":"cw.jgb.yield/v1","source":"mof","observed_at":"2025-12-01T06:00:00Z","tenor":"10Y"}`, rejected: event.ErrMissing},
+		{name: "malformed json", input: `{"schema":`, rejected: event.ErrMalformed},
+		{name: "unknown schema", input: `{"schema":"cw.nope/v1"}`, rejected: event.ErrUnknownSchema},
+		{name: "wrong id", input: `{"schema":"cw.jgb.yield/v1","id":"00000000000000000000000000000000","source":"mof","observed_at":"2025-12-01T06:00:00Z","tenor":"10Y","yield_pct":1.881}`, rejected: event.ErrBadID},
+		{name: "future", input: `{"schema":"cw.jgb.yield/v1","source":"mof","observed_at":"2027-01-01T00:00:00Z","tenor":"10Y","yield_pct":1.881}`, rejected: event.ErrFutureTime},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sc, err := scenario.Parse([]byte(tt.input), now)
+			require.NoError(t, err)
+			assert.Len(t, sc.Events, tt.events)
+			if tt.rejected == nil {
+				assert.Empty(t, sc.Rejected)
+				want := event.NewID("mof", "10Y", time.Date(2025, 12, 1, 6, 0, 0, 0, time.UTC))
+				assert.Equal(t, want, sc.Events[0].Header().ID)
+				return
+			}
+			require.Len(t, sc.Rejected, 1)
+			assert.ErrorIs(t, sc.Rejected[0].Err, tt.rejected)
+		})
+	}
+}
+
+func TestLoadUnknownScenario(t *testing.T) {
+	_, err := scenario.Load("no-such-scenario")
+	assert.True(t, errors.Is(err, scenario.ErrUnknownScenario), err)
+	assert.Contains(t, err.Error(), "smoke")
+}
+
+func TestPlayPublishesOnceAndDeadLettersRejects(t *testing.T) {
+	ns := natstest.New(t)
+	js := ns.Streams(t)
+	data, err := scenario.Load("smoke")
+	require.NoError(t, err)
+	sc, err := scenario.Parse(data, now)
+	require.NoError(t, err)
+	p := &scenario.Player{JS: js, Speed: 0, Log: zerolog.New(io.Discard), Now: func() time.Time { return now }}
+	ctx := context.Background()
+
+	res, err := p.Play(ctx, sc)
+	require.NoError(t, err)
+	assert.Equal(t, 17, res.Published)
+	assert.Equal(t, 0, res.Duplicates)
+	assert.Equal(t, 1, res.DeadLetters)
+
+	again, err := p.Play(ctx, sc)
+	require.NoError(t, err)
+	assert.Equal(t, 17, again.Duplicates, "a replay is de-duplicated by Nats-Msg-Id")
+
+	events, err := js.Stream(ctx, natsfx.StreamEvents)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(17), events.CachedInfo().State.Msgs)
+	dlq, err := js.Stream(ctx, natsfx.StreamDLQ)
+	require.NoError(t, err)
+	msg, err := dlq.GetLastMsgForSubject(ctx, "cw.dlq.replay")
+	require.NoError(t, err)
+	dl, err := event.Parse(msg.Data, now)
+	require.NoError(t, err)
+	assert.Equal(t, sc.Rejected[0].Raw, dl.(*event.DeadLetter).Payload)
+	assert.Equal(t, "out_of_range", dl.(*event.DeadLetter).Code)
+}
+
+func TestPlayPacesByEventTime(t *testing.T) {
+	ns := natstest.New(t)
+	js := ns.Streams(t)
+	sc, err := scenario.Parse([]byte(
+		`{"schema":"cw.jgb.yield/v1","source":"mof","observed_at":"2025-12-01T06:00:00Z","tenor":"10Y","yield_pct":1.881}
+{"schema":"cw.jgb.yield/v1","source":"mof","observed_at":"2025-12-01T06:00:01Z","tenor":"10Y","yield_pct":1.882}`), now)
+	require.NoError(t, err)
+	start := time.Now()
+	p := &scenario.Player{JS: js, Speed: 4, Log: zerolog.New(io.Discard)}
+	_, err = p.Play(context.Background(), sc)
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, time.Since(start), 250*time.Millisecond, "1 s of event time at speed 4 takes at least 250 ms")
+}
