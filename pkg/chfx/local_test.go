@@ -1,0 +1,91 @@
+package chfx_test
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
+)
+
+func TestLocalServerStopRestartKeepsData(t *testing.T) {
+	srv := chtest.Dedicated(t)
+	ctx := t.Context()
+	addr, httpAddr := srv.Addr(), srv.HTTPAddr()
+	assert.NotEqual(t, addr, httpAddr)
+
+	conn, err := chfx.Open(ctx, srv.Config())
+	require.NoError(t, err)
+	d, err := chfx.DetectDialect(ctx, conn)
+	require.NoError(t, err)
+	applied, err := chfx.Migrate(ctx, conn, "carrywatch", d, chtest.Logger(t))
+	require.NoError(t, err)
+	require.Len(t, applied, 7)
+	fs := fixtures()
+	for _, f := range fs {
+		b, err := conn.PrepareBatch(ctx, "INSERT INTO carrywatch."+f.table+" ("+quotedCols(f.cols)+")")
+		require.NoError(t, err)
+		require.NoError(t, b.Append(f.vals(d)...))
+		require.NoError(t, b.Send())
+	}
+	require.NoError(t, conn.Close())
+
+	require.NoError(t, srv.Stop())
+	_, err = chfx.Open(ctx, chfx.Config{Addr: []string{addr}, DialTimeout: 200e6})
+	require.Error(t, err, "server still answers after Stop")
+	require.NoError(t, srv.Stop(), "second Stop is a no-op")
+
+	require.NoError(t, srv.Restart(ctx))
+	assert.Equal(t, addr, srv.Addr(), "restart reuses the tcp port")
+	assert.Equal(t, httpAddr, srv.HTTPAddr(), "restart reuses the http port")
+
+	conn, err = chfx.Open(ctx, srv.Config())
+	require.NoError(t, err)
+	defer conn.Close()
+	for _, f := range fs {
+		var id string
+		require.NoError(t, conn.QueryRow(ctx, "SELECT id FROM carrywatch."+f.view).Scan(&id), f.view)
+		assert.Equal(t, f.id, id, f.view)
+	}
+	applied, err = chfx.Migrate(ctx, conn, "carrywatch", d, chtest.Logger(t))
+	require.NoError(t, err)
+	assert.Empty(t, applied)
+}
+
+func TestStartLocalReportsEarlyExit(t *testing.T) {
+	chtest.RequireBinary(t)
+	if _, _, err := chfx.FindServerBinary(); err != nil {
+		t.Skip("SKIPPED: needs a server binary: " + err.Error())
+	}
+	// Occupy the tcp port the server will be told to use.
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer busy.Close()
+	free := func() int {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		defer l.Close()
+		return l.Addr().(*net.TCPAddr).Port
+	}
+	dir := t.TempDir()
+	ports, err := json.Marshal(map[string]int{"tcp": busy.Addr().(*net.TCPAddr).Port, "http": free(), "interserver": free()})
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "ports.json"), ports, 0o644))
+
+	ctx, cancel := context.WithTimeout(t.Context(), chfx.StopTimeout)
+	defer cancel()
+	srv, err := chfx.StartLocal(ctx, dir, chtest.Logger(t))
+	if srv != nil {
+		_ = srv.Stop()
+	}
+	t.Log(err)
+	require.ErrorIs(t, err, chfx.ErrServerExited)
+	assert.Contains(t, err.Error(), "Address already in use", "the error carries the server's log")
+}

@@ -1,0 +1,209 @@
+package chfx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"github.com/rs/zerolog"
+)
+
+// MigrationsTable is the table, in the migrated database, that records
+// applied migrations.
+const MigrationsTable = "schema_migrations"
+
+// Server error codes a concurrent CREATE … IF NOT EXISTS could fail with if
+// a server checked existence and created non-atomically. 18.16 and current
+// servers serialise such DDL (8 concurrent clients never failed), so this is
+// defence in depth: re-running the statement then succeeds.
+var ddlRaceCodes = map[int32]bool{
+	57: true, // TABLE_ALREADY_EXISTS
+	82: true, // DATABASE_ALREADY_EXISTS
+}
+
+// Migrate brings database db on conn up to date with the embedded
+// migrations rendered for dialect d, and returns the migrations it applied
+// (none when the database was current).
+//
+// It creates the database and db.schema_migrations if needed, reads the
+// applied versions with FINAL, fails with ErrChecksumMismatch if an applied
+// migration's file has changed since, applies the others in version order,
+// records each (INSERT naming its columns) and finally runs OPTIMIZE … FINAL
+// on schema_migrations until every record is physically single.
+//
+// Several processes may migrate the same database at once: every statement
+// is idempotent, a migration applied twice is recorded twice and merged to
+// one row by the ReplacingMergeTree key (the first apply wins), and reads use
+// FINAL. Errors name the migration ("migrate 0003_create_etf_flows: …").
+func Migrate(ctx context.Context, conn driver.Conn, db string, d Dialect, log zerolog.Logger) ([]Migration, error) {
+	migs, err := Render(d, db)
+	if err != nil {
+		return nil, err
+	}
+	return apply(ctx, conn, db, migs, log)
+}
+
+type appliedRecord struct {
+	Version   uint32
+	Name      string
+	Checksum  string
+	AppliedAt time.Time
+}
+
+func apply(ctx context.Context, conn driver.Conn, db string, migs []Migration, log zerolog.Logger) ([]Migration, error) {
+	log = log.With().Str("database", db).Logger()
+	if err := execDDL(ctx, conn, "CREATE DATABASE IF NOT EXISTS "+db); err != nil {
+		return nil, fmt.Errorf("create database %s: %w", db, err)
+	}
+	// The MATERIALIZED keep_rank is the ReplacingMergeTree version: the
+	// earliest applied_at ranks highest, so the first apply is the one kept.
+	if err := execDDL(ctx, conn, `CREATE TABLE IF NOT EXISTS `+db+`.`+MigrationsTable+`
+(
+    version    UInt32,
+    name       String,
+    checksum   String,
+    applied_at DateTime,
+    keep_rank  UInt32 MATERIALIZED 4294967295 - toUInt32(applied_at)
+)
+ENGINE = ReplacingMergeTree(keep_rank)
+ORDER BY version`); err != nil {
+		return nil, fmt.Errorf("create table %s: %w", MigrationsTable, err)
+	}
+	applied, err := readApplied(ctx, conn, db)
+	if err != nil {
+		return nil, err
+	}
+	known := make(map[int]bool, len(migs))
+	for _, m := range migs {
+		known[m.Version] = true
+		rec, ok := applied[uint32(m.Version)]
+		if ok && rec.Checksum != m.Checksum {
+			return nil, fmt.Errorf("migrate %s: recorded checksum %.12s, file has %.12s (applied %s as %s): %w",
+				m.Name, rec.Checksum, m.Checksum, rec.AppliedAt.UTC().Format(time.RFC3339), rec.Name, ErrChecksumMismatch)
+		}
+	}
+	for v, rec := range applied {
+		if !known[int(v)] {
+			log.Warn().Uint32("version", v).Str("name", rec.Name).
+				Msg("database has a migration this binary does not know; continuing")
+		}
+	}
+	var done []Migration
+	for _, m := range migs {
+		if _, ok := applied[uint32(m.Version)]; ok {
+			continue
+		}
+		start := time.Now()
+		for i, stmt := range m.Statements {
+			if err := execDDL(ctx, conn, stmt); err != nil {
+				return done, fmt.Errorf("migrate %s: statement %d: %w", m.Name, i+1, err)
+			}
+		}
+		if err := record(ctx, conn, db, m); err != nil {
+			return done, fmt.Errorf("migrate %s: %w", m.Name, err)
+		}
+		done = append(done, m)
+		log.Info().Int("version", m.Version).Str("name", m.Name).
+			Int("statements", len(m.Statements)).Dur("elapsed", time.Since(start)).
+			Msg("migration applied")
+	}
+	if len(done) > 0 {
+		if err := compact(ctx, conn, db, log); err != nil {
+			return done, err
+		}
+	}
+	return done, nil
+}
+
+func readApplied(ctx context.Context, conn driver.Conn, db string) (map[uint32]appliedRecord, error) {
+	rows, err := conn.Query(ctx, "SELECT version, name, checksum, applied_at FROM "+db+"."+MigrationsTable+" FINAL")
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", MigrationsTable, err)
+	}
+	defer func() { _ = rows.Close() }()
+	out := map[uint32]appliedRecord{}
+	for rows.Next() {
+		var r appliedRecord
+		if err := rows.Scan(&r.Version, &r.Name, &r.Checksum, &r.AppliedAt); err != nil {
+			return nil, fmt.Errorf("read %s: %w", MigrationsTable, err)
+		}
+		out[r.Version] = r
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", MigrationsTable, err)
+	}
+	return out, nil
+}
+
+func record(ctx context.Context, conn driver.Conn, db string, m Migration) error {
+	batch, err := conn.PrepareBatch(ctx, "INSERT INTO "+db+"."+MigrationsTable+" (version, name, checksum, applied_at)")
+	if err != nil {
+		return fmt.Errorf("prepare batch %s: %w", MigrationsTable, err)
+	}
+	defer func() { _ = batch.Close() }()
+	if err := batch.Append(uint32(m.Version), m.Name, m.Checksum, time.Now().UTC().Truncate(time.Second)); err != nil {
+		return fmt.Errorf("append %s: %w", MigrationsTable, err)
+	}
+	if err := batch.Send(); err != nil {
+		return fmt.Errorf("send batch %s: %w", MigrationsTable, err)
+	}
+	return nil
+}
+
+// compact merges duplicate records (left by concurrent migrators) so that
+// schema_migrations holds one physical row per version. A concurrent merge
+// can make one OPTIMIZE a no-op, hence the bounded retry; duplicates left
+// behind are harmless because reads use FINAL.
+func compact(ctx context.Context, conn driver.Conn, db string, log zerolog.Logger) error {
+	table := db + "." + MigrationsTable
+	backoff := 25 * time.Millisecond
+	for attempt := 1; attempt <= 10; attempt++ {
+		if err := conn.Exec(ctx, "OPTIMIZE TABLE "+table+" FINAL"); err != nil {
+			return fmt.Errorf("optimize %s: %w", MigrationsTable, err)
+		}
+		var all, final uint64
+		if err := conn.QueryRow(ctx, "SELECT (SELECT count() FROM "+table+"), (SELECT count() FROM "+table+" FINAL)").Scan(&all, &final); err != nil {
+			return fmt.Errorf("count %s: %w", MigrationsTable, err)
+		}
+		if all == final {
+			return nil
+		}
+		if err := sleep(ctx, backoff); err != nil {
+			return fmt.Errorf("optimize %s: %w", MigrationsTable, err)
+		}
+		backoff = min(2*backoff, time.Second)
+	}
+	log.Warn().Str("table", MigrationsTable).Msg("duplicate migration records left unmerged; reads use FINAL")
+	return nil
+}
+
+// execDDL runs an idempotent DDL statement, re-running it when a concurrent
+// creator made it fail.
+func execDDL(ctx context.Context, conn driver.Conn, stmt string) error {
+	backoff := 20 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		err := conn.Exec(ctx, stmt)
+		var ex *clickhouse.Exception
+		if err == nil || attempt == 5 || !errors.As(err, &ex) || !ddlRaceCodes[ex.Code] {
+			return err
+		}
+		if err := sleep(ctx, backoff); err != nil {
+			return err
+		}
+		backoff *= 2
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

@@ -1,0 +1,323 @@
+package chfx_test
+
+import (
+	"context"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
+)
+
+var (
+	wantTables = []string{"dead_letters", "etf_flows", "fed_odds", "jgb_yields", "risk_scores", "schema_migrations", "venue_status"}
+	wantViews  = []string{
+		"v_dead_letters", "v_etf_flows", "v_etf_flows_total", "v_fed_odds", "v_fed_odds_outcomes",
+		"v_jgb_curve", "v_jgb_yields", "v_risk_scores", "v_venue_incidents", "v_venue_status",
+	}
+)
+
+// objects returns the tables and views of db by engine kind, sorted.
+func objects(t *testing.T, conn driver.Conn, db string) (tables, views []string) {
+	t.Helper()
+	rows, err := conn.Query(t.Context(), "SELECT name, engine FROM system.tables WHERE database = ? ORDER BY name", db)
+	require.NoError(t, err)
+	defer rows.Close()
+	for rows.Next() {
+		var name, engine string
+		require.NoError(t, rows.Scan(&name, &engine))
+		if engine == "View" {
+			views = append(views, name)
+		} else {
+			tables = append(tables, name)
+		}
+	}
+	require.NoError(t, rows.Err())
+	return tables, views
+}
+
+func TestMigrateCreatesEveryTableAndView(t *testing.T) {
+	db := chtest.New(t)
+	tables, views := objects(t, db.Conn, db.Database)
+	assert.Equal(t, wantTables, tables)
+	assert.Equal(t, wantViews, views)
+	for _, v := range wantViews {
+		assert.Zero(t, chtest.Count(t, db, "SELECT count() FROM "+v), v)
+	}
+	assert.Equal(t, uint64(7), chtest.Count(t, db, "SELECT count() FROM schema_migrations FINAL"))
+}
+
+func TestMigrateConcurrent(t *testing.T) {
+	db := chtest.NewEmpty(t)
+	ctx := t.Context()
+	cfg := chfx.Config{Addr: []string{db.Addr}}
+
+	// Two "processes": separate connection pools, started together.
+	var wg sync.WaitGroup
+	results := make([][]chfx.Migration, 2)
+	errs := make([]error, 2)
+	startGate := make(chan struct{})
+	for i := range 2 {
+		conn, err := chfx.Open(ctx, cfg)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = conn.Close() })
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-startGate
+			results[i], errs[i] = chfx.Migrate(ctx, conn, db.Database, db.Dialect, chtest.Logger(t))
+		}()
+	}
+	close(startGate)
+	wg.Wait()
+	require.NoError(t, errs[0])
+	require.NoError(t, errs[1])
+	assert.GreaterOrEqual(t, len(results[0])+len(results[1]), 7, "every migration applied by at least one")
+
+	third, err := chfx.Migrate(ctx, db.Conn, db.Database, db.Dialect, chtest.Logger(t))
+	require.NoError(t, err)
+	assert.Empty(t, third, "third run applies nothing")
+
+	q := func(query string) uint64 {
+		return chtest.Count(t, db, "SELECT "+query)
+	}
+	sm := db.Database + ".schema_migrations"
+	assert.Equal(t, uint64(7), q("count() FROM "+sm), "physical rows")
+	assert.Equal(t, uint64(7), q("count() FROM "+sm+" FINAL"))
+	assert.Equal(t, uint64(7), q("uniqExact(version) FROM "+sm))
+	assert.Equal(t, uint64(len(wantTables)+len(wantViews)),
+		chtest.Count(t, db, "SELECT count() FROM system.tables WHERE database = ?", db.Database))
+	tables, views := objects(t, db.Conn, db.Database)
+	assert.Equal(t, wantTables, tables)
+	assert.Equal(t, wantViews, views)
+
+	// The records carry the files' names and checksums.
+	migs, err := chfx.Render(db.Dialect, db.Database)
+	require.NoError(t, err)
+	rows, err := db.Conn.Query(ctx, "SELECT version, name, checksum FROM "+sm+" FINAL ORDER BY version")
+	require.NoError(t, err)
+	defer rows.Close()
+	i := 0
+	for rows.Next() {
+		var v uint32
+		var name, sum string
+		require.NoError(t, rows.Scan(&v, &name, &sum))
+		require.Less(t, i, len(migs))
+		assert.Equal(t, uint32(migs[i].Version), v)
+		assert.Equal(t, migs[i].Name, name)
+		assert.Equal(t, migs[i].Checksum, sum)
+		i++
+	}
+	require.NoError(t, rows.Err())
+	assert.Equal(t, len(migs), i)
+}
+
+func TestMigrateChecksumMismatch(t *testing.T) {
+	db := chtest.New(t)
+	ctx := t.Context()
+	// An earlier applied_at wins the ReplacingMergeTree (first apply kept),
+	// so FINAL now sees this tampered record for 0003.
+	b, err := db.Conn.PrepareBatch(ctx, "INSERT INTO schema_migrations (version, name, checksum, applied_at)")
+	require.NoError(t, err)
+	require.NoError(t, b.Append(uint32(3), "0003_create_etf_flows", "0000tampered", time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)))
+	require.NoError(t, b.Send())
+
+	applied, err := chfx.Migrate(ctx, db.Conn, db.Database, db.Dialect, chtest.Logger(t))
+	require.ErrorIs(t, err, chfx.ErrChecksumMismatch)
+	assert.Contains(t, err.Error(), "migrate 0003_create_etf_flows")
+	assert.Empty(t, applied)
+}
+
+func TestMigrateKeepsFirstApply(t *testing.T) {
+	db := chtest.New(t)
+	ctx := t.Context()
+	var first time.Time
+	require.NoError(t, db.Conn.QueryRow(ctx, "SELECT applied_at FROM schema_migrations FINAL WHERE version = 1").Scan(&first))
+	// A later duplicate record (a concurrent migrator) must not replace it.
+	b, err := db.Conn.PrepareBatch(ctx, "INSERT INTO schema_migrations (version, name, checksum, applied_at)")
+	require.NoError(t, err)
+	require.NoError(t, b.Append(uint32(1), "0001_create_jgb_yields", "later", first.Add(time.Hour)))
+	require.NoError(t, b.Send())
+	require.NoError(t, db.Conn.Exec(ctx, "OPTIMIZE TABLE schema_migrations FINAL"))
+
+	var got time.Time
+	var sum string
+	require.NoError(t, db.Conn.QueryRow(ctx, "SELECT applied_at, checksum FROM schema_migrations WHERE version = 1").Scan(&got, &sum))
+	assert.True(t, first.Equal(got), "applied_at %s, want %s", got, first)
+	assert.NotEqual(t, "later", sum)
+}
+
+// insertFixture appends f's row with a clickhouse-go batch naming its
+// columns, as the sink does.
+func insertFixture(ctx context.Context, t *testing.T, db *chtest.DB, f fixture) {
+	t.Helper()
+	b, err := db.Conn.PrepareBatch(ctx, "INSERT INTO "+f.table+" ("+quotedCols(f.cols)+")")
+	require.NoError(t, err, f.table)
+	require.NoError(t, b.Append(f.vals(db.Dialect)...), f.table)
+	require.NoError(t, b.Send(), f.table)
+}
+
+func TestInsertEveryTableReadThroughViews(t *testing.T) {
+	db := chtest.New(t)
+	ctx := t.Context()
+	fs := fixtures()
+	for _, f := range fs {
+		insertFixture(ctx, t, db, f)
+	}
+	for _, f := range fs {
+		t.Run(f.table, func(t *testing.T) {
+			assert.Equal(t, uint64(1), chtest.Count(t, db, "SELECT count() FROM "+f.view))
+			var id string
+			var observed any = new(time.Time)
+			if !db.Dialect.DateTime64 {
+				observed = new(uint64)
+			}
+			require.NoError(t, db.Conn.QueryRow(ctx, "SELECT id, observed_at FROM "+f.view).Scan(&id, observed))
+			assert.Equal(t, f.id, id)
+			want := f.vals(db.Dialect)[2]
+			switch o := observed.(type) {
+			case *time.Time:
+				assert.True(t, want.(time.Time).Equal(*o), "observed_at %s, want %s", *o, want)
+			case *uint64:
+				assert.Equal(t, want, *o, "observed_at in Unix ms")
+			}
+			var inserted uint64
+			require.NoError(t, db.Conn.QueryRow(ctx, "SELECT count() FROM "+f.table+" WHERE "+
+				timeExpr(db.Dialect, "inserted_at")+" > toDateTime('2020-01-01 00:00:00', 'UTC')").Scan(&inserted))
+			assert.Equal(t, uint64(1), inserted, "inserted_at default")
+		})
+	}
+
+	t.Run("derived views", func(t *testing.T) {
+		var bps []int16
+		var probs []float64
+		rows, err := db.Conn.Query(ctx, "SELECT change_bp, probability FROM v_fed_odds_outcomes ORDER BY change_bp")
+		require.NoError(t, err)
+		for rows.Next() {
+			var bp int16
+			var p float64
+			require.NoError(t, rows.Scan(&bp, &p))
+			bps, probs = append(bps, bp), append(probs, p)
+		}
+		require.NoError(t, rows.Err())
+		rows.Close()
+		assert.Equal(t, []int16{-25, 0}, bps)
+		assert.Equal(t, []float64{0.85, 0.15}, probs)
+
+		var venue, incident, action, severity, title string
+		var open uint8
+		var resolved *time.Time
+		require.NoError(t, db.Conn.QueryRow(ctx, "SELECT venue, incident_id, action, severity, title, is_open, "+
+			nullableTimeExpr(db.Dialect, "resolved_at")+" FROM v_venue_incidents").
+			Scan(&venue, &incident, &action, &severity, &title, &open, &resolved))
+		assert.Equal(t, []any{"cme", "globex-2025-11-28", "open", "halt", uint8(1)}, []any{venue, incident, action, severity, open})
+		assert.Contains(t, title, "cooling")
+		assert.Nil(t, resolved)
+
+		var asset, day string
+		var flow float64
+		var aum *float64
+		require.NoError(t, db.Conn.QueryRow(ctx, "SELECT asset, toString(trade_date), flow_usd, aum_usd FROM v_etf_flows_total").
+			Scan(&asset, &day, &flow, &aum))
+		assert.Equal(t, "BTC", asset)
+		assert.Equal(t, "2025-11-20", day)
+		assert.Equal(t, -903.2e6, flow)
+		require.NotNil(t, aum)
+		assert.Equal(t, 112.5e9, *aum)
+
+		var date string
+		var y2, y10 *float64
+		require.NoError(t, db.Conn.QueryRow(ctx, "SELECT toString(observed_date), yield_2y_pct, yield_10y_pct FROM v_jgb_curve").
+			Scan(&date, &y2, &y10))
+		assert.Equal(t, "2025-11-20", date)
+		assert.Nil(t, y2, "2Y not observed")
+		require.NotNil(t, y10)
+		assert.Equal(t, 1.86, *y10)
+	})
+}
+
+// timeExpr converts a timestamp column to DateTime64 or DateTime for
+// scanning into time.Time on either dialect.
+func timeExpr(d chfx.Dialect, col string) string {
+	if d.DateTime64 {
+		return col
+	}
+	return "toDateTime(intDiv(" + col + ", 1000), 'UTC')"
+}
+
+func nullableTimeExpr(d chfx.Dialect, col string) string {
+	if d.DateTime64 {
+		return col
+	}
+	return "if(isNull(" + col + "), NULL, toDateTime(intDiv(assumeNotNull(" + col + "), 1000), 'UTC'))"
+}
+
+func TestReplacingMergeTreeDedup(t *testing.T) {
+	db := chtest.New(t)
+	ctx := t.Context()
+	fs := fixtures()
+	// A redelivery: the same event inserted again in its own batch.
+	for range 2 {
+		for _, f := range fs {
+			insertFixture(ctx, t, db, f)
+		}
+	}
+	for _, f := range fs {
+		assert.Equal(t, uint64(2), chtest.Count(t, db, "SELECT count() FROM "+f.table), "%s holds both parts", f.table)
+		assert.Equal(t, uint64(1), chtest.Count(t, db, "SELECT count() FROM "+f.view), "%s shows one row", f.view)
+	}
+	assert.Equal(t, uint64(2), chtest.Count(t, db, "SELECT count() FROM v_fed_odds_outcomes"))
+	assert.Equal(t, uint64(1), chtest.Count(t, db, "SELECT sum(steps) FROM v_venue_incidents"))
+	assert.Equal(t, uint64(1), chtest.Count(t, db, "SELECT count() FROM v_etf_flows_total"))
+}
+
+func TestVenueIncidentLifecycle(t *testing.T) {
+	db := chtest.New(t)
+	ctx := t.Context()
+	start := time.Date(2025, 11, 28, 2, 40, 0, 0, time.UTC)
+	end := start.Add(10 * time.Hour)
+	steps := []struct {
+		action, severity, status string
+		observed                 time.Time
+		resolved                 *time.Time
+	}{
+		{"open", "halt", "investigating", start.Add(5 * time.Minute), nil},
+		{"update", "halt", "identified", start.Add(2 * time.Hour), nil},
+		{"resolve", "none", "resolved", end.Add(time.Minute), &end},
+	}
+	d := db.Dialect
+	b, err := db.Conn.PrepareBatch(ctx, "INSERT INTO venue_status (id, source, observed_at, ingested_at, stream_seq, venue, incident_id, action, severity, status, title, components, started_at, resolved_at)")
+	require.NoError(t, err)
+	// Inserted out of order: the view orders by observed_at.
+	for i := len(steps) - 1; i >= 0; i-- {
+		s := steps[i]
+		require.NoError(t, b.Append("id-"+s.action, "manual", d.Time(s.observed), d.Time(s.observed), uint64(i+1),
+			"cme", "globex", s.action, s.severity, s.status, "CME Globex halt", []string{"Globex"}, d.Time(start), d.NullableTime(s.resolved)))
+	}
+	require.NoError(t, b.Send())
+
+	var action, severity, status string
+	var open uint8
+	var steps64 uint64
+	var opened time.Time
+	require.NoError(t, db.Conn.QueryRow(ctx, "SELECT action, severity, status, is_open, steps, "+timeExpr(d, "opened_at")+" FROM v_venue_incidents").
+		Scan(&action, &severity, &status, &open, &steps64, &opened))
+	assert.Equal(t, []any{"resolve", "none", "resolved", uint8(0), uint64(3)}, []any{action, severity, status, open, steps64})
+	assert.True(t, start.Equal(opened))
+	var resolved *time.Time
+	require.NoError(t, db.Conn.QueryRow(ctx, "SELECT "+nullableTimeExpr(d, "resolved_at")+" FROM v_venue_incidents").Scan(&resolved))
+	require.NotNil(t, resolved)
+	assert.True(t, end.Equal(*resolved))
+}
+
+func TestObjectsSorted(t *testing.T) {
+	// Guards the expectations above: system.tables lists in name order.
+	assert.True(t, sort.StringsAreSorted(wantTables))
+	assert.True(t, sort.StringsAreSorted(wantViews))
+}

@@ -1,0 +1,165 @@
+package chfx_test
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/carrywatch/carrywatch/pkg/chfx"
+)
+
+var legacy = chfx.DialectFor(chfx.Version{Major: 18, Minor: 16, Patch: 1})
+
+func TestRenderEmbedded(t *testing.T) {
+	wantNames := []string{
+		"0001_create_jgb_yields", "0002_create_fed_odds", "0003_create_etf_flows",
+		"0004_create_venue_status", "0005_create_risk_scores", "0006_create_dead_letters",
+		"0007_create_views",
+	}
+	tests := []struct {
+		name       string
+		dialect    chfx.Dialect
+		wantAll    []string // must occur in the rendered DDL
+		wantAbsent []string // must not occur
+	}{
+		{
+			name:    "current",
+			dialect: chfx.Current,
+			wantAll: []string{
+				"observed_at   DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1))",
+				"source        LowCardinality(String)",
+				"yield_pct     Float64 CODEC(ZSTD(1))",
+				"DEFAULT now64(3)",
+				"Nullable(DateTime64(3, 'UTC')) CODEC(Delta, ZSTD(1))",
+				"TTL toDateTime(observed_at) + INTERVAL 90 DAY",
+				"PARTITION BY toYYYYMM(observed_at)",
+				"ENGINE = ReplacingMergeTree(ingested_at)",
+				"toDate(observed_at) AS observed_date",
+			},
+			wantAbsent: []string{"UInt64 DEFAULT", "intDiv(", "{{", "}}"},
+		},
+		{
+			name:    "legacy 18.16",
+			dialect: legacy,
+			wantAll: []string{
+				"observed_at   UInt64,",
+				"source        String,",
+				"yield_pct     Float64,",
+				"inserted_at   UInt64 DEFAULT toUInt64(now()) * 1000",
+				"resolved_at  Nullable(UInt64),",
+				"PARTITION BY toYYYYMM(toDateTime(intDiv(observed_at, 1000), 'UTC'))",
+				"toDate(toDateTime(intDiv(observed_at, 1000), 'UTC')) AS observed_date",
+			},
+			wantAbsent: []string{"DateTime64", "CODEC", "TTL", "LowCardinality", "now64", "{{", "}}"},
+		},
+		{
+			name:    "19.6: codecs, LowCardinality, TTL, no DateTime64",
+			dialect: chfx.DialectFor(chfx.Version{Major: 19, Minor: 6}),
+			wantAll: []string{
+				"observed_at   UInt64 CODEC(Delta, ZSTD(1))",
+				"TTL toDateTime(intDiv(observed_at, 1000), 'UTC') + INTERVAL 90 DAY",
+				"LowCardinality(String)",
+			},
+			wantAbsent: []string{"DateTime64", "now64"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			migs, err := chfx.Render(tt.dialect, "cw_render")
+			require.NoError(t, err)
+			var names []string
+			var all strings.Builder
+			for i, m := range migs {
+				names = append(names, m.Name)
+				assert.Equal(t, i+1, m.Version)
+				assert.Len(t, m.Checksum, 64)
+				require.NotEmpty(t, m.Statements, m.Name)
+				for _, s := range m.Statements {
+					assert.NotContains(t, s, "\n;", "separator left in %s", m.Name)
+					assert.False(t, strings.HasPrefix(s, "--"), "comment left in %s", m.Name)
+					assert.Contains(t, s, "cw_render.", "%s: statement does not qualify the database", m.Name)
+					assert.Regexp(t, `^CREATE (TABLE|VIEW) IF NOT EXISTS cw_render\.`, s, "%s: not idempotent", m.Name)
+					all.WriteString(s + "\n")
+				}
+			}
+			assert.Equal(t, wantNames, names)
+			for _, s := range tt.wantAll {
+				assert.Contains(t, all.String(), s)
+			}
+			for _, s := range tt.wantAbsent {
+				assert.NotContains(t, all.String(), s)
+			}
+		})
+	}
+}
+
+func TestRenderChecksumIndependentOfDialect(t *testing.T) {
+	cur, err := chfx.Render(chfx.Current, "a")
+	require.NoError(t, err)
+	old, err := chfx.Render(legacy, "b")
+	require.NoError(t, err)
+	require.Len(t, old, len(cur))
+	for i := range cur {
+		assert.Equal(t, cur[i].Checksum, old[i].Checksum, cur[i].Name)
+		assert.Len(t, old[i].Statements, len(cur[i].Statements), cur[i].Name)
+	}
+	views := cur[len(cur)-1]
+	assert.Len(t, views.Statements, 10, "0007 creates ten views")
+}
+
+func TestRenderFS(t *testing.T) {
+	ok := "CREATE TABLE IF NOT EXISTS {{.DB}}.t (a UInt8) ENGINE = Memory\n;\n"
+	tests := []struct {
+		name      string
+		files     fstest.MapFS
+		db        string
+		wantErr   error
+		wantStmts [][]string
+	}{
+		{
+			name: "ordering, comments, separators and other files",
+			files: fstest.MapFS{
+				"0002_create_b.sql": {Data: []byte("-- b\nCREATE VIEW {{.DB}}.b AS SELECT ';' AS semi;\n  ;  \n\n-- only a comment\n;\nSELECT 2\n")},
+				"0001_create_a.sql": {Data: []byte(ok)},
+				"README.md":         {Data: []byte("not sql")},
+			},
+			db: "x",
+			wantStmts: [][]string{
+				{"CREATE TABLE IF NOT EXISTS x.t (a UInt8) ENGINE = Memory"},
+				{"CREATE VIEW x.b AS SELECT ';' AS semi;", "SELECT 2"},
+			},
+		},
+		{name: "bad name", files: fstest.MapFS{"1_create.sql": {Data: []byte(ok)}}, db: "x", wantErr: chfx.ErrBadMigration},
+		{name: "no object", files: fstest.MapFS{"0001_create.sql": {Data: []byte(ok)}}, db: "x", wantErr: chfx.ErrBadMigration},
+		{
+			name: "duplicate version",
+			files: fstest.MapFS{
+				"0001_create_a.sql": {Data: []byte(ok)},
+				"0001_create_b.sql": {Data: []byte(ok)},
+			},
+			db: "x", wantErr: chfx.ErrBadMigration,
+		},
+		{name: "empty", files: fstest.MapFS{"0001_create_a.sql": {Data: []byte("-- nothing\n;\n")}}, db: "x", wantErr: chfx.ErrBadMigration},
+		{name: "unknown function", files: fstest.MapFS{"0001_create_a.sql": {Data: []byte("{{nope}}")}}, db: "x", wantErr: chfx.ErrBadMigration},
+		{name: "unknown field", files: fstest.MapFS{"0001_create_a.sql": {Data: []byte("{{.Nope}}")}}, db: "x", wantErr: chfx.ErrBadMigration},
+		{name: "bad database", files: fstest.MapFS{"0001_create_a.sql": {Data: []byte(ok)}}, db: "x-y", wantErr: chfx.ErrInvalidConfig},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			migs, err := chfx.RenderFS(tt.files, chfx.Current, tt.db)
+			if tt.wantErr != nil {
+				assert.ErrorIs(t, err, tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			var got [][]string
+			for _, m := range migs {
+				got = append(got, m.Statements)
+			}
+			assert.Equal(t, tt.wantStmts, got)
+		})
+	}
+}

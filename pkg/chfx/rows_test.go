@@ -1,0 +1,208 @@
+package chfx_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/event"
+)
+
+// fixture is one row of one table, built from a real event, as both
+// clickhouse-go batch values and SQL literals.
+type fixture struct {
+	table string
+	view  string
+	id    string
+	cols  []string
+	vals  func(d chfx.Dialect) []any
+}
+
+// fixtureNow is the clock the fixtures are sealed at.
+var fixtureNow = time.Date(2025, 12, 1, 6, 0, 0, 0, time.UTC)
+
+func ptr[T any](v T) *T { return &v }
+
+func commonVals(d chfx.Dialect, m *event.Meta, seq uint64) []any {
+	return []any{m.ID, m.Source, d.Time(m.ObservedAt), d.Time(m.IngestedAt), seq}
+}
+
+var commonCols = []string{"id", "source", "observed_at", "ingested_at", "stream_seq"}
+
+func cols(extra ...string) []string { return append(append([]string{}, commonCols...), extra...) }
+
+// fixtures returns one row per table, in migration order.
+func fixtures() []fixture {
+	jgb := &event.JGBYield{Meta: event.Meta{Source: "mof", ObservedAt: time.Date(2025, 11, 20, 6, 0, 0, 0, time.UTC)}, Tenor: "10Y", YieldPct: 1.86}
+	event.Seal(jgb, fixtureNow)
+
+	fed := &event.FedOdds{Meta: event.Meta{Source: "fedwatch", ObservedAt: time.Date(2025, 11, 28, 21, 0, 0, 0, time.UTC)},
+		Meeting: "2025-12-10", Outcomes: []event.Outcome{{ChangeBP: -25, Probability: 0.85}, {ChangeBP: 0, Probability: 0.15}}}
+	event.Seal(fed, fixtureNow)
+
+	etf := &event.ETFFlow{Meta: event.Meta{Source: "farside", ObservedAt: time.Date(2025, 11, 21, 23, 0, 0, 0, time.UTC)},
+		Asset: "BTC", Ticker: event.TickerTotal, TradeDate: "2025-11-20", FlowUSD: -903.2e6, AUMUSD: ptr(112.5e9)}
+	event.Seal(etf, fixtureNow)
+
+	started := time.Date(2025, 11, 28, 2, 40, 0, 0, time.UTC)
+	venue := &event.VenueStatus{Meta: event.Meta{Source: "manual", ObservedAt: started.Add(5 * time.Minute)},
+		Venue: "cme", IncidentID: "globex-2025-11-28", Action: event.ActionOpen, Severity: event.SeverityHalt,
+		Status: "investigating", Title: "CME Globex halt: data-centre cooling failure", Components: []string{"Globex"},
+		StartedAt: started}
+	event.Seal(venue, fixtureNow)
+
+	score := &event.RiskScore{Meta: event.Meta{Source: "carrywatch", ObservedAt: time.Date(2025, 11, 28, 3, 0, 0, 0, time.UTC)},
+		Index: 71.5, Regime: event.RegimeElevated,
+		Blocks: []event.Block{
+			{Name: "carry", Score: 0.8, Contribution: 32, Freshness: 1},
+			{Name: "venue", Score: 0.9, Contribution: 21.5, Freshness: 1},
+		},
+		Triggers: []string{"cme_halt"}, Drivers: []string{"carry", "venue"},
+		ModelVersion: "clri-1", CalibrationHash: "c0ffee",
+		Watermark: event.Watermark{StreamSeq: 42, EventTime: started.Add(5 * time.Minute)}}
+	event.Seal(score, fixtureNow)
+	explanation, err := json.Marshal(score)
+	if err != nil {
+		panic(err) // test fixture: cannot happen
+	}
+
+	// Rejected now, not at fixtureNow: dead_letters expires rows 90 days
+	// after observed_at (the rejection time) where the server has TTL.
+	rejectedAt := event.Millis(time.Now())
+	dl := event.NewDeadLetter("sink", "cw.events.jgb.yield.10Y", []byte(`{"schema":"cw.jgb.yield/v1","yield_pct":"x"}`), 41,
+		&event.ValidationError{Field: "yield_pct", Err: event.ErrMalformed}, rejectedAt)
+
+	return []fixture{
+		{
+			table: "jgb_yields", view: "v_jgb_yields", id: jgb.ID,
+			cols: cols("tenor", "tenor_months", "yield_pct"),
+			vals: func(d chfx.Dialect) []any {
+				return append(commonVals(d, &jgb.Meta, 1), jgb.Tenor, jgb.TenorMonths(), jgb.YieldPct)
+			},
+		},
+		{
+			table: "fed_odds", view: "v_fed_odds", id: fed.ID,
+			cols: cols("meeting", "change_bp", "probability", "expected_change_bp"),
+			vals: func(d chfx.Dialect) []any {
+				var bp []int16
+				var p []float64
+				for _, o := range fed.Outcomes {
+					bp = append(bp, int16(o.ChangeBP))
+					p = append(p, o.Probability)
+				}
+				return append(commonVals(d, &fed.Meta, 2), fed.Meeting, bp, p, fed.ExpectedChangeBP())
+			},
+		},
+		{
+			table: "etf_flows", view: "v_etf_flows", id: etf.ID,
+			cols: cols("asset", "ticker", "trade_date", "flow_usd", "aum_usd"),
+			vals: func(d chfx.Dialect) []any {
+				return append(commonVals(d, &etf.Meta, 3), etf.Asset, etf.Ticker, etf.TradeDate, etf.FlowUSD, etf.AUMUSD)
+			},
+		},
+		{
+			table: "venue_status", view: "v_venue_status", id: venue.ID,
+			cols: cols("venue", "incident_id", "action", "severity", "status", "title", "components", "started_at", "resolved_at"),
+			vals: func(d chfx.Dialect) []any {
+				return append(commonVals(d, &venue.Meta, 4), venue.Venue, venue.IncidentID, venue.Action, venue.Severity,
+					venue.Status, venue.Title, venue.Components, d.Time(venue.StartedAt), d.NullableTime(venue.ResolvedAt))
+			},
+		},
+		{
+			table: "risk_scores", view: "v_risk_scores", id: score.ID,
+			cols: cols("index", "regime", "triggers", "drivers", "block_names", "block_scores", "block_contributions",
+				"model_version", "calibration_hash", "watermark_seq", "watermark_time", "explanation"),
+			vals: func(d chfx.Dialect) []any {
+				var names []string
+				var scores, contribs []float64
+				for _, b := range score.Blocks {
+					names = append(names, b.Name)
+					scores = append(scores, b.Score)
+					contribs = append(contribs, b.Contribution)
+				}
+				return append(commonVals(d, &score.Meta, 5), score.Index, score.Regime, score.Triggers, score.Drivers,
+					names, scores, contribs, score.ModelVersion, score.CalibrationHash, score.Watermark.StreamSeq,
+					d.Time(score.Watermark.EventTime), string(explanation))
+			},
+		},
+		{
+			table: "dead_letters", view: "v_dead_letters", id: dl.ID,
+			cols: cols("stage", "original_subject", "reason", "code", "payload", "original_seq"),
+			vals: func(d chfx.Dialect) []any {
+				return append(commonVals(d, &dl.Meta, 6), dl.Stage, dl.OriginalSubject, dl.Reason, dl.Code, string(dl.Payload), dl.StreamSeq)
+			},
+		},
+	}
+}
+
+// quotedCols returns the column list of an INSERT, backquoted.
+func quotedCols(cols []string) string {
+	q := make([]string, len(cols))
+	for i, c := range cols {
+		q[i] = "`" + c + "`"
+	}
+	return strings.Join(q, ", ")
+}
+
+// insertSQL renders f as an INSERT … VALUES statement with literals.
+func insertSQL(db string, f fixture, d chfx.Dialect) string {
+	vals := f.vals(d)
+	lits := make([]string, len(vals))
+	for i, v := range vals {
+		lits[i] = literal(v)
+	}
+	return fmt.Sprintf("INSERT INTO %s.%s (%s) VALUES (%s)", db, f.table, quotedCols(f.cols), strings.Join(lits, ", "))
+}
+
+// literal renders a fixture value as a ClickHouse SQL literal.
+func literal(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "NULL"
+	case string:
+		return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(v) + "'"
+	case time.Time:
+		return "'" + v.UTC().Format("2006-01-02 15:04:05.000") + "'"
+	case *time.Time:
+		if v == nil {
+			return "NULL"
+		}
+		return literal(*v)
+	case *uint64:
+		if v == nil {
+			return "NULL"
+		}
+		return literal(*v)
+	case *float64:
+		if v == nil {
+			return "NULL"
+		}
+		return literal(*v)
+	case uint64:
+		return strconv.FormatUint(v, 10)
+	case uint16:
+		return strconv.FormatUint(uint64(v), 10)
+	case int16:
+		return strconv.FormatInt(int64(v), 10)
+	case float64:
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	case []string:
+		return list(v)
+	case []int16:
+		return list(v)
+	case []float64:
+		return list(v)
+	}
+	panic(fmt.Sprintf("literal: unsupported %T", v)) // test helper: a new fixture type needs a case
+}
+
+func list[T any](vs []T) string {
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = literal(v)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}

@@ -1,0 +1,28 @@
+-- risk_scores: one row per print of the risk index (cw.risk.score).
+-- "index" is a keyword in DDL, hence the backticks.
+-- Never edit once applied: add a new migration.
+CREATE TABLE IF NOT EXISTS {{.DB}}.risk_scores
+(
+    id                   String,
+    source               {{lc "String"}},
+    observed_at          {{ts}}{{codec "Delta, ZSTD(1)"}},
+    ingested_at          {{ts}}{{codec "Delta, ZSTD(1)"}},
+    stream_seq           UInt64,
+    `index`              Float64{{codec "ZSTD(1)"}},
+    regime               {{lc "String"}},
+    triggers             Array(String),
+    drivers              Array(String),
+    block_names          Array(String),
+    block_scores         Array(Float64),
+    block_contributions  Array(Float64),
+    model_version        {{lc "String"}},
+    calibration_hash     String,
+    watermark_seq        UInt64,
+    watermark_time       {{ts}}{{codec "Delta, ZSTD(1)"}},
+    explanation          String{{codec "ZSTD(3)"}},
+    inserted_at          {{ts}} DEFAULT {{nowts}}{{codec "Delta, ZSTD(1)"}}
+)
+ENGINE = {{engine "ReplacingMergeTree(ingested_at)"}}
+PARTITION BY toYYYYMM({{todt "observed_at"}})
+ORDER BY (observed_at, id)
+;

@@ -1,0 +1,23 @@
+-- dead_letters: one row per message a stage rejected (cw.dlq.<stage>), with
+-- the original bytes. Expires after 90 days where the server supports TTL.
+-- Never edit once applied: add a new migration.
+CREATE TABLE IF NOT EXISTS {{.DB}}.dead_letters
+(
+    id                String,
+    source            {{lc "String"}},
+    observed_at       {{ts}}{{codec "Delta, ZSTD(1)"}},
+    ingested_at       {{ts}}{{codec "Delta, ZSTD(1)"}},
+    stream_seq        UInt64,
+    stage             {{lc "String"}},
+    original_subject  String,
+    reason            String,
+    code              {{lc "String"}},
+    payload           String{{codec "ZSTD(3)"}},
+    original_seq      UInt64,
+    inserted_at       {{ts}} DEFAULT {{nowts}}{{codec "Delta, ZSTD(1)"}}
+)
+ENGINE = {{engine "ReplacingMergeTree(ingested_at)"}}
+PARTITION BY toYYYYMM({{todt "observed_at"}})
+ORDER BY (stage, observed_at, id)
+{{ttl "observed_at" 90}}
+;
