@@ -1,0 +1,73 @@
+package sink
+
+import (
+	"fmt"
+	"time"
+)
+
+// Config tunes batching, acknowledgement and retries.
+type Config struct {
+	// Consumer prefixes the durable consumer names: <prefix>-events,
+	// <prefix>-scores, <prefix>-dlq. Sinks sharing a prefix share the work.
+	Consumer string `env:"CW_SINK_CONSUMER" envDefault:"sink"`
+	// BatchMaxRows flushes a table's batch when it holds this many rows.
+	BatchMaxRows int `env:"CW_SINK_BATCH_MAX_ROWS" envDefault:"5000"`
+	// BatchMaxWait flushes a table's batch when its oldest row is this old.
+	BatchMaxWait time.Duration `env:"CW_SINK_BATCH_MAX_WAIT" envDefault:"500ms"`
+	// AckWait is how long JetStream waits for an ack before redelivering;
+	// it must exceed BatchMaxWait plus InsertTimeout.
+	AckWait time.Duration `env:"CW_SINK_ACK_WAIT" envDefault:"60s"`
+	// InsertTimeout bounds one ClickHouse batch insert.
+	InsertTimeout time.Duration `env:"CW_SINK_INSERT_TIMEOUT" envDefault:"30s"`
+	// RetryBase is the first redelivery delay after a failed insert; it
+	// doubles per delivery up to RetryMax.
+	RetryBase time.Duration `env:"CW_SINK_RETRY_BASE" envDefault:"1s"`
+	// RetryMax caps the redelivery delay.
+	RetryMax time.Duration `env:"CW_SINK_RETRY_MAX" envDefault:"30s"`
+	// LagInterval is how often consumer lag is read for the metrics.
+	LagInterval time.Duration `env:"CW_SINK_LAG_INTERVAL" envDefault:"5s"`
+}
+
+// DefaultConfig returns the defaults of the env tags.
+func DefaultConfig() Config {
+	return Config{
+		Consumer:      "sink",
+		BatchMaxRows:  5000,
+		BatchMaxWait:  500 * time.Millisecond,
+		AckWait:       60 * time.Second,
+		InsertTimeout: 30 * time.Second,
+		RetryBase:     time.Second,
+		RetryMax:      30 * time.Second,
+		LagInterval:   5 * time.Second,
+	}
+}
+
+// Validate reports settings that cannot work together.
+func (c Config) Validate() error {
+	switch {
+	case c.Consumer == "":
+		return fmt.Errorf("CW_SINK_CONSUMER is empty")
+	case c.BatchMaxRows < 1 || c.BatchMaxRows > 1_000_000:
+		return fmt.Errorf("CW_SINK_BATCH_MAX_ROWS %d is outside 1..1000000", c.BatchMaxRows)
+	case c.BatchMaxWait <= 0:
+		return fmt.Errorf("CW_SINK_BATCH_MAX_WAIT must be positive")
+	case c.InsertTimeout <= 0:
+		return fmt.Errorf("CW_SINK_INSERT_TIMEOUT must be positive")
+	case c.AckWait <= c.BatchMaxWait+c.InsertTimeout:
+		return fmt.Errorf("CW_SINK_ACK_WAIT %s must exceed batch max wait + insert timeout (%s)", c.AckWait, c.BatchMaxWait+c.InsertTimeout)
+	case c.RetryBase <= 0 || c.RetryMax < c.RetryBase:
+		return fmt.Errorf("CW_SINK_RETRY_BASE must be positive and at most CW_SINK_RETRY_MAX")
+	case c.LagInterval <= 0:
+		return fmt.Errorf("CW_SINK_LAG_INTERVAL must be positive")
+	}
+	return nil
+}
+
+// retryDelay is the redelivery delay for a message delivered n times.
+func (c Config) retryDelay(n uint64) time.Duration {
+	d := c.RetryBase
+	for i := uint64(1); i < n && d < c.RetryMax; i++ {
+		d *= 2
+	}
+	return min(d, c.RetryMax)
+}

@@ -1,0 +1,193 @@
+package sink_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/natsfx"
+	"github.com/carrywatch/carrywatch/pkg/opsfx"
+	"github.com/carrywatch/carrywatch/pkg/sink"
+	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
+)
+
+func TestMain(m *testing.M) { chtest.Main(m) }
+
+// testLog writes to stderr only when CW_TEST_LOG is set.
+func testLog() zerolog.Logger {
+	if os.Getenv("CW_TEST_LOG") != "" {
+		return zerolog.New(zerolog.ConsoleWriter{Out: os.Stderr}).Level(zerolog.DebugLevel)
+	}
+	return zerolog.New(io.Discard)
+}
+
+// fastConfig batches small and retries quickly so tests finish in seconds.
+func fastConfig() sink.Config {
+	cfg := sink.DefaultConfig()
+	cfg.BatchMaxRows = 1000
+	cfg.BatchMaxWait = 100 * time.Millisecond
+	cfg.InsertTimeout = 5 * time.Second
+	cfg.AckWait = 10 * time.Second
+	cfg.RetryBase = 100 * time.Millisecond
+	cfg.RetryMax = 500 * time.Millisecond
+	cfg.LagInterval = 200 * time.Millisecond
+	return cfg
+}
+
+// pipeline is one running sink with its own NATS connection and ClickHouse
+// client, wired as in production.
+type pipeline struct {
+	bus  *natsfx.Bus
+	ch   *chfx.Client
+	sink *sink.Sink
+	ops  *opsfx.Server
+}
+
+func startBus(t *testing.T, url string) *natsfx.Bus {
+	t.Helper()
+	cfg := natsfx.DefaultConfig()
+	cfg.URL = url
+	bus := natsfx.New(cfg, testLog())
+	require.NoError(t, bus.Start(context.Background()))
+	t.Cleanup(func() { _ = bus.Stop(context.Background()) })
+	return bus
+}
+
+func startPipeline(t *testing.T, natsURL, chAddr, database string, cfg sink.Config) *pipeline {
+	t.Helper()
+	p := &pipeline{bus: startBus(t, natsURL)}
+	chCfg := chfx.Config{Addr: []string{chAddr}, Database: database}.WithDefaults()
+	p.ch = chfx.NewClient(chCfg, testLog())
+	require.NoError(t, p.ch.Start(context.Background()))
+	t.Cleanup(func() { _ = p.ch.Stop(context.Background()) })
+	p.ops = opsfx.New(opsfx.Config{CheckTimeout: 2 * time.Second}, testLog())
+	s, err := sink.New(cfg, p.bus, p.ch, prometheus.NewRegistry(), testLog())
+	require.NoError(t, err)
+	p.sink = s
+	p.ops.AddCheck("sink", s.Ready)
+	require.NoError(t, s.Start(context.Background()))
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = s.Stop(ctx)
+	})
+	return p
+}
+
+// readyz returns the status code of GET /readyz.
+func (p *pipeline) readyz() int {
+	rec := httptest.NewRecorder()
+	p.ops.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+	return rec.Code
+}
+
+// genEvents returns n distinct sealed events cycling through every kind
+// the sink stores from CW_EVENTS and CW_SCORES.
+func genEvents(n int) []event.Event {
+	base := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
+	ingested := time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)
+	tenors := []string{"2Y", "5Y", "10Y", "30Y"}
+	tickers := []string{"IBIT", "FBTC", "GBTC", "ARKB", "TOTAL"}
+	out := make([]event.Event, 0, n)
+	for i := range n {
+		at := base.Add(time.Duration(i) * time.Minute).Add(time.Duration(i%1000) * time.Millisecond)
+		meta := event.Meta{Source: "test", ObservedAt: at, IngestedAt: ingested}
+		var ev event.Event
+		switch i % 5 {
+		case 0:
+			ev = &event.JGBYield{Meta: meta, Tenor: tenors[i%4], YieldPct: 0.5 + float64(i%1000)/1000}
+		case 1:
+			p := float64(i%97) / 96
+			ev = &event.FedOdds{Meta: meta, Meeting: "2026-01-28",
+				Outcomes: []event.Outcome{{ChangeBP: -25, Probability: p}, {ChangeBP: 0, Probability: 1 - p}}}
+		case 2:
+			f := &event.ETFFlow{Meta: meta, Asset: "BTC", Ticker: tickers[i%5], TradeDate: at.Format(time.DateOnly),
+				FlowUSD: float64(i-9000) * 1e5}
+			if i%2 == 0 {
+				aum := 7e10 + float64(i)
+				f.AUMUSD = &aum
+			}
+			ev = f
+		case 3:
+			resolved := at.Add(time.Hour)
+			ev = &event.VenueStatus{Meta: meta, Venue: fmt.Sprintf("venue%d", i%7), IncidentID: fmt.Sprintf("inc-%d", i),
+				Action: event.ActionResolve, Severity: event.SeverityHalt, Status: "resolved", Title: "halt",
+				Components: []string{"spot", "futures"}, StartedAt: at.Add(-time.Hour), ResolvedAt: &resolved}
+			ev.Header().ObservedAt = resolved
+		case 4:
+			ev = &event.RiskScore{Meta: meta, Index: float64(i%100) + 0.25, Regime: event.RegimeWatch,
+				Blocks:       []event.Block{{Name: "A", Score: 0.5, Contribution: 20, Freshness: 1}, {Name: "E", Score: 0.9, Contribution: float64(i%50) / 2, Freshness: 1}},
+				Triggers:     []string{"VENUE_DOWN"},
+				Drivers:      []string{"E", "A"},
+				ModelVersion: "test", CalibrationHash: "abc",
+				Watermark: event.Watermark{StreamSeq: uint64(i), EventTime: at}}
+		}
+		event.Seal(ev, ingested)
+		out = append(out, ev)
+	}
+	return out
+}
+
+// publish sends events asynchronously; withID sets Nats-Msg-Id.
+func publish(t *testing.T, js jetstream.JetStream, events []event.Event, withID bool) {
+	t.Helper()
+	futures := make([]jetstream.PubAckFuture, 0, len(events))
+	for _, ev := range events {
+		data, err := event.Marshal(ev)
+		require.NoError(t, err)
+		var opts []jetstream.PublishOpt
+		if withID {
+			opts = append(opts, jetstream.WithMsgID(ev.Header().ID))
+		}
+		f, err := js.PublishAsync(ev.Subject(), data, opts...)
+		require.NoError(t, err)
+		futures = append(futures, f)
+	}
+	for _, f := range futures {
+		select {
+		case <-f.Ok():
+		case err := <-f.Err():
+			require.NoError(t, err)
+		case <-time.After(30 * time.Second):
+			t.Fatal("publish not acknowledged in 30s")
+		}
+	}
+}
+
+// visible counts rows and distinct ids across the deduplicated views.
+func visible(t *testing.T, db *chtest.DB) (rows, ids uint64) {
+	t.Helper()
+	for _, v := range []string{"v_jgb_yields", "v_fed_odds", "v_etf_flows", "v_venue_status", "v_risk_scores"} {
+		var n, u uint64
+		require.NoError(t, db.Conn.QueryRow(context.Background(),
+			"SELECT count(), uniqExact(id) FROM "+db.Database+"."+v).Scan(&n, &u))
+		rows += n
+		ids += u
+	}
+	return rows, ids
+}
+
+// waitVisible waits until the views show want rows.
+func waitVisible(t *testing.T, db *chtest.DB, want uint64, within time.Duration) {
+	t.Helper()
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		rows, _ := visible(t, db)
+		assert.Equal(c, want, rows)
+	}, within, 50*time.Millisecond)
+	rows, ids := visible(t, db)
+	require.Equal(t, want, rows, "rows visible")
+	require.Equal(t, want, ids, "distinct ids visible: a duplicate shows")
+}

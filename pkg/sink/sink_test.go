@@ -1,0 +1,163 @@
+package sink_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/natsfx"
+	"github.com/carrywatch/carrywatch/pkg/sink"
+	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
+	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
+)
+
+// 20,000 messages of every kind, 2,000 of them republished duplicates
+// (1,000 with the same Nats-Msg-Id, which JetStream drops, and 1,000
+// without one, which only ClickHouse's ReplacingMergeTree can collapse):
+// exactly 18,000 rows visible, each equal to what was sent.
+func TestPipelineStoresEveryEventOnce(t *testing.T) {
+	ns := natstest.New(t)
+	db := chtest.New(t)
+	p := startPipeline(t, ns.URL, db.Addr, db.Database, fastConfig())
+	js := p.bus.JetStream()
+
+	events := genEvents(18000)
+	publish(t, js, events, true)
+	publish(t, js, events[:1000], true)      // same Nats-Msg-Id: dropped by JetStream
+	publish(t, js, events[1000:2000], false) // no Nats-Msg-Id: reach the sink twice
+
+	waitVisible(t, db, 18000, 2*time.Minute)
+	assertStored(t, db, events)
+	info, err := js.Stream(context.Background(), natsfx.StreamEvents)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(14400+800), info.CachedInfo().State.Msgs, "CW_EVENTS holds the 1,000 id-less republications (4 of 5 are events)")
+}
+
+// ClickHouse stops while events keep arriving: the sink reports not ready,
+// redelivers, and once the server is back every event is stored once.
+func TestClickHouseOutageLosesNothing(t *testing.T) {
+	ns := natstest.New(t)
+	srv := chtest.Dedicated(t)
+	db := chtest.NewOn(t, srv.Addr())
+	p := startPipeline(t, ns.URL, db.Addr, db.Database, fastConfig())
+	js := p.bus.JetStream()
+	require.Equal(t, http.StatusOK, p.readyz())
+
+	events := genEvents(6000)
+	publish(t, js, events[:2000], true)
+	waitVisible(t, db, 2000, time.Minute)
+
+	require.NoError(t, srv.Stop())
+	publish(t, js, events[2000:4000], true)
+	require.Eventually(t, func() bool { return p.readyz() == http.StatusServiceUnavailable }, 30*time.Second, 20*time.Millisecond,
+		"/readyz must turn false while ClickHouse is down")
+	publish(t, js, events[4000:], true)
+	assert.Equal(t, http.StatusServiceUnavailable, p.readyz())
+
+	require.NoError(t, srv.Restart(context.Background()))
+	require.Eventually(t, func() bool { return p.readyz() == http.StatusOK }, time.Minute, 20*time.Millisecond,
+		"/readyz must turn true once ClickHouse is back")
+	waitVisible(t, db, 6000, 2*time.Minute)
+	assertStored(t, db, events)
+}
+
+// A sink dies mid-batch (its NATS connection cut, nothing acked after that):
+// a new sink on the same durable consumer stores everything, once.
+func TestSinkCrashMidBatchLosesNothing(t *testing.T) {
+	ns := natstest.New(t)
+	db := chtest.New(t)
+	cfg := fastConfig()
+	cfg.BatchMaxRows = 500
+	cfg.BatchMaxWait = 300 * time.Millisecond
+	cfg.InsertTimeout = 2 * time.Second
+	cfg.AckWait = 3 * time.Second
+	first := startPipeline(t, ns.URL, db.Addr, db.Database, cfg)
+
+	events := genEvents(8000)
+	publisher := startBus(t, ns.URL)
+	publish(t, publisher.JetStream(), events, true)
+	require.Eventually(t, func() bool { rows, _ := visible(t, db); return rows > 0 }, time.Minute, 5*time.Millisecond)
+
+	first.bus.Conn().Close() // crash: no drain, no further acks reach the server
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	_ = first.sink.Stop(ctx)
+	cancel()
+	rows, _ := visible(t, db)
+	t.Logf("rows stored by the first sink before it died: %d of %d", rows, len(events))
+
+	startPipeline(t, ns.URL, db.Addr, db.Database, cfg)
+	waitVisible(t, db, uint64(len(events)), 2*time.Minute)
+	assertStored(t, db, events)
+}
+
+// A malformed message and a schema-invalid one are dead-lettered with their
+// reasons and original bytes; the events after them are stored.
+func TestInvalidMessagesAreDeadLettered(t *testing.T) {
+	ns := natstest.New(t)
+	db := chtest.New(t)
+	p := startPipeline(t, ns.URL, db.Addr, db.Database, fastConfig())
+	js := p.bus.JetStream()
+	ctx := context.Background()
+
+	malformed := []byte(`{"schema":"cw.jgb.yield/v1","tenor":"10Y","yield_pct":`)
+	bad := &event.JGBYield{Meta: event.Meta{Source: "test", ObservedAt: time.Date(2025, 12, 1, 6, 0, 0, 0, time.UTC)}, Tenor: "10Y", YieldPct: 188.1}
+	event.Seal(bad, time.Now())
+	invalid, err := event.Marshal(bad)
+	require.NoError(t, err)
+	_, err = js.Publish(ctx, "cw.events.jgb.yield.10Y", malformed)
+	require.NoError(t, err)
+	_, err = js.Publish(ctx, "cw.events.jgb.yield.10Y", invalid)
+	require.NoError(t, err)
+	after := genEvents(50)
+	publish(t, js, after, true)
+
+	waitVisible(t, db, 50, time.Minute)
+	assertStored(t, db, after)
+
+	type dead struct {
+		stage, subject, code, reason, payload string
+		seq                                   uint64
+	}
+	var got []dead
+	require.Eventually(t, func() bool {
+		rows, err := db.Conn.Query(ctx, "SELECT stage, original_subject, code, reason, payload, original_seq FROM "+
+			db.Database+".v_dead_letters ORDER BY original_seq")
+		require.NoError(t, err)
+		defer rows.Close()
+		got = got[:0]
+		for rows.Next() {
+			var d dead
+			require.NoError(t, rows.Scan(&d.stage, &d.subject, &d.code, &d.reason, &d.payload, &d.seq))
+			got = append(got, d)
+		}
+		return len(got) == 2
+	}, time.Minute, 20*time.Millisecond)
+
+	assert.Equal(t, dead{stage: sink.Stage, subject: "cw.events.jgb.yield.10Y", code: "malformed", payload: string(malformed), seq: 1},
+		dead{stage: got[0].stage, subject: got[0].subject, code: got[0].code, payload: got[0].payload, seq: got[0].seq})
+	assert.Contains(t, got[0].reason, "malformed message")
+	assert.Equal(t, dead{stage: sink.Stage, subject: "cw.events.jgb.yield.10Y", code: "out_of_range", payload: string(invalid), seq: 2},
+		dead{stage: got[1].stage, subject: got[1].subject, code: got[1].code, payload: got[1].payload, seq: got[1].seq})
+	assert.True(t, strings.HasPrefix(got[1].reason, "yield_pct: value out of range"), got[1].reason)
+
+	dlq, err := js.Stream(ctx, natsfx.StreamDLQ)
+	require.NoError(t, err)
+	msg, err := dlq.GetLastMsgForSubject(ctx, event.SubjectDeadLetter(sink.Stage))
+	require.NoError(t, err)
+	dl, err := event.Parse(msg.Data, time.Now())
+	require.NoError(t, err)
+	assert.Equal(t, invalid, dl.(*event.DeadLetter).Payload, "cw.dlq.sink carries the original bytes")
+
+	cons, err := js.Consumer(ctx, natsfx.StreamEvents, "sink-events")
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		info, err := cons.Info(ctx)
+		return err == nil && info.NumAckPending == 0 && info.NumPending == 0
+	}, 10*time.Second, 20*time.Millisecond, "rejected messages are terminated, not left pending")
+}

@@ -1,0 +1,262 @@
+package sink
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/rs/zerolog"
+
+	"github.com/carrywatch/carrywatch/pkg/event"
+)
+
+// Stage is the name the sink gives its dead letters (cw.dlq.sink).
+const Stage = "sink"
+
+// pending is one consumed message waiting for its batch to be inserted.
+type pending struct {
+	msg       jetstream.Msg
+	ev        event.Event
+	seq       uint64
+	delivered uint64
+}
+
+// batch holds one table's pending rows.
+type batch struct {
+	table *table
+	items []pending
+	since time.Time // when the oldest item arrived
+}
+
+// worker drains one durable consumer into per-table batches. It runs on one
+// goroutine; only the JetStream callback hands it messages.
+type worker struct {
+	s        *Sink
+	stream   string
+	consumer jetstream.Consumer
+	isDLQ    bool
+	log      zerolog.Logger
+	in       chan jetstream.Msg
+	batches  map[string]*batch
+}
+
+func (w *worker) run(stop <-chan struct{}) error {
+	cc, err := w.consumer.Consume(
+		func(m jetstream.Msg) { w.in <- m },
+		jetstream.PullMaxMessages(w.s.cfg.BatchMaxRows),
+		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
+			w.log.Debug().Err(err).Msg("consume error, pull continues")
+		}),
+	)
+	if err != nil {
+		return fmt.Errorf("consume %s: %w", w.stream, err)
+	}
+	tick := time.NewTicker(max(w.s.cfg.BatchMaxWait/4, 5*time.Millisecond))
+	defer tick.Stop()
+	for {
+		select {
+		case m := <-w.in:
+			w.handle(m)
+		case <-tick.C:
+			w.flushDue(time.Now())
+		case <-stop:
+			w.drain(cc)
+			return nil
+		}
+	}
+}
+
+// drain stops pulling, handles what the client already buffered, then
+// flushes and acks every batch.
+func (w *worker) drain(cc jetstream.ConsumeContext) {
+	cc.Drain()
+	deadline := time.NewTimer(w.s.cfg.InsertTimeout)
+	defer deadline.Stop()
+	for done := false; !done; {
+		select {
+		case m := <-w.in:
+			w.handle(m)
+		case <-cc.Closed():
+			done = true
+		case <-deadline.C:
+			w.log.Warn().Msg("consumer did not drain in time, unread messages will be redelivered")
+			cc.Stop()
+			done = true
+		}
+	}
+	for {
+		select {
+		case m := <-w.in:
+			w.handle(m)
+			continue
+		default:
+		}
+		break
+	}
+	for _, b := range w.batches {
+		w.flush(b)
+	}
+}
+
+func (w *worker) handle(m jetstream.Msg) {
+	w.s.metrics.consumed.WithLabelValues(w.stream).Inc()
+	p := pending{msg: m}
+	stored := time.Now()
+	if meta, err := m.Metadata(); err == nil {
+		p.seq, p.delivered, stored = meta.Sequence.Stream, meta.NumDelivered, meta.Timestamp
+	}
+	ev, err := w.decode(m, p.seq, stored)
+	if err != nil {
+		w.reject(p, err, stored)
+		return
+	}
+	p.ev = ev
+	t := tables[ev.SchemaName()]
+	b := w.batches[t.name]
+	if b == nil {
+		b = &batch{table: t}
+		w.batches[t.name] = b
+	}
+	if len(b.items) == 0 {
+		b.since = time.Now()
+	}
+	b.items = append(b.items, p)
+	if len(b.items) >= w.s.cfg.BatchMaxRows {
+		w.flush(b)
+	}
+}
+
+// decode parses and validates a message and checks it was sent on the
+// subject of its kind. On CW_DLQ anything undecodable is itself wrapped in
+// a dead letter, so the dead-letter stream can never loop.
+func (w *worker) decode(m jetstream.Msg, seq uint64, stored time.Time) (event.Event, error) {
+	ev, err := event.Parse(m.Data(), w.s.now())
+	if err == nil {
+		if want := event.SchemaForSubject(m.Subject()); want != ev.SchemaName() {
+			err = &event.ValidationError{Field: "schema", Err: event.ErrBadFormat,
+				Msg: fmt.Sprintf("%s sent on subject %s", ev.SchemaName(), m.Subject())}
+		}
+	}
+	if err == nil || !w.isDLQ {
+		return ev, err
+	}
+	stage := strings.TrimPrefix(m.Subject(), "cw.dlq.")
+	if stage == "" || strings.ContainsAny(stage, ".*>") {
+		stage = "unknown"
+	}
+	return event.NewDeadLetter(stage, m.Subject(), m.Data(), seq,
+		fmt.Errorf("undecodable dead letter: %w", err), stored), nil
+}
+
+// reject publishes the message to cw.dlq.sink and terminates it. If the
+// dead letter cannot be published the message is redelivered later instead:
+// it is never dropped.
+func (w *worker) reject(p pending, cause error, stored time.Time) {
+	dl := event.NewDeadLetter(Stage, p.msg.Subject(), p.msg.Data(), p.seq, cause, stored)
+	data, err := event.Marshal(dl)
+	if err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), w.s.cfg.InsertTimeout)
+		_, err = w.s.js.Publish(ctx, dl.Subject(), data, jetstream.WithMsgID(dl.ID))
+		cancel()
+	}
+	if err != nil {
+		delay := w.s.cfg.retryDelay(p.delivered)
+		w.log.Warn().Err(err).Str("subject", p.msg.Subject()).Uint64("stream_seq", p.seq).
+			Dur("retry_in", delay).Msg("dead letter not published, message will be redelivered")
+		_ = p.msg.NakWithDelay(delay)
+		return
+	}
+	reason := dl.Reason
+	if len(reason) > 256 {
+		reason = reason[:256]
+	}
+	if err := p.msg.TermWithReason(reason); err != nil {
+		w.log.Debug().Err(err).Uint64("stream_seq", p.seq).Msg("term not delivered")
+	}
+	w.s.metrics.deadLetters.WithLabelValues(dl.Code).Inc()
+	w.log.Warn().Str("subject", p.msg.Subject()).Uint64("stream_seq", p.seq).Str("msg_id", dl.ID).
+		Str("code", dl.Code).Str("reason", dl.Reason).Msg("message rejected to dead letters")
+}
+
+func (w *worker) flushDue(now time.Time) {
+	for _, b := range w.batches {
+		if len(b.items) > 0 && now.Sub(b.since) >= w.s.cfg.BatchMaxWait {
+			w.flush(b)
+		}
+	}
+}
+
+// flush inserts a batch, then acks every message in it. If ClickHouse does
+// not accept the batch every message is nak'ed with a backoff delay so
+// JetStream redelivers it: nothing is acked that is not stored.
+func (w *worker) flush(b *batch) {
+	if len(b.items) == 0 {
+		return
+	}
+	start := time.Now()
+	err := w.insert(b)
+	elapsed := time.Since(start)
+	log := w.log.With().Str("table", b.table.name).Int("rows", len(b.items)).Dur("elapsed", elapsed).Logger()
+	if err != nil {
+		w.s.setInsertErr(err)
+		w.s.metrics.insertFails.WithLabelValues(b.table.name).Inc()
+		var delay time.Duration
+		for _, p := range b.items {
+			delay = w.s.cfg.retryDelay(p.delivered)
+			_ = p.msg.NakWithDelay(delay)
+		}
+		log.Warn().Err(err).Dur("retry_in", delay).Msg("insert failed, batch will be redelivered")
+	} else {
+		w.s.setInsertErr(nil)
+		w.s.metrics.rows.WithLabelValues(b.table.name).Add(float64(len(b.items)))
+		w.s.metrics.batchTime.WithLabelValues(b.table.name).Observe(elapsed.Seconds())
+		for _, p := range b.items {
+			if err := p.msg.Ack(); err != nil {
+				log.Debug().Err(err).Uint64("stream_seq", p.seq).Msg("ack not delivered, stored row will be redelivered and replaced")
+			}
+		}
+		log.Debug().Msg("batch inserted")
+	}
+	clear(b.items)
+	b.items = b.items[:0]
+}
+
+// insert sends the batch in one INSERT. A row ClickHouse's client cannot
+// encode is dead-lettered and the rest retried, so one bad row never blocks
+// a table.
+func (w *worker) insert(b *batch) error {
+	st := w.s.store
+	d, db := st.Dialect(), st.Database()
+	for len(b.items) > 0 {
+		ctx, cancel := context.WithTimeout(context.Background(), w.s.cfg.InsertTimeout)
+		bt, err := st.Conn().PrepareBatch(ctx, b.table.insertSQL(db))
+		if err != nil {
+			cancel()
+			return fmt.Errorf("prepare batch %s: %w", b.table.name, err)
+		}
+		bad, badErr := -1, error(nil)
+		for i, p := range b.items {
+			if err := bt.Append(b.table.row(p.ev, p.msg.Data(), p.seq, d)...); err != nil {
+				bad, badErr = i, err
+				break
+			}
+		}
+		if bad < 0 {
+			err = bt.Send()
+			cancel()
+			if err != nil {
+				return fmt.Errorf("send batch %s: %w", b.table.name, err)
+			}
+			return nil
+		}
+		_ = bt.Abort()
+		cancel()
+		p := b.items[bad]
+		w.reject(p, errors.Join(fmt.Errorf("append row to %s: %w", b.table.name, badErr)), p.ev.Header().IngestedAt)
+		b.items = append(b.items[:bad], b.items[bad+1:]...)
+	}
+	return nil
+}
