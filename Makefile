@@ -1,0 +1,54 @@
+# carrywatch — `make run` runs the whole system, `make test` runs the tests.
+# Both install what is missing first (Debian/Ubuntu: ClickHouse server, Node's
+# chdb for the current-ClickHouse DDL tests).
+
+SHELL := /bin/bash
+GO ?= go
+CHDB_VERSION := 3.4.0
+CHDB_DIR := $(CURDIR)/.cache/chdb
+GOLANGCI_VERSION := v2.8.0
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export CHDB_NODE_MODULES := $(CHDB_DIR)/node_modules
+
+.PHONY: run test deps deps-clickhouse deps-chdb build vet lint bench clean
+
+## run: start every service on an embedded NATS and a local ClickHouse
+run: deps-clickhouse
+	$(GO) run ./services/carrywatch up
+
+## test: vet and run every test with the race detector against real servers
+test: deps
+	$(GO) vet ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
+
+deps: deps-clickhouse deps-chdb
+
+deps-clickhouse:
+	@if command -v clickhouse >/dev/null || command -v clickhouse-server >/dev/null; then :; \
+	elif command -v apt-get >/dev/null; then \
+		echo "installing clickhouse-server (apt)"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq clickhouse-server >/dev/null; \
+	else echo "install a ClickHouse server (https://clickhouse.com/docs/install) or set CW_CLICKHOUSE_ADDR" >&2; exit 1; fi
+
+deps-chdb:
+	@if [ -d "$(CHDB_DIR)/node_modules/chdb" ]; then :; \
+	else \
+		if ! command -v npm >/dev/null; then \
+			echo "installing nodejs and npm (apt)"; \
+			$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; fi; \
+		echo "installing chdb $(CHDB_VERSION) into $(CHDB_DIR)"; \
+		mkdir -p "$(CHDB_DIR)" && npm install --silent --no-audit --no-fund --prefix "$(CHDB_DIR)" chdb@$(CHDB_VERSION) >/dev/null; \
+	fi
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/ ./services/...
+
+vet:
+	$(GO) vet ./...
+
+lint:
+	@command -v golangci-lint >/dev/null || $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_VERSION)
+	PATH="$$PATH:$$($(GO) env GOPATH)/bin" golangci-lint run ./...
+
+clean:
+	rm -rf bin .cache

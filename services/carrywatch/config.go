@@ -1,0 +1,56 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/caarlos0/env/v11"
+	"github.com/rs/zerolog"
+
+	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/logfx"
+	"github.com/carrywatch/carrywatch/pkg/natsfx"
+	"github.com/carrywatch/carrywatch/pkg/opsfx"
+	"github.com/carrywatch/carrywatch/pkg/sink"
+)
+
+// defaultNATSURL is where the client subcommands look for the NATS server
+// of a running `carrywatch up` when CW_NATS_URL is not set.
+const defaultNATSURL = "nats://127.0.0.1:4222"
+
+// config is everything the all-in-one binary reads from the environment.
+type config struct {
+	DataDir string `env:"CW_DATA_DIR"`
+	Log     logfx.Config
+	Ops     opsfx.Config
+	NATS    natsfx.Config
+	CH      chfx.Config
+	Sink    sink.Config
+}
+
+func loadConfig() (config, error) {
+	var c config
+	if err := env.Parse(&c); err != nil {
+		return c, fmt.Errorf("read environment: %w", err)
+	}
+	if c.DataDir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			home = os.TempDir()
+		}
+		c.DataDir = filepath.Join(home, ".local", "share", "carrywatch")
+	}
+	return c, nil
+}
+
+func (c config) validate() error {
+	for _, v := range []interface{ Validate() error }{c.Ops, c.NATS, c.CH, c.Sink} {
+		if err := v.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func logDiscard() zerolog.Logger { return zerolog.Nop() }

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/natsfx"
+	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
+	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
+)
+
+func TestMain(m *testing.M) { chtest.Main(m) }
+
+// run executes the CLI in-process and returns stdout and the error.
+func run(t *testing.T, ctx context.Context, args ...string) (string, string, error) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	cmd := newRootCmd(&stdout, &stderr)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(ctx)
+	return stdout.String(), stderr.String(), err
+}
+
+func TestUpSmokeScenario(t *testing.T) {
+	db := chtest.New(t)
+	t.Setenv("CW_CLICKHOUSE_ADDR", db.Addr)
+	t.Setenv("CW_CLICKHOUSE_DATABASE", db.Database)
+	t.Setenv("CW_LOG_LEVEL", envOr("CW_TEST_LOG_LEVEL", "warn"))
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+
+	out, stderr, err := run(t, ctx, "up", "--scenario", "smoke", "--speed", "0", "--exit-when-done",
+		"--data-dir", t.TempDir(), "--nats-listen", "127.0.0.1:-1", "--http-addr", "127.0.0.1:0", "--timeout", "1m")
+	require.NoError(t, err, stderr)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 1, "exactly one JSON line on stdout: %q", out)
+	var rep report
+	require.NoError(t, json.Unmarshal([]byte(lines[0]), &rep))
+	assert.Equal(t, 17, rep.Published)
+	assert.Equal(t, 17, rep.Stored)
+	assert.Equal(t, 1, rep.DeadLetters)
+	assert.True(t, rep.Complete)
+	assert.Equal(t, map[string]int{"jgb_yields": 8, "fed_odds": 3, "etf_flows": 4, "venue_status": 2}, rep.ByTable)
+
+	var reason string
+	require.NoError(t, db.Conn.QueryRow(ctx, "SELECT reason FROM "+db.Database+".v_dead_letters WHERE stage = 'replay'").Scan(&reason))
+	assert.Contains(t, reason, "yield_pct: value out of range: 186.4")
+}
+
+func TestUpWithoutClickHouseSaysHowToInstall(t *testing.T) {
+	t.Setenv("CW_CLICKHOUSE_ADDR", "")
+	t.Setenv("CW_CLICKHOUSE_BINARY", t.TempDir()+"/clickhouse")
+	_, _, err := run(t, context.Background(), "up", "--data-dir", t.TempDir(), "--nats-listen", "127.0.0.1:-1", "--http-addr", "")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "apt-get install -y clickhouse-server")
+	assert.Contains(t, err.Error(), "CW_CLICKHOUSE_ADDR")
+}
+
+func TestPublishValidatesBeforeSending(t *testing.T) {
+	ns := natstest.New(t)
+	ns.Streams(t)
+	t.Setenv("CW_NATS_URL", ns.URL)
+	ctx := context.Background()
+
+	out, _, err := run(t, ctx, "publish", "--schema", event.SchemaJGBYield, "--source", "manual",
+		"--at", "2025-12-01T06:00:00Z", "--set", "tenor=10Y", "--set", "yield_pct=1.881")
+	require.NoError(t, err)
+	want := event.NewID("manual", "10Y", time.Date(2025, 12, 1, 6, 0, 0, 0, time.UTC))
+	assert.Equal(t, "cw.events.jgb.yield.10Y "+want+" stream=CW_EVENTS seq=1 duplicate=false\n", out)
+
+	_, _, err = run(t, ctx, "publish", `{"schema":"cw.jgb.yield/v1","source":"manual","observed_at":"2025-12-01T06:00:00Z","tenor":"10Y","yield_pct":1881}`)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "yield_pct: value out of range")
+
+	js := ns.JetStream(t)
+	st, err := js.Stream(ctx, natsfx.StreamEvents)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(1), st.CachedInfo().State.Msgs, "the invalid event was not sent")
+}
+
+func TestTailRiskScoreStartsWithLatestPrint(t *testing.T) {
+	ns := natstest.New(t)
+	ns.Streams(t)
+	t.Setenv("CW_NATS_URL", ns.URL)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	js := ns.JetStream(t)
+	for i, index := range []float64{41.5, 62.25} {
+		s := &event.RiskScore{
+			Meta:  event.Meta{Source: "scorer", ObservedAt: time.Date(2025, 11, 28, 2, 40, i, 0, time.UTC)},
+			Index: index, Regime: event.RegimeWatch, ModelVersion: "v1", CalibrationHash: "h",
+			Watermark: event.Watermark{StreamSeq: uint64(i + 1)},
+		}
+		event.Seal(s, time.Now())
+		data, err := event.Marshal(s)
+		require.NoError(t, err)
+		_, err = js.Publish(ctx, event.SubjectRiskScore, data)
+		require.NoError(t, err)
+	}
+	out, _, err := run(t, ctx, "tail", event.SubjectRiskScore, "--count", "1")
+	require.NoError(t, err)
+	ev, err := event.Parse([]byte(strings.TrimSpace(out)), time.Now())
+	require.NoError(t, err)
+	assert.Equal(t, 62.25, ev.(*event.RiskScore).Index, "the latest print comes first")
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}

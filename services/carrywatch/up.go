@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/spf13/cobra"
+	"go.uber.org/fx"
+
+	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/logfx"
+	"github.com/carrywatch/carrywatch/pkg/natsfx"
+	"github.com/carrywatch/carrywatch/pkg/scenario"
+)
+
+type upFlags struct {
+	dataDir      string
+	scenario     string
+	speed        float64
+	exitWhenDone bool
+	timeout      time.Duration
+	natsListen   string
+	httpAddr     string
+}
+
+func newUpCmd() *cobra.Command {
+	var f upFlags
+	cmd := &cobra.Command{
+		Use:   "up",
+		Short: "Run every service in one process on an embedded NATS and a local ClickHouse",
+		Long: `Run the whole pipeline in one process: an embedded NATS server with JetStream
+(store under --data-dir), ClickHouse (CW_CLICKHOUSE_ADDR if set, otherwise a
+clickhouse server binary from PATH started with its data under --data-dir),
+and the sink.
+
+With --scenario it replays a scenario (an embedded name or a JSON Lines file),
+waits until every event is stored, and prints one JSON report line on stdout.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := loadConfig()
+			if err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("data-dir") || f.dataDir != "" {
+				c.DataDir = f.dataDir
+			}
+			if f.natsListen != "" {
+				c.NATS.Embedded.Listen = f.natsListen
+			}
+			if cmd.Flags().Changed("http-addr") {
+				c.Ops.Addr = f.httpAddr
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runUp(ctx, c, f, cmd)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.dataDir, "data-dir", "", "where the embedded NATS store and local ClickHouse data live (default $CW_DATA_DIR or ~/.local/share/carrywatch)")
+	fl.StringVar(&f.scenario, "scenario", "", "replay a scenario: an embedded name ("+fmt.Sprint(scenario.Names())+") or a .jsonl file")
+	fl.Float64Var(&f.speed, "speed", 17280, "scenario event time per wall time (17280 = a day every 5 s; 0 = as fast as possible)")
+	fl.BoolVar(&f.exitWhenDone, "exit-when-done", false, "exit after the scenario is stored, printing the report")
+	fl.DurationVar(&f.timeout, "timeout", 2*time.Minute, "how long --exit-when-done waits for every event to be stored")
+	fl.StringVar(&f.natsListen, "nats-listen", "", "embedded NATS listen address (default $CW_NATS_EMBEDDED_LISTEN or 127.0.0.1:4222)")
+	fl.StringVar(&f.httpAddr, "http-addr", ":8080", "health, readiness and metrics endpoint (empty disables)")
+	return cmd
+}
+
+func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
+	log := logfx.New("carrywatch", c.Log, cmd.ErrOrStderr())
+	if c.NATS.URL == "" && c.NATS.Embedded.StoreDir == "" {
+		c.NATS.Embedded.StoreDir = filepath.Join(c.DataDir, "nats")
+	}
+	if len(c.CH.Addr) == 0 {
+		srv, err := startLocalClickHouse(ctx, filepath.Join(c.DataDir, "clickhouse"), log)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if err := srv.Stop(); err != nil {
+				log.Warn().Err(err).Msg("stop local clickhouse")
+			}
+		}()
+		c.CH.Addr = []string{srv.Addr()}
+	}
+	if err := c.validate(); err != nil {
+		return err
+	}
+
+	var (
+		bus *natsfx.Bus
+		ch  *chfx.Client
+	)
+	app := fx.New(
+		appOptions(c),
+		fx.Replace(log),
+		fx.Populate(&bus, &ch),
+	)
+	if err := app.Err(); err != nil {
+		return err
+	}
+	startCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	if err := app.Start(startCtx); err != nil {
+		return fmt.Errorf("start: %w", err)
+	}
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := app.Stop(stopCtx); err != nil {
+			log.Error().Err(err).Msg("stop")
+		}
+	}()
+	log.Info().Str("nats_url", bus.ClientURL()).Strs("clickhouse", c.CH.Addr).Str("database", ch.Database()).
+		Msg("carrywatch is up")
+
+	if f.scenario != "" {
+		rep, err := replay(ctx, f, bus, ch, log)
+		if rep != nil {
+			if err := json.NewEncoder(cmd.OutOrStdout()).Encode(rep); err != nil {
+				return err
+			}
+		}
+		if err != nil {
+			return err
+		}
+		if f.exitWhenDone {
+			return nil
+		}
+	}
+	<-ctx.Done()
+	log.Info().Msg("shutting down")
+	return nil
+}
+
+// startLocalClickHouse starts a ClickHouse server from PATH with its data
+// under dir, or explains how to get one.
+func startLocalClickHouse(ctx context.Context, dir string, log zerolog.Logger) (*chfx.LocalServer, error) {
+	srv, err := chfx.StartLocal(ctx, dir, log)
+	if errors.Is(err, chfx.ErrNoServerBinary) {
+		return nil, fmt.Errorf("no ClickHouse: set CW_CLICKHOUSE_ADDR=host:9000 to use a running server, "+
+			"or install one (Debian/Ubuntu: sudo apt-get install -y clickhouse-server; "+
+			"or `make deps`): %w", err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("start local clickhouse: %w", err)
+	}
+	log.Info().Str("addr", srv.Addr()).Str("dir", dir).Msg("local clickhouse started")
+	return srv, nil
+}
