@@ -2,7 +2,6 @@ package sink
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -155,6 +154,14 @@ func (w *worker) decode(m jetstream.Msg, seq uint64, stored time.Time) (event.Ev
 // dead letter cannot be published the message is redelivered later instead:
 // it is never dropped.
 func (w *worker) reject(p pending, cause error, stored time.Time) {
+	if w.isDLQ {
+		// Re-dead-lettering a dead letter would feed it back to this worker.
+		// It stays in CW_DLQ, where an operator can read it.
+		w.log.Error().Err(cause).Str("subject", p.msg.Subject()).Uint64("stream_seq", p.seq).
+			Msg("dead letter cannot be stored, left in CW_DLQ")
+		_ = p.msg.TermWithReason("unstorable dead letter")
+		return
+	}
 	dl := event.NewDeadLetter(Stage, p.msg.Subject(), p.msg.Data(), p.seq, cause, stored)
 	data, err := event.Marshal(dl)
 	if err == nil {
@@ -255,7 +262,7 @@ func (w *worker) insert(b *batch) error {
 		_ = bt.Abort()
 		cancel()
 		p := b.items[bad]
-		w.reject(p, errors.Join(fmt.Errorf("append row to %s: %w", b.table.name, badErr)), p.ev.Header().IngestedAt)
+		w.reject(p, fmt.Errorf("append row to %s: %w", b.table.name, badErr), p.ev.Header().IngestedAt)
 		b.items = append(b.items[:bad], b.items[bad+1:]...)
 	}
 	return nil

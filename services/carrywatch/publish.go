@@ -50,11 +50,7 @@ exits non-zero with the reason.
 				}
 				events = append(events, ev)
 			}
-			c, err := loadConfig()
-			if err != nil {
-				return err
-			}
-			nc, js, err := clientConnect(c)
+			nc, js, err := clientConnect()
 			if err != nil {
 				return err
 			}

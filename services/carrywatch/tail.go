@@ -27,11 +27,7 @@ For subjects of the CW_SCORES stream (cw.risk.>) the latest message of each
 subject is printed first, so a new subscriber sees the current index at once.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := loadConfig()
-			if err != nil {
-				return err
-			}
-			nc, js, err := clientConnect(c)
+			nc, js, err := clientConnect()
 			if err != nil {
 				return err
 			}
@@ -101,7 +97,11 @@ func tail(ctx context.Context, js jetstream.JetStream, nc *nats.Conn, subject st
 
 // clientConnect connects the client subcommands to CW_NATS_URL, or to the
 // embedded server of a local `carrywatch up`.
-func clientConnect(c config) (*nats.Conn, jetstream.JetStream, error) {
+func clientConnect() (*nats.Conn, jetstream.JetStream, error) {
+	c, err := loadConfig()
+	if err != nil {
+		return nil, nil, err
+	}
 	url := c.NATS.URL
 	if url == "" {
 		url = defaultNATSURL
