@@ -12,6 +12,8 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -50,6 +52,7 @@ func fastConfig() sink.Config {
 // pipeline is one running sink with its own NATS connection and ClickHouse
 // client, wired as in production.
 type pipeline struct {
+	reg  *prometheus.Registry
 	bus  *natsfx.Bus
 	ch   *chfx.Client
 	sink *sink.Sink
@@ -74,7 +77,8 @@ func startPipeline(t *testing.T, natsURL, chAddr, database string, cfg sink.Conf
 	require.NoError(t, p.ch.Start(context.Background()))
 	t.Cleanup(func() { _ = p.ch.Stop(context.Background()) })
 	p.ops = opsfx.New(opsfx.Config{CheckTimeout: 2 * time.Second}, testLog())
-	s, err := sink.New(cfg, p.bus, p.ch, prometheus.NewRegistry(), testLog())
+	p.reg = p.ops.Registry()
+	s, err := sink.New(cfg, p.bus, p.ch, p.reg, testLog())
 	require.NoError(t, err)
 	p.sink = s
 	p.ops.AddCheck("sink", s.Ready)
@@ -190,4 +194,29 @@ func waitVisible(t *testing.T, db *chtest.DB, want uint64, within time.Duration)
 	rows, ids := visible(t, db)
 	require.Equal(t, want, rows, "rows visible")
 	require.Equal(t, want, ids, "distinct ids visible: a duplicate shows")
+}
+
+// metric returns the value of the series name{label=value} from /metrics.
+func (p *pipeline) metric(t *testing.T, name, label, value string) float64 {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	p.ops.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	require.Equal(t, http.StatusOK, rec.Code)
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(rec.Body)
+	require.NoError(t, err)
+	fam, ok := families[name]
+	require.True(t, ok, "no metric %s", name)
+	for _, m := range fam.GetMetric() {
+		for _, l := range m.GetLabel() {
+			if l.GetName() == label && l.GetValue() == value {
+				if m.GetCounter() != nil {
+					return m.GetCounter().GetValue()
+				}
+				return m.GetGauge().GetValue()
+			}
+		}
+	}
+	t.Fatalf("no series %s{%s=%q}", name, label, value)
+	return 0
 }

@@ -160,4 +160,11 @@ func TestInvalidMessagesAreDeadLettered(t *testing.T) {
 		info, err := cons.Info(ctx)
 		return err == nil && info.NumAckPending == 0 && info.NumPending == 0
 	}, 10*time.Second, 20*time.Millisecond, "rejected messages are terminated, not left pending")
+
+	assert.Equal(t, 1.0, p.metric(t, "cw_sink_dead_letters_total", "code", "malformed"))
+	assert.Equal(t, 1.0, p.metric(t, "cw_sink_dead_letters_total", "code", "out_of_range"))
+	assert.Equal(t, 10.0, p.metric(t, "cw_sink_rows_inserted_total", "table", "jgb_yields"))
+	assert.Equal(t, 2.0, p.metric(t, "cw_sink_rows_inserted_total", "table", "dead_letters"))
+	assert.Equal(t, 42.0, p.metric(t, "cw_sink_messages_consumed_total", "stream", natsfx.StreamEvents),
+		"40 stored events and 2 rejected ones from CW_EVENTS")
 }

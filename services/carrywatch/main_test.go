@@ -119,3 +119,22 @@ func envOr(key, def string) string {
 	}
 	return def
 }
+
+func TestMigrateAppliesOnceThenNothing(t *testing.T) {
+	db := chtest.NewEmpty(t)
+	t.Setenv("CW_CLICKHOUSE_ADDR", db.Addr)
+	t.Setenv("CW_CLICKHOUSE_DATABASE", db.Database)
+	ctx := context.Background()
+
+	out, _, err := run(t, ctx, "migrate")
+	require.NoError(t, err)
+	assert.Equal(t, []string{
+		"applied 0001_create_jgb_yields", "applied 0002_create_fed_odds", "applied 0003_create_etf_flows",
+		"applied 0004_create_venue_status", "applied 0005_create_risk_scores", "applied 0006_create_dead_letters",
+		"applied 0007_create_views", "database " + db.Database + " is at the current schema (7 migrations applied now)",
+	}, strings.Split(strings.TrimSpace(out), "\n"))
+
+	out, _, err = run(t, ctx, "migrate")
+	require.NoError(t, err)
+	assert.Equal(t, "database "+db.Database+" is at the current schema (0 migrations applied now)\n", out)
+}

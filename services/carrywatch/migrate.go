@@ -43,7 +43,7 @@ processes migrate; the DDL is rendered for the server's detected version.`,
 				return err
 			}
 			for _, m := range applied {
-				fmt.Fprintf(cmd.OutOrStdout(), "applied %04d_%s\n", m.Version, m.Name)
+				fmt.Fprintf(cmd.OutOrStdout(), "applied %s\n", m.Name)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "database %s is at the current schema (%d migrations applied now)\n", c.CH.Database, len(applied))
 			return nil
