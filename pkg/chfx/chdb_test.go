@@ -155,7 +155,7 @@ func TestCurrentDialectOnChdb(t *testing.T) {
 		"resolved_at": "Nullable(DateTime64(3, 'UTC'))",
 		"inserted_at": "DateTime64(3, 'UTC')",
 	}, types)
-	assert.Contains(t, res[qTTL].Rows[0]["engine_full"], "TTL toDateTime(observed_at) + toIntervalDay(90)")
+	assert.Contains(t, res[qTTL].Rows[0]["engine_full"], "TTL toDateTime(inserted_at) + toIntervalDay(90)")
 
 	for _, f := range fs {
 		rows := res[qViews[f.view]].Rows

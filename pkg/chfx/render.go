@@ -53,14 +53,14 @@ func Render(d Dialect, db string) ([]Migration, error) {
 //	{{ts}}                      DateTime64(3, 'UTC')        | UInt64 (Unix ms)
 //	{{lc "String"}}             LowCardinality(String)      | String
 //	{{codec "Delta, ZSTD(1)"}}  " CODEC(Delta, ZSTD(1))"    | ""
-//	{{ttl "observed_at" 90}}    TTL toDateTime(observed_at) + INTERVAL 90 DAY | ""
+//	{{ttl "inserted_at" 90}}    TTL toDateTime(inserted_at) + INTERVAL 90 DAY | ""
 //	{{todt "observed_at"}}      observed_at (a DateTime64)  | toDateTime(intDiv(observed_at, 1000), 'UTC')
 //	{{nowts}}                   now64(3)                    | toUInt64(now()) * 1000
 //	{{engine "ReplacingMergeTree(v)"}}  the engine as is (reserved for cluster rendering)
 //
 // where the left column applies when d has the feature and the right one
 // when it has not (ttl on a server with TTL but without DateTime64 renders
-// TTL toDateTime(intDiv(observed_at, 1000), 'UTC') + INTERVAL 90 DAY).
+// TTL toDateTime(intDiv(inserted_at, 1000), 'UTC') + INTERVAL 90 DAY).
 // Statements are separated by a line holding only ";"
 // (a ";" at the end of a line is not a separator, so string literals can
 // hold one); lines whose first non-blank characters are "--" are dropped.

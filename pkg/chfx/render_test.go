@@ -34,7 +34,7 @@ func TestRenderEmbedded(t *testing.T) {
 				"yield_pct     Float64 CODEC(ZSTD(1))",
 				"DEFAULT now64(3)",
 				"Nullable(DateTime64(3, 'UTC')) CODEC(Delta, ZSTD(1))",
-				"TTL toDateTime(observed_at) + INTERVAL 90 DAY",
+				"TTL toDateTime(inserted_at) + INTERVAL 90 DAY",
 				"PARTITION BY toYYYYMM(observed_at)",
 				"ENGINE = ReplacingMergeTree(ingested_at)",
 				"toDate(observed_at) AS observed_date",
@@ -60,7 +60,7 @@ func TestRenderEmbedded(t *testing.T) {
 			dialect: chfx.DialectFor(chfx.Version{Major: 19, Minor: 6}),
 			wantAll: []string{
 				"observed_at   UInt64 CODEC(Delta, ZSTD(1))",
-				"TTL toDateTime(intDiv(observed_at, 1000), 'UTC') + INTERVAL 90 DAY",
+				"TTL toDateTime(intDiv(inserted_at, 1000), 'UTC') + INTERVAL 90 DAY",
 				"LowCardinality(String)",
 			},
 			wantAbsent: []string{"DateTime64", "now64"},

@@ -69,11 +69,11 @@ func fixtures() []fixture {
 		panic(err) // test fixture: cannot happen
 	}
 
-	// Rejected now, not at fixtureNow: dead_letters expires rows 90 days
-	// after observed_at (the rejection time) where the server has TTL.
+	// Stored now: dead_letters expires rows 90 days after inserted_at where
+	// the server has TTL.
 	rejectedAt := event.Millis(time.Now())
 	dl := event.NewDeadLetter("sink", "cw.events.jgb.yield.10Y", []byte(`{"schema":"cw.jgb.yield/v1","yield_pct":"x"}`), 41,
-		&event.ValidationError{Field: "yield_pct", Err: event.ErrMalformed}, rejectedAt)
+		&event.ValidationError{Field: "yield_pct", Err: event.ErrMalformed}, rejectedAt, rejectedAt)
 
 	return []fixture{
 		{

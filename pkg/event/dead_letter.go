@@ -52,13 +52,15 @@ func (e *DeadLetter) Validate(now time.Time) error {
 }
 
 // NewDeadLetter builds a sealed dead letter for payload rejected by stage
-// with err at time now.
-func NewDeadLetter(stage, subject string, payload []byte, seq uint64, err error, now time.Time) *DeadLetter {
+// with err. observedAt is when the original was received; it is part of the
+// id, so a stage that rejects the same message again (a redelivery, a
+// replay) must pass the same time to record it once. ingestedAt is now.
+func NewDeadLetter(stage, subject string, payload []byte, seq uint64, err error, observedAt, ingestedAt time.Time) *DeadLetter {
 	if err == nil {
 		err = errors.New("rejected without a reason")
 	}
 	dl := &DeadLetter{
-		Meta:            Meta{Source: "carrywatch", ObservedAt: now},
+		Meta:            Meta{Source: "carrywatch", ObservedAt: observedAt, IngestedAt: ingestedAt},
 		Stage:           stage,
 		OriginalSubject: subject,
 		Reason:          err.Error(),
@@ -66,6 +68,6 @@ func NewDeadLetter(stage, subject string, payload []byte, seq uint64, err error,
 		Payload:         payload,
 		StreamSeq:       seq,
 	}
-	Seal(dl, now)
+	Seal(dl, ingestedAt)
 	return dl
 }

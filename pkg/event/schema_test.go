@@ -151,7 +151,7 @@ func fixtures() []fixture {
 	}
 	_, rejection := event.Parse(payload, validationTime)
 	dead := event.NewDeadLetter("sink", bad.Subject(), payload, 48214, rejection,
-		time.Date(2025, 12, 1, 9, 5, 12, 512_000_000, time.UTC))
+		time.Date(2025, 12, 1, 9, 5, 12, 512_000_000, time.UTC), time.Date(2025, 12, 1, 9, 5, 12, 512_000_000, time.UTC))
 
 	return []fixture{
 		{name: "jgb yield 10Y", event: jgb10},

@@ -50,7 +50,7 @@ func (p *Player) Play(ctx context.Context, sc *Scenario) (Result, error) {
 	}
 	res := Result{EventIDs: make(map[string][]string)}
 	for _, r := range sc.Rejected {
-		dl := event.NewDeadLetter(Stage, "", r.Raw, 0, r.Err, now())
+		dl := event.NewDeadLetter(Stage, "", r.Raw, 0, r.Err, sc.Start(), now())
 		if _, err := p.publish(ctx, dl); err != nil {
 			return res, err
 		}
@@ -78,7 +78,22 @@ func (p *Player) Play(ctx context.Context, sc *Scenario) (Result, error) {
 		}
 		futures = append(futures, f)
 		res.EventIDs[ev.SchemaName()] = append(res.EventIDs[ev.SchemaName()], ev.Header().ID)
+		if len(futures) == maxInFlight {
+			if err := awaitAcks(ctx, futures, &res); err != nil {
+				return res, err
+			}
+			futures = futures[:0]
+		}
 	}
+	return res, awaitAcks(ctx, futures, &res)
+}
+
+// maxInFlight bounds the publishes awaiting their acknowledgement, well
+// under the client's limit of pending asynchronous publishes.
+const maxInFlight = 1000
+
+// awaitAcks waits for every future and counts them into res.
+func awaitAcks(ctx context.Context, futures []jetstream.PubAckFuture, res *Result) error {
 	for _, f := range futures {
 		select {
 		case ack := <-f.Ok():
@@ -87,12 +102,12 @@ func (p *Player) Play(ctx context.Context, sc *Scenario) (Result, error) {
 				res.Duplicates++
 			}
 		case err := <-f.Err():
-			return res, fmt.Errorf("publish %s: %w", f.Msg().Subject, err)
+			return fmt.Errorf("publish %s: %w", f.Msg().Subject, err)
 		case <-ctx.Done():
-			return res, ctx.Err()
+			return ctx.Err()
 		}
 	}
-	return res, nil
+	return nil
 }
 
 func (p *Player) publish(ctx context.Context, ev event.Event) (*jetstream.PubAck, error) {

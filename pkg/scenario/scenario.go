@@ -67,6 +67,18 @@ type Scenario struct {
 	Rejected []Rejected
 }
 
+// noEventsStart is the start of a scenario without a single valid event.
+var noEventsStart = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Start returns the observation time of the first event, the time given to
+// the scenario's dead letters so that replaying it records them once.
+func (sc *Scenario) Start() time.Time {
+	if len(sc.Events) == 0 {
+		return noEventsStart
+	}
+	return sc.Events[0].Header().ObservedAt
+}
+
 // Parse reads JSON Lines. Blank lines and lines starting with # are skipped.
 // Each event gets its id and ingested_at (now) if absent, then is validated
 // at time now; a present id must be the derived one. Events are sorted by

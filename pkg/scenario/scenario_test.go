@@ -99,6 +99,7 @@ func TestPlayPublishesOnceAndDeadLettersRejects(t *testing.T) {
 	again, err := p.Play(ctx, sc)
 	require.NoError(t, err)
 	assert.Equal(t, 17, again.Duplicates, "a replay is de-duplicated by Nats-Msg-Id")
+	assert.Equal(t, res.DeadLetterIDs, again.DeadLetterIDs, "a replay records its dead letters once")
 
 	events, err := js.Stream(ctx, natsfx.StreamEvents)
 	require.NoError(t, err)

@@ -14,11 +14,13 @@ type Config struct {
 	BatchMaxRows int `env:"CW_SINK_BATCH_MAX_ROWS" envDefault:"5000"`
 	// BatchMaxWait flushes a table's batch when its oldest row is this old.
 	BatchMaxWait time.Duration `env:"CW_SINK_BATCH_MAX_WAIT" envDefault:"500ms"`
-	// AckWait is how long JetStream waits for an ack before redelivering;
-	// it must exceed BatchMaxWait plus InsertTimeout.
+	// AckWait is how long JetStream waits for an ack before redelivering. A
+	// message may wait for its batch (BatchMaxWait) and for the flushes of
+	// every table of its stream before it, so it must exceed BatchMaxWait +
+	// (tables + 1) × InsertTimeout.
 	AckWait time.Duration `env:"CW_SINK_ACK_WAIT" envDefault:"60s"`
 	// InsertTimeout bounds one ClickHouse batch insert.
-	InsertTimeout time.Duration `env:"CW_SINK_INSERT_TIMEOUT" envDefault:"30s"`
+	InsertTimeout time.Duration `env:"CW_SINK_INSERT_TIMEOUT" envDefault:"10s"`
 	// RetryBase is the first redelivery delay after a failed insert; it
 	// doubles per delivery up to RetryMax.
 	RetryBase time.Duration `env:"CW_SINK_RETRY_BASE" envDefault:"1s"`
@@ -35,7 +37,7 @@ func DefaultConfig() Config {
 		BatchMaxRows:  5000,
 		BatchMaxWait:  500 * time.Millisecond,
 		AckWait:       60 * time.Second,
-		InsertTimeout: 30 * time.Second,
+		InsertTimeout: 10 * time.Second,
 		RetryBase:     time.Second,
 		RetryMax:      30 * time.Second,
 		LagInterval:   5 * time.Second,
@@ -53,14 +55,25 @@ func (c Config) Validate() error {
 		return fmt.Errorf("CW_SINK_BATCH_MAX_WAIT must be positive")
 	case c.InsertTimeout <= 0:
 		return fmt.Errorf("CW_SINK_INSERT_TIMEOUT must be positive")
-	case c.AckWait <= c.BatchMaxWait+c.InsertTimeout:
-		return fmt.Errorf("CW_SINK_ACK_WAIT %s must exceed batch max wait + insert timeout (%s)", c.AckWait, c.BatchMaxWait+c.InsertTimeout)
+	case c.AckWait <= c.minAckWait():
+		return fmt.Errorf("CW_SINK_ACK_WAIT %s must exceed batch max wait + %d × insert timeout (%s)",
+			c.AckWait, maxTablesPerStream+1, c.minAckWait())
 	case c.RetryBase <= 0 || c.RetryMax < c.RetryBase:
 		return fmt.Errorf("CW_SINK_RETRY_BASE must be positive and at most CW_SINK_RETRY_MAX")
 	case c.LagInterval <= 0:
 		return fmt.Errorf("CW_SINK_LAG_INTERVAL must be positive")
 	}
 	return nil
+}
+
+// maxTablesPerStream is the most tables one consumer flushes in turn
+// (CW_EVENTS: JGB yields, Fed odds, ETF flows, venue status).
+const maxTablesPerStream = 4
+
+// minAckWait is the longest a delivered message can wait for its ack: its
+// batch's age plus one flush per table and one dead-letter publish.
+func (c Config) minAckWait() time.Duration {
+	return c.BatchMaxWait + (maxTablesPerStream+1)*c.InsertTimeout
 }
 
 // retryDelay is the redelivery delay for a message delivered n times.

@@ -41,7 +41,7 @@ func fastConfig() sink.Config {
 	cfg := sink.DefaultConfig()
 	cfg.BatchMaxRows = 1000
 	cfg.BatchMaxWait = 100 * time.Millisecond
-	cfg.InsertTimeout = 5 * time.Second
+	cfg.InsertTimeout = 1500 * time.Millisecond
 	cfg.AckWait = 10 * time.Second
 	cfg.RetryBase = 100 * time.Millisecond
 	cfg.RetryMax = 500 * time.Millisecond

@@ -7,9 +7,9 @@ package sink
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
@@ -40,9 +40,6 @@ var (
 	_ Store = (*chfx.Client)(nil)
 )
 
-// ErrNotStarted is returned by Ready before Start.
-var ErrNotStarted = errors.New("sink not started")
-
 // source is one stream the sink consumes.
 type source struct {
 	stream, suffix, filter string
@@ -63,15 +60,16 @@ type Sink struct {
 	metrics *metrics
 	now     func() time.Time
 
-	js        jetstream.JetStream
-	consumers []jetstream.Consumer
-	stop      chan struct{}
-	stopOnce  sync.Once
-	wg        sync.WaitGroup
-
-	mu        sync.Mutex
-	started   bool
-	insertErr error
+	health  *health
+	js      jetstream.JetStream
+	workers []*worker
+	stop    chan struct{}
+	// stopCtx is Stop's context, set before stop is closed: it bounds the
+	// final drain and flush.
+	stopCtx  context.Context
+	stopOnce sync.Once
+	wg       sync.WaitGroup
+	started  atomic.Bool
 }
 
 // New returns a sink; it does no I/O until Start. It fails if cfg is
@@ -90,6 +88,7 @@ func New(cfg Config, bus Bus, store Store, reg prometheus.Registerer, log zerolo
 		store:   store,
 		log:     log.With().Str("component", "sink").Logger(),
 		metrics: m,
+		health:  newHealth(m.ready),
 		now:     time.Now,
 	}, nil
 }
@@ -99,10 +98,10 @@ func New(cfg Config, bus Bus, store Store, reg prometheus.Registerer, log zerolo
 func (s *Sink) Start(ctx context.Context) error {
 	s.js = s.bus.JetStream()
 	s.stop = make(chan struct{})
+	consumers := make([]jetstream.Consumer, 0, len(sources))
 	for _, src := range sources {
-		name := s.cfg.Consumer + "-" + src.suffix
-		cons, err := s.js.CreateOrUpdateConsumer(ctx, src.stream, jetstream.ConsumerConfig{
-			Durable:       name,
+		cfg := jetstream.ConsumerConfig{
+			Durable:       s.cfg.Consumer + "-" + src.suffix,
 			Description:   "carrywatch sink into ClickHouse",
 			FilterSubject: src.filter,
 			DeliverPolicy: jetstream.DeliverAllPolicy,
@@ -110,29 +109,28 @@ func (s *Sink) Start(ctx context.Context) error {
 			AckWait:       s.cfg.AckWait,
 			MaxDeliver:    -1,
 			MaxAckPending: 5 * s.cfg.BatchMaxRows,
-		})
+		}
+		cons, err := s.js.CreateOrUpdateConsumer(ctx, src.stream, cfg)
 		if err != nil {
-			s.stopOnce.Do(func() { close(s.stop) })
-			s.wg.Wait()
-			return fmt.Errorf("create consumer %s on %s: %w", name, src.stream, err)
+			return fmt.Errorf("create consumer %s on %s: %w", cfg.Durable, src.stream, err)
 		}
-		s.consumers = append(s.consumers, cons)
-		w := &worker{
-			s:        s,
-			stream:   src.stream,
-			consumer: cons,
-			isDLQ:    src.stream == natsfx.StreamDLQ,
-			log:      s.log.With().Str("stream", src.stream).Str("consumer", name).Logger(),
-			in:       make(chan jetstream.Msg, 256),
-			batches:  make(map[string]*batch),
-		}
+		consumers = append(consumers, cons)
+		s.workers = append(s.workers, &worker{
+			s:       s,
+			src:     src,
+			config:  cfg,
+			isDLQ:   src.stream == natsfx.StreamDLQ,
+			log:     s.log.With().Str("stream", src.stream).Str("consumer", cfg.Durable).Logger(),
+			in:      make(chan jetstream.Msg, 256),
+			batches: make(map[string]*batch),
+			base:    context.Background(),
+		})
+	}
+	for i, w := range s.workers {
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
-			if err := w.run(s.stop); err != nil {
-				w.log.Error().Err(err).Msg("worker stopped")
-				s.setInsertErr(err)
-			}
+			w.run(consumers[i], s.stop)
 		}()
 	}
 	s.wg.Add(1)
@@ -140,22 +138,22 @@ func (s *Sink) Start(ctx context.Context) error {
 		defer s.wg.Done()
 		s.readLag()
 	}()
-	s.mu.Lock()
-	s.started = true
-	s.mu.Unlock()
-	s.metrics.ready.Set(1)
+	s.started.Store(true)
 	s.log.Info().Int("batch_max_rows", s.cfg.BatchMaxRows).Dur("batch_max_wait", s.cfg.BatchMaxWait).Msg("sink started")
 	return nil
 }
 
-// Stop stops pulling, flushes every batch and acks what was stored, then
-// returns; or returns ctx's error if that takes longer than ctx allows.
-// Calling it again waits for the same shutdown.
+// Stop stops pulling, flushes every batch and acks what was stored within
+// ctx's deadline, then returns; what is not acked by then is redelivered
+// later. Calling it again waits for the same shutdown.
 func (s *Sink) Stop(ctx context.Context) error {
 	if s.stop == nil {
 		return nil
 	}
-	s.stopOnce.Do(func() { close(s.stop) })
+	s.stopOnce.Do(func() {
+		s.stopCtx = ctx
+		close(s.stop)
+	})
 	done := make(chan struct{})
 	go func() {
 		s.wg.Wait()
@@ -170,33 +168,16 @@ func (s *Sink) Stop(ctx context.Context) error {
 	}
 }
 
-// Ready returns nil when the sink runs, ClickHouse answers and the last
-// insert succeeded.
+// Ready returns nil when the sink runs, ClickHouse answers, every consumer
+// is delivering and every table's last insert succeeded.
 func (s *Sink) Ready(ctx context.Context) error {
-	s.mu.Lock()
-	started, insertErr := s.started, s.insertErr
-	s.mu.Unlock()
-	if !started {
+	if !s.started.Load() {
 		return ErrNotStarted
 	}
 	if err := s.store.Ping(ctx); err != nil {
 		return fmt.Errorf("ping clickhouse: %w", err)
 	}
-	if insertErr != nil {
-		return fmt.Errorf("last insert: %w", insertErr)
-	}
-	return nil
-}
-
-func (s *Sink) setInsertErr(err error) {
-	s.mu.Lock()
-	s.insertErr = err
-	s.mu.Unlock()
-	if err != nil {
-		s.metrics.ready.Set(0)
-	} else {
-		s.metrics.ready.Set(1)
-	}
+	return s.health.err()
 }
 
 // readLag publishes each consumer's backlog until stop.
@@ -209,12 +190,16 @@ func (s *Sink) readLag() {
 			return
 		case <-t.C:
 		}
-		for _, c := range s.consumers {
+		for _, w := range s.workers {
 			ctx, cancel := context.WithTimeout(context.Background(), s.cfg.LagInterval)
-			info, err := c.Info(ctx)
+			c, err := s.js.Consumer(ctx, w.src.stream, w.config.Durable)
+			var info *jetstream.ConsumerInfo
+			if err == nil {
+				info, err = c.Info(ctx)
+			}
 			cancel()
 			if err != nil {
-				s.log.Debug().Err(err).Msg("read consumer lag")
+				w.log.Warn().Err(err).Msg("read consumer lag")
 				continue
 			}
 			s.metrics.pending.WithLabelValues(info.Name).Set(float64(info.NumPending) + float64(info.NumAckPending))

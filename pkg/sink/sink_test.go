@@ -75,7 +75,7 @@ func TestSinkCrashMidBatchLosesNothing(t *testing.T) {
 	cfg := fastConfig()
 	cfg.BatchMaxRows = 500
 	cfg.BatchMaxWait = 300 * time.Millisecond
-	cfg.InsertTimeout = 2 * time.Second
+	cfg.InsertTimeout = 500 * time.Millisecond
 	cfg.AckWait = 3 * time.Second
 	first := startPipeline(t, ns.URL, db.Addr, db.Database, cfg)
 
@@ -167,4 +167,66 @@ func TestInvalidMessagesAreDeadLettered(t *testing.T) {
 	assert.Equal(t, 2.0, p.metric(t, "cw_sink_rows_inserted_total", "table", "dead_letters"))
 	assert.Equal(t, 42.0, p.metric(t, "cw_sink_messages_consumed_total", "stream", natsfx.StreamEvents),
 		"40 stored events and 2 rejected ones from CW_EVENTS")
+}
+
+// A consumer deleted under a running sink (an operator's mistake, a
+// terminal pull error) is recreated, and events published after are stored.
+func TestDeletedConsumerIsRecreated(t *testing.T) {
+	ns := natstest.New(t)
+	db := chtest.New(t)
+	p := startPipeline(t, ns.URL, db.Addr, db.Database, fastConfig())
+	js := p.bus.JetStream()
+	ctx := context.Background()
+
+	events := genEvents(100)
+	publish(t, js, events[:50], true)
+	waitVisible(t, db, 50, time.Minute)
+
+	require.NoError(t, js.DeleteConsumer(ctx, natsfx.StreamEvents, "sink-events"))
+	require.Eventually(t, func() bool {
+		_, err := js.Consumer(ctx, natsfx.StreamEvents, "sink-events")
+		return err == nil
+	}, 30*time.Second, 20*time.Millisecond, "the sink recreates its consumer")
+	publish(t, js, events[50:], true)
+	waitVisible(t, db, 100, time.Minute)
+	assertStored(t, db, events)
+	require.Eventually(t, func() bool { return p.readyz() == http.StatusOK }, 30*time.Second, 20*time.Millisecond)
+}
+
+// Stop flushes a batch that is still filling and acks it.
+func TestGracefulStopFlushesAndAcks(t *testing.T) {
+	ns := natstest.New(t)
+	db := chtest.New(t)
+	cfg := fastConfig()
+	cfg.BatchMaxRows = 10000
+	cfg.BatchMaxWait = time.Hour // never flushed by age: only Stop flushes
+	cfg.AckWait = 2 * time.Hour
+	p := startPipeline(t, ns.URL, db.Addr, db.Database, cfg)
+	js := p.bus.JetStream()
+	ctx := context.Background()
+
+	events := genEvents(500)
+	publish(t, js, events, true)
+	require.Eventually(t, func() bool {
+		return p.metric(t, "cw_sink_messages_consumed_total", "stream", natsfx.StreamEvents) == 400
+	}, time.Minute, 10*time.Millisecond)
+	rows, _ := visible(t, db)
+	require.Zero(t, rows, "nothing is flushed before Stop")
+
+	stopCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	require.NoError(t, p.sink.Stop(stopCtx))
+	waitVisible(t, db, 500, 10*time.Second)
+	for _, name := range []string{"sink-events", "sink-scores"} {
+		stream := natsfx.StreamEvents
+		if name == "sink-scores" {
+			stream = natsfx.StreamScores
+		}
+		cons, err := js.Consumer(ctx, stream, name)
+		require.NoError(t, err)
+		info, err := cons.Info(ctx)
+		require.NoError(t, err)
+		assert.Zero(t, info.NumAckPending, "%s: every stored message is acked", name)
+		assert.Zero(t, info.NumPending, name)
+	}
 }

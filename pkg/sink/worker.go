@@ -2,6 +2,7 @@ package sink
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -33,26 +34,77 @@ type batch struct {
 // worker drains one durable consumer into per-table batches. It runs on one
 // goroutine; only the JetStream callback hands it messages.
 type worker struct {
-	s        *Sink
-	stream   string
-	consumer jetstream.Consumer
-	isDLQ    bool
-	log      zerolog.Logger
-	in       chan jetstream.Msg
-	batches  map[string]*batch
+	s       *Sink
+	src     source
+	config  jetstream.ConsumerConfig
+	isDLQ   bool
+	log     zerolog.Logger
+	in      chan jetstream.Msg
+	batches map[string]*batch
+	// base bounds I/O: background while running, the Stop context's
+	// deadline once stopping.
+	base context.Context
 }
 
-func (w *worker) run(stop <-chan struct{}) error {
-	cc, err := w.consumer.Consume(
-		func(m jetstream.Msg) { w.in <- m },
+// key names the worker's entry in the sink's health.
+func (w *worker) key() string { return "consume/" + w.config.Durable }
+
+// run consumes until stop. If JetStream stops delivering without being
+// asked (the consumer was deleted, the connection closed), the worker
+// reports it through readiness and recreates the consumer with backoff.
+func (w *worker) run(consumer jetstream.Consumer, stop <-chan struct{}) {
+	for attempt := uint64(1); ; attempt++ {
+		if consumer != nil {
+			stopped, err := w.consume(consumer, stop)
+			if stopped {
+				return
+			}
+			w.s.health.set(w.key(), err)
+			w.log.Error().Err(err).Msg("consumer lost, recreating it")
+			if err == nil || errors.Is(err, ErrConsumerClosed) {
+				attempt = 1
+			}
+		}
+		select {
+		case <-stop:
+			return
+		case <-time.After(w.s.cfg.retryDelay(attempt)):
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), w.s.cfg.InsertTimeout)
+		c, err := w.s.js.CreateOrUpdateConsumer(ctx, w.src.stream, w.config)
+		cancel()
+		if err != nil {
+			w.s.health.set(w.key(), fmt.Errorf("recreate consumer: %w", err))
+			w.log.Warn().Err(err).Msg("recreate consumer failed, will retry")
+			consumer = nil
+			continue
+		}
+		consumer = c
+	}
+}
+
+// consume runs one Consume subscription. It returns stopped = true after a
+// requested stop (batches flushed and acked), or the reason JetStream ended
+// the subscription.
+func (w *worker) consume(consumer jetstream.Consumer, stop <-chan struct{}) (stopped bool, err error) {
+	quit := make(chan struct{})
+	defer close(quit)
+	cc, err := consumer.Consume(
+		func(m jetstream.Msg) {
+			select {
+			case w.in <- m:
+			case <-quit: // the worker left this subscription: JetStream redelivers m
+			}
+		},
 		jetstream.PullMaxMessages(w.s.cfg.BatchMaxRows),
 		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
-			w.log.Debug().Err(err).Msg("consume error, pull continues")
+			w.log.Warn().Err(err).Msg("pull error")
 		}),
 	)
 	if err != nil {
-		return fmt.Errorf("consume %s: %w", w.stream, err)
+		return false, fmt.Errorf("consume %s: %w", w.src.stream, err)
 	}
+	w.s.health.set(w.key(), nil)
 	tick := time.NewTicker(max(w.s.cfg.BatchMaxWait/4, 5*time.Millisecond))
 	defer tick.Stop()
 	for {
@@ -61,18 +113,26 @@ func (w *worker) run(stop <-chan struct{}) error {
 			w.handle(m)
 		case <-tick.C:
 			w.flushDue(time.Now())
+		case <-cc.Closed():
+			w.flushAll()
+			return false, ErrConsumerClosed
 		case <-stop:
+			w.base = w.s.stopCtx
 			w.drain(cc)
-			return nil
+			return true, nil
 		}
 	}
 }
 
 // drain stops pulling, handles what the client already buffered, then
-// flushes and acks every batch.
+// flushes and acks every batch, all within the Stop deadline.
 func (w *worker) drain(cc jetstream.ConsumeContext) {
 	cc.Drain()
 	deadline := time.NewTimer(w.s.cfg.InsertTimeout)
+	if d, ok := w.base.Deadline(); ok {
+		// Leave half of what remains for the final inserts.
+		deadline.Reset(time.Until(d) / 2)
+	}
 	defer deadline.Stop()
 	for done := false; !done; {
 		select {
@@ -82,7 +142,6 @@ func (w *worker) drain(cc jetstream.ConsumeContext) {
 			done = true
 		case <-deadline.C:
 			w.log.Warn().Msg("consumer did not drain in time, unread messages will be redelivered")
-			cc.Stop()
 			done = true
 		}
 	}
@@ -95,13 +154,16 @@ func (w *worker) drain(cc jetstream.ConsumeContext) {
 		}
 		break
 	}
-	for _, b := range w.batches {
-		w.flush(b)
-	}
+	w.flushAll()
+}
+
+// ioContext bounds one insert or publish.
+func (w *worker) ioContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(w.base, w.s.cfg.InsertTimeout)
 }
 
 func (w *worker) handle(m jetstream.Msg) {
-	w.s.metrics.consumed.WithLabelValues(w.stream).Inc()
+	w.s.metrics.consumed.WithLabelValues(w.src.stream).Inc()
 	p := pending{msg: m}
 	stored := time.Now()
 	if meta, err := m.Metadata(); err == nil {
@@ -147,7 +209,7 @@ func (w *worker) decode(m jetstream.Msg, seq uint64, stored time.Time) (event.Ev
 		stage = "unknown"
 	}
 	return event.NewDeadLetter(stage, m.Subject(), m.Data(), seq,
-		fmt.Errorf("undecodable dead letter: %w", err), stored), nil
+		fmt.Errorf("undecodable dead letter: %w", err), stored, stored), nil
 }
 
 // reject publishes the message to cw.dlq.sink and terminates it. If the
@@ -159,13 +221,14 @@ func (w *worker) reject(p pending, cause error, stored time.Time) {
 		// It stays in CW_DLQ, where an operator can read it.
 		w.log.Error().Err(cause).Str("subject", p.msg.Subject()).Uint64("stream_seq", p.seq).
 			Msg("dead letter cannot be stored, left in CW_DLQ")
+		w.s.metrics.deadLetters.WithLabelValues("unstorable_dead_letter").Inc()
 		_ = p.msg.TermWithReason("unstorable dead letter")
 		return
 	}
-	dl := event.NewDeadLetter(Stage, p.msg.Subject(), p.msg.Data(), p.seq, cause, stored)
+	dl := event.NewDeadLetter(Stage, p.msg.Subject(), p.msg.Data(), p.seq, cause, stored, w.s.now())
 	data, err := event.Marshal(dl)
 	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), w.s.cfg.InsertTimeout)
+		ctx, cancel := w.ioContext()
 		_, err = w.s.js.Publish(ctx, dl.Subject(), data, jetstream.WithMsgID(dl.ID))
 		cancel()
 	}
@@ -184,8 +247,15 @@ func (w *worker) reject(p pending, cause error, stored time.Time) {
 		w.log.Debug().Err(err).Uint64("stream_seq", p.seq).Msg("term not delivered")
 	}
 	w.s.metrics.deadLetters.WithLabelValues(dl.Code).Inc()
-	w.log.Warn().Str("subject", p.msg.Subject()).Uint64("stream_seq", p.seq).Str("msg_id", dl.ID).
+	w.log.Warn().Str("subject", p.msg.Subject()).Uint64("stream_seq", p.seq).
+		Str("msg_id", p.msg.Headers().Get(jetstream.MsgIDHeader)).Str("dead_letter_id", dl.ID).
 		Str("code", dl.Code).Str("reason", dl.Reason).Msg("message rejected to dead letters")
+}
+
+func (w *worker) flushAll() {
+	for _, b := range w.batches {
+		w.flush(b)
+	}
 }
 
 func (w *worker) flushDue(now time.Time) {
@@ -208,7 +278,7 @@ func (w *worker) flush(b *batch) {
 	elapsed := time.Since(start)
 	log := w.log.With().Str("table", b.table.name).Int("rows", len(b.items)).Dur("elapsed", elapsed).Logger()
 	if err != nil {
-		w.s.setInsertErr(err)
+		w.s.health.set("insert/"+b.table.name, err)
 		w.s.metrics.insertFails.WithLabelValues(b.table.name).Inc()
 		var delay time.Duration
 		for _, p := range b.items {
@@ -217,7 +287,7 @@ func (w *worker) flush(b *batch) {
 		}
 		log.Warn().Err(err).Dur("retry_in", delay).Msg("insert failed, batch will be redelivered")
 	} else {
-		w.s.setInsertErr(nil)
+		w.s.health.set("insert/"+b.table.name, nil)
 		w.s.metrics.rows.WithLabelValues(b.table.name).Add(float64(len(b.items)))
 		w.s.metrics.batchTime.WithLabelValues(b.table.name).Observe(elapsed.Seconds())
 		for _, p := range b.items {
@@ -238,7 +308,7 @@ func (w *worker) insert(b *batch) error {
 	st := w.s.store
 	d, db := st.Dialect(), st.Database()
 	for len(b.items) > 0 {
-		ctx, cancel := context.WithTimeout(context.Background(), w.s.cfg.InsertTimeout)
+		ctx, cancel := w.ioContext()
 		bt, err := st.Conn().PrepareBatch(ctx, b.table.insertSQL(db))
 		if err != nil {
 			cancel()

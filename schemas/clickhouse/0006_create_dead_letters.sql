@@ -1,5 +1,7 @@
 -- dead_letters: one row per message a stage rejected (cw.dlq.<stage>), with
--- the original bytes. Expires after 90 days where the server supports TTL.
+-- the original bytes. Expires 90 days after it was stored (inserted_at, not
+-- the original observation time, so replaying an old episode keeps them)
+-- where the server supports TTL.
 -- Never edit once applied: add a new migration.
 CREATE TABLE IF NOT EXISTS {{.DB}}.dead_letters
 (
@@ -19,5 +21,5 @@ CREATE TABLE IF NOT EXISTS {{.DB}}.dead_letters
 ENGINE = {{engine "ReplacingMergeTree(ingested_at)"}}
 PARTITION BY toYYYYMM({{todt "observed_at"}})
 ORDER BY (stage, observed_at, id)
-{{ttl "observed_at" 90}}
+{{ttl "inserted_at" 90}}
 ;

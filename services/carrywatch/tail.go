@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/nats-io/nats.go"
@@ -54,8 +55,14 @@ subject is printed first, so a new subscriber sees the current index at once.`,
 func tail(ctx context.Context, js jetstream.JetStream, nc *nats.Conn, subject string, count int, print func(string, []byte)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	var mu sync.Mutex
 	n := 0
 	handle := func(subj string, data []byte) {
+		mu.Lock()
+		defer mu.Unlock()
+		if count > 0 && n >= count {
+			return
+		}
 		print(subj, data)
 		n++
 		if count > 0 && n >= count {
@@ -115,7 +122,7 @@ func clientConnect() (*nats.Conn, jetstream.JetStream, error) {
 	opts = append(opts, nats.MaxReconnects(0))
 	nc, err := nats.Connect(url, opts...)
 	if err != nil {
-		return nil, nil, fmt.Errorf("connect %s (is `carrywatch up` running, or CW_NATS_URL set?): %w", url, err)
+		return nil, nil, fmt.Errorf("connect %s (is `carrywatch up` running, or CW_NATS_URL set?): %w", cfg.RedactedURL(), err)
 	}
 	js, err := jetstream.New(nc)
 	if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/caarlos0/env/v11"
 	"go.uber.org/fx"
@@ -47,6 +48,9 @@ func loadConfig() (config, error) {
 func appOptions() fx.Option {
 	return fx.Options(
 		fx.Provide(loadConfig),
+		// Room for the sink to drain, flush and ack before the orchestrator's
+		// kill (Kubernetes waits 30 s by default).
+		fx.StopTimeout(25*time.Second),
 		logfx.Module("sink"),
 		opsfx.Module,
 		natsfx.Module,

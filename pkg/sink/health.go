@@ -1,0 +1,62 @@
+package sink
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// health tracks what currently keeps the sink from working: one entry per
+// consumer ("consume/sink-events") and per table ("insert/jgb_yields"), so
+// one table's success never hides another's failure.
+type health struct {
+	mu    sync.Mutex
+	errs  map[string]error
+	ready prometheus.Gauge
+}
+
+func newHealth(ready prometheus.Gauge) *health {
+	h := &health{errs: make(map[string]error), ready: ready}
+	h.publish()
+	return h
+}
+
+// set records err (nil = healthy) for key.
+func (h *health) set(key string, err error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if err == nil {
+		delete(h.errs, key)
+	} else {
+		h.errs[key] = err
+	}
+	h.publish()
+}
+
+// publish sets the ready gauge; h.mu must be held.
+func (h *health) publish() {
+	if len(h.errs) == 0 {
+		h.ready.Set(1)
+	} else {
+		h.ready.Set(0)
+	}
+}
+
+// err returns every recorded failure, nil if none.
+func (h *health) err() error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	keys := make([]string, 0, len(h.errs))
+	for k := range h.errs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	errs := make([]error, 0, len(keys))
+	for _, k := range keys {
+		errs = append(errs, fmt.Errorf("%s: %w", k, h.errs[k]))
+	}
+	return errors.Join(errs...)
+}
