@@ -1,0 +1,105 @@
+package feed
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is the feeds file (CW_FEED_CONFIG): which sources to poll and the
+// venues the outage block weighs. See deploy/feeds.example.yaml.
+type Config struct {
+	// Defaults apply to every source that leaves a field unset.
+	Defaults Source `yaml:"defaults,omitempty"`
+	// Sources are polled concurrently, each on its own schedule.
+	Sources []Source `yaml:"sources"`
+	// Venues lists the trading venues whose outages count, with their
+	// weight in the venue-availability component (CME Globex 0.6, a top spot
+	// exchange 0.2).
+	Venues []Venue `yaml:"venues,omitempty"`
+}
+
+// Venue is a trading venue and its weight.
+type Venue struct {
+	Name   string  `yaml:"name"`
+	Weight float64 `yaml:"weight"`
+}
+
+// LoadConfig reads and validates a feeds file. Unknown keys are errors, so
+// a misspelt setting is never silently ignored.
+func LoadConfig(path string) (Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("read feeds file: %w", err)
+	}
+	return ParseConfig(data)
+}
+
+// ParseConfig decodes and validates a feeds file's bytes.
+func ParseConfig(data []byte) (Config, error) {
+	var c Config
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil {
+		return Config{}, fmt.Errorf("parse feeds file: %w", err)
+	}
+	for i, s := range c.Sources {
+		c.Sources[i] = s.inherit(c.Defaults).WithDefaults()
+	}
+	if err := c.Validate(); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// inherit fills s's unset fields from d.
+func (s Source) inherit(d Source) Source {
+	if s.Interval == 0 {
+		s.Interval = d.Interval
+	}
+	if s.Jitter == 0 {
+		s.Jitter = d.Jitter
+	}
+	if s.Timeout == 0 {
+		s.Timeout = d.Timeout
+	}
+	if s.MaxBodyBytes == 0 {
+		s.MaxBodyBytes = d.MaxBodyBytes
+	}
+	if s.RetryBase == 0 {
+		s.RetryBase = d.RetryBase
+	}
+	if len(s.Headers) == 0 {
+		s.Headers = d.Headers
+	}
+	return s
+}
+
+// Validate reports every problem: invalid sources, duplicate names,
+// venues without a name or with a weight outside [0, 1].
+func (c Config) Validate() error {
+	var errs []error
+	seen := map[string]bool{}
+	for _, s := range c.Sources {
+		if err := s.Validate(); err != nil {
+			errs = append(errs, err)
+		}
+		if seen[s.Name] {
+			errs = append(errs, fmt.Errorf("source %q appears twice", s.Name))
+		}
+		seen[s.Name] = true
+	}
+	for _, v := range c.Venues {
+		if !reSourceName.MatchString(v.Name) {
+			errs = append(errs, fmt.Errorf("venue %q: name must be lowercase [a-z0-9_.-]", v.Name))
+		}
+		if v.Weight < 0 || v.Weight > 1 {
+			errs = append(errs, fmt.Errorf("venue %q: weight %v is outside [0, 1]", v.Name, v.Weight))
+		}
+	}
+	return errors.Join(errs...)
+}
+

@@ -1,0 +1,109 @@
+package feed
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
+)
+
+// Bus is what the runner needs of NATS.
+type Bus interface {
+	JetStream() jetstream.JetStream
+}
+
+// Runner runs one Poller per source, each on its own goroutine.
+type Runner struct {
+	sources []Source
+	parsers []Parser
+	bus     Bus
+	log     zerolog.Logger
+	m       *metrics
+
+	pollers []*Poller
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+}
+
+// NewRunner resolves every source's format among formats and registers the
+// feed metrics; it does no I/O. It fails on an unknown format or invalid
+// params, naming the source.
+func NewRunner(sources []Source, formats []Format, bus Bus, reg prometheus.Registerer, log zerolog.Logger) (*Runner, error) {
+	m, err := newMetrics(reg)
+	if err != nil {
+		return nil, fmt.Errorf("register feed metrics: %w", err)
+	}
+	r := &Runner{bus: bus, log: log, m: m}
+	for _, s := range sources {
+		s = s.WithDefaults()
+		if err := s.Validate(); err != nil {
+			return nil, err
+		}
+		f, err := Lookup(formats, s.Format)
+		if err != nil {
+			return nil, fmt.Errorf("source %q: %w", s.Name, err)
+		}
+		parse, err := f.New(s.Params)
+		if err != nil {
+			return nil, fmt.Errorf("source %q: %w", s.Name, err)
+		}
+		r.sources = append(r.sources, s)
+		r.parsers = append(r.parsers, parse)
+	}
+	return r, nil
+}
+
+// Start launches a poller per source and returns.
+func (r *Runner) Start(context.Context) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	r.cancel = cancel
+	js := r.bus.JetStream()
+	for i, s := range r.sources {
+		p := newPoller(s, r.parsers[i], js, r.m, r.log)
+		r.pollers = append(r.pollers, p)
+		r.wg.Add(1)
+		go func() {
+			defer r.wg.Done()
+			p.Run(ctx)
+		}()
+	}
+	r.log.Info().Int("sources", len(r.sources)).Msg("feeds started")
+	return nil
+}
+
+// Stop cancels every poll in flight and waits for the pollers, or for ctx.
+func (r *Runner) Stop(ctx context.Context) error {
+	if r.cancel == nil {
+		return nil
+	}
+	r.cancel()
+	done := make(chan struct{})
+	go func() {
+		r.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("stop feeds: %w", ctx.Err())
+	}
+}
+
+// Ready returns nil when every source polled successfully within three of
+// its intervals.
+func (r *Runner) Ready(context.Context) error {
+	now := time.Now()
+	var errs []error
+	for _, p := range r.pollers {
+		if err := p.health(now); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,101 @@
+package feed
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"time"
+)
+
+// Source is one feed to poll: where its body comes from, how to parse it
+// and how often.
+type Source struct {
+	// Name identifies the source in logs, metrics and dead letters:
+	// lowercase [a-z0-9_.-].
+	Name string `yaml:"name"`
+	// URL is http(s):// or file:// (a local file, re-read every poll).
+	URL string `yaml:"url"`
+	// Format is a registered parser name, e.g. "mof-jgb".
+	Format string `yaml:"format"`
+	// Params configure the format, e.g. {venue: kraken}.
+	Params map[string]string `yaml:"params,omitempty"`
+	// Interval is the time between polls.
+	Interval time.Duration `yaml:"interval,omitempty"`
+	// Jitter spreads polls by ± this fraction of Interval (0–0.5).
+	Jitter float64 `yaml:"jitter,omitempty"`
+	// Timeout bounds one fetch.
+	Timeout time.Duration `yaml:"timeout,omitempty"`
+	// MaxBodyBytes is the largest body accepted; a larger one is
+	// dead-lettered.
+	MaxBodyBytes int64 `yaml:"max_body_bytes,omitempty"`
+	// RetryBase is the first retry delay after a failed fetch; it doubles
+	// per consecutive failure up to Interval.
+	RetryBase time.Duration `yaml:"retry_base,omitempty"`
+	// Headers are sent with every request (an API key, a User-Agent).
+	Headers map[string]string `yaml:"headers,omitempty"`
+}
+
+// Source defaults, applied by WithDefaults.
+const (
+	DefaultInterval     = 5 * time.Minute
+	DefaultJitter       = 0.1
+	DefaultTimeout      = 20 * time.Second
+	DefaultMaxBodyBytes = 32 << 20
+	DefaultRetryBase    = 5 * time.Second
+)
+
+var reSourceName = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`)
+
+// WithDefaults fills every unset field with its default.
+func (s Source) WithDefaults() Source {
+	if s.Interval == 0 {
+		s.Interval = DefaultInterval
+	}
+	if s.Jitter == 0 {
+		s.Jitter = DefaultJitter
+	}
+	if s.Timeout == 0 {
+		s.Timeout = DefaultTimeout
+	}
+	if s.MaxBodyBytes == 0 {
+		s.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if s.RetryBase == 0 {
+		s.RetryBase = DefaultRetryBase
+	}
+	return s
+}
+
+// Validate reports every problem of s, each naming the source.
+func (s Source) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("source %q: "+format, append([]any{s.Name}, args...)...))
+	}
+	if !reSourceName.MatchString(s.Name) {
+		bad("name must be 1-64 of [a-z0-9_.-], starting with a letter or digit")
+	}
+	if u, err := url.Parse(s.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "file") {
+		bad("url %q must be http://, https:// or file://", s.URL)
+	}
+	if s.Format == "" {
+		bad("format is empty")
+	}
+	if s.Interval < time.Second {
+		bad("interval %s is under 1s", s.Interval)
+	}
+	if s.Jitter < 0 || s.Jitter > 0.5 {
+		bad("jitter %v is outside 0..0.5", s.Jitter)
+	}
+	if s.Timeout <= 0 {
+		bad("timeout must be positive")
+	}
+	if s.MaxBodyBytes <= 0 {
+		bad("max_body_bytes must be positive")
+	}
+	if s.RetryBase <= 0 {
+		bad("retry_base must be positive")
+	}
+	return errors.Join(errs...)
+}
