@@ -102,4 +102,3 @@ func (c Config) Validate() error {
 	}
 	return errors.Join(errs...)
 }
-
