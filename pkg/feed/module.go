@@ -1,0 +1,101 @@
+package feed
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/caarlos0/env/v11"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
+	"go.uber.org/fx"
+
+	"github.com/carrywatch/carrywatch/pkg/logfx"
+	"github.com/carrywatch/carrywatch/pkg/natsfx"
+	"github.com/carrywatch/carrywatch/pkg/opsfx"
+)
+
+// Module runs the sources of the Config in the graph with the Formats in
+// the graph, on the *natsfx.Bus, and registers their readiness.
+var Module = fx.Module("feed",
+	fx.Provide(func(c Config, formats []Format, bus *natsfx.Bus, reg prometheus.Registerer, log zerolog.Logger) (*Runner, error) {
+		return NewRunner(c.Sources, formats, bus, reg, log)
+	}),
+	fx.Invoke(func(lc fx.Lifecycle, r *Runner, ops *opsfx.Server) {
+		lc.Append(fx.StartStopHook(r.Start, r.Stop))
+		ops.AddCheck("feeds", r.Ready)
+	}),
+)
+
+// Only keeps the sources whose format is among formats.
+func Only(sources []Source, formats []Format) []Source {
+	var out []Source
+	for _, s := range sources {
+		if _, err := Lookup(formats, s.Format); err == nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// serviceEnv is what an ingest service reads from the environment.
+type serviceEnv struct {
+	Log       logfx.Config
+	Ops       opsfx.Config
+	NATS      natsfx.Config
+	FeedsFile string `env:"CW_FEED_CONFIG"`
+}
+
+// serviceConfig is the configuration an ingest service provides.
+type serviceConfig struct {
+	fx.Out
+	Log   logfx.Config
+	Ops   opsfx.Config
+	NATS  natsfx.Config
+	Feeds Config
+}
+
+// Service composes an ingest service called name that runs every source of
+// the feeds file (CW_FEED_CONFIG) whose format is among formats. It fails
+// to start, saying why, without CW_NATS_URL, without a feeds file, or when
+// the file has no source of those formats.
+func Service(name string, formats []Format) fx.Option {
+	return fx.Options(
+		fx.Supply(formats),
+		fx.Provide(func() (serviceConfig, error) { return loadService(formats) }),
+		logfx.Module(name),
+		opsfx.Module,
+		natsfx.Module,
+		Module,
+		fx.Invoke(func(ops *opsfx.Server, bus *natsfx.Bus) {
+			ops.AddCheck("nats", func(context.Context) error { return bus.Ready() })
+		}),
+	)
+}
+
+func loadService(formats []Format) (serviceConfig, error) {
+	var e serviceEnv
+	if err := env.Parse(&e); err != nil {
+		return serviceConfig{}, fmt.Errorf("read environment: %w", err)
+	}
+	if e.NATS.URL == "" {
+		return serviceConfig{}, fmt.Errorf("CW_NATS_URL is not set")
+	}
+	if e.FeedsFile == "" {
+		return serviceConfig{}, fmt.Errorf("CW_FEED_CONFIG is not set (path of the feeds file; see deploy/feeds.example.yaml)")
+	}
+	feeds, err := LoadConfig(e.FeedsFile)
+	if err != nil {
+		return serviceConfig{}, err
+	}
+	feeds.Sources = Only(feeds.Sources, formats)
+	if len(feeds.Sources) == 0 {
+		return serviceConfig{}, fmt.Errorf("%s has no source of the formats %v", e.FeedsFile, FormatNames(formats))
+	}
+	if err := e.NATS.Validate(); err != nil {
+		return serviceConfig{}, err
+	}
+	if err := e.Ops.Validate(); err != nil {
+		return serviceConfig{}, err
+	}
+	return serviceConfig{Log: e.Log, Ops: e.Ops, NATS: e.NATS, Feeds: feeds}, nil
+}
