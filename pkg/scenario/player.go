@@ -34,7 +34,10 @@ type Player struct {
 	// Speed is event time per wall time: 1 plays in real time, 3600 plays an
 	// hour a second, 0 plays as fast as JetStream accepts.
 	Speed float64
-	Log   zerolog.Logger
+	// MaxGap caps the wall time spent on one quiet stretch of event time,
+	// so a scenario with a gap of weeks does not sit idle; 0 = no cap.
+	MaxGap time.Duration
+	Log    zerolog.Logger
 	// Now stamps dead letters; time.Now if nil.
 	Now func() time.Time
 }
@@ -63,7 +66,11 @@ func (p *Player) Play(ctx context.Context, sc *Scenario) (Result, error) {
 	for i, ev := range sc.Events {
 		at := ev.Header().ObservedAt
 		if p.Speed > 0 && i > 0 && at.After(prev) {
-			if err := wait(ctx, time.Duration(float64(at.Sub(prev))/p.Speed)); err != nil {
+			d := time.Duration(float64(at.Sub(prev)) / p.Speed)
+			if p.MaxGap > 0 {
+				d = min(d, p.MaxGap)
+			}
+			if err := wait(ctx, d); err != nil {
 				return res, err
 			}
 		}

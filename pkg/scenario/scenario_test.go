@@ -127,3 +127,18 @@ func TestPlayPacesByEventTime(t *testing.T) {
 	require.NoError(t, err)
 	assert.GreaterOrEqual(t, time.Since(start), 250*time.Millisecond, "1 s of event time at speed 4 takes at least 250 ms")
 }
+
+func TestPlayCapsQuietStretches(t *testing.T) {
+	ns := natstest.New(t)
+	js := ns.Streams(t)
+	sc, err := scenario.Parse([]byte(
+		`{"schema":"cw.jgb.yield/v1","source":"mof","observed_at":"2025-10-01T06:00:00Z","tenor":"10Y","yield_pct":1.6}
+{"schema":"cw.jgb.yield/v1","source":"mof","observed_at":"2025-12-01T06:00:00Z","tenor":"10Y","yield_pct":1.881}`), now)
+	require.NoError(t, err)
+	p := &scenario.Player{JS: js, Speed: 1, MaxGap: time.Millisecond, Log: zerolog.New(io.Discard)}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	res, err := p.Play(ctx, sc)
+	require.NoError(t, err, "two months of event time at speed 1, capped to 1 ms, finish within the deadline")
+	assert.Equal(t, 2, res.Published)
+}
