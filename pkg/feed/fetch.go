@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 )
 
 var (
@@ -90,4 +91,24 @@ func readLimited(r io.Reader, limit int64, val validators) (fetched, error) {
 		return fetched{body: body[:limit]}, fmt.Errorf("%w: over %d bytes", ErrBodyTooLarge, limit)
 	}
 	return fetched{body: body, val: val}, nil
+}
+
+// Read fetches location once, as a poll would: an http(s) URL or a file://
+// URL, with the default timeout and body-size limit. A location without a
+// scheme is a local file path.
+func Read(ctx context.Context, location string) ([]byte, error) {
+	u, err := url.Parse(location)
+	if err != nil || u.Scheme == "" {
+		abs, err := filepath.Abs(location)
+		if err != nil {
+			return nil, fmt.Errorf("resolve %s: %w", location, err)
+		}
+		u = &url.URL{Scheme: "file", Path: abs}
+	}
+	s := Source{URL: u.String()}.WithDefaults()
+	f, err := fetch(ctx, http.DefaultClient, s, validators{})
+	if err != nil {
+		return nil, err
+	}
+	return f.body, nil
 }

@@ -12,6 +12,9 @@ import (
 	"github.com/rs/zerolog"
 )
 
+// ErrBusNotStarted means the runner was started before its NATS bus.
+var ErrBusNotStarted = errors.New("nats bus not started before the feeds")
+
 // Bus is what the runner needs of NATS.
 type Bus interface {
 	JetStream() jetstream.JetStream
@@ -60,9 +63,12 @@ func NewRunner(sources []Source, formats []Format, bus Bus, reg prometheus.Regis
 
 // Start launches a poller per source and returns.
 func (r *Runner) Start(context.Context) error {
+	js := r.bus.JetStream()
+	if js == nil {
+		return ErrBusNotStarted
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
-	js := r.bus.JetStream()
 	for i, s := range r.sources {
 		p := newPoller(s, r.parsers[i], js, r.m, r.log)
 		r.pollers = append(r.pollers, p)

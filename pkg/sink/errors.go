@@ -5,6 +5,8 @@ import "errors"
 var (
 	// ErrNotStarted is returned by Ready before Start.
 	ErrNotStarted = errors.New("sink not started")
+	// ErrBusNotStarted means the sink was started before its NATS bus.
+	ErrBusNotStarted = errors.New("nats bus not started before the sink")
 	// ErrConsumerClosed means JetStream stopped delivering to a consumer the
 	// sink did not stop (deleted, or a terminal pull error); the sink
 	// recreates it.

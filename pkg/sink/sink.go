@@ -97,6 +97,9 @@ func New(cfg Config, bus Bus, store Store, reg prometheus.Registerer, log zerolo
 // consumer plus the lag reader. It returns once they run.
 func (s *Sink) Start(ctx context.Context) error {
 	s.js = s.bus.JetStream()
+	if s.js == nil {
+		return ErrBusNotStarted
+	}
 	s.stop = make(chan struct{})
 	consumers := make([]jetstream.Consumer, 0, len(sources))
 	for _, src := range sources {
