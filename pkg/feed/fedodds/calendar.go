@@ -1,0 +1,225 @@
+package fedodds
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+	"time"
+)
+
+//go:embed data/fomc.json
+var fomcJSON []byte
+
+// Meeting is one scheduled FOMC meeting.
+type Meeting struct {
+	// Date is the decision day (the second day of a two-day meeting), UTC
+	// midnight.
+	Date time.Time
+	// Tentative is true for meetings of a year the FOMC published only as
+	// a tentative schedule.
+	Tentative bool
+}
+
+// String returns the decision day as YYYY-MM-DD, the form event.FedOdds
+// carries.
+func (m Meeting) String() string { return m.Date.Format(time.DateOnly) }
+
+// TargetRange is the federal funds target range set by one decision.
+type TargetRange struct {
+	// Decision is the day the FOMC announced the range. The range is in
+	// force from the next day on.
+	Decision time.Time
+	// Lower and Upper are the bounds in percent.
+	Lower, Upper float64
+	// Source says where the value was checked.
+	Source string
+}
+
+// Midpoint returns (Lower+Upper)/2 in percent.
+func (r TargetRange) Midpoint() float64 { return (r.Lower + r.Upper) / 2 }
+
+// Calendar is the FOMC meeting calendar and the federal funds target range
+// history, as shipped in data/fomc.json (see data/README.md for sources).
+// A Calendar is immutable and safe for concurrent use.
+type Calendar struct {
+	years           map[int]bool
+	byMonth         map[int]Meeting // key year*100+month
+	meetings        []Meeting
+	ranges          []TargetRange
+	verifiedThrough time.Time
+}
+
+var shipped = sync.OnceValues(func() (*Calendar, error) { return ParseCalendar(fomcJSON) })
+
+// Shipped returns the calendar embedded in the binary. It returns an error
+// only if the embedded file is corrupt, which the package tests rule out.
+func Shipped() (*Calendar, error) { return shipped() }
+
+type calendarFile struct {
+	Meetings []struct {
+		Year      int      `json:"year"`
+		Tentative bool     `json:"tentative"`
+		Source    string   `json:"source"`
+		Dates     []string `json:"dates"`
+	} `json:"meetings"`
+	VerifiedThrough string `json:"target_ranges_verified_through"`
+	Ranges          []struct {
+		Decision string  `json:"decision"`
+		Lower    float64 `json:"lower"`
+		Upper    float64 `json:"upper"`
+		Source   string  `json:"source"`
+	} `json:"target_ranges"`
+}
+
+// ParseCalendar reads a calendar in the format of data/fomc.json. It returns
+// an error if the JSON is malformed, a date is not YYYY-MM-DD, a year is
+// listed twice, a meeting lies outside its year or shares a month with
+// another, the ranges are not in decision order, or a range is not 25 bp
+// wide on the 25 bp grid.
+func ParseCalendar(data []byte) (*Calendar, error) {
+	var f calendarFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, fmt.Errorf("parse calendar: %w", err)
+	}
+	c := &Calendar{years: map[int]bool{}, byMonth: map[int]Meeting{}}
+	for _, y := range f.Meetings {
+		if c.years[y.Year] {
+			return nil, fmt.Errorf("parse calendar: year %d listed twice", y.Year)
+		}
+		c.years[y.Year] = true
+		for _, s := range y.Dates {
+			d, err := time.Parse(time.DateOnly, s)
+			if err != nil {
+				return nil, fmt.Errorf("parse calendar: meeting %q: %w", s, err)
+			}
+			if d.Year() != y.Year {
+				return nil, fmt.Errorf("parse calendar: meeting %s listed under %d", s, y.Year)
+			}
+			k := monthKey(d.Year(), d.Month())
+			if _, dup := c.byMonth[k]; dup {
+				return nil, fmt.Errorf("parse calendar: two meetings in %s", d.Format("2006-01"))
+			}
+			m := Meeting{Date: d, Tentative: y.Tentative}
+			c.byMonth[k] = m
+			c.meetings = append(c.meetings, m)
+		}
+	}
+	slices.SortFunc(c.meetings, func(a, b Meeting) int { return a.Date.Compare(b.Date) })
+
+	for i, r := range f.Ranges {
+		d, err := time.Parse(time.DateOnly, r.Decision)
+		if err != nil {
+			return nil, fmt.Errorf("parse calendar: range decision %q: %w", r.Decision, err)
+		}
+		if i > 0 && !d.After(c.ranges[i-1].Decision) {
+			return nil, fmt.Errorf("parse calendar: range %s out of order", r.Decision)
+		}
+		if !onGrid(r.Lower) || !onGrid(r.Upper) || math.Abs(r.Upper-r.Lower-0.25) > 1e-9 {
+			return nil, fmt.Errorf("parse calendar: range %s: %.2f-%.2f is not a 25 bp range on the 25 bp grid", r.Decision, r.Lower, r.Upper)
+		}
+		c.ranges = append(c.ranges, TargetRange{Decision: d, Lower: r.Lower, Upper: r.Upper, Source: r.Source})
+	}
+	if len(c.ranges) == 0 {
+		return nil, fmt.Errorf("parse calendar: no target ranges")
+	}
+	vt, err := time.Parse(time.DateOnly, f.VerifiedThrough)
+	if err != nil {
+		return nil, fmt.Errorf("parse calendar: target_ranges_verified_through %q: %w", f.VerifiedThrough, err)
+	}
+	if vt.Before(c.ranges[len(c.ranges)-1].Decision) {
+		return nil, fmt.Errorf("parse calendar: target_ranges_verified_through %s is before the last decision", f.VerifiedThrough)
+	}
+	c.verifiedThrough = vt
+	return c, nil
+}
+
+func monthKey(year int, month time.Month) int { return year*100 + int(month) }
+
+// onGrid reports whether v percent is a multiple of 25 bp.
+func onGrid(v float64) bool {
+	q := v * 4
+	return math.Abs(q-math.Round(q)) < 1e-9
+}
+
+// Covers reports whether the calendar lists the meetings of year.
+func (c *Calendar) Covers(year int) bool { return c.years[year] }
+
+// Years lists the covered years in order.
+func (c *Calendar) Years() []int {
+	ys := make([]int, 0, len(c.years))
+	for y := range c.years {
+		ys = append(ys, y)
+	}
+	slices.Sort(ys)
+	return ys
+}
+
+// Meetings lists every shipped meeting in date order.
+func (c *Calendar) Meetings() []Meeting { return slices.Clone(c.meetings) }
+
+// MeetingIn returns the meeting held in the given month, if any. It returns
+// an error wrapping ErrNotCovered if the calendar does not list that year.
+func (c *Calendar) MeetingIn(year int, month time.Month) (Meeting, bool, error) {
+	if !c.years[year] {
+		return Meeting{}, false, fmt.Errorf("%d-%02d: %w (covered: %v)", year, month, ErrNotCovered, c.Years())
+	}
+	m, ok := c.byMonth[monthKey(year, month)]
+	return m, ok, nil
+}
+
+// NearestMeeting returns the meeting closest to t within ±window, if any.
+func (c *Calendar) NearestMeeting(t time.Time, window time.Duration) (Meeting, bool) {
+	var best Meeting
+	bestGap := time.Duration(math.MaxInt64)
+	for _, m := range c.meetings {
+		gap := m.Date.Sub(t)
+		if gap < 0 {
+			gap = -gap
+		}
+		if gap <= window && gap < bestGap {
+			best, bestGap = m, gap
+		}
+	}
+	return best, bestGap <= window
+}
+
+// VerifiedThrough returns the last decision day up to which the range
+// history is complete (every scheduled meeting until then checked).
+func (c *Calendar) VerifiedThrough() time.Time { return c.verifiedThrough }
+
+// RangeAt returns the target range in force on the UTC calendar day of t: the
+// range of the latest decision made before that day (a decision takes
+// effect the day after it is announced, so on a meeting day the range
+// before the meeting is in force). It returns an error wrapping
+// ErrUnknownRange if the day is before the history starts, or if a
+// scheduled meeting after the verified part of the history has been held
+// by then (or the calendar does not cover the years in between).
+func (c *Calendar) RangeAt(t time.Time) (TargetRange, error) {
+	d := utcDay(t)
+	i, _ := slices.BinarySearchFunc(c.ranges, d, func(r TargetRange, d time.Time) int { return r.Decision.Compare(d) })
+	if i == 0 {
+		return TargetRange{}, fmt.Errorf("%s: %w: history starts %s", d.Format(time.DateOnly), ErrUnknownRange, c.ranges[0].Decision.Format(time.DateOnly))
+	}
+	if d.After(c.verifiedThrough) {
+		for y := c.verifiedThrough.Year(); y <= d.Year(); y++ {
+			if !c.years[y] {
+				return TargetRange{}, fmt.Errorf("%s: %w: history verified through %s and the calendar does not cover %d", d.Format(time.DateOnly), ErrUnknownRange, c.verifiedThrough.Format(time.DateOnly), y)
+			}
+		}
+		for _, m := range c.meetings {
+			if m.Date.After(c.verifiedThrough) && m.Date.Before(d) {
+				return TargetRange{}, fmt.Errorf("%s: %w: history verified through %s, the decision of %s is not shipped", d.Format(time.DateOnly), ErrUnknownRange, c.verifiedThrough.Format(time.DateOnly), m)
+			}
+		}
+	}
+	return c.ranges[i-1], nil
+}
+
+// utcDay returns midnight UTC of t's UTC calendar day.
+func utcDay(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}

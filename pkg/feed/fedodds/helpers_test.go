@@ -1,0 +1,75 @@
+package fedodds
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/feed"
+)
+
+// testNow is the fixed clock of the 2025 tests: the day after the
+// Thanksgiving odds (27 Nov 2025) of the seed episode.
+var testNow = time.Date(2025, 11, 27, 15, 0, 0, 0, time.UTC)
+
+// readTestdata returns a file of testdata/.
+func readTestdata(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	require.NoError(t, err)
+	return b
+}
+
+// newParser builds a format's parser with params.
+func newParser(t testing.TB, newFn func(map[string]string) (feed.Parser, error), params map[string]string) feed.Parser {
+	t.Helper()
+	p, err := newFn(params)
+	require.NoError(t, err)
+	return p
+}
+
+// fedOdds returns the events as *event.FedOdds, after sealing each at now
+// and checking it validates.
+func fedOdds(t testing.TB, obs feed.Observations, now time.Time) []*event.FedOdds {
+	t.Helper()
+	out := make([]*event.FedOdds, 0, len(obs.Events))
+	for _, e := range obs.Events {
+		fo, ok := e.(*event.FedOdds)
+		require.True(t, ok, "event %T is not *event.FedOdds", e)
+		event.Seal(fo, now)
+		require.NoError(t, fo.Validate(now), "meeting %s", fo.Meeting)
+		out = append(out, fo)
+	}
+	return out
+}
+
+// assertOutcomes checks outcomes against want (change_bp → probability)
+// within delta, and that no other change appears.
+func assertOutcomes(t testing.TB, want map[int]float64, got []event.Outcome, delta float64) {
+	t.Helper()
+	gotMap := map[int]float64{}
+	for _, o := range got {
+		gotMap[o.ChangeBP] = o.Probability
+	}
+	require.Len(t, gotMap, len(want), "outcomes %v", got)
+	for c, p := range want {
+		require.Contains(t, gotMap, c, "outcomes %v", got)
+		assert.InDelta(t, p, gotMap[c], delta, "change %+d bp", c)
+	}
+	for i := 1; i < len(got); i++ {
+		assert.Less(t, got[i-1].ChangeBP, got[i].ChangeBP, "outcomes sorted by change")
+	}
+}
+
+func day(s string) time.Time {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}

@@ -1,0 +1,443 @@
+package fedodds
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/feed"
+)
+
+// SourceKalshi is the default source of events read from Kalshi.
+const SourceKalshi = "kalshi"
+
+// maxStrikeDistance is how far, in percent, a KXFED strike may lie from the
+// current upper bound and still be used: the bucket above it then stays
+// within ±500 bp.
+const maxStrikeDistance = 4.75
+
+// kalshiParser reads Kalshi KXFED / KXFEDDECISION markets.
+type kalshiParser struct {
+	cal         *Calendar
+	source      string
+	targetUpper *float64
+}
+
+// kalshiMarket holds the fields of a Kalshi Market object the parser uses.
+type kalshiMarket struct {
+	Ticker           string    `json:"ticker"`
+	EventTicker      string    `json:"event_ticker"`
+	StrikeType       string    `json:"strike_type"`
+	FloorStrike      flexFloat `json:"floor_strike"`
+	LastPriceDollars flexFloat `json:"last_price_dollars"`
+	YesBidDollars    flexFloat `json:"yes_bid_dollars"`
+	YesAskDollars    flexFloat `json:"yes_ask_dollars"`
+	LastPrice        flexFloat `json:"last_price"`
+	YesBid           flexFloat `json:"yes_bid"`
+	YesAsk           flexFloat `json:"yes_ask"`
+}
+
+var (
+	// reKalshiEvent matches a Fed event ticker: series, two-digit year,
+	// three-letter month, e.g. KXFED-25DEC, KXFEDDECISION-26JAN, FED-23FEB.
+	reKalshiEvent = regexp.MustCompile(`^(KXFEDDECISION|FEDDECISION|KXFED|FED)-(\d{2})(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)$`)
+	// reKalshiThreshold matches a KXFED market suffix, e.g. T3.75.
+	reKalshiThreshold = regexp.MustCompile(`^T(\d{1,2}(?:\.\d{1,4})?)$`)
+	// reKalshiDecision matches a KXFEDDECISION market suffix: C (cut) or H
+	// (hike; H0 = hold) and basis points, e.g. C25, H0, C26.
+	reKalshiDecision = regexp.MustCompile(`^([CH])(\d{1,3})$`)
+	monthAbbrev      = []string{"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"}
+)
+
+// kalshiEvent gathers the markets of one event ticker.
+type kalshiEvent struct {
+	ticker    string
+	decision  bool
+	meeting   Meeting
+	strikes   []kalshiStrike
+	decisions []event.Outcome
+}
+
+type kalshiStrike struct {
+	ticker string
+	strike float64
+	p      float64
+}
+
+// parse reads a GET /markets page ({"markets": [...], "cursor": ...}), a
+// GET /markets/{ticker} body ({"market": {...}}), a bare market object or an
+// array of markets, and returns one event.FedOdds per Fed event ticker whose
+// meeting is on or after the observation day (now).
+func (p kalshiParser) parse(body []byte, now time.Time) (feed.Observations, error) {
+	body = trimBody(body)
+	if len(body) == 0 {
+		return feed.Observations{}, badBody("kalshi: empty body")
+	}
+	raws, err := kalshiMarkets(body)
+	if err != nil {
+		return feed.Observations{}, err
+	}
+	var obs feed.Observations
+	if len(raws) == 0 {
+		obs.Warnings = append(obs.Warnings, "kalshi: body lists no markets")
+		return obs, nil
+	}
+	today := utcDay(now)
+	var (
+		skipped []string
+		events  = map[string]*kalshiEvent{}
+		failed  = map[string]bool{}
+		order   []string
+	)
+	skip := func(format string, args ...any) { skipped = append(skipped, fmt.Sprintf(format, args...)) }
+	for i, raw := range raws {
+		var m kalshiMarket
+		if err := json.Unmarshal(raw, &m); err != nil {
+			skip("market %d: %v", i, err)
+			continue
+		}
+		evTicker := m.EventTicker
+		if evTicker == "" {
+			if parts := strings.SplitN(m.Ticker, "-", 3); len(parts) >= 2 {
+				evTicker = parts[0] + "-" + parts[1]
+			}
+		}
+		sm := reKalshiEvent.FindStringSubmatch(strings.ToUpper(evTicker))
+		if sm == nil {
+			skip("market %q: event %q is not a KXFED or KXFEDDECISION event", m.Ticker, evTicker)
+			continue
+		}
+		suffix := strings.TrimPrefix(strings.ToUpper(m.Ticker), strings.ToUpper(evTicker)+"-")
+		if failed[evTicker] {
+			continue
+		}
+		ev, ok := events[evTicker]
+		if !ok {
+			failed[evTicker] = true
+			year, _ := strconv.Atoi(sm[2])
+			month := time.Month(slices.Index(monthAbbrev, sm[3]) + 1)
+			mt, has, err := p.cal.MeetingIn(2000+year, month)
+			if err != nil {
+				skip("event %s: %v", evTicker, err)
+				continue
+			}
+			if !has {
+				skip("event %s: no FOMC meeting in %d-%02d", evTicker, 2000+year, month)
+				continue
+			}
+			delete(failed, evTicker)
+			ev = &kalshiEvent{ticker: evTicker, decision: strings.HasSuffix(sm[1], "DECISION"), meeting: mt}
+			events[evTicker] = ev
+			order = append(order, evTicker)
+		}
+		price, err := kalshiYes(m)
+		if err != nil {
+			skip("market %q: %v", m.Ticker, err)
+			continue
+		}
+		if ev.decision {
+			dm := reKalshiDecision.FindStringSubmatch(suffix)
+			if dm == nil {
+				skip("market %q: %q is not a decision bucket like C25 or H0", m.Ticker, suffix)
+				continue
+			}
+			change := decisionBP(dm[1], dm[2])
+			if change < -maxChangeBP || change > maxChangeBP {
+				skip("market %q: bucket %s is beyond ±%d bp", m.Ticker, suffix, maxChangeBP)
+				continue
+			}
+			if slices.ContainsFunc(ev.decisions, func(o event.Outcome) bool { return o.ChangeBP == change }) {
+				skip("market %q: a second market for %+d bp", m.Ticker, change)
+				continue
+			}
+			ev.decisions = append(ev.decisions, event.Outcome{ChangeBP: change, Probability: price})
+			continue
+		}
+		var strike float64
+		switch {
+		case m.StrikeType == "greater" && m.FloorStrike.ok:
+			strike = m.FloorStrike.v
+		case m.StrikeType == "greater":
+			skip("market %q: strike_type greater without floor_strike", m.Ticker)
+			continue
+		case m.StrikeType == "":
+			tm := reKalshiThreshold.FindStringSubmatch(suffix)
+			if tm == nil {
+				skip("market %q: no strike_type and %q is not a threshold like T3.75", m.Ticker, suffix)
+				continue
+			}
+			strike, _ = strconv.ParseFloat(tm[1], 64)
+		default:
+			skip("market %q: strike_type %q is not an 'upper bound above' threshold (greater)", m.Ticker, m.StrikeType)
+			continue
+		}
+		ev.strikes = append(ev.strikes, kalshiStrike{ticker: m.Ticker, strike: strike, p: price})
+	}
+
+	var upper *float64
+	for _, t := range order {
+		ev := events[t]
+		if ev.meeting.Date.Before(today) {
+			skip("event %s: meeting %s was held before %s", t, ev.meeting, today.Format(time.DateOnly))
+			continue
+		}
+		var outs []event.Outcome
+		if ev.decision {
+			var sum float64
+			for _, o := range ev.decisions {
+				sum += o.Probability
+			}
+			if len(ev.decisions) < 2 {
+				skip("event %s: only one bucket; a distribution needs the event's other buckets", t)
+				continue
+			}
+			if sum <= 0 {
+				skip("event %s: no bucket has a price above 0", t)
+				continue
+			}
+			if math.Abs(sum-1) > 0.1 {
+				obs.Warnings = append(obs.Warnings, fmt.Sprintf("kalshi event %s: bucket prices sum to %.3f, normalized", t, sum))
+			}
+			outs = finish(ev.decisions, true)
+		} else {
+			if upper == nil {
+				u, err := p.upperAt(now)
+				if err != nil {
+					skip("event %s: %v", t, err)
+					continue
+				}
+				upper = &u
+			}
+			var warn []string
+			outs, warn = thresholdOutcomes(ev.strikes, *upper)
+			for _, w := range warn {
+				obs.Warnings = append(obs.Warnings, "kalshi event "+t+": "+w)
+			}
+		}
+		if len(outs) == 0 {
+			skip("event %s: no usable market", t)
+			continue
+		}
+		obs.Events = append(obs.Events, &event.FedOdds{
+			Meta:     event.Meta{Source: p.source, ObservedAt: event.Millis(now)},
+			Meeting:  ev.meeting.String(),
+			Outcomes: outs,
+		})
+	}
+	if len(obs.Events) == 0 {
+		return feed.Observations{}, badBody("kalshi: no usable Fed market among %d: %s", len(raws), strings.Join(skipped, "; "))
+	}
+	for _, s := range skipped {
+		obs.Warnings = append(obs.Warnings, "kalshi: skipped "+s)
+	}
+	slices.SortStableFunc(obs.Events, func(a, b event.Event) int {
+		return strings.Compare(a.(*event.FedOdds).Meeting, b.(*event.FedOdds).Meeting)
+	})
+	return obs, nil
+}
+
+// upperAt returns the current upper bound: the target_upper parameter, else
+// the shipped history's range in force on now's day.
+func (p kalshiParser) upperAt(now time.Time) (float64, error) {
+	if p.targetUpper != nil {
+		return *p.targetUpper, nil
+	}
+	r, err := p.cal.RangeAt(now)
+	if err != nil {
+		return 0, fmt.Errorf("current upper bound: %w; pass the target_upper parameter", err)
+	}
+	return r.Upper, nil
+}
+
+// kalshiMarkets returns the market objects of a body.
+func kalshiMarkets(body []byte) ([]json.RawMessage, error) {
+	if body[0] == '[' {
+		var list []json.RawMessage
+		if err := json.Unmarshal(body, &list); err != nil {
+			return nil, badBody("kalshi: JSON array of markets: %v", err)
+		}
+		return list, nil
+	}
+	if body[0] != '{' {
+		return nil, badBody("kalshi: body is not JSON (starts with %q)", firstRune(body))
+	}
+	top := objectKeys(body)
+	if top == nil {
+		var v any
+		err := json.Unmarshal(body, &v)
+		return nil, badBody("kalshi: body is not a JSON object: %v", err)
+	}
+	switch {
+	case top["markets"] != nil:
+		var list []json.RawMessage
+		if err := json.Unmarshal(top["markets"], &list); err != nil {
+			return nil, badBody("kalshi: markets is not an array: %v", err)
+		}
+		return list, nil
+	case top["market"] != nil:
+		return []json.RawMessage{top["market"]}, nil
+	case top["ticker"] != nil:
+		return []json.RawMessage{body}, nil
+	}
+	return nil, badBody("kalshi: JSON object has none of markets, market or ticker")
+}
+
+// kalshiYes returns the implied probability of YES: last_price_dollars,
+// else the mid of yes_bid_dollars and yes_ask_dollars, else the same from
+// the legacy cent fields; a last price of 0 is used only when nothing else
+// is quoted (Kalshi reports 0 for a market that never traded).
+func kalshiYes(m kalshiMarket) (float64, error) {
+	for _, f := range []struct {
+		name string
+		v    flexFloat
+		max  float64
+	}{
+		{"last_price_dollars", m.LastPriceDollars, 1}, {"yes_bid_dollars", m.YesBidDollars, 1}, {"yes_ask_dollars", m.YesAskDollars, 1},
+		{"last_price", m.LastPrice, 100}, {"yes_bid", m.YesBid, 100}, {"yes_ask", m.YesAsk, 100},
+	} {
+		if f.v.ok && (f.v.v < 0 || f.v.v > f.max) {
+			return 0, fmt.Errorf("%s %v is outside [0, %v]", f.name, f.v.v, f.max)
+		}
+	}
+	switch {
+	case m.LastPriceDollars.ok && m.LastPriceDollars.v > 0:
+		return m.LastPriceDollars.v, nil
+	case m.YesBidDollars.ok && m.YesAskDollars.ok && m.YesAskDollars.v > 0:
+		return (m.YesBidDollars.v + m.YesAskDollars.v) / 2, nil
+	case m.LastPrice.ok && m.LastPrice.v > 0:
+		return m.LastPrice.v / 100, nil
+	case m.YesBid.ok && m.YesAsk.ok && m.YesAsk.v > 0:
+		return (m.YesBid.v + m.YesAsk.v) / 200, nil
+	case m.LastPriceDollars.ok:
+		return m.LastPriceDollars.v, nil
+	case m.LastPrice.ok:
+		return m.LastPrice.v / 100, nil
+	}
+	return 0, fmt.Errorf("no price: none of last_price_dollars, yes_bid_dollars/yes_ask_dollars, last_price, yes_bid/yes_ask")
+}
+
+// decisionBP turns a KXFEDDECISION bucket into a change in bp: C25 → −25,
+// H0 → 0, H25 → +25. A number one above a multiple of 25 is the open
+// "more than" bucket (C26 = cut by more than 25 bp) and is placed at the
+// next 25-bp step (−50); other numbers are rounded up to a 25-bp step.
+func decisionBP(dir, digits string) int {
+	n, _ := strconv.Atoi(digits)
+	if n%StepBP != 0 {
+		n = (n/StepBP + 1) * StepBP
+	}
+	if dir == "C" {
+		return -n
+	}
+	return n
+}
+
+// thresholdOutcomes turns "upper bound above K" prices into a distribution
+// of the change of the upper bound relative to upper (percent).
+//
+// The prices are made a survival curve first: sorted by strike, a market
+// whose YES price exceeds that of a lower strike contradicts P(upper > K)
+// falling with K, so the prices are replaced by their unweighted isotonic
+// (pool-adjacent-violators) fit, which averages each run of violators
+// instead of favouring either side. Buckets are then the differences
+// between adjacent strikes: P(K_i < upper ≤ K_i+1) goes to the 25-bp grid
+// point just above K_i, the lower tail P(upper ≤ K_1) to the grid point at
+// or below K_1, the upper tail P(upper > K_n) to the grid point just above
+// K_n; tails are lumped there because the markets say nothing finer.
+func thresholdOutcomes(strikes []kalshiStrike, upper float64) ([]event.Outcome, []string) {
+	var warn []string
+	slices.SortStableFunc(strikes, func(a, b kalshiStrike) int { return cmpFloat(a.strike, b.strike) })
+	var use []kalshiStrike
+	for _, s := range strikes {
+		switch {
+		case math.Abs(s.strike-upper) > maxStrikeDistance:
+			warn = append(warn, fmt.Sprintf("ignored %s: strike %.2f is more than %.2f from the upper bound %.2f", s.ticker, s.strike, maxStrikeDistance, upper))
+		case len(use) > 0 && use[len(use)-1].strike == s.strike:
+			warn = append(warn, fmt.Sprintf("ignored %s: a second market at strike %.2f", s.ticker, s.strike))
+		default:
+			use = append(use, s)
+		}
+	}
+	if len(use) == 0 {
+		return nil, warn
+	}
+	ps := make([]float64, len(use))
+	for i, s := range use {
+		ps[i] = s.p
+	}
+	surv := nonIncreasing(ps)
+	if !slices.Equal(surv, ps) {
+		warn = append(warn, "prices not monotone in the strike; used their isotonic fit")
+	}
+	base := int(math.Round(upper * 100))
+	at := func(grid float64) int { return int(math.Round(grid*100)) - base }
+	outs := []event.Outcome{{ChangeBP: at(math.Floor(quarters(use[0].strike)) / 4), Probability: 1 - surv[0]}}
+	for i, s := range use {
+		next := 0.0
+		if i+1 < len(surv) {
+			next = surv[i+1]
+		}
+		outs = append(outs, event.Outcome{ChangeBP: at((math.Floor(quarters(s.strike)) + 1) / 4), Probability: surv[i] - next})
+	}
+	return finish(outs, true), warn
+}
+
+// quarters returns v·4, snapped to an integer when within float noise.
+func quarters(v float64) float64 {
+	q := v * 4
+	if r := math.Round(q); math.Abs(q-r) < 1e-6 {
+		return r
+	}
+	return q
+}
+
+// nonIncreasing returns the least-squares non-increasing fit of v (pool
+// adjacent violators, equal weights).
+func nonIncreasing(v []float64) []float64 {
+	type block struct {
+		sum float64
+		n   int
+	}
+	var bs []block
+	for _, x := range v {
+		bs = append(bs, block{x, 1})
+		for len(bs) > 1 {
+			a, b := bs[len(bs)-2], bs[len(bs)-1]
+			if a.sum/float64(a.n) >= b.sum/float64(b.n) {
+				break
+			}
+			bs = append(bs[:len(bs)-2], block{a.sum + b.sum, a.n + b.n})
+		}
+	}
+	out := make([]float64, 0, len(v))
+	for _, b := range bs {
+		for range b.n {
+			out = append(out, b.sum/float64(b.n))
+		}
+	}
+	return out
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// firstRune returns the first character of b for error messages.
+func firstRune(b []byte) string {
+	s := string(b)
+	for _, r := range s {
+		return string(r)
+	}
+	return ""
+}
