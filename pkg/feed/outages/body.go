@@ -1,0 +1,131 @@
+package outages
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/feed"
+)
+
+// badBody returns an error wrapping feed.ErrBadBody, prefixed by what was
+// being parsed: "statuspage incidents: bad body: no incidents array".
+func badBody(what, format string, args ...any) error {
+	return fmt.Errorf("%s: %w: %s", what, feed.ErrBadBody, fmt.Sprintf(format, args...))
+}
+
+// decodeObject decodes body, which must be one JSON object, into v. Every
+// failure wraps feed.ErrBadBody and says what the body looked like.
+func decodeObject(what string, body []byte, v any) error {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		return badBody(what, "empty body")
+	}
+	switch trimmed[0] {
+	case '{':
+	case '<':
+		return badBody(what, "looks like HTML or XML, not JSON: %s", snippet(trimmed))
+	default:
+		if !utf8.Valid(trimmed) {
+			return badBody(what, "binary data, not JSON: %s", snippet(trimmed))
+		}
+		return badBody(what, "not a JSON object: %s", snippet(trimmed))
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	if err := dec.Decode(v); err != nil {
+		var syntax *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return badBody(what, "truncated JSON: the body ends inside a value after %d bytes", len(trimmed))
+		case errors.As(err, &syntax):
+			return badBody(what, "invalid JSON at byte %d: %v", syntax.Offset, err)
+		case errors.As(err, &typ):
+			return badBody(what, "field %s is a JSON %s, want %s", typ.Field, typ.Value, jsonKind(typ.Type.Kind()))
+		}
+		return badBody(what, "decode JSON: %v", err)
+	}
+	if off := dec.InputOffset(); off < int64(len(trimmed)) {
+		return badBody(what, "trailing data after the JSON object at byte %d: %s", off, snippet(trimmed[off:]))
+	}
+	return nil
+}
+
+// jsonKind names the JSON type a Go kind decodes from.
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.String:
+		return "string"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Struct, reflect.Map, reflect.Pointer:
+		return "object"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "integer"
+	}
+	return "number"
+}
+
+// snippet quotes the start of a body for an error message.
+func snippet(b []byte) string {
+	const maxLen = 40
+	if len(b) > maxLen {
+		return strconv.Quote(string(b[:maxLen])) + "…"
+	}
+	return strconv.Quote(string(b))
+}
+
+// parseTime reads an RFC 3339 timestamp with its UTC offset and returns it
+// in UTC, truncated to the millisecond like every time on the wire.
+func parseTime(field, s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%s %q is not an RFC 3339 time with a UTC offset", field, s)
+	}
+	return event.Millis(t), nil
+}
+
+// minTime is the earliest time an event may carry, as event.Validate holds
+// observed_at to it.
+var minTime = event.MinObservedAt
+
+// inRange reports whether t lies in [1970, now + event.MaxClockSkew], the
+// range event.Validate allows observed_at. Parsers hold started_at and
+// resolved_at to it too, which Validate does not, so that no year-5 or
+// year-9999 time from a body reaches ClickHouse.
+func inRange(t, now time.Time) bool {
+	return !t.Before(minTime) && !t.After(now.Add(event.MaxClockSkew))
+}
+
+// checkEvents seals a copy of each event at now and validates it, and
+// checks started_at and resolved_at with inRange, so a parser only returns
+// events the loop can publish. Seal only writes the copy's Meta, so the
+// originals stay unsealed.
+func checkEvents(evs []*event.VenueStatus, now time.Time) error {
+	for _, e := range evs {
+		c := *e
+		event.Seal(&c, now)
+		err := c.Validate(now)
+		switch {
+		case err != nil:
+		case !inRange(c.StartedAt, now):
+			err = fmt.Errorf("started_at %s is not between 1970 and now", c.StartedAt.Format(time.RFC3339Nano))
+		case c.ResolvedAt != nil && !inRange(*c.ResolvedAt, now):
+			err = fmt.Errorf("resolved_at %s is not between 1970 and now", c.ResolvedAt.Format(time.RFC3339Nano))
+		}
+		if err != nil {
+			return fmt.Errorf("%s %s at %s: %w", c.IncidentID, c.Action, c.ObservedAt.Format(time.RFC3339Nano), err)
+		}
+	}
+	return nil
+}
