@@ -41,6 +41,7 @@ func TestValidate(t *testing.T) {
 		event     func(t *testing.T) event.Event
 		wantErr   error
 		wantField string
+		wantMsg   string // checked where not empty
 	}{
 		{
 			name:  "valid",
@@ -130,11 +131,31 @@ func TestValidate(t *testing.T) {
 			wantErr: event.ErrOutOfRange, wantField: "outcomes",
 		},
 		{
-			name: "observed_at before 1990",
+			name: "observed_at a second before the epoch",
 			event: func(t *testing.T) event.Event {
-				return fresh(t, resealed(func(e *event.JGBYield) { e.ObservedAt = time.Date(1989, 12, 29, 6, 0, 0, 0, time.UTC) }))
+				return fresh(t, resealed(func(e *event.JGBYield) { e.ObservedAt = time.Date(1969, 12, 31, 23, 59, 59, 0, time.UTC) }))
 			},
 			wantErr: event.ErrOutOfRange, wantField: "observed_at",
+			wantMsg: "1969-12-31T23:59:59Z is before 1970-01-01",
+		},
+		{
+			name: "observed_at a millisecond before the epoch",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, resealed(func(e *event.JGBYield) { e.ObservedAt = event.MinObservedAt.Add(-time.Millisecond) }))
+			},
+			wantErr: event.ErrOutOfRange, wantField: "observed_at",
+		},
+		{
+			name: "observed_at at the epoch",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, resealed(func(e *event.JGBYield) { e.ObservedAt = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC) }))
+			},
+		},
+		{
+			name: "observed_at on MoF's first row, 24 Sep 1974",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, resealed(func(e *event.JGBYield) { e.ObservedAt = time.Date(1974, 9, 24, 6, 0, 0, 0, time.UTC) }))
+			},
 		},
 		{
 			name: "tenor lower case",
@@ -233,6 +254,9 @@ func TestValidate(t *testing.T) {
 			require.ErrorAs(t, err, &ve)
 			assert.Equal(t, tt.wantField, ve.Field)
 			assert.Equal(t, tt.wantErr, ve.Unwrap())
+			if tt.wantMsg != "" {
+				assert.Equal(t, tt.wantMsg, ve.Msg)
+			}
 		})
 	}
 }

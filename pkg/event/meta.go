@@ -12,6 +12,12 @@ import (
 // validation rejects it.
 const MaxClockSkew = 5 * time.Minute
 
+// MinObservedAt is the earliest observation time carrywatch accepts: the
+// Unix epoch, since servers before ClickHouse 20.1 store times as unsigned
+// epoch milliseconds. Validation compares instants, so a time written with
+// an offset counts by its UTC value.
+var MinObservedAt = time.Unix(0, 0).UTC()
+
 // Meta holds the fields every message carries.
 type Meta struct {
 	// Schema names the message kind and version, e.g. "cw.jgb.yield/v1".
@@ -75,8 +81,8 @@ func (m *Meta) validate(schema, key string, now time.Time) error {
 	if m.ObservedAt.IsZero() {
 		return invalid("observed_at", ErrMissing, "")
 	}
-	if m.ObservedAt.Year() < 1990 {
-		return invalid("observed_at", ErrOutOfRange, "%s is before 1990", m.ObservedAt.Format(time.RFC3339))
+	if m.ObservedAt.Before(MinObservedAt) {
+		return invalid("observed_at", ErrOutOfRange, "%s is before 1970-01-01", m.ObservedAt.Format(time.RFC3339))
 	}
 	if m.ObservedAt.After(now.Add(MaxClockSkew)) {
 		return invalid("observed_at", ErrFutureTime, "%s is after %s", m.ObservedAt.Format(time.RFC3339), now.UTC().Format(time.RFC3339))

@@ -370,6 +370,32 @@ func TestFixturesMatchSchemas(t *testing.T) {
 	}
 }
 
+// TestObservedAtFloor checks that the JSON Schema and Parse both accept
+// observation times from event.MinObservedAt, the Unix epoch, on.
+func TestObservedAtFloor(t *testing.T) {
+	sch := compiled(t)
+	for _, at := range []time.Time{
+		event.MinObservedAt,
+		time.Date(1974, 9, 24, 6, 0, 0, 0, time.UTC), // MoF's first JGB row, S49.9.24
+		time.Date(1989, 12, 29, 6, 0, 0, 0, time.UTC),
+	} {
+		t.Run(at.Format(time.RFC3339), func(t *testing.T) {
+			y := &event.JGBYield{
+				Meta:     event.Meta{Source: "mof", ObservedAt: at},
+				Tenor:    "10Y",
+				YieldPct: 8.5,
+			}
+			event.Seal(y, validationTime)
+			data, err := event.Marshal(y)
+			require.NoError(t, err)
+			assert.NoError(t, schemaValidate(t, sch, event.SchemaJGBYield, data), "%s", data)
+			got, err := event.Parse(data, validationTime)
+			require.NoError(t, err, "%s", data)
+			assert.True(t, at.Equal(got.Header().ObservedAt), "%s", data)
+		})
+	}
+}
+
 // TestFixtureValues pins the encoding of the fixtures: units, UTC
 // milliseconds and ids are what consumers see on the wire.
 func TestFixtureValues(t *testing.T) {
@@ -478,7 +504,9 @@ func commonMutations() []mutation {
 		{name: "id upper case", mutate: func(d map[string]any) { d["id"] = strings.ToUpper(d["id"].(string)) },
 			wantErr: event.ErrBadFormat, wantField: "id"},
 		{name: "source with space", mutate: set("source", "Mo F"), wantErr: event.ErrBadFormat, wantField: "source"},
-		{name: "observed_at before 1990", mutate: set("observed_at", "1989-12-31T23:59:59Z"), wantErr: event.ErrOutOfRange, wantField: "observed_at"},
+		{name: "observed_at before the epoch", mutate: set("observed_at", "1969-12-31T23:59:59Z"), wantErr: event.ErrOutOfRange, wantField: "observed_at"},
+		// The pattern reads the year as written; the instant is 1969-12-31T23:30:00Z.
+		{name: "observed_at before the epoch with an offset", mutate: set("observed_at", "1970-01-01T00:30:00+01:00"), wantErr: event.ErrOutOfRange, wantField: "observed_at", schemaAccepts: true},
 		{name: "observed_at not RFC 3339", mutate: set("observed_at", "2025-12-01 06:00:00Z"), wantErr: event.ErrMalformed},
 		{name: "ingested_at with 24h offset", mutate: set("ingested_at", "2025-11-20T06:00:00+24:00"), wantErr: event.ErrBadFormat, wantField: "ingested_at"},
 		{name: "extra property", mutate: set("comment", "x"), wantErr: event.ErrMalformed},
@@ -576,9 +604,12 @@ func TestRejectETFFlow(t *testing.T) {
 
 func TestRejectVenueStatus(t *testing.T) {
 	assertRejected(t, event.SchemaVenueStatus, []mutation{
-		{name: "observed_at before 1990", mutate: func(d map[string]any) {
-			d["observed_at"], d["started_at"] = "1989-12-31T23:59:59Z", "1989-12-31T23:59:59Z"
+		{name: "observed_at before the epoch", mutate: func(d map[string]any) {
+			d["observed_at"], d["started_at"] = "1969-12-31T23:59:59Z", "1969-12-31T23:59:59Z"
 		}, wantErr: event.ErrOutOfRange, wantField: "observed_at"},
+		{name: "observed_at before the epoch with an offset", mutate: func(d map[string]any) {
+			d["observed_at"], d["started_at"] = "1970-01-01T00:30:00+01:00", "1970-01-01T00:30:00+01:00"
+		}, wantErr: event.ErrOutOfRange, wantField: "observed_at", schemaAccepts: true},
 		{name: "started_at after observed_at", mutate: set("started_at", "2025-11-28T02:41:00Z"), wantErr: event.ErrOutOfRange, wantField: "started_at", schemaAccepts: true},
 		{name: "missing venue", mutate: del("venue"), wantErr: event.ErrMissing, wantField: "venue"},
 		{name: "missing incident_id", mutate: del("incident_id"), wantErr: event.ErrMissing, wantField: "incident_id"},

@@ -13,9 +13,6 @@ import (
 // closeHourUTC is the hour of ObservedAt on a trade date.
 const closeHourUTC = 21
 
-// minYear is the first year the event model accepts.
-const minYear = 1990
-
 // ObservedAt returns the observation time of a flow for the US trading day
 // that contains tradeDate's calendar date (in tradeDate's location): that
 // date at 21:00 UTC, which is the 16:00 New York close in winter (EST) and
@@ -46,13 +43,14 @@ func (c *collector) warnf(format string, args ...any) {
 }
 
 // tradeDay reports whether events may be dated d. A day not yet closed at
-// now, or before 1990, is left out with a warning naming where it was read.
+// now, or observed before event.MinObservedAt (1970-01-01, the Unix epoch),
+// is left out with a warning naming where it was read.
 func (c *collector) tradeDay(d time.Time, where string) bool {
 	at := ObservedAt(d)
 	switch {
-	case at.Year() < minYear:
-		c.warnf("%s: trade date %s is before %d, which the event model does not accept; row left out",
-			where, at.Format(time.DateOnly), minYear)
+	case at.Before(event.MinObservedAt):
+		c.warnf("%s: trade date %s is before %s, which the event model does not accept; row left out",
+			where, at.Format(time.DateOnly), event.MinObservedAt.Format(time.DateOnly))
 		return false
 	case at.After(c.now.Add(event.MaxClockSkew)):
 		c.warnf("%s: trade date %s has not closed at %s (flows are observed at %s); row left out until then",

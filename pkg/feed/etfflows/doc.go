@@ -29,11 +29,12 @@
 //   - Range. A row dated after now (plus event.MaxClockSkew) is a day not yet
 //     closed; it is left out with a warning, not failed, because Farside
 //     shows today's row while funds are still reporting and the next poll
-//     picks it up. A row dated before 1990, which the event model does not
-//     accept, is left out with a warning. Any other value the event model
-//     rejects (a flow beyond ±100 bn USD, a negative AUM, a malformed
-//     ticker), a number that does not parse, and a second value for the same
-//     asset, ticker and day are bad bodies.
+//     picks it up. A row dated before 1970-01-01 (event.MinObservedAt, the
+//     Unix epoch), which the event model does not accept, is left out with a
+//     warning. Any other value the event model rejects (a flow beyond ±100 bn
+//     USD, a negative AUM, a malformed ticker), a number that does not
+//     parse, and a second value for the same asset, ticker and day are bad
+//     bodies.
 //   - Checks. For Farside, the funds of a day that are not "-" must add up to
 //     the Total within US$0.15m (rounding of one-decimal cells); otherwise
 //     the flows are kept as published and a warning names the date and both

@@ -249,11 +249,11 @@ func TestFarsideTables(t *testing.T) {
 			wantWarnings: []string{"line 3 (01 Jan 2026): trade date 2026-01-01 has not closed at 2026-01-01T00:00:00Z"},
 		},
 		{
-			name:         "day before 1990 is left out with a warning",
+			name:         "day before 1970 is left out with a warning",
 			format:       NewFarsideCSV,
-			body:         "Date,IBIT,Total\n05 Aug 1989,1.0,1.0\n05 Aug 2024,2.0,2.0\n",
+			body:         "Date,IBIT,Total\n05 Aug 1969,1.0,1.0\n05 Aug 2024,2.0,2.0\n",
 			want:         map[string]float64{"BTC/IBIT/2024-08-05": 2000000, "BTC/TOTAL/2024-08-05": 2000000},
-			wantWarnings: []string{"line 2 (05 Aug 1989): trade date 1989-08-05 is before 1990"},
+			wantWarnings: []string{"line 2 (05 Aug 1969): trade date 1969-08-05 is before 1970-01-01, which the event model does not accept; row left out"},
 		},
 		{
 			name:   "trailing empty cells beyond the header",

@@ -83,7 +83,7 @@ func TestFedOddsCSVBadBodies(t *testing.T) {
 		{name: "short row", body: h + "2025-11-20,2025-12-10,-25\n", wantMsg: "line 2: 3 fields, want at least 4"},
 		{name: "bad observed_at", body: h + "20/11/2025,2025-12-10,-25,1\n", wantMsg: "line 2: observed_at:"},
 		{name: "future observed_at", body: h + "2025-12-01,2025-12-10,-25,1\n", wantMsg: "line 2: observed_at: date 2025-12-01 is after today"},
-		{name: "before 1990", body: h + "1989-12-01,1990-02-07,-25,1\n", wantMsg: "is before 1990"},
+		{name: "before 1970", body: h + "1969-12-01,1970-02-07,-25,1\n", wantMsg: "is before 1970-01-01"},
 		{name: "bad meeting", body: h + "2025-11-20,Dec 2025,-25,1\n", wantMsg: `line 2: meeting "Dec 2025" is not YYYY-MM-DD`},
 		{name: "fractional change", body: h + "2025-11-20,2025-12-10,-12.5,1\n", wantMsg: `line 2: change_bp "-12.5" is not an integer in [-500, 500]`},
 		{name: "change out of range", body: h + "2025-11-20,2025-12-10,-525,1\n", wantMsg: `change_bp "-525"`},

@@ -18,7 +18,7 @@ const ObservationHourUTC = 21
 // time. A date becomes that day at ObservationHourUTC; if that hour has not
 // come yet on today's date (an intraday snapshot), the time is now. It
 // returns an error for anything else, a day after today, a timestamp more
-// than event.MaxClockSkew after now, or a time before 1990.
+// than event.MaxClockSkew after now, or a time before event.MinObservedAt.
 func observation(s string, now time.Time) (day, at time.Time, err error) {
 	s = strings.TrimSpace(s)
 	if d, perr := time.Parse(time.DateOnly, s); perr == nil {
@@ -40,8 +40,8 @@ func observation(s string, now time.Time) (day, at time.Time, err error) {
 	} else {
 		return time.Time{}, time.Time{}, fmt.Errorf("%q is neither a YYYY-MM-DD date nor an RFC 3339 timestamp", s)
 	}
-	if at.Year() < 1990 || day.Year() < 1990 {
-		return time.Time{}, time.Time{}, fmt.Errorf("%q is before 1990", s)
+	if at.Before(event.MinObservedAt) || day.Before(event.MinObservedAt) {
+		return time.Time{}, time.Time{}, fmt.Errorf("%q is before 1970-01-01", s)
 	}
 	return day, event.Millis(at), nil
 }

@@ -37,14 +37,14 @@ var reDateOnly = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 //   - yield_pct is a plain decimal in percent; empty or "-" means no
 //     observation and gives no event.
 //
-// Rows dated before 1990 are left out with one warning. The parser's error
-// wraps feed.ErrBadBody, naming the line and column, when the body is empty
-// or not UTF-8 CSV, a column is missing or repeated, a row has more or fewer
-// cells than the header, a date, tenor or yield is malformed, a yield lies
-// outside [-10, 30] %, a date lies in the future of now, or a tenor repeats
-// on one day. If source is not a valid event source (lowercase
-// [a-z0-9_.-]), every call returns an error wrapping feed.ErrBadParam;
-// Formats checks it up front.
+// Rows dated before 1970-01-01 (event.MinObservedAt) are left out with one
+// warning. The parser's error wraps feed.ErrBadBody, naming the line and
+// column, when the body is empty or not UTF-8 CSV, a column is missing or
+// repeated, a row has more or fewer cells than the header, a date, tenor or
+// yield is malformed, a yield lies outside [-10, 30] %, a date lies in the
+// future of now, or a tenor repeats on one day. If source is not a valid
+// event source (lowercase [a-z0-9_.-]), every call returns an error wrapping
+// feed.ErrBadParam; Formats checks it up front.
 func ParseCSV(source string) feed.Parser {
 	if source == "" {
 		source = SourceCSV

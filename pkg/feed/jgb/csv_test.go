@@ -96,11 +96,18 @@ func TestParseCSV(t *testing.T) {
 			want:       map[string]float64{"2016-07-27/10Y": -0.156},
 		},
 		{
-			name:         "rows before 1990 left out with one warning",
-			body:         "date,tenor,yield_pct\n1989-12-28,10Y,5.7\n1974-09-24,2Y,9.362\n1990-01-04,10Y,5.9\n",
+			name:       "rows from the epoch on kept",
+			body:       "date,tenor,yield_pct\n1989-12-28,10Y,5.7\n1974-09-24,2Y,9.362\n1970-01-01T00:00:00Z,10Y,7.0\n1990-01-04,10Y,5.9\n",
+			wantSource: "jgb-csv",
+			want:       map[string]float64{"1989-12-28/10Y": 5.7, "1974-09-24/2Y": 9.362, "1970-01-01/10Y": 7.0, "1990-01-04/10Y": 5.9},
+			wantAt:     map[string]time.Time{"1970-01-01/10Y": time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)},
+		},
+		{
+			name:         "rows before the epoch left out with one warning",
+			body:         "date,tenor,yield_pct\n1969-12-31,10Y,7.0\n1970-01-02,10Y,7.1\n1969-12-31T23:59:59.999Z,2Y,6.9\n",
 			wantSource:   "jgb-csv",
-			want:         map[string]float64{"1990-01-04/10Y": 5.9},
-			wantWarnings: []string{"left out 2 rows dated before 1990 (1989-12-28 … 1974-09-24): events start in 1990"},
+			want:         map[string]float64{"1970-01-02/10Y": 7.1},
+			wantWarnings: []string{"left out 2 rows dated before 1970-01-01 (1969-12-31 … 1969-12-31T23:59:59.999Z): events start on 1970-01-01"},
 		},
 		{
 			name:       "header only",

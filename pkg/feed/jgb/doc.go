@@ -21,10 +21,10 @@
 //     observation: no event, never a zero.
 //   - Range. A date after now (plus event.MaxClockSkew), a yield outside
 //     [-10, 30] percent or a second value for the same tenor and date is a
-//     bad body. A row dated before 1990, which the event model does not
-//     accept, is left out with one warning per body: jgbcm_all.csv starts
-//     on 24 Sep 1974 (S49.9.24), and its rows up to 1989 are history the
-//     pipeline does not carry.
+//     bad body. A row dated before 1970-01-01 (event.MinObservedAt, the
+//     Unix epoch), which the event model does not accept, is left out with
+//     one warning per body. jgbcm_all.csv starts on 24 Sep 1974
+//     (S49.9.24), so none of MoF's history is left out.
 //   - Order. Events come sorted by date, then by tenor in months, so the same
 //     body always gives the same sequence.
 package jgb

@@ -61,13 +61,12 @@ func TestMerge(t *testing.T) {
 			wantSource: map[string]string{"2025-12-01/10Y": "current", "2025-12-01/2Y": "history", "2025-12-02/10Y": "current"},
 		},
 		{
-			name:         "union of dates",
-			current:      readTestdata(t, currentUTF8),
-			history:      readTestdata(t, docSample),
-			wantEvents:   4*15 + 2*15, // four post-1990 sample rows, R7.12.2 and R7.12.3
-			want:         map[string]float64{"2024-08-05/10Y": 0.781, "2025-12-01/10Y": 1.881, "2025-12-03/10Y": 1.897},
-			wantSource:   map[string]string{"2024-08-05/10Y": "history", "2025-12-01/10Y": "current", "2025-12-03/10Y": "current"},
-			wantWarnings: []string{"left out 1 row dated before 1990 (S49.9.24): events start in 1990"},
+			name:       "union of dates",
+			current:    readTestdata(t, currentUTF8),
+			history:    readTestdata(t, docSample),
+			wantEvents: 9 + 4*15 + 2*15, // S49.9.24's 1Y–9Y, the four other sample rows, R7.12.2 and R7.12.3
+			want:       map[string]float64{"1974-09-24/1Y": 10.327, "1974-09-24/9Y": 8.127, "2024-08-05/10Y": 0.781, "2025-12-01/10Y": 1.881, "2025-12-03/10Y": 1.897},
+			wantSource: map[string]string{"1974-09-24/2Y": "history", "2024-08-05/10Y": "history", "2025-12-01/10Y": "current", "2025-12-03/10Y": "current"},
 		},
 		{
 			name:       "history only",

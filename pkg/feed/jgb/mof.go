@@ -35,7 +35,8 @@ var utf8BOM = []byte("\ufeff")
 // columns are keyed by their header text, 10年 becoming tenor "10Y". A data
 // row starts with an era date (R7.12.1: Reiwa 7 = 2025; also S, H, M, T);
 // any other row (blank, notice, trailer) is skipped. A value "-" means no
-// observation and gives no event. Rows dated before 1990 are left out with
+// observation and gives no event. Rows dated before 1970-01-01
+// (event.MinObservedAt), which MoF's files do not have, are left out with
 // one warning (see the package documentation).
 //
 // The error wraps feed.ErrBadBody, naming the line, date and column, when

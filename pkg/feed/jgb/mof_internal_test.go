@@ -10,9 +10,9 @@ import (
 )
 
 // TestReadMoFShowaRow checks the format note's first real row,
-// S49.9.24,10.327,…,8.127,-,-,-,-,-,- (10Y–40Y not yet issued), below the
-// 1990 floor that keeps ParseMoF from turning it into events: its "-" cells
-// are read as absent, never zero.
+// S49.9.24,10.327,…,8.127,-,-,-,-,-,- (10Y–40Y not yet issued), the oldest
+// in jgbcm_all.csv and after the event model's 1970 floor, so ParseMoF turns
+// its nine values into events: its "-" cells are read as absent, never zero.
 func TestReadMoFShowaRow(t *testing.T) {
 	body, err := os.ReadFile(filepath.Join("testdata", "mof_doc_sample_utf8.csv"))
 	require.NoError(t, err)

@@ -134,13 +134,22 @@ func TestParseMoFDocSample(t *testing.T) {
 	obs, err := jgb.ParseMoF(readTestdata(t, docSample), now)
 	require.NoError(t, err)
 	got := yields(t, obs, jgb.SourceMoF)
-	// S49.9.24 (1974) is before the event model's 1990 floor: no event at
-	// all, in particular none for its "-" tenors 10Y–40Y, and one warning.
-	for _, tenor := range []string{"1Y", "9Y", "10Y", "15Y", "20Y", "25Y", "30Y", "40Y"} {
+	// S49.9.24 (1974) is after the event model's floor, the Unix epoch: it
+	// gives its nine values 1Y–9Y and no event for its "-" tenors 10Y–40Y.
+	assert.Equal(t, map[string]float64{
+		"1974-09-24/1Y": 10.327, "1974-09-24/2Y": 9.362, "1974-09-24/3Y": 8.83,
+		"1974-09-24/4Y": 8.515, "1974-09-24/5Y": 8.348, "1974-09-24/6Y": 8.29,
+		"1974-09-24/7Y": 8.24, "1974-09-24/8Y": 8.121, "1974-09-24/9Y": 8.127,
+	}, pick(got, "1974-09-24/1Y", "1974-09-24/2Y", "1974-09-24/3Y",
+		"1974-09-24/4Y", "1974-09-24/5Y", "1974-09-24/6Y",
+		"1974-09-24/7Y", "1974-09-24/8Y", "1974-09-24/9Y"))
+	for _, tenor := range []string{"10Y", "15Y", "20Y", "25Y", "30Y", "40Y"} {
 		assert.NotContains(t, got, "1974-09-24/"+tenor)
 	}
-	assert.Equal(t, []string{"left out 1 row dated before 1990 (S49.9.24): events start in 1990"}, obs.Warnings)
-	assert.Len(t, obs.Events, 4*15)
+	assert.Empty(t, obs.Warnings)
+	assert.Len(t, obs.Events, 9+4*15)
+	assert.Equal(t, "1974-09-24/1Y", key(obs.Events[0].(*event.JGBYield)))
+	assert.Equal(t, "1974-09-24T06:00:00Z", obs.Events[0].Header().ObservedAt.Format(time.RFC3339))
 	assert.Equal(t, map[string]float64{
 		"2024-08-02/2Y": 0.41, "2024-08-02/10Y": 0.974, "2024-08-02/40Y": 2.302,
 		"2024-08-05/2Y": 0.265, "2024-08-05/10Y": 0.781, "2024-08-05/30Y": 1.956,
@@ -254,11 +263,22 @@ func TestParseMoFShapes(t *testing.T) {
 			wantEvents: 0,
 		},
 		{
-			name:         "showa and heisei rows before 1990 left out with one warning",
-			body:         "基準日,2年,10年\nS63.12.28,4.5,4.8\nH1.12.28,6.5,5.7\nH2.1.4,6.6,5.9\n",
+			name:       "showa and heisei rows before 1990 kept",
+			body:       "基準日,2年,10年\nS63.12.28,4.5,4.8\nH1.12.28,6.5,5.7\nH2.1.4,6.6,5.9\n",
+			wantEvents: 6,
+			want: map[string]float64{
+				"1988-12-28/2Y": 4.5, "1988-12-28/10Y": 4.8,
+				"1989-12-28/2Y": 6.5, "1989-12-28/10Y": 5.7,
+				"1990-01-04/2Y": 6.6, "1990-01-04/10Y": 5.9,
+			},
+		},
+		{
+			name:         "showa rows before 1970 left out with one warning",
+			body:         "基準日,2年,10年\nS44.12.27,7.0,7.1\nS44.12.31,7.0,7.1\nS45.1.1,7.0,7.2\n",
 			wantEvents:   2,
-			want:         map[string]float64{"1990-01-04/2Y": 6.6, "1990-01-04/10Y": 5.9},
-			wantWarnings: []string{"left out 2 rows dated before 1990 (S63.12.28 … H1.12.28): events start in 1990"},
+			want:         map[string]float64{"1970-01-01/2Y": 7.0, "1970-01-01/10Y": 7.2},
+			wantAbsent:   []string{"1969-12-27/2Y", "1969-12-31/10Y"},
+			wantWarnings: []string{"left out 2 rows dated before 1970-01-01 (S44.12.27 … S44.12.31): events start on 1970-01-01"},
 		},
 	}
 	for _, tt := range tests {

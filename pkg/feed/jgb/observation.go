@@ -25,10 +25,6 @@ const (
 // 15:00 JST, the Tokyo close. See the package documentation.
 const closeUTC = 6 * time.Hour
 
-// firstYear is the earliest year event.Meta's validation accepts for
-// observed_at; older rows are left out with a warning.
-const firstYear = 1990
-
 // Yield bounds in percent, those event.JGBYield's validation enforces.
 const (
 	minYieldPct = -10
@@ -83,13 +79,14 @@ func parseYield(cell string, blankIsMissing bool) (v float64, ok bool, err error
 }
 
 // checkObserved says whether an observation time is usable at now: keep is
-// false for a time before firstYear (left out with a warning), and err is
-// non-nil for a time too far in the future to be a real observation.
+// false for a time before event.MinObservedAt, the Unix epoch (left out with
+// a warning), and err is non-nil for a time too far in the future to be a
+// real observation.
 func checkObserved(at, now time.Time) (keep bool, err error) {
 	if at.After(now.Add(event.MaxClockSkew)) {
 		return false, fmt.Errorf("%s is in the future (now %s)", at.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 	}
-	return at.UTC().Year() >= firstYear, nil
+	return !at.Before(event.MinObservedAt), nil
 }
 
 // dayKey identifies one tenor on one UTC calendar day.
@@ -102,8 +99,8 @@ func keyOf(y *event.JGBYield) dayKey {
 	return dayKey{tenor: y.Tenor, date: y.ObservedAt.UTC().Format(time.DateOnly)}
 }
 
-// oldRows counts the rows left out for predating firstYear and words the
-// single warning a body gets for them.
+// oldRows counts the rows left out for predating event.MinObservedAt and
+// words the single warning a body gets for them.
 type oldRows struct {
 	n           int
 	first, last string
@@ -118,13 +115,14 @@ func (o *oldRows) add(label string) {
 }
 
 func (o *oldRows) warning() []string {
+	floor := event.MinObservedAt.Format(time.DateOnly)
 	switch o.n {
 	case 0:
 		return nil
 	case 1:
-		return []string{fmt.Sprintf("left out 1 row dated before %d (%s): events start in %d", firstYear, o.first, firstYear)}
+		return []string{fmt.Sprintf("left out 1 row dated before %s (%s): events start on %s", floor, o.first, floor)}
 	}
-	return []string{fmt.Sprintf("left out %d rows dated before %d (%s … %s): events start in %d", o.n, firstYear, o.first, o.last, firstYear)}
+	return []string{fmt.Sprintf("left out %d rows dated before %s (%s … %s): events start on %s", o.n, floor, o.first, o.last, floor)}
 }
 
 // sortEvents orders events by observation time, then by tenor in months for
