@@ -6,6 +6,8 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/feed/formats"
 	"github.com/carrywatch/carrywatch/pkg/logfx"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/opsfx"
@@ -13,8 +15,12 @@ import (
 )
 
 // appOptions composes every service of `carrywatch up`: the same modules
-// the separate service binaries use.
-func appOptions(c config) fx.Option {
+// the separate service binaries use, and the feeds when feeds has sources.
+func appOptions(c config, feeds feed.Config) fx.Option {
+	ingest := fx.Options()
+	if len(feeds.Sources) > 0 {
+		ingest = fx.Options(fx.Supply(feeds, formats.All()), feed.Module)
+	}
 	return fx.Options(
 		logfx.Module("carrywatch"),
 		fx.Supply(c.Log, c.Ops, c.NATS, c.CH, c.Sink),
@@ -22,6 +28,7 @@ func appOptions(c config) fx.Option {
 		natsfx.Module,
 		chfx.Module,
 		sink.Module,
+		ingest, // after natsfx: start hooks run in this order
 		fx.Invoke(func(ops *opsfx.Server, bus *natsfx.Bus) {
 			ops.AddCheck("nats", func(_ context.Context) error { return bus.Ready() })
 		}),

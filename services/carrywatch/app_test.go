@@ -5,12 +5,13 @@ import (
 
 	"go.uber.org/fx"
 
+	"github.com/carrywatch/carrywatch/pkg/feed"
 	"github.com/carrywatch/carrywatch/pkg/sink"
 )
 
 func TestAppValidates(t *testing.T) {
 	c := config{Sink: sink.DefaultConfig()}
-	if err := fx.ValidateApp(appOptions(c)); err != nil {
+	if err := fx.ValidateApp(appOptions(c, feed.Config{Sources: []feed.Source{{Name: "a", Format: "mof-jgb", URL: "file:///dev/null"}}})); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -21,12 +21,13 @@ const defaultNATSURL = "nats://127.0.0.1:4222"
 
 // config is everything the all-in-one binary reads from the environment.
 type config struct {
-	DataDir string `env:"CW_DATA_DIR"`
-	Log     logfx.Config
-	Ops     opsfx.Config
-	NATS    natsfx.Config
-	CH      chfx.Config
-	Sink    sink.Config
+	DataDir   string `env:"CW_DATA_DIR"`
+	FeedsFile string `env:"CW_FEED_CONFIG"`
+	Log       logfx.Config
+	Ops       opsfx.Config
+	NATS      natsfx.Config
+	CH        chfx.Config
+	Sink      sink.Config
 }
 
 func loadConfig() (config, error) {

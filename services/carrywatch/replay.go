@@ -43,6 +43,9 @@ func replay(ctx context.Context, f upFlags, bus *natsfx.Bus, ch *chfx.Client, lo
 	log.Info().Str("scenario", f.scenario).Int("events", len(sc.Events)).Int("rejected", len(sc.Rejected)).
 		Float64("speed", f.speed).Msg("replaying scenario")
 	p := &scenario.Player{JS: bus.JetStream(), Speed: f.speed, Log: log}
+	if f.speed > 0 {
+		p.MaxGap = time.Duration(float64(24*time.Hour) / f.speed) // a quiet stretch takes at most a simulated day
+	}
 	res, err := p.Play(ctx, sc)
 	rep := &report{Scenario: f.scenario, Published: res.Published, Duplicates: res.Duplicates, ByTable: map[string]int{}}
 	if err != nil {

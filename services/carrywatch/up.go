@@ -16,12 +16,19 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/feed"
 	"github.com/carrywatch/carrywatch/pkg/logfx"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/scenario"
 )
 
+// defaultScenario plays when carrywatch up has neither a feeds file nor a
+// scenario, so a new user sees the pipeline move on a machine with no
+// internet.
+const defaultScenario = "nov-2025"
+
 type upFlags struct {
+	config       string
 	dataDir      string
 	scenario     string
 	speed        float64
@@ -39,7 +46,9 @@ func newUpCmd() *cobra.Command {
 		Long: `Run the whole pipeline in one process: an embedded NATS server with JetStream
 (store under --data-dir), ClickHouse (CW_CLICKHOUSE_ADDR if set, otherwise a
 clickhouse server binary from PATH started with its data under --data-dir),
-and the sink.
+the sink, and the sources of a feeds file (--config or CW_FEED_CONFIG;
+see deploy/feeds.example.yaml). With neither a feeds file nor --scenario it
+replays the nov-2025 episode, a simulated day every 5 s.
 
 With --scenario it replays a scenario (an embedded name or a JSON Lines file),
 waits until every event is stored, and prints one JSON report line on stdout.`,
@@ -51,6 +60,9 @@ waits until every event is stored, and prints one JSON report line on stdout.`,
 			}
 			if cmd.Flags().Changed("data-dir") || f.dataDir != "" {
 				c.DataDir = f.dataDir
+			}
+			if f.config != "" {
+				c.FeedsFile = f.config
 			}
 			if f.natsListen != "" {
 				c.NATS.Embedded.Listen = f.natsListen
@@ -64,6 +76,7 @@ waits until every event is stored, and prints one JSON report line on stdout.`,
 		},
 	}
 	fl := cmd.Flags()
+	fl.StringVar(&f.config, "config", "", "feeds file to poll (default $CW_FEED_CONFIG)")
 	fl.StringVar(&f.dataDir, "data-dir", "", "where the embedded NATS store and local ClickHouse data live (default $CW_DATA_DIR or ~/.local/share/carrywatch)")
 	fl.StringVar(&f.scenario, "scenario", "", "replay a scenario: an embedded name ("+fmt.Sprint(scenario.Names())+") or a .jsonl file")
 	fl.Float64Var(&f.speed, "speed", 17280, "scenario event time per wall time (17280 = a day every 5 s; 0 = as fast as possible)")
@@ -94,13 +107,25 @@ func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
 	if err := c.validate(); err != nil {
 		return err
 	}
+	var feeds feed.Config
+	if c.FeedsFile != "" {
+		var err error
+		if feeds, err = feed.LoadConfig(c.FeedsFile); err != nil {
+			return err
+		}
+		log.Info().Str("file", c.FeedsFile).Int("sources", len(feeds.Sources)).Msg("polling the feeds file's sources")
+	} else if f.scenario == "" {
+		f.scenario = defaultScenario
+		log.Info().Str("scenario", f.scenario).Float64("speed", f.speed).
+			Msg("no feeds file (--config or CW_FEED_CONFIG): replaying the nov-2025 episode, a simulated day every 5 s at the default speed")
+	}
 
 	var (
 		bus *natsfx.Bus
 		ch  *chfx.Client
 	)
 	app := fx.New(
-		appOptions(c),
+		appOptions(c, feeds),
 		fx.Replace(log),
 		fx.Populate(&bus, &ch),
 	)

@@ -1,0 +1,9 @@
+// Command ingest-jgb polls the JGB yields (Japan Ministry of Finance CSV, plain CSV) sources of the
+// feeds file (CW_FEED_CONFIG) and publishes their observations to CW_EVENTS.
+package main
+
+import "go.uber.org/fx"
+
+func main() {
+	fx.New(appOptions()).Run()
+}
