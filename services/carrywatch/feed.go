@@ -35,7 +35,7 @@ func newFeedFormatsCmd() *cobra.Command {
 			all := formats.All()
 			for _, name := range feed.FormatNames(all) {
 				f, _ := feed.Lookup(all, name)
-				fmt.Fprintf(cmd.OutOrStdout(), "%-22s %s\n", f.Name, f.Doc)
+				fmt.Fprintf(cmd.OutOrStdout(), "%s\n    %s\n\n", f.Name, strings.ReplaceAll(strings.TrimSpace(f.Doc), "\n", "\n    "))
 			}
 			return nil
 		},
