@@ -65,6 +65,9 @@ func (p *Player) Play(ctx context.Context, sc *Scenario) (Result, error) {
 	var prev time.Time
 	for i, ev := range sc.Events {
 		at := ev.Header().ObservedAt
+		if p.Speed > 0 && i > 0 && at.Truncate(24*time.Hour).After(prev.Truncate(24*time.Hour)) {
+			p.Log.Info().Str("event_date", prev.Format(time.DateOnly)).Int("events", i).Msg("scenario day replayed")
+		}
 		if p.Speed > 0 && i > 0 && at.After(prev) {
 			d := time.Duration(float64(at.Sub(prev)) / p.Speed)
 			if p.MaxGap > 0 {

@@ -149,7 +149,11 @@ func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
 
 	if f.scenario != "" {
 		rep, err := replay(ctx, f, bus, ch, log)
-		if rep != nil {
+		if ctx.Err() != nil {
+			log.Info().Msg("interrupted, shutting down")
+			return nil
+		}
+		if rep != nil && f.exitWhenDone {
 			if err := json.NewEncoder(cmd.OutOrStdout()).Encode(rep); err != nil {
 				return err
 			}
