@@ -19,7 +19,7 @@ var (
 	wantTables = []string{"dead_letters", "etf_flows", "fed_odds", "jgb_yields", "risk_scores", "schema_migrations", "venue_status"}
 	wantViews  = []string{
 		"v_dead_letters", "v_etf_flows", "v_etf_flows_total", "v_fed_odds", "v_fed_odds_outcomes",
-		"v_jgb_curve", "v_jgb_yields", "v_risk_scores", "v_venue_incidents", "v_venue_status",
+		"v_jgb_curve", "v_jgb_yields", "v_risk_index", "v_risk_scores", "v_venue_incidents", "v_venue_status",
 	}
 )
 
@@ -50,7 +50,7 @@ func TestMigrateCreatesEveryTableAndView(t *testing.T) {
 	for _, v := range wantViews {
 		assert.Zero(t, chtest.Count(t, db, "SELECT count() FROM "+v), v)
 	}
-	assert.Equal(t, uint64(7), chtest.Count(t, db, "SELECT count() FROM schema_migrations FINAL"))
+	assert.Equal(t, uint64(8), chtest.Count(t, db, "SELECT count() FROM schema_migrations FINAL"))
 }
 
 func TestMigrateConcurrent(t *testing.T) {
@@ -78,7 +78,7 @@ func TestMigrateConcurrent(t *testing.T) {
 	wg.Wait()
 	require.NoError(t, errs[0])
 	require.NoError(t, errs[1])
-	assert.GreaterOrEqual(t, len(results[0])+len(results[1]), 7, "every migration applied by at least one")
+	assert.GreaterOrEqual(t, len(results[0])+len(results[1]), 8, "every migration applied by at least one")
 
 	third, err := chfx.Migrate(ctx, db.Conn, db.Database, db.Dialect, chtest.Logger(t))
 	require.NoError(t, err)
@@ -88,9 +88,9 @@ func TestMigrateConcurrent(t *testing.T) {
 		return chtest.Count(t, db, "SELECT "+query)
 	}
 	sm := db.Database + ".schema_migrations"
-	assert.Equal(t, uint64(7), q("count() FROM "+sm), "physical rows")
-	assert.Equal(t, uint64(7), q("count() FROM "+sm+" FINAL"))
-	assert.Equal(t, uint64(7), q("uniqExact(version) FROM "+sm))
+	assert.Equal(t, uint64(8), q("count() FROM "+sm), "physical rows")
+	assert.Equal(t, uint64(8), q("count() FROM "+sm+" FINAL"))
+	assert.Equal(t, uint64(8), q("uniqExact(version) FROM "+sm))
 	assert.Equal(t, uint64(len(wantTables)+len(wantViews)),
 		chtest.Count(t, db, "SELECT count() FROM system.tables WHERE database = ?", db.Database))
 	tables, views := objects(t, db.Conn, db.Database)

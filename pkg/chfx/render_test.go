@@ -17,7 +17,7 @@ func TestRenderEmbedded(t *testing.T) {
 	wantNames := []string{
 		"0001_create_jgb_yields", "0002_create_fed_odds", "0003_create_etf_flows",
 		"0004_create_venue_status", "0005_create_risk_scores", "0006_create_dead_letters",
-		"0007_create_views",
+		"0007_create_views", "0008_create_risk_index_view",
 	}
 	tests := []struct {
 		name       string
@@ -106,7 +106,8 @@ func TestRenderChecksumIndependentOfDialect(t *testing.T) {
 		assert.Equal(t, cur[i].Checksum, old[i].Checksum, cur[i].Name)
 		assert.Len(t, old[i].Statements, len(cur[i].Statements), cur[i].Name)
 	}
-	views := cur[len(cur)-1]
+	views := cur[6]
+	require.Equal(t, "0007_create_views", views.Name)
 	assert.Len(t, views.Statements, 10, "0007 creates ten views")
 }
 

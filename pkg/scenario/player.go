@@ -22,6 +22,8 @@ type Result struct {
 	Duplicates int `json:"duplicates"`
 	// DeadLetters is the number of rejected lines sent to cw.dlq.replay.
 	DeadLetters int `json:"dead_letters_published"`
+	// LastSeq is the highest CW_EVENTS sequence JetStream acknowledged.
+	LastSeq uint64 `json:"-"`
 	// EventIDs are the ids of the published events by schema.
 	EventIDs map[string][]string `json:"-"`
 	// DeadLetterIDs are the ids of the dead letters published.
@@ -37,7 +39,10 @@ type Player struct {
 	// MaxGap caps the wall time spent on one quiet stretch of event time,
 	// so a scenario with a gap of weeks does not sit idle; 0 = no cap.
 	MaxGap time.Duration
-	Log    zerolog.Logger
+	// Heartbeat, if positive, adds a heartbeat at every multiple of it in
+	// event time (see WithHeartbeats); they are published but not counted.
+	Heartbeat time.Duration
+	Log       zerolog.Logger
 	// Now stamps dead letters; time.Now if nil.
 	Now func() time.Time
 }
@@ -61,9 +66,9 @@ func (p *Player) Play(ctx context.Context, sc *Scenario) (Result, error) {
 		res.DeadLetterIDs = append(res.DeadLetterIDs, dl.ID)
 		p.Log.Warn().Int("line", r.Line).Str("code", dl.Code).Str("reason", dl.Reason).Msg("scenario line rejected to dead letters")
 	}
-	var futures []jetstream.PubAckFuture
+	var futures []pending
 	var prev time.Time
-	for i, ev := range sc.Events {
+	for i, ev := range WithHeartbeats(sc.Events, p.Heartbeat) {
 		at := ev.Header().ObservedAt
 		if p.Speed > 0 && i > 0 && at.Truncate(24*time.Hour).After(prev.Truncate(24*time.Hour)) {
 			p.Log.Info().Str("event_date", prev.Format(time.DateOnly)).Int("events", i).Msg("scenario day replayed")
@@ -86,8 +91,10 @@ func (p *Player) Play(ctx context.Context, sc *Scenario) (Result, error) {
 		if err != nil {
 			return res, fmt.Errorf("publish %s: %w", ev.Subject(), err)
 		}
-		futures = append(futures, f)
-		res.EventIDs[ev.SchemaName()] = append(res.EventIDs[ev.SchemaName()], ev.Header().ID)
+		futures = append(futures, pending{f: f, counted: ev.SchemaName() != event.SchemaHeartbeat})
+		if ev.SchemaName() != event.SchemaHeartbeat {
+			res.EventIDs[ev.SchemaName()] = append(res.EventIDs[ev.SchemaName()], ev.Header().ID)
+		}
 		if len(futures) == maxInFlight {
 			if err := awaitAcks(ctx, futures, &res); err != nil {
 				return res, err
@@ -102,17 +109,28 @@ func (p *Player) Play(ctx context.Context, sc *Scenario) (Result, error) {
 // under the client's limit of pending asynchronous publishes.
 const maxInFlight = 1000
 
+// pending is a publish awaiting its acknowledgement; heartbeats are not
+// counted.
+type pending struct {
+	f       jetstream.PubAckFuture
+	counted bool
+}
+
 // awaitAcks waits for every future and counts them into res.
-func awaitAcks(ctx context.Context, futures []jetstream.PubAckFuture, res *Result) error {
-	for _, f := range futures {
+func awaitAcks(ctx context.Context, futures []pending, res *Result) error {
+	for _, p := range futures {
 		select {
-		case ack := <-f.Ok():
+		case ack := <-p.f.Ok():
+			res.LastSeq = max(res.LastSeq, ack.Sequence)
+			if !p.counted {
+				continue
+			}
 			res.Published++
 			if ack.Duplicate {
 				res.Duplicates++
 			}
-		case err := <-f.Err():
-			return fmt.Errorf("publish %s: %w", f.Msg().Subject, err)
+		case err := <-p.f.Err():
+			return fmt.Errorf("publish %s: %w", p.f.Msg().Subject, err)
 		case <-ctx.Done():
 			return ctx.Err()
 		}
