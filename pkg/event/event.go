@@ -22,6 +22,10 @@ const (
 	SchemaVenueStatus = "cw.venue.status/v1"
 	SchemaRiskScore   = "cw.risk.score/v1"
 	SchemaDeadLetter  = "cw.dead_letter/v1"
+	// SchemaHeartbeat advances event time (cw.events.heartbeat).
+	SchemaHeartbeat = "cw.heartbeat/v1"
+	// SchemaRiskComponent is one component's sub-score (cw.risk.component.<name>).
+	SchemaRiskComponent = "cw.risk.component/v1"
 )
 
 // Event is any carrywatch message.
@@ -63,13 +67,18 @@ func New(schema string) (Event, error) {
 		return &RiskScore{}, nil
 	case SchemaDeadLetter:
 		return &DeadLetter{}, nil
+	case SchemaHeartbeat:
+		return &Heartbeat{}, nil
+	case SchemaRiskComponent:
+		return &RiskComponent{}, nil
 	}
 	return nil, invalid("schema", ErrUnknownSchema, "%q", schema)
 }
 
 // Schemas lists every schema name this version reads and writes.
 func Schemas() []string {
-	return []string{SchemaJGBYield, SchemaFedOdds, SchemaETFFlow, SchemaVenueStatus, SchemaRiskScore, SchemaDeadLetter}
+	return []string{SchemaJGBYield, SchemaFedOdds, SchemaETFFlow, SchemaVenueStatus, SchemaRiskScore, SchemaDeadLetter,
+		SchemaHeartbeat, SchemaRiskComponent}
 }
 
 // Decode parses one JSON message of any known kind. It rejects unknown

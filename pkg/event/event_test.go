@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -108,6 +109,48 @@ func TestValidate(t *testing.T) {
 				return fresh(t, func(e *event.RiskScore) { *e.Components[0].Raw = math.Inf(-1) })
 			},
 			wantErr: event.ErrNotFinite, wantField: "components.0.raw",
+		},
+		{
+			name: "NaN component score",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, func(e *event.RiskComponent) { e.Score = math.NaN() })
+			},
+			wantErr: event.ErrNotFinite, wantField: "score",
+		},
+		{
+			name: "+Inf component raw",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, func(e *event.RiskComponent) { *e.Raw = math.Inf(1) })
+			},
+			wantErr: event.ErrNotFinite, wantField: "raw",
+		},
+		{
+			name: "component name not a subject token",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, resealed(func(e *event.RiskComponent) { e.Name = "E1 venue" }))
+			},
+			wantErr: event.ErrBadFormat, wantField: "name",
+		},
+		{
+			name: "component renamed after sealing",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, func(e *event.RiskComponent) { e.Name = "E2" })
+			},
+			wantErr: event.ErrBadID, wantField: "id",
+		},
+		{
+			name: "heartbeat moved after sealing",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, func(e *event.Heartbeat) { e.ObservedAt = e.ObservedAt.Add(time.Minute) })
+			},
+			wantErr: event.ErrBadID, wantField: "id",
+		},
+		{
+			name: "heartbeat one hour ahead",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, resealed(func(e *event.Heartbeat) { e.ObservedAt = validationTime.Add(time.Hour) }))
+			},
+			wantErr: event.ErrFutureTime, wantField: "observed_at",
 		},
 		{
 			name: "yield above 30 %",
@@ -450,7 +493,10 @@ func TestSchemaForSubject(t *testing.T) {
 		{subject: event.SubjectVenueStatus("cme"), want: event.SchemaVenueStatus},
 		{subject: event.SubjectRiskScore, want: event.SchemaRiskScore},
 		{subject: event.SubjectDeadLetter("sink"), want: event.SchemaDeadLetter},
-		{subject: event.SubjectComponent("jgb_level"), want: ""},
+		{subject: event.SubjectComponent("jgb_level"), want: event.SchemaRiskComponent},
+		{subject: event.SubjectHeartbeat, want: event.SchemaHeartbeat},
+		{subject: "cw.events.heartbeat.replay", want: ""},
+		{subject: "cw.risk.component", want: ""},
 		{subject: "cw.risk.scores", want: ""},
 		{subject: "cw.events.jgb.yield", want: ""},
 		{subject: "", want: ""},
@@ -473,6 +519,7 @@ func TestSubjects(t *testing.T) {
 		{name: "etf flow", got: event.SubjectETFFlow("IBIT"), want: "cw.events.etf.flow.IBIT"},
 		{name: "venue status", got: event.SubjectVenueStatus("cme"), want: "cw.events.venue.status.cme"},
 		{name: "component", got: event.SubjectComponent("jgb_level"), want: "cw.risk.component.jgb_level"},
+		{name: "heartbeat", got: event.SubjectHeartbeat, want: "cw.events.heartbeat"},
 		{name: "dead letter", got: event.SubjectDeadLetter("sink"), want: "cw.dlq.sink"},
 	}
 	for _, tt := range tests {
@@ -551,6 +598,11 @@ func FuzzParse(f *testing.F) {
 	}
 	jgb, err := event.Marshal(fixtureOf(f, event.SchemaJGBYield))
 	require.NoError(f, err)
+	beat, err := event.Marshal(fixtureOf(f, event.SchemaHeartbeat))
+	require.NoError(f, err)
+	e1, err := event.Marshal(fixtureOf(f, event.SchemaRiskComponent))
+	require.NoError(f, err)
+	require.Contains(f, string(e1), `"name":"E1"`)
 	for _, s := range []string{
 		``,
 		`{`,
@@ -562,10 +614,17 @@ func FuzzParse(f *testing.F) {
 		`{"schema":"cw.nope/v1"}`,
 		`{"schema":"cw.venue.status/v1","components":[]}`,
 		`{"schema":"cw.risk.score/v1","blocks":[null],"watermark":null}`,
+		`{"schema":"cw.heartbeat/v1"}`,
+		`{"schema":"cw.heartbeat/v1","source":"replay","observed_at":"2025-11-28T02:50:00Z","tenor":"10Y"}`,
+		`{"schema":"cw.risk.component/v1","name":"E1.x","raw":null,"watermark":null}`,
+		`{"schema":"cw.risk.component/v1","components":[],"watermark":{"stream_seq":-1}}`,
 		`{"schema":"cw.jgb.yield/v1","observed_at":"2025-12-01T06:00:00+24:00"}`,
 		string(jgb) + ` {}`,
 		string(jgb[:len(jgb)-1]) + `,"Tenor":"2Y"}`,
 		string(jgb[:len(jgb)-1]) + `,"yield_pct":null}`,
+		string(beat[:len(beat)-1]) + `,"Source":"replay"}`,
+		string(e1[:len(e1)-1]) + `,"raw":null}`,
+		strings.Replace(string(e1), `"name":"E1"`, `"name":"E1.venue"`, 1),
 	} {
 		f.Add([]byte(s))
 	}

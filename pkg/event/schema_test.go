@@ -138,6 +138,23 @@ func fixtures() []fixture {
 	}
 	event.Seal(calm, time.Date(2025, 10, 31, 6, 0, 0, 0, time.UTC))
 
+	// E1 venue availability during the CME halt: Globex weight 0.6 × halt.
+	e1Raw := 0.6
+	e1 := &event.RiskComponent{
+		Meta: event.Meta{Source: "carrywatch", ObservedAt: haltStart},
+		Component: event.Component{Name: "E1", Block: "E", Raw: &e1Raw, Score: 0.6,
+			AsOf: haltStart, AgeSeconds: 0, Confidence: 1},
+		ModelVersion:    "clri-v1",
+		CalibrationHash: "sha256:4f2a9c0d1e7b",
+		Watermark:       event.Watermark{StreamSeq: 48213, EventTime: haltStart},
+	}
+	event.Seal(e1, haltStart.Add(150*time.Microsecond))
+
+	// Ten quiet minutes into the halt: event time advances with no input.
+	beatAt := time.Date(2025, 11, 28, 2, 50, 0, 0, time.UTC)
+	beat := &event.Heartbeat{Meta: event.Meta{Source: "carrywatch", ObservedAt: beatAt, IngestedAt: beatAt}}
+	event.Seal(beat, beatAt)
+
 	// A yield written in basis points instead of percent, rejected by the sink.
 	bad := &event.JGBYield{
 		Meta:     event.Meta{Source: "mof", ObservedAt: time.Date(2025, 12, 1, 6, 0, 0, 0, time.UTC)},
@@ -163,6 +180,8 @@ func fixtures() []fixture {
 		{name: "risk score", event: score},
 		{name: "risk score calm", event: calm},
 		{name: "dead letter", event: dead},
+		{name: "risk component", event: e1},
+		{name: "heartbeat", event: beat},
 	}
 }
 
@@ -206,6 +225,8 @@ func TestSchemaFile(t *testing.T) {
 		{schema: event.SchemaVenueStatus, want: "events/venue_status/v1/venue_status.json"},
 		{schema: event.SchemaRiskScore, want: "events/risk_score/v1/risk_score.json"},
 		{schema: event.SchemaDeadLetter, want: "events/dead_letter/v1/dead_letter.json"},
+		{schema: event.SchemaHeartbeat, want: "events/heartbeat/v1/heartbeat.json"},
+		{schema: event.SchemaRiskComponent, want: "events/risk_component/v1/risk_component.json"},
 		{schema: "cw.jgb.yield/v2", want: ""},
 		{schema: "", want: ""},
 	}
@@ -446,6 +467,27 @@ func TestFixtureValues(t *testing.T) {
 			want:    map[string]any{"stage": "sink", "code": "out_of_range", "original_subject": "cw.events.jgb.yield.10Y", "reason": "yield_pct: value out of range: 188.1 is outside [-10, 30]"},
 			wantSub: "cw.dlq.sink",
 		},
+		{
+			name:   "risk component",
+			schema: event.SchemaRiskComponent,
+			want: map[string]any{
+				"schema": "cw.risk.component/v1", "source": "carrywatch", "name": "E1", "block": "E",
+				"raw": 0.6, "score": 0.6, "as_of": "2025-11-28T02:40:00Z", "age_seconds": 0.0, "confidence": 1.0,
+				"model_version": "clri-v1", "calibration_hash": "sha256:4f2a9c0d1e7b",
+				"watermark":   map[string]any{"stream_seq": 48213.0, "event_time": "2025-11-28T02:40:00Z"},
+				"observed_at": "2025-11-28T02:40:00Z", "ingested_at": "2025-11-28T02:40:00Z",
+			},
+			wantSub: "cw.risk.component.E1",
+		},
+		{
+			name:   "heartbeat",
+			schema: event.SchemaHeartbeat,
+			want: map[string]any{
+				"schema": "cw.heartbeat/v1", "source": "carrywatch",
+				"observed_at": "2025-11-28T02:50:00Z", "ingested_at": "2025-11-28T02:50:00Z",
+			},
+			wantSub: "cw.events.heartbeat",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -658,5 +700,56 @@ func TestRejectDeadLetter(t *testing.T) {
 		{name: "stage with dot", mutate: set("stage", "sink.jgb"), wantErr: event.ErrBadFormat, wantField: "stage"},
 		{name: "payload not base64", mutate: set("payload", "{not base64}"), wantErr: event.ErrMalformed},
 		{name: "negative stream_seq", mutate: set("stream_seq", -1), wantErr: event.ErrMalformed},
+	})
+}
+
+func TestRejectRiskComponent(t *testing.T) {
+	assertRejected(t, event.SchemaRiskComponent, []mutation{
+		{name: "missing name", mutate: del("name"), wantErr: event.ErrMissing, wantField: "name"},
+		{name: "empty name", mutate: set("name", ""), wantErr: event.ErrMissing, wantField: "name"},
+		{name: "name with dot", mutate: set("name", "E1.venue"), wantErr: event.ErrBadFormat, wantField: "name"},
+		{name: "name with wildcard", mutate: set("name", "E*"), wantErr: event.ErrBadFormat, wantField: "name"},
+		{name: "name longer than 64", mutate: set("name", strings.Repeat("E", 65)), wantErr: event.ErrBadFormat, wantField: "name"},
+		{name: "missing block", mutate: del("block"), wantErr: event.ErrMissing, wantField: "block"},
+		{name: "null block", mutate: set("block", nil), wantErr: event.ErrMissing, wantField: "block"},
+		{name: "missing score", mutate: del("score"), wantErr: event.ErrMissing, wantField: "score"},
+		{name: "score above 1", mutate: set("score", 1.2), wantErr: event.ErrOutOfRange, wantField: "score"},
+		{name: "score negative", mutate: set("score", -0.1), wantErr: event.ErrOutOfRange, wantField: "score"},
+		{name: "score as string", mutate: set("score", "0.6"), wantErr: event.ErrMalformed},
+		{name: "null raw", mutate: set("raw", nil), wantErr: event.ErrBadFormat, wantField: "raw"},
+		{name: "raw beyond 1e15", mutate: set("raw", 2e15), wantErr: event.ErrOutOfRange, wantField: "raw"},
+		{name: "missing as_of", mutate: del("as_of"), wantErr: event.ErrMissing, wantField: "as_of"},
+		{name: "as_of not RFC 3339", mutate: set("as_of", "2025-11-28 02:40:00Z"), wantErr: event.ErrMalformed},
+		{name: "as_of with 24h offset", mutate: set("as_of", "2025-11-28T02:40:00+24:00"), wantErr: event.ErrBadFormat, wantField: "as_of"},
+		{name: "missing age_seconds", mutate: del("age_seconds"), wantErr: event.ErrMissing, wantField: "age_seconds"},
+		{name: "missing confidence", mutate: del("confidence"), wantErr: event.ErrMissing, wantField: "confidence"},
+		{name: "confidence above 1", mutate: set("confidence", 1.5), wantErr: event.ErrOutOfRange, wantField: "confidence"},
+		{name: "missing model_version", mutate: del("model_version"), wantErr: event.ErrMissing, wantField: "model_version"},
+		{name: "empty model_version", mutate: set("model_version", ""), wantErr: event.ErrMissing, wantField: "model_version"},
+		{name: "missing calibration_hash", mutate: del("calibration_hash"), wantErr: event.ErrMissing, wantField: "calibration_hash"},
+		{name: "empty calibration_hash", mutate: set("calibration_hash", ""), wantErr: event.ErrMissing, wantField: "calibration_hash"},
+		{name: "missing watermark", mutate: del("watermark"), wantErr: event.ErrMissing, wantField: "watermark"},
+		{name: "missing watermark event_time", mutate: func(d map[string]any) { delete(d["watermark"].(map[string]any), "event_time") },
+			wantErr: event.ErrMissing, wantField: "watermark.event_time"},
+		{name: "negative watermark stream_seq", mutate: func(d map[string]any) { d["watermark"].(map[string]any)["stream_seq"] = -1 },
+			wantErr: event.ErrMalformed},
+		{name: "extra watermark property", mutate: func(d map[string]any) { d["watermark"].(map[string]any)["lag"] = 0 },
+			wantErr: event.ErrMalformed},
+		// A risk score's component list does not belong in a component print.
+		{name: "components list", mutate: set("components", []any{}), wantErr: event.ErrMalformed},
+		{name: "wrong schema", mutate: set("schema", event.SchemaRiskScore), wantErr: event.ErrMalformed},
+	})
+}
+
+func TestRejectHeartbeat(t *testing.T) {
+	assertRejected(t, event.SchemaHeartbeat, []mutation{
+		// A heartbeat carries no observation.
+		{name: "observation field", mutate: set("yield_pct", 1.881), wantErr: event.ErrMalformed},
+		{name: "empty source", mutate: set("source", ""), wantErr: event.ErrMissing, wantField: "source"},
+		{name: "null observed_at", mutate: set("observed_at", nil), wantErr: event.ErrMissing, wantField: "observed_at"},
+		{name: "observed_at lower-case t", mutate: set("observed_at", "2025-11-28t02:50:00Z"), wantErr: event.ErrMalformed},
+		{name: "observed_at moved", mutate: set("observed_at", "2025-11-28T02:51:00Z"), wantErr: event.ErrBadID, wantField: "id", schemaAccepts: true},
+		{name: "observed_at an hour ahead", mutate: set("observed_at", "2025-12-01T13:00:00Z"), wantErr: event.ErrFutureTime, wantField: "observed_at", schemaAccepts: true},
+		{name: "wrong schema", mutate: set("schema", event.SchemaRiskComponent), wantErr: event.ErrMissing, wantField: "name"},
 	})
 }

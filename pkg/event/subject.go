@@ -12,6 +12,8 @@ const (
 	SubjectDLQ = "cw.dlq.>"
 	// SubjectRiskScore carries the composite index.
 	SubjectRiskScore = "cw.risk.score"
+	// SubjectHeartbeat carries heartbeats that advance event time.
+	SubjectHeartbeat = "cw.events.heartbeat"
 
 	prefixJGBYield    = "cw.events.jgb.yield."
 	prefixFedOdds     = "cw.events.fed.odds."
@@ -52,6 +54,10 @@ func SchemaForSubject(subject string) string {
 		return SchemaVenueStatus
 	case subject == SubjectRiskScore:
 		return SchemaRiskScore
+	case subject == SubjectHeartbeat:
+		return SchemaHeartbeat
+	case strings.HasPrefix(subject, prefixComponent):
+		return SchemaRiskComponent
 	case strings.HasPrefix(subject, prefixDLQ):
 		return SchemaDeadLetter
 	}

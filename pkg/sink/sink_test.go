@@ -230,3 +230,53 @@ func TestGracefulStopFlushesAndAcks(t *testing.T) {
 		assert.Zero(t, info.NumPending, name)
 	}
 }
+
+// Heartbeats share CW_EVENTS with the events but have no table: the sink
+// acks them without storing them, never dead-letters them, and its consumer
+// ends with nothing pending, a heartbeat being the first and the last
+// message it reads.
+func TestHeartbeatsAreAckedNotStored(t *testing.T) {
+	ns := natstest.New(t)
+	db := chtest.New(t)
+	p := startPipeline(t, ns.URL, db.Addr, db.Database, fastConfig())
+	js := p.bus.JetStream()
+	ctx := context.Background()
+
+	heartbeat := func(at time.Time) event.Event {
+		hb := &event.Heartbeat{Meta: event.Meta{Source: "test", ObservedAt: at, IngestedAt: at}}
+		event.Seal(hb, at)
+		return hb
+	}
+	events := genEvents(100) // 80 on CW_EVENTS, 20 risk scores on CW_SCORES
+	mixed := []event.Event{heartbeat(events[0].Header().ObservedAt.Add(-time.Minute))}
+	for i, ev := range events {
+		mixed = append(mixed, ev)
+		if i%10 == 9 {
+			mixed = append(mixed, heartbeat(ev.Header().ObservedAt.Add(30*time.Second)))
+		}
+	}
+	require.Len(t, mixed, 111)
+	publish(t, js, mixed, true)
+
+	waitVisible(t, db, 100, time.Minute)
+	assertStored(t, db, events)
+	for _, c := range []struct{ stream, consumer string }{
+		{natsfx.StreamEvents, "sink-events"},
+		{natsfx.StreamDLQ, "sink-dlq"},
+	} {
+		cons, err := js.Consumer(ctx, c.stream, c.consumer)
+		require.NoError(t, err)
+		require.Eventually(t, func() bool {
+			info, err := cons.Info(ctx)
+			return err == nil && info.NumAckPending == 0 && info.NumPending == 0
+		}, 10*time.Second, 20*time.Millisecond, "%s: heartbeats are acked, not left pending", c.consumer)
+	}
+
+	dlq, err := js.Stream(ctx, natsfx.StreamDLQ)
+	require.NoError(t, err)
+	assert.Zero(t, dlq.CachedInfo().State.Msgs, "nothing reaches cw.dlq.>")
+	assert.Zero(t, chtest.Count(t, db, "SELECT count() FROM "+db.Database+".v_dead_letters"), "no dead letter is stored")
+	assert.Equal(t, 91.0, p.metric(t, "cw_sink_messages_consumed_total", "stream", natsfx.StreamEvents),
+		"80 stored events and 11 heartbeats from CW_EVENTS")
+	assert.Equal(t, 20.0, p.metric(t, "cw_sink_rows_inserted_total", "table", "risk_scores"))
+}

@@ -175,7 +175,20 @@ func (w *worker) handle(m jetstream.Msg) {
 		return
 	}
 	p.ev = ev
+	if ev.SchemaName() == event.SchemaHeartbeat {
+		// A heartbeat only advances the scorer's event time: nothing to store.
+		if err := m.Ack(); err != nil {
+			w.log.Debug().Err(err).Uint64("stream_seq", p.seq).Msg("ack not delivered, heartbeat will be redelivered")
+		}
+		return
+	}
 	t := tables[ev.SchemaName()]
+	if t == nil {
+		// Unreachable while every kind that passes decode on a sink stream
+		// has a table; a new kind must not crash the worker or vanish.
+		w.reject(p, fmt.Errorf("%s has no table in the sink", ev.SchemaName()), stored)
+		return
+	}
 	b := w.batches[t.name]
 	if b == nil {
 		b = &batch{table: t}
