@@ -142,3 +142,21 @@ func TestPlayCapsQuietStretches(t *testing.T) {
 	require.NoError(t, err, "two months of event time at speed 1, capped to 1 ms, finish within the deadline")
 	assert.Equal(t, 2, res.Published)
 }
+
+func TestWithHeartbeatsFillsQuietStretches(t *testing.T) {
+	sc, err := scenario.Parse([]byte(
+		`{"schema":"cw.jgb.yield/v1","source":"mof","observed_at":"2025-12-01T06:05:00Z","tenor":"10Y","yield_pct":1.881}
+{"schema":"cw.jgb.yield/v1","source":"mof","observed_at":"2025-12-01T06:35:00Z","tenor":"10Y","yield_pct":1.9}`), now)
+	require.NoError(t, err)
+	got := scenario.WithHeartbeats(sc.Events, 10*time.Minute)
+	var kinds []string
+	for _, ev := range got {
+		kinds = append(kinds, ev.SchemaName()+"@"+ev.Header().ObservedAt.Format("15:04"))
+		require.NoError(t, ev.Validate(now))
+	}
+	assert.Equal(t, []string{"cw.jgb.yield/v1@06:05", "cw.heartbeat/v1@06:10", "cw.heartbeat/v1@06:20",
+		"cw.heartbeat/v1@06:30", "cw.jgb.yield/v1@06:35"}, kinds)
+	assert.Equal(t, got[1].Header().ID, scenario.NewHeartbeat(scenario.HeartbeatSource, got[1].Header().ObservedAt).ID,
+		"the same instant gives the same heartbeat id")
+	assert.Equal(t, sc.Events, scenario.WithHeartbeats(sc.Events, 0))
+}
