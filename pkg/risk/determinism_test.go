@@ -1,0 +1,119 @@
+package risk
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/carrywatch/carrywatch/pkg/event"
+)
+
+// marshalPrints returns every print's bytes and publish flag.
+func marshalPrints(t *testing.T, steps []step) [][]byte {
+	t.Helper()
+	out := make([][]byte, len(steps))
+	for i, s := range steps {
+		require.NotNil(t, s.print)
+		b, err := event.Marshal(s.print)
+		require.NoError(t, err)
+		if s.publish {
+			b = append(b, " publish"...)
+		}
+		out[i] = b
+	}
+	return out
+}
+
+func TestReplayIsByteIdentical(t *testing.T) {
+	in := nov2025Input(t)
+	a := marshalPrints(t, replay(NewModel(DefaultCalibration()), in, 0))
+	b := marshalPrints(t, replay(NewModel(DefaultCalibration()), in, 0))
+	require.Equal(t, len(a), len(b))
+	for i := range a {
+		require.True(t, bytes.Equal(a[i], b[i]), "print %d differs:\n%s\n%s", i+1, a[i], b[i])
+	}
+}
+
+func TestTwoModelsFedTheSameInputAgree(t *testing.T) {
+	in := nov2025Input(t)
+	m1, m2 := NewModel(DefaultCalibration()), NewModel(Calibration{})
+	for i, ev := range in {
+		p1, pub1 := m1.Apply(ev, uint64(i+1))
+		p2, pub2 := m2.Apply(ev, uint64(i+1))
+		b1, err := event.Marshal(p1)
+		require.NoError(t, err)
+		b2, err := event.Marshal(p2)
+		require.NoError(t, err)
+		require.Equal(t, string(b1), string(b2), "seq %d", i+1)
+		require.Equal(t, pub1, pub2, "seq %d", i+1)
+		require.Equal(t, p1.ID, p2.ID, "replicas print under one id")
+	}
+	s1, err := m1.Snapshot()
+	require.NoError(t, err)
+	s2, err := m2.Snapshot()
+	require.NoError(t, err)
+	assert.Equal(t, string(s1), string(s2))
+}
+
+func TestSnapshotAtMidpointThenRestoreGivesTheSamePrints(t *testing.T) {
+	in := nov2025Input(t)
+	want := marshalPrints(t, replay(NewModel(DefaultCalibration()), in, 0))
+
+	mid := len(in) / 2
+	m := NewModel(DefaultCalibration())
+	first := marshalPrints(t, replay(m, in[:mid], 0))
+	snap, err := m.Snapshot()
+	require.NoError(t, err)
+	restored, err := Restore(DefaultCalibration(), snap)
+	require.NoError(t, err)
+	again, err := restored.Snapshot()
+	require.NoError(t, err)
+	assert.Equal(t, string(snap), string(again), "a snapshot round-trips")
+	rest := marshalPrints(t, replay(restored, in[mid:], uint64(mid)))
+
+	got := append(first, rest...)
+	require.Equal(t, len(want), len(got))
+	for i := range want {
+		require.True(t, bytes.Equal(want[i], got[i]), "print %d differs after restore:\n%s\n%s", i+1, want[i], got[i])
+	}
+}
+
+func TestRestoreRefuses(t *testing.T) {
+	m := NewModel(DefaultCalibration())
+	replay(m, nov2025Input(t)[:500], 0)
+	snap, err := m.Snapshot()
+	require.NoError(t, err)
+	other, err := ParseCalibration(append(DefaultCalibration().Bytes(), "# another file\n"...))
+	require.NoError(t, err)
+
+	tests := []struct {
+		name      string
+		cal       Calibration
+		data      []byte
+		wantErr   error
+		wantField string
+	}{
+		{name: "another calibration", cal: other, data: snap, wantErr: ErrSnapshotMismatch, wantField: "calibration_hash"},
+		{name: "another model version", cal: DefaultCalibration(), data: bytes.Replace(snap, []byte(`"clri-v1"`), []byte(`"clri-v0"`), 1), wantErr: ErrSnapshotMismatch, wantField: "model_version"},
+		{name: "not JSON", cal: DefaultCalibration(), data: []byte("{"), wantErr: ErrBadSnapshot},
+		{name: "unknown field", cal: DefaultCalibration(), data: bytes.Replace(snap, []byte(`{"model_version"`), []byte(`{"x":1,"model_version"`), 1), wantErr: ErrBadSnapshot},
+		{name: "trailing data", cal: DefaultCalibration(), data: append(bytes.Clone(snap), "{}"...), wantErr: ErrBadSnapshot},
+		{name: "wrong tenors", cal: DefaultCalibration(), data: bytes.Replace(snap, []byte(`"tenor":"10Y"`), []byte(`"tenor":"5Y"`), 1), wantErr: ErrBadSnapshot},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Restore(tt.cal, tt.data)
+			require.Error(t, err)
+			assert.Nil(t, got)
+			assert.ErrorIs(t, err, tt.wantErr)
+			if tt.wantField != "" {
+				var mm *SnapshotMismatchError
+				require.True(t, errors.As(err, &mm))
+				assert.Equal(t, tt.wantField, mm.Field)
+			}
+		})
+	}
+}

@@ -1,0 +1,243 @@
+package risk
+
+import (
+	"encoding/json"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/carrywatch/carrywatch/pkg/event"
+)
+
+func TestApplyBeforeAnyValidEventReturnsNoPrint(t *testing.T) {
+	m := NewModel(DefaultCalibration())
+	p, pub := m.Apply(&event.Heartbeat{}, 1) // not sealed: invalid
+	assert.Nil(t, p)
+	assert.False(t, pub)
+	p, pub = m.Apply(heartbeat(date(2025, 11, 1, 0, 0)), 2)
+	require.NotNil(t, p)
+	assert.True(t, pub, "the first print publishes")
+	assert.Equal(t, uint64(2), p.Watermark.StreamSeq)
+}
+
+// stateWithoutSeq is the snapshot with the sequence cleared.
+func stateWithoutSeq(t *testing.T, m *Model) string {
+	t.Helper()
+	b, err := m.Snapshot()
+	require.NoError(t, err)
+	var s map[string]any
+	require.NoError(t, json.Unmarshal(b, &s))
+	delete(s, "seq")
+	out, err := json.Marshal(s)
+	require.NoError(t, err)
+	return string(out)
+}
+
+func TestApplyIgnoresWhatItCannotUse(t *testing.T) {
+	t0 := date(2025, 11, 20, 6, 0)
+	unsealed := &event.JGBYield{Meta: event.Meta{Source: "mof", ObservedAt: t0.Add(time.Hour)}, Tenor: "2Y", YieldPct: 3}
+	badTenor := jgb(t0.Add(time.Hour), "2Y", 3)
+	badTenor.Tenor = "2X"
+	score := &event.RiskScore{Meta: event.Meta{Source: "scorer", ObservedAt: t0.Add(time.Hour)}, Index: 99, Regime: event.RegimeStress, ModelVersion: "x", CalibrationHash: "y"}
+	event.Seal(score, t0.Add(time.Hour))
+	tests := []struct {
+		name  string
+		ev    event.Event
+		seq   uint64 // 0: next
+		moves bool   // the sequence advances
+	}{
+		{"unknown kind", score, 0, true},
+		{"nil event", nil, 0, true},
+		{"not sealed", unsealed, 0, true},
+		{"invalid tenor", badTenor, 0, true},
+		{"an older MoF day than the tenor's latest", jgb(t0.AddDate(0, 0, -1), "2Y", 3), 0, true},
+		{"a tenor the model does not read", jgb(t0, "30Y", 9), 0, true},
+		{"a redelivered sequence", jgb(t0.Add(time.Hour), "2Y", 3), 1, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := NewModel(DefaultCalibration())
+			before, _ := feed(m, jgb(t0, "2Y", 0.965), jgb(t0, "10Y", 1.824), heartbeat(t0.Add(30*time.Minute)))
+			state := stateWithoutSeq(t, m)
+			seq := tt.seq
+			if seq == 0 {
+				seq = m.s.Seq + 1
+			}
+			p, pub := m.Apply(tt.ev, seq)
+			assert.False(t, pub)
+			require.NotNil(t, p)
+			assert.Equal(t, before.Index, p.Index)
+			assert.Equal(t, before.Components, p.Components)
+			assert.Equal(t, state, stateWithoutSeq(t, m), "state unchanged")
+			if tt.moves {
+				assert.Equal(t, seq, m.s.Seq)
+			} else {
+				assert.Equal(t, uint64(3), m.s.Seq)
+			}
+		})
+	}
+}
+
+func TestPublishRule(t *testing.T) {
+	t0 := date(2025, 11, 28, 0, 0)
+	m := NewModel(DefaultCalibration())
+	steps := []struct {
+		name string
+		ev   event.Event
+		want bool
+	}{
+		{"first print", jgb(t0, "10Y", 1.8), true},
+		{"nothing changed, 1 min later", heartbeat(t0.Add(time.Minute)), false},
+		{"4 min later", heartbeat(t0.Add(4 * time.Minute)), false},
+		{"5 min later, under the 1 h floor", heartbeat(t0.Add(5 * time.Minute)), false},
+		{"a trigger appears (VENUE_DOWN) and the index moves", venue(t0.Add(6*time.Minute), "cme", "h", event.ActionOpen, event.SeverityHalt), true},
+		{"an update that changes nothing", venue(t0.Add(7*time.Minute), "cme", "h", event.ActionUpdate, event.SeverityHalt), false},
+		{"the trigger goes", venue(t0.Add(8*time.Minute), "cme", "h", event.ActionResolve, event.SeverityHalt), true},
+		{"E2 decays by less than 0.5 points", heartbeat(t0.Add(9 * time.Minute)), false},
+		{"an hour of event time since the last published print", heartbeat(t0.Add(8*time.Minute + time.Hour)), true},
+	}
+	for _, st := range steps {
+		p, pub := m.Apply(st.ev, m.s.Seq+1)
+		require.NotNil(t, p)
+		assert.Equal(t, st.want, pub, st.name)
+	}
+}
+
+func TestPublishOnIndexMove(t *testing.T) {
+	t0 := date(2025, 11, 28, 0, 0)
+	m := NewModel(DefaultCalibration())
+	p0, _ := feed(m, jgb(t0, "10Y", 1.0))
+	p1, pub := m.Apply(jgb(t0.Add(time.Second), "10Y", 1.7), m.s.Seq+1) // same MoF day: a revision
+	require.GreaterOrEqual(t, math.Abs(p1.Index-p0.Index), 0.5)
+	assert.True(t, pub)
+	assert.Equal(t, p0.Regime, p1.Regime)
+}
+
+func TestNextLevel(t *testing.T) {
+	thr := [3]float64{40, 60, 75}
+	tests := []struct {
+		level int
+		idx   float64
+		want  int
+	}{
+		{0, 39.9, 0}, {0, 40, 1}, {0, 75, 3}, {1, 36, 1}, {1, 35, 1}, {1, 34.99, 0},
+		{2, 56, 2}, {2, 54.9, 1}, {3, 70.1, 3}, {3, 69, 2}, {3, 10, 0}, {1, 61, 2},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, nextLevel(tt.level, tt.idx, thr, 5), "level %d index %v", tt.level, tt.idx)
+	}
+}
+
+func TestAggregate(t *testing.T) {
+	m := NewModel(DefaultCalibration())
+	zero := m.aggregate([nBlocks]float64{})
+	assert.Equal(t, aggregation{}, zero, "I = 0: index 0, contributions 0")
+
+	ones := m.aggregate([nBlocks]float64{1, 1, 1, 1})
+	assert.InDelta(t, 100*math.Sqrt(0.35*0.35+0.2*0.2+0.25*0.25+0.2*0.2), ones.clri, 1e-12, "identity C caps the index at 100·√Σw²")
+
+	m.s.Corr.N = 60
+	for i := range nBlocks {
+		for j := range nBlocks {
+			m.s.Corr.Cov[i][j] = 0.01
+		}
+	}
+	full := m.aggregate([nBlocks]float64{1, 1, 1, 1})
+	assert.InDelta(t, 100, full.clri, 1e-12, "perfectly correlated blocks at 1 give 100")
+	var sum float64
+	for j, c := range full.contrib {
+		sum += c
+		assert.InDelta(t, 100*m.p.weights[j], c, 1e-9)
+	}
+	assert.InDelta(t, full.clri, sum, 1e-9)
+
+	m.s.Corr.Cov[0][1], m.s.Corr.Cov[1][0] = -0.01, -0.01
+	c := m.correlation()
+	assert.Equal(t, 0.0, c[0][1], "negative correlations are floored at 0")
+}
+
+func TestTriggers(t *testing.T) {
+	mon := date(2025, 11, 17, 0, 0)
+	sessions := func(usd, aum float64) []event.Event {
+		var out []event.Event
+		for i := range 5 {
+			out = append(out, flow(mon.AddDate(0, 0, i), usd, aum))
+		}
+		return out
+	}
+	yearOf2Y := func(last float64) []event.Event {
+		var out []event.Event
+		d := date(2024, 11, 1, 6, 0)
+		for ; d.Before(date(2025, 11, 14, 0, 0)); d = d.AddDate(0, 0, 1) {
+			if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+				out = append(out, jgb(d, "2Y", 0.6), jgb(d, "10Y", 1.5))
+			}
+		}
+		d = date(2025, 11, 17, 6, 0)
+		return append(out, jgb(d, "2Y", last), jgb(d, "10Y", 1.6))
+	}
+	tests := []struct {
+		name    string
+		events  []event.Event
+		want    []string
+		regimes []string // allowed regimes
+	}{
+		{"ETF_BLEED: $2.25 bn out, AUM unknown", sessions(-450e6, 0), []string{TriggerETFBleed}, nil},
+		{"no ETF_BLEED: $1.75 bn out, AUM unknown", sessions(-350e6, 0), []string{}, nil},
+		{"ETF_BLEED: 1.6 % of a $100 bn AUM", sessions(-320e6, 100e9), []string{TriggerETFBleed}, nil},
+		{"VENUE_DOWN: a binance halt is 0.2", []event.Event{venue(mon, "binance", "b", event.ActionOpen, event.SeverityHalt)}, []string{TriggerVenueDown}, nil},
+		{"no VENUE_DOWN: a binance major outage is 0.16", []event.Event{venue(mon, "binance", "b", event.ActionOpen, event.SeverityMajor)}, []string{}, nil},
+		{
+			"single pocket: CME, Binance and Coinbase halted",
+			[]event.Event{
+				venue(mon, "cme", "a", event.ActionOpen, event.SeverityHalt), venue(mon, "binance", "b", event.ActionOpen, event.SeverityHalt),
+				venue(mon, "coinbase", "c", event.ActionOpen, event.SeverityHalt),
+			},
+			[]string{TriggerSinglePocket + "E", TriggerVenueDown}, []string{event.RegimeElevated, event.RegimeStress},
+		},
+		{"CARRY_UNWIND: the 2Y jumps to a 1-year high", yearOf2Y(0.9), []string{TriggerCarryUnwind}, nil},
+		{"no CARRY_UNWIND without a year of history", yearOf2Y(0.9)[500:], []string{}, nil},
+		{"no CARRY_UNWIND below the 1-year high", yearOf2Y(0.59), []string{}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, _ := feed(NewModel(DefaultCalibration()), tt.events...)
+			require.NotNil(t, p)
+			var named []string
+			for _, tr := range p.Triggers {
+				if tr != TriggerSinglePocket+"A" && tr != TriggerSinglePocket+"C" {
+					named = append(named, tr)
+				}
+			}
+			if named == nil {
+				named = []string{}
+			}
+			assert.Equal(t, tt.want, named)
+			if tt.regimes != nil {
+				assert.Contains(t, tt.regimes, p.Regime)
+			}
+		})
+	}
+}
+
+func TestFedPathRebasesAcrossADecision(t *testing.T) {
+	// Jan-2026 odds seen before and after the 10 Dec 2025 cut, both saying "the
+	// range after January is 3.50-3.75 %": before the cut that is a −25 bp
+	// cumulative change vs 3.75-4.00 %, after it 0 bp vs 3.50-3.75 %. Rebased to
+	// the range in force now, the path did not move.
+	m := NewModel(DefaultCalibration())
+	before := &event.FedOdds{Meta: event.Meta{Source: "kalshi", ObservedAt: date(2025, 12, 9, 16, 0)}, Meeting: "2026-01-28",
+		Outcomes: []event.Outcome{{ChangeBP: -25, Probability: 1}}}
+	event.Seal(before, before.ObservedAt)
+	after := &event.FedOdds{Meta: event.Meta{Source: "kalshi", ObservedAt: date(2025, 12, 11, 10, 0)}, Meeting: "2026-01-28",
+		Outcomes: []event.Outcome{{ChangeBP: 0, Probability: 1}}}
+	event.Seal(after, after.ObservedAt)
+	p, _ := feed(m, before, heartbeat(date(2025, 12, 10, 16, 0)), after)
+	b1, ok := componentOf(p, "B1")
+	require.True(t, ok)
+	assert.Equal(t, 0.0, *b1.Raw, "no move: the cut happened, the expected range did not change")
+	assert.NotContains(t, p.Triggers, TriggerPolicyShock)
+}
