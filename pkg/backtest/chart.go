@@ -58,7 +58,7 @@ var (
 )
 
 // regimeStyle is one regime band: its index range (the v1 thresholds of
-// MODEL.md), a light band colour, a strong strip colour and the colour of
+// the model specification), a light band colour, a strong strip colour and the colour of
 // text on the strip.
 type regimeStyle struct {
 	name         string

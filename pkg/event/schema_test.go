@@ -31,7 +31,7 @@ type fixture struct {
 }
 
 // fixtures returns one or more sealed messages of every kind, built from the
-// Nov–Dec 2025 episode (values from ../shared/fixtures: MoF jgbcm.csv,
+// Nov–Dec 2025 episode (values from public sources: MoF jgbcm.csv,
 // CME FedWatch, Farside, the CME Globex halt reports).
 func fixtures() []fixture {
 	jgb10 := &event.JGBYield{

@@ -11,6 +11,7 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/logfx"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/opsfx"
+	"github.com/carrywatch/carrywatch/pkg/scorer"
 	"github.com/carrywatch/carrywatch/pkg/sink"
 )
 
@@ -23,11 +24,12 @@ func appOptions(c config, feeds feed.Config) fx.Option {
 	}
 	return fx.Options(
 		logfx.Module("carrywatch"),
-		fx.Supply(c.Log, c.Ops, c.NATS, c.CH, c.Sink),
+		fx.Supply(c.Log, c.Ops, c.NATS, c.CH, c.Sink, c.Scorer),
 		opsfx.Module,
 		natsfx.Module,
 		chfx.Module,
 		sink.Module,
+		scorer.Module,
 		ingest, // after natsfx: start hooks run in this order
 		fx.Invoke(func(ops *opsfx.Server, bus *natsfx.Bus) {
 			ops.AddCheck("nats", func(_ context.Context) error { return bus.Ready() })

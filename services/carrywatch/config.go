@@ -12,6 +12,7 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/logfx"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/opsfx"
+	"github.com/carrywatch/carrywatch/pkg/scorer"
 	"github.com/carrywatch/carrywatch/pkg/sink"
 )
 
@@ -28,6 +29,7 @@ type config struct {
 	NATS      natsfx.Config
 	CH        chfx.Config
 	Sink      sink.Config
+	Scorer    scorer.Config
 }
 
 func loadConfig() (config, error) {
@@ -46,7 +48,7 @@ func loadConfig() (config, error) {
 }
 
 func (c config) validate() error {
-	for _, v := range []interface{ Validate() error }{c.Ops, c.NATS, c.CH, c.Sink} {
+	for _, v := range []interface{ Validate() error }{c.Ops, c.NATS, c.CH, c.Sink, c.Scorer} {
 		if err := v.Validate(); err != nil {
 			return err
 		}

@@ -143,6 +143,13 @@ func TestUpWithoutFeedsReplaysNov2025(t *testing.T) {
 	var rep report
 	require.NoError(t, json.Unmarshal([]byte(out), &rep))
 	assert.Equal(t, "nov-2025", rep.Scenario)
-	assert.Equal(t, 202, rep.Stored)
-	assert.Equal(t, map[string]int{"jgb_yields": 164, "fed_odds": 16, "etf_flows": 19, "venue_status": 3}, rep.ByTable)
+	assert.Equal(t, 201, rep.Stored)
+	assert.Equal(t, map[string]int{"jgb_yields": 164, "fed_odds": 15, "etf_flows": 19, "venue_status": 3}, rep.ByTable)
+	assert.Positive(t, rep.Scores, "the scorer printed")
+	require.NotNil(t, rep.LastPrint)
+	assert.Equal(t, 2025, rep.LastPrint.EventTime.Year())
+	assert.True(t, rep.Complete)
+	var stored uint64
+	require.NoError(t, db.Conn.QueryRow(ctx, "SELECT count() FROM "+db.Database+".v_risk_scores WHERE id = ?", rep.LastPrint.ID).Scan(&stored))
+	assert.Equal(t, uint64(1), stored, "the last print is stored in risk_scores")
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/logfx"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/opsfx"
+	"github.com/carrywatch/carrywatch/pkg/scorer"
 	"github.com/carrywatch/carrywatch/pkg/sink"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
 	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
@@ -42,11 +43,12 @@ sources:
 	sinkCfg := sink.DefaultConfig()
 	sinkCfg.BatchMaxWait = 50 * time.Millisecond
 	c := config{
-		Log:  logfx.Config{Level: "warn"},
-		Ops:  opsfx.Config{CheckTimeout: time.Second},
-		NATS: natsCfg,
-		CH:   chfx.Config{Addr: []string{db.Addr}, Database: db.Database}.WithDefaults(),
-		Sink: sinkCfg,
+		Log:    logfx.Config{Level: "warn"},
+		Ops:    opsfx.Config{CheckTimeout: time.Second},
+		NATS:   natsCfg,
+		CH:     chfx.Config{Addr: []string{db.Addr}, Database: db.Database}.WithDefaults(),
+		Sink:   sinkCfg,
+		Scorer: scorer.DefaultConfig(),
 	}
 	var ops *opsfx.Server
 	app := fxtest.New(t, appOptions(c, feeds), fx.Populate(&ops))

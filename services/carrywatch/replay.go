@@ -12,6 +12,7 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/scenario"
+	"github.com/carrywatch/carrywatch/pkg/scorer"
 	"github.com/carrywatch/carrywatch/pkg/sink"
 )
 
@@ -23,14 +24,29 @@ type report struct {
 	Stored      int            `json:"stored"`
 	DeadLetters int            `json:"dead_letters"`
 	Scores      int            `json:"scores"`
+	LastPrint   *lastPrint     `json:"last_print,omitempty"`
 	ByTable     map[string]int `json:"stored_by_table"`
 	ElapsedMS   int64          `json:"elapsed_ms"`
 	Complete    bool           `json:"complete"`
 }
 
+// lastPrint summarises the last print of a replay.
+type lastPrint struct {
+	EventTime time.Time `json:"event_time"`
+	Index     float64   `json:"index"`
+	Regime    string    `json:"regime"`
+	Triggers  []string  `json:"triggers"`
+	Drivers   []string  `json:"drivers"`
+	ID        string    `json:"id"`
+}
+
+// replayHeartbeat is the event-time step of a replay's heartbeats.
+const replayHeartbeat = 10 * time.Minute
+
 // replay plays the scenario and, with --exit-when-done, waits until every
-// event and dead letter is visible in ClickHouse.
-func replay(ctx context.Context, f upFlags, bus *natsfx.Bus, ch *chfx.Client, log zerolog.Logger) (*report, error) {
+// event and dead letter is visible in ClickHouse and the scorer has scored
+// everything and its last print is stored.
+func replay(ctx context.Context, f upFlags, bus *natsfx.Bus, ch *chfx.Client, scr *scorer.Scorer, log zerolog.Logger) (*report, error) {
 	start := time.Now()
 	data, err := scenario.Load(f.scenario)
 	if err != nil {
@@ -42,7 +58,7 @@ func replay(ctx context.Context, f upFlags, bus *natsfx.Bus, ch *chfx.Client, lo
 	}
 	log.Info().Str("scenario", f.scenario).Int("events", len(sc.Events)).Int("rejected", len(sc.Rejected)).
 		Float64("speed", f.speed).Msg("replaying scenario")
-	p := &scenario.Player{JS: bus.JetStream(), Speed: f.speed, Log: log}
+	p := &scenario.Player{JS: bus.JetStream(), Speed: f.speed, Heartbeat: replayHeartbeat, Log: log}
 	if f.speed > 0 {
 		p.MaxGap = time.Duration(float64(24*time.Hour) / f.speed) // a quiet stretch takes at most a simulated day
 	}
@@ -68,9 +84,19 @@ func replay(ctx context.Context, f upFlags, bus *natsfx.Bus, ch *chfx.Client, lo
 			log.Debug().Err(err).Msg("count stored rows")
 		}
 		rep.ElapsedMS = time.Since(start).Milliseconds()
-		if rep.Stored >= want && rep.DeadLetters >= len(res.DeadLetterIDs) {
-			rep.Complete = true
-			return rep, nil
+		if rep.Stored >= want && rep.DeadLetters >= len(res.DeadLetterIDs) && scr.Watermark() >= res.LastSeq {
+			last, n := scr.Last()
+			rep.Scores = n
+			if last == nil {
+				rep.Complete = true
+				return rep, nil
+			}
+			rep.LastPrint = &lastPrint{EventTime: last.ObservedAt, Index: last.Index, Regime: last.Regime,
+				Triggers: last.Triggers, Drivers: last.Drivers, ID: last.ID}
+			if stored, err := countIDs(wctx, ch.Conn(), ch.Database(), "v_risk_scores", []string{last.ID}); err == nil && stored == 1 {
+				rep.Complete = true
+				return rep, nil
+			}
 		}
 		select {
 		case <-wctx.Done():

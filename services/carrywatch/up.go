@@ -20,6 +20,7 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/logfx"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/scenario"
+	"github.com/carrywatch/carrywatch/pkg/scorer"
 )
 
 // defaultScenario plays when carrywatch up has neither a feeds file nor a
@@ -120,14 +121,20 @@ func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
 			Msg("no feeds file (--config or CW_FEED_CONFIG): replaying the nov-2025 episode, a simulated day every 5 s at the default speed")
 	}
 
+	if f.scenario != "" {
+		// A replay brings heartbeats in its own event time; wall-clock ones
+		// would jump the model's event time to today.
+		c.Scorer.Heartbeat = 0
+	}
 	var (
 		bus *natsfx.Bus
 		ch  *chfx.Client
+		sc  *scorer.Scorer
 	)
 	app := fx.New(
 		appOptions(c, feeds),
 		fx.Replace(log),
-		fx.Populate(&bus, &ch),
+		fx.Populate(&bus, &ch, &sc),
 	)
 	if err := app.Err(); err != nil {
 		return err
@@ -148,7 +155,7 @@ func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
 		Msg("carrywatch is up")
 
 	if f.scenario != "" {
-		rep, err := replay(ctx, f, bus, ch, log)
+		rep, err := replay(ctx, f, bus, ch, sc, log)
 		if ctx.Err() != nil {
 			log.Info().Msg("interrupted, shutting down")
 			return nil

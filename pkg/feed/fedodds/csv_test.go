@@ -11,7 +11,7 @@ import (
 )
 
 // testdata/fedodds.csv holds FedWatch values reported in the news for the
-// seed episode (../shared/fixtures/episode-2025-11/fed_odds.csv): 39.1 % on
+// seed episode (the public-source sample `episode-2025-11/fed_odds.csv`): 39.1 % on
 // 20 Nov, 70.9 % on 21 Nov (11:53 EST), and the Jan 2026 meeting on 22 Nov
 // (hold 19.2, −25 57.1, −50 23.7).
 func TestFedOddsCSV(t *testing.T) {

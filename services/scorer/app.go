@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/caarlos0/env/v11"
+	"go.uber.org/fx"
+
+	"github.com/carrywatch/carrywatch/pkg/logfx"
+	"github.com/carrywatch/carrywatch/pkg/natsfx"
+	"github.com/carrywatch/carrywatch/pkg/opsfx"
+	"github.com/carrywatch/carrywatch/pkg/scorer"
+)
+
+// config is what the scorer reads from the environment.
+type config struct {
+	fx.Out
+	Log    logfx.Config
+	Ops    opsfx.Config
+	NATS   natsfx.Config
+	Scorer scorer.Config
+}
+
+func loadConfig() (config, error) {
+	var c config
+	if err := env.Parse(&c); err != nil {
+		return c, fmt.Errorf("read environment: %w", err)
+	}
+	if c.NATS.URL == "" {
+		return c, fmt.Errorf("CW_NATS_URL is not set")
+	}
+	for _, v := range []interface{ Validate() error }{c.Ops, c.NATS, c.Scorer} {
+		if err := v.Validate(); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+func appOptions() fx.Option {
+	return fx.Options(
+		fx.Provide(loadConfig),
+		logfx.Module("scorer"),
+		opsfx.Module,
+		natsfx.Module,
+		scorer.Module,
+		fx.Invoke(func(ops *opsfx.Server, bus *natsfx.Bus) {
+			ops.AddCheck("nats", func(context.Context) error { return bus.Ready() })
+		}),
+	)
+}
