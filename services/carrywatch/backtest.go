@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"sort"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -126,9 +125,6 @@ func backtestInput(ctx context.Context, f backtestFlags) ([]event.Event, string,
 		if err != nil {
 			return nil, "", err
 		}
-		sort.SliceStable(events, func(i, j int) bool {
-			return events[i].Header().ObservedAt.Before(events[j].Header().ObservedAt)
-		})
 		return events, fmt.Sprintf("clickhouse %s..%s", from.Format(time.RFC3339), to.Format(time.RFC3339)), nil
 	}
 	return nil, "", fmt.Errorf("give --scenario NAME|FILE or --from-clickhouse --from T --to T")

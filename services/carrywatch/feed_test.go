@@ -152,4 +152,19 @@ func TestUpWithoutFeedsReplaysNov2025(t *testing.T) {
 	var stored uint64
 	require.NoError(t, db.Conn.QueryRow(ctx, "SELECT count() FROM "+db.Database+".v_risk_scores WHERE id = ?", rep.LastPrint.ID).Scan(&stored))
 	assert.Equal(t, uint64(1), stored, "the last print is stored in risk_scores")
+
+	// Back-testing the stored history gives the prints of back-testing the
+	// scenario file: ClickHouse gives back every event exactly.
+	dir := t.TempDir()
+	_, _, err = run(t, ctx, "backtest", "--scenario", "nov-2025", "--csv", filepath.Join(dir, "file.csv"))
+	require.NoError(t, err)
+	out, _, err = run(t, ctx, "backtest", "--from-clickhouse", "--from", "2025-10-01", "--to", "2026-01-01",
+		"--csv", filepath.Join(dir, "stored.csv"))
+	require.NoError(t, err)
+	assert.Contains(t, out, `"events":201`)
+	fromFile, err := os.ReadFile(filepath.Join(dir, "file.csv"))
+	require.NoError(t, err)
+	fromStore, err := os.ReadFile(filepath.Join(dir, "stored.csv"))
+	require.NoError(t, err)
+	assert.Equal(t, string(fromFile), string(fromStore))
 }
