@@ -57,15 +57,40 @@ func (m *Model) cutoff(d int32) int64 {
 
 // baseBP returns the midpoint of the federal funds target range in force at
 // ms, in bp, per the shipped FOMC history (fedodds.Calendar.RangeAt).
+// RangeAt depends only on the UTC day, so the answer is memoized per day.
 func (m *Model) baseBP(ms int64) (float64, bool) {
 	if m.cal == nil {
 		return 0, false
 	}
-	r, err := m.cal.RangeAt(time.UnixMilli(ms).UTC())
-	if err != nil {
-		return 0, false
+	d := day(ms)
+	rc := &m.rangeCache
+	for i := range rc.e {
+		if e := &rc.e[i]; e.set && e.day == d {
+			return e.bp, e.ok
+		}
 	}
-	return r.Midpoint() * 100, true
+	var bp float64
+	r, err := m.cal.RangeAt(time.UnixMilli(ms).UTC())
+	if err == nil {
+		bp = r.Midpoint() * 100
+	}
+	rc.e[rc.next] = rangeEntry{set: true, day: d, bp: bp, ok: err == nil}
+	rc.next = (rc.next + 1) % len(rc.e)
+	return bp, err == nil
+}
+
+// rangeCache is a small memo of baseBP by UTC day (evaluation time and
+// observation times are usually on one or two days).
+type rangeCache struct {
+	e    [4]rangeEntry
+	next int
+}
+
+type rangeEntry struct {
+	set bool
+	day int32
+	bp  float64
+	ok  bool
 }
 
 // applyFed records a FedOdds observation of a scheduled meeting that is
@@ -170,16 +195,28 @@ func (m *Model) consensus(md int32, asOf int64, base float64, based bool) (float
 		return 0, 0, false
 	}
 	srcs := fs.Meetings[mi].Sources
+	// ks caches each source's as-of index for the second pass (sources
+	// beyond its size are searched again).
+	var ks [8]int
 	newest := int64(math.MinInt64)
-	for _, so := range srcs {
-		if k := latestAtOrBefore(so.Obs, asOf); k >= 0 {
+	for i, so := range srcs {
+		k := latestAtOrBefore(so.Obs, asOf)
+		if i < len(ks) {
+			ks[i] = k
+		}
+		if k >= 0 {
 			newest = max(newest, so.Obs[k].Ms)
 		}
 	}
 	var sum float64
 	var n int
-	for _, so := range srcs {
-		k := latestAtOrBefore(so.Obs, asOf)
+	for i, so := range srcs {
+		var k int
+		if i < len(ks) {
+			k = ks[i]
+		} else {
+			k = latestAtOrBefore(so.Obs, asOf)
+		}
 		if k < 0 || so.Obs[k].Ms < newest-m.p.maxSourceLag {
 			continue
 		}
@@ -198,13 +235,19 @@ func (m *Model) consensus(md int32, asOf int64, base float64, based bool) (float
 }
 
 // latestAtOrBefore returns the index of the last observation at or before
-// ms, −1 if none.
+// ms, −1 if none (obs is sorted by Ms, without duplicates).
 func latestAtOrBefore(obs []fedObs, ms int64) int {
-	k, found := slices.BinarySearchFunc(obs, ms, func(x fedObs, t int64) int { return cmpInt64(x.Ms, t) })
-	if found {
-		return k
+	// Find the first index with Ms > ms; the one before it is the answer.
+	lo, hi := 0, len(obs)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if obs[mid].Ms <= ms {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
 	}
-	return k - 1
+	return lo - 1
 }
 
 // earliest returns the time of the oldest kept observation of the meetings

@@ -61,6 +61,13 @@ type Model struct {
 	cal         *fedodds.Calendar
 	meetingDays []int32
 	s           state
+
+	// last holds the numbers of the current state when lastOK; it is
+	// derived (never snapshotted) and reset by every state change.
+	last   numbers
+	lastOK bool
+	// rangeCache memoizes baseBP by UTC day.
+	rangeCache rangeCache
 }
 
 // state is everything a Model remembers; Snapshot writes it as JSON.
@@ -149,20 +156,49 @@ const maxDailySamples = 400
 // ETF row is filed in time order; event time never goes back. A sequence at
 // or below the last one applied (a redelivery; 0 means "no sequence") is
 // ignored entirely. The print is nil only before the first valid event.
+//
+// Apply builds (and seals) a new print on every call. A caller that only
+// needs the prints to publish should call Update, then Print when Update
+// returns true: the same state changes and the same prints, without the
+// cost of building a print that is not published.
 func (m *Model) Apply(ev event.Event, seq uint64) (p *event.RiskScore, publish bool) {
-	if seq != 0 && seq <= m.s.Seq {
+	valid, publish := m.update(ev, seq)
+	if !valid {
 		return m.current(), false
+	}
+	return m.build(m.s.Now, &m.last), publish
+}
+
+// Update applies one input event exactly as Apply does and returns Apply's
+// publish flag, without building the print; Print returns it. In steady
+// state it does not allocate (beyond what ev.Validate allocates).
+func (m *Model) Update(ev event.Event, seq uint64) (publish bool) {
+	_, publish = m.update(ev, seq)
+	return publish
+}
+
+// Print returns the print at the model's current state, the one Apply
+// would have returned for the last event applied (nil before the first
+// valid event). Every call builds a new print.
+func (m *Model) Print() *event.RiskScore { return m.current() }
+
+// update is Apply without the print: valid reports whether ev was applied
+// (m.last then holds the numbers of the new state).
+func (m *Model) update(ev event.Event, seq uint64) (valid, publish bool) {
+	if seq != 0 && seq <= m.s.Seq {
+		return false, false
 	}
 	if seq != 0 {
 		m.s.Seq = seq
 	}
 	if ev == nil || !known(ev) {
-		return m.current(), false
+		return false, false
 	}
 	h := ev.Header()
 	if err := ev.Validate(latest(h.ObservedAt, h.IngestedAt)); err != nil {
-		return m.current(), false
+		return false, false
 	}
+	m.lastOK = false
 	obs := h.ObservedAt.UnixMilli()
 	switch {
 	case m.s.Now == 0:
@@ -181,22 +217,41 @@ func (m *Model) Apply(ev event.Event, seq uint64) (p *event.RiskScore, publish b
 		m.applyVenue(e)
 	}
 	m.pruneVenue(m.s.Now)
-	p, r := m.compute(m.s.Now, true)
+	r := &m.last
+	m.numbers(r, m.s.Now, true)
+	m.lastOK = true
 	if r.ev.bLive {
 		b1, b2 := r.ev.comps[cB1], r.ev.comps[cB2]
-		m.s.Fed.FrozenB1 = &frozenComp{Score: b1.score, Raw: b1.raw, AsOf: b1.asOf}
-		m.s.Fed.FrozenB2 = &frozenComp{Score: b2.score, Raw: b2.raw, AsOf: b2.asOf}
+		setFrozen(&m.s.Fed.FrozenB1, frozenComp{Score: b1.score, Raw: b1.raw, AsOf: b1.asOf})
+		setFrozen(&m.s.Fed.FrozenB2, frozenComp{Score: b2.score, Raw: b2.raw, AsOf: b2.asOf})
 	}
 	pub := &m.s.Pub
+	regime := regimes[r.level]
+	triggers := r.triggers()
 	publish = !pub.Has ||
-		math.Abs(p.Index-pub.Index) >= m.p.minMove ||
-		p.Regime != pub.Regime ||
-		!slices.Equal(p.Triggers, pub.Triggers) ||
+		math.Abs(r.ag.clri-pub.Index) >= m.p.minMove ||
+		regime != pub.Regime ||
+		!slices.Equal(triggers, pub.Triggers) ||
 		m.s.Now-pub.Ms >= m.p.maxIntervalMs
 	if publish {
-		*pub = pubState{Has: true, Index: p.Index, Regime: p.Regime, Triggers: slices.Clone(p.Triggers), Ms: m.s.Now}
+		// pub.Triggers is never shared with a print, so its array is reused;
+		// it stays non-nil (JSON []) like the print's.
+		tr := pub.Triggers
+		if tr == nil {
+			tr = make([]string, 0, len(r.trig))
+		}
+		*pub = pubState{Has: true, Index: r.ag.clri, Regime: regime, Triggers: append(tr[:0], triggers...), Ms: m.s.Now}
 	}
-	return p, publish
+	return true, publish
+}
+
+// setFrozen stores v in *f, reusing the frozenComp already there (it is
+// never shared outside the state).
+func setFrozen(f **frozenComp, v frozenComp) {
+	if *f == nil {
+		*f = new(frozenComp)
+	}
+	**f = v
 }
 
 // known reports whether ev is an input kind the model reads.
@@ -221,8 +276,11 @@ func (m *Model) current() *event.RiskScore {
 	if m.s.Now == 0 {
 		return nil
 	}
-	p, _ := m.compute(m.s.Now, false)
-	return p
+	if !m.lastOK {
+		m.numbers(&m.last, m.s.Now, false)
+		m.lastOK = true
+	}
+	return m.build(m.s.Now, &m.last)
 }
 
 // advance moves event time to `to`, taking the daily samples (correlation,
@@ -382,72 +440,112 @@ func (m *Model) aggregate(s [nBlocks]float64) aggregation {
 	return a
 }
 
-// result is what compute derived besides the print.
-type result struct {
-	ev evaluation
+// numbers is everything a print is built from, except the stream
+// sequence: the publish rule reads it without building the print.
+type numbers struct {
+	ev    evaluation
+	ag    aggregation
+	level int
+	trig  [4 + nBlocks]string // sorted
+	nTrig int
 }
 
-// compute builds the sealed print at now. With updateRegime it moves the
-// hysteresis level; otherwise it reads it.
-func (m *Model) compute(now int64, updateRegime bool) (*event.RiskScore, result) {
+func (r *numbers) triggers() []string { return r.trig[:r.nTrig] }
+
+// singlePocketTriggers are the SINGLE_POCKET_ trigger names by block.
+var singlePocketTriggers = func() (t [nBlocks]string) {
+	for j := range t {
+		t[j] = TriggerSinglePocket + blockNames[j]
+	}
+	return t
+}()
+
+// numbers computes the numbers at now into r. With updateRegime it moves
+// the hysteresis level; otherwise it reads it.
+func (m *Model) numbers(r *numbers, now int64, updateRegime bool) {
 	p := m.p
-	ev := m.evaluate(now)
-	ag := m.aggregate(ev.blocks)
+	r.ev = m.evaluate(now)
+	r.ag = m.aggregate(r.ev.blocks)
 
 	level := m.s.Regime
 	if updateRegime {
-		level = nextLevel(level, ag.clri, p.thresholds, p.hysteresis)
+		level = nextLevel(level, r.ag.clri, p.thresholds, p.hysteresis)
 		m.s.Regime = level
 	}
-	triggers := make([]string, 0, 4+nBlocks)
-	c := ev.comps
+	n := 0
+	c := &r.ev.comps
 	if c[cE1].ok && c[cE1].score >= p.venueDownE1 {
-		triggers = append(triggers, TriggerVenueDown)
+		r.trig[n] = TriggerVenueDown
+		n++
 	}
-	if ev.bLive && c[cB1].raw >= p.policyShockBP && c[cB1].conf >= p.minConfidence {
-		triggers = append(triggers, TriggerPolicyShock)
+	if r.ev.bLive && c[cB1].raw >= p.policyShockBP && c[cB1].conf >= p.minConfidence {
+		r.trig[n] = TriggerPolicyShock
+		n++
 	}
 	if c[cC1].ok && m.etfBleed() && c[cC1].conf >= p.minConfidence {
-		triggers = append(triggers, TriggerETFBleed)
+		r.trig[n] = TriggerETFBleed
+		n++
 	}
-	if c[cA2].ok && c[cA2].score >= p.cuA2Min && ev.carryHigh && c[cA2].conf >= p.minConfidence {
-		triggers = append(triggers, TriggerCarryUnwind)
+	if c[cA2].ok && c[cA2].score >= p.cuA2Min && r.ev.carryHigh && c[cA2].conf >= p.minConfidence {
+		r.trig[n] = TriggerCarryUnwind
+		n++
 	}
-	level = min(len(regimes)-1, level+len(triggers))
-	for j, s := range ev.blocks {
+	level = min(len(regimes)-1, level+n)
+	for j, s := range r.ev.blocks {
 		if s >= p.singlePocket {
-			triggers = append(triggers, TriggerSinglePocket+blockNames[j])
+			r.trig[n] = singlePocketTriggers[j]
+			n++
 			level = max(level, 2)
 		}
 	}
-	slices.Sort(triggers)
+	r.nTrig = n
+	slices.Sort(r.trig[:n])
+	r.level = level
+}
 
+// printBuf holds a print and everything its slices and pointers refer to,
+// so that a print is one allocation (plus Seal's).
+type printBuf struct {
+	rs      event.RiskScore
+	trig    [4 + nBlocks]string
+	drivers [3]string
+	blocks  [nBlocks]event.Block
+	comps   [nComps]event.Component
+	raws    [nComps]float64
+}
+
+// build returns the sealed print of r at now.
+func (m *Model) build(now int64, r *numbers) *event.RiskScore {
+	b := new(printBuf)
 	t := time.UnixMilli(now).UTC()
-	rs := &event.RiskScore{
+	triggers := b.trig[:r.nTrig]
+	copy(triggers, r.triggers())
+	rs := &b.rs
+	*rs = event.RiskScore{
 		Meta:            event.Meta{Source: "scorer", ObservedAt: t, IngestedAt: t},
-		Index:           ag.clri,
-		Regime:          regimes[level],
+		Index:           r.ag.clri,
+		Regime:          regimes[r.level],
 		Triggers:        triggers,
-		Drivers:         m.drivers(now, ag),
+		Drivers:         m.drivers(b.drivers[:0], now, &r.ag),
 		ModelVersion:    ModelVersion,
 		CalibrationHash: m.hash,
 		Watermark:       event.Watermark{StreamSeq: m.s.Seq, EventTime: t},
 	}
-	rs.Blocks = make([]event.Block, nBlocks)
+	rs.Blocks = b.blocks[:]
 	for j := range nBlocks {
-		rs.Blocks[j] = event.Block{Name: blockNames[j], Score: ev.blocks[j], Contribution: ag.contrib[j], Freshness: ev.fresh[j]}
+		rs.Blocks[j] = event.Block{Name: blockNames[j], Score: r.ev.blocks[j], Contribution: r.ag.contrib[j], Freshness: r.ev.fresh[j]}
 	}
-	raws := new([nComps]float64) // one allocation for every Raw pointer
-	rs.Components = make([]event.Component, 0, nComps)
-	for i, cv := range c {
+	rs.Components = b.comps[:0]
+	for i := range r.ev.comps {
+		cv := &r.ev.comps[i]
 		if !cv.ok {
 			continue
 		}
-		raws[i] = cv.raw
+		b.raws[i] = cv.raw
 		rs.Components = append(rs.Components, event.Component{
 			Name:       compNames[i],
 			Block:      blockNames[compBlock[i]],
-			Raw:        &raws[i],
+			Raw:        &b.raws[i],
 			Score:      clamp01(cv.score),
 			AsOf:       time.UnixMilli(cv.asOf).UTC(),
 			AgeSeconds: float64(max(0, now-cv.asOf)) / 1000,
@@ -455,7 +553,7 @@ func (m *Model) compute(now int64, updateRegime bool) (*event.RiskScore, result)
 		})
 	}
 	event.Seal(rs, t)
-	return rs, result{ev: ev}
+	return rs
 }
 
 // nextLevel applies the hysteresis: up at once to the highest regime whose
@@ -481,7 +579,7 @@ func nextLevel(level int, idx float64, thr [3]float64, hyst float64) int {
 // at least min_rise over the drivers window (against the latest sample at
 // or before now − window, else the oldest sample), largest rise first, then
 // the others by contribution, largest first; ties keep block order.
-func (m *Model) drivers(now int64, ag aggregation) []string {
+func (m *Model) drivers(out []string, now int64, ag *aggregation) []string {
 	var ref *hourSample
 	for i := range m.s.Hourly {
 		h := &m.s.Hourly[i]
@@ -515,7 +613,6 @@ func (m *Model) drivers(now int64, ag aggregation) []string {
 		}
 		return cmpDesc(ag.contrib[a.j], ag.contrib[b.j])
 	})
-	out := make([]string, 0, 3)
 	for _, c := range cs[:3] {
 		out = append(out, blockNames[c.j])
 	}

@@ -211,12 +211,14 @@ func (s *Scorer) apply(msg jetstream.Msg) {
 		return
 	}
 	s.m.events.Inc()
-	p, publish := s.model.Apply(ev, seq)
+	publish := s.model.Update(ev, seq)
 	s.m.watermark.Set(float64(seq))
-	if !publish || p == nil {
+	if !publish {
 		return
 	}
-	s.publish(p)
+	if p := s.model.Print(); p != nil {
+		s.publish(p)
+	}
 }
 
 // publish sends the print and its components, retrying until NATS takes

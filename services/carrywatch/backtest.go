@@ -86,8 +86,10 @@ func score(cal risk.Calibration, events []event.Event) []*event.RiskScore {
 	m := risk.NewModel(cal)
 	var prints []*event.RiskScore
 	for i, ev := range scenario.WithHeartbeats(events, replayHeartbeat) {
-		if p, publish := m.Apply(ev, uint64(i+1)); publish && p != nil {
-			prints = append(prints, p)
+		if m.Update(ev, uint64(i+1)) {
+			if p := m.Print(); p != nil {
+				prints = append(prints, p)
+			}
 		}
 	}
 	return prints

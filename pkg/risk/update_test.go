@@ -1,0 +1,59 @@
+package risk
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/carrywatch/carrywatch/pkg/event"
+)
+
+// Update then Print gives Apply's publish flags and prints, byte for byte,
+// and the same state.
+func TestUpdateAndPrintMatchApply(t *testing.T) {
+	in := nov2025Input(t)
+	in = append(in, in[len(in)/2]) // a redelivery at the end
+	a, u := NewModel(DefaultCalibration()), NewModel(DefaultCalibration())
+	for i, ev := range in {
+		seq := uint64(i + 1)
+		if i == len(in)-1 {
+			seq = uint64(len(in) / 2)
+		}
+		p, pub := a.Apply(ev, seq)
+		got := u.Update(ev, seq)
+		require.Equal(t, pub, got, "seq %d", seq)
+		want, err := event.Marshal(p)
+		require.NoError(t, err)
+		b, err := event.Marshal(u.Print())
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(b), "seq %d", seq)
+	}
+	s1, err := a.Snapshot()
+	require.NoError(t, err)
+	s2, err := u.Snapshot()
+	require.NoError(t, err)
+	require.Equal(t, string(s1), string(s2))
+}
+
+func TestPrintIsNilBeforeTheFirstValidEvent(t *testing.T) {
+	m := NewModel(DefaultCalibration())
+	require.Nil(t, m.Print())
+	require.False(t, m.Update(nil, 1))
+	require.Nil(t, m.Print())
+}
+
+// Prints do not share memory: changing one leaves the next as built.
+func TestPrintsAreIndependent(t *testing.T) {
+	in := nov2025Input(t)
+	m := NewModel(DefaultCalibration())
+	p1, _ := m.Apply(in[0], 1)
+	want, err := event.Marshal(m.Print())
+	require.NoError(t, err)
+	p1.Triggers = append(p1.Triggers[:0], "X")
+	p1.Blocks[0].Score = -1
+	*p1.Components[0].Raw = -1
+	p1.Drivers[0] = "Z"
+	got, err := event.Marshal(m.Print())
+	require.NoError(t, err)
+	require.Equal(t, string(want), string(got))
+}
