@@ -45,14 +45,22 @@ var (
 // milliseconds, separated by 0x1f. The same observation always gets the same
 // id, which is what lets JetStream and ClickHouse drop redeliveries.
 func NewID(source, key string, observedAt time.Time) string {
-	h := sha256.New()
-	h.Write([]byte(source))
-	h.Write([]byte{0x1f})
-	h.Write([]byte(key))
-	h.Write([]byte{0x1f})
-	h.Write([]byte(strconv.FormatInt(observedAt.UnixMilli(), 10)))
-	var sum [sha256.Size]byte
-	return hex.EncodeToString(h.Sum(sum[:0])[:16])
+	var id [32]byte
+	idHex(&id, source, key, observedAt)
+	return string(id[:])
+}
+
+// idHex writes NewID's hex digits into id without allocating for the
+// usual short sources and keys.
+func idHex(id *[32]byte, source, key string, observedAt time.Time) {
+	var buf [128]byte
+	b := append(buf[:0], source...)
+	b = append(b, 0x1f)
+	b = append(b, key...)
+	b = append(b, 0x1f)
+	b = strconv.AppendInt(b, observedAt.UnixMilli(), 10)
+	sum := sha256.Sum256(b)
+	hex.Encode(id[:], sum[:16])
 }
 
 // normalize puts both timestamps in UTC at millisecond precision.
@@ -99,8 +107,10 @@ func (m *Meta) validate(schema, key string, now time.Time) error {
 	if !reID.MatchString(m.ID) {
 		return invalid("id", ErrBadFormat, "want 32 lowercase hex digits")
 	}
-	if want := NewID(m.Source, key, m.ObservedAt); m.ID != want {
-		return invalid("id", ErrBadID, "want %s", want)
+	var want [32]byte
+	idHex(&want, m.Source, key, m.ObservedAt)
+	if m.ID != string(want[:]) {
+		return invalid("id", ErrBadID, "want %s", want[:])
 	}
 	return nil
 }
