@@ -233,26 +233,17 @@ func (s *Scorer) publish(p *event.RiskScore) {
 		event.Seal(rc, p.IngestedAt)
 		msgs = append(msgs, rc)
 	}
-	for _, ev := range msgs {
-		data, err := event.Marshal(ev)
-		if err != nil {
-			s.log.Error().Err(err).Msg("marshal print")
-			return
+	for attempt := uint64(1); ; attempt++ {
+		err := s.publishAll(msgs)
+		s.setPubErr(err)
+		if err == nil {
+			break
 		}
-		for attempt := uint64(1); ; attempt++ {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			_, err = s.js.Publish(ctx, ev.Subject(), data, jetstream.WithMsgID(ev.Header().ID))
-			cancel()
-			s.setPubErr(err)
-			if err == nil {
-				break
-			}
-			s.log.Warn().Err(err).Str("subject", ev.Subject()).Msg("publish print failed, retrying")
-			select {
-			case <-s.stop:
-				return
-			case <-time.After(min(time.Duration(attempt)*time.Second, 10*time.Second)):
-			}
+		s.log.Warn().Err(err).Str("msg_id", p.ID).Msg("publish print failed, retrying")
+		select {
+		case <-s.stop:
+			return
+		case <-time.After(min(time.Duration(attempt)*time.Second, 10*time.Second)):
 		}
 	}
 	s.m.prints.Inc()
@@ -260,6 +251,36 @@ func (s *Scorer) publish(p *event.RiskScore) {
 	s.mu.Lock()
 	s.last, s.prints = p, s.prints+1
 	s.mu.Unlock()
+}
+
+// publishAll sends the print and its components at once and waits for
+// every acknowledgement: one round trip per print instead of one per
+// message. Republishing after a failure is safe: the ids de-duplicate.
+func (s *Scorer) publishAll(msgs []event.Event) error {
+	futures := make([]jetstream.PubAckFuture, 0, len(msgs))
+	for _, ev := range msgs {
+		data, err := event.Marshal(ev)
+		if err != nil {
+			return err
+		}
+		f, err := s.js.PublishAsync(ev.Subject(), data, jetstream.WithMsgID(ev.Header().ID))
+		if err != nil {
+			return fmt.Errorf("publish %s: %w", ev.Subject(), err)
+		}
+		futures = append(futures, f)
+	}
+	timeout := time.NewTimer(5 * time.Second)
+	defer timeout.Stop()
+	for _, f := range futures {
+		select {
+		case <-f.Ok():
+		case err := <-f.Err():
+			return fmt.Errorf("publish %s: %w", f.Msg().Subject, err)
+		case <-timeout.C:
+			return fmt.Errorf("publish %s: no acknowledgement in 5s", f.Msg().Subject)
+		}
+	}
+	return nil
 }
 
 // save writes the state snapshot; a failure only costs a longer replay.
