@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -124,7 +125,7 @@ func checkFields(data []byte, t reflect.Type, path string, sealedLater bool) err
 	if err := json.Unmarshal(data, &obj); err != nil {
 		return &ValidationError{Field: strings.TrimSuffix(path, "."), Err: ErrMalformed, Msg: err.Error()}
 	}
-	fields := jsonFields(t)
+	fields := cachedFields(t)
 	for _, k := range slices.Sorted(maps.Keys(obj)) {
 		if !slices.ContainsFunc(fields, func(f jsonField) bool { return f.name == k }) {
 			return invalid(path+k, ErrMalformed, "unknown field")
@@ -181,6 +182,19 @@ type jsonField struct {
 	name      string
 	typ       reflect.Type
 	omitEmpty bool
+}
+
+// fieldCache holds jsonFields per struct type: the reflection walk is done
+// once per type, not once per message.
+var fieldCache sync.Map // reflect.Type → []jsonField
+
+func cachedFields(t reflect.Type) []jsonField {
+	if f, ok := fieldCache.Load(t); ok {
+		return f.([]jsonField)
+	}
+	f := jsonFields(t)
+	fieldCache.Store(t, f)
+	return f
 }
 
 // jsonFields lists the JSON fields of struct type t, embedded ones flattened.

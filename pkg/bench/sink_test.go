@@ -1,0 +1,130 @@
+package bench_test
+
+import (
+	"context"
+	"io"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/carrywatch/carrywatch/pkg/bench"
+	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/sink"
+	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
+	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
+)
+
+func TestMain(m *testing.M) { chtest.Main(m) }
+
+// testLog writes to stderr only when CW_TEST_LOG is set.
+func testLog() zerolog.Logger {
+	if os.Getenv("CW_TEST_LOG") != "" {
+		return zerolog.New(zerolog.ConsoleWriter{Out: os.Stderr}).Level(zerolog.DebugLevel)
+	}
+	return zerolog.New(io.Discard)
+}
+
+func newEnv(t testing.TB) bench.Env {
+	t.Helper()
+	db := chtest.New(t)
+	ns := natstest.New(t)
+	return bench.Env{NATSURL: ns.URL, ClickHouseAddr: db.Addr, Database: db.Database, Log: testLog()}
+}
+
+func TestEvents(t *testing.T) {
+	evs := bench.Events(2000, 1)
+	require.Len(t, evs, 2000)
+	assert.Equal(t, evs, bench.Events(2000, 1), "same seed, same events")
+	kinds := map[string]int{}
+	ids := map[string]bool{}
+	now := time.Now()
+	for _, ev := range evs {
+		data, err := event.Marshal(ev)
+		require.NoError(t, err)
+		_, err = event.Parse(data, now)
+		require.NoError(t, err, "%s", data)
+		kinds[ev.SchemaName()]++
+		ids[ev.Header().ID] = true
+	}
+	assert.Len(t, ids, len(evs), "ids are distinct")
+	for _, s := range []string{event.SchemaJGBYield, event.SchemaFedOdds, event.SchemaETFFlow, event.SchemaVenueStatus} {
+		assert.Greater(t, kinds[s], 100, s)
+	}
+}
+
+func TestSinkThroughput(t *testing.T) {
+	if testing.Short() {
+		t.Skip("20000 events through NATS and ClickHouse three times")
+	}
+	env := newEnv(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	res, err := bench.SinkThroughput(ctx, env, 20000, 1000)
+	require.NoError(t, err)
+	t.Logf("events=%d batch=%d raw_jetstream=%.0f/s raw_clickhouse=%.0f/s sink=%.0f/s sink_ratio=%.3f",
+		res.Events, res.Batch, res.RawJetStream, res.RawClickHouse, res.Sink, res.Ratio)
+	assert.Equal(t, 20000, res.Events)
+	assert.Positive(t, res.RawJetStream)
+	assert.Positive(t, res.RawClickHouse)
+	assert.Positive(t, res.Sink)
+	assert.Greater(t, res.Ratio, 0.0)
+	assert.LessOrEqual(t, res.Ratio, 1.5)
+}
+
+// BenchmarkSinkDecode is the sink's per-message CPU cost before batching:
+// event.Parse (decode, schema field check, validation) over the Events mix.
+func BenchmarkSinkDecode(b *testing.B) {
+	evs := bench.Events(4096, 1)
+	data := make([][]byte, len(evs))
+	for i, ev := range evs {
+		var err error
+		data[i], err = event.Marshal(ev)
+		require.NoError(b, err)
+	}
+	now := time.Now()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := event.Parse(data[i%len(data)], now); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkSinkAppend is the insert hot path: one clickhouse-go
+// batch.Append per jgb_yields row (the most frequent kind), a batch of 1000
+// rows sent at a time; ns/op is per row, Send included.
+func BenchmarkSinkAppend(b *testing.B) {
+	db := chtest.New(b)
+	ctx := context.Background()
+	query := "INSERT INTO " + db.Database + "." + sink.Table(event.SchemaJGBYield) +
+		" (id, source, observed_at, ingested_at, stream_seq, tenor, tenor_months, yield_pct)"
+	var rows [][]any
+	for _, ev := range bench.Events(4096, 1) {
+		if e, ok := ev.(*event.JGBYield); ok {
+			rows = append(rows, []any{e.ID, e.Source, db.Dialect.Time(e.ObservedAt), db.Dialect.Time(e.IngestedAt),
+				uint64(len(rows)), e.Tenor, e.TenorMonths(), e.YieldPct})
+		}
+	}
+	const batch = 1000
+	b.ReportAllocs()
+	bt, err := db.Conn.PrepareBatch(ctx, query)
+	require.NoError(b, err)
+	n := 0
+	for b.Loop() {
+		if err := bt.Append(rows[n%len(rows)]...); err != nil {
+			b.Fatal(err)
+		}
+		if n++; n%batch == 0 {
+			require.NoError(b, bt.Send())
+			bt, err = db.Conn.PrepareBatch(ctx, query)
+			require.NoError(b, err)
+		}
+	}
+	require.NoError(b, bt.Send())
+}

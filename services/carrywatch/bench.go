@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"text/tabwriter"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/spf13/cobra"
+
+	"github.com/carrywatch/carrywatch/pkg/bench"
+	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/logfx"
+	"github.com/carrywatch/carrywatch/pkg/natsfx"
+)
+
+// benchReport is what `carrywatch bench` prints as one JSON line.
+type benchReport struct {
+	Mode      string                  `json:"mode"`
+	CPUs      int                     `json:"cpus"`
+	Sink      bench.SinkResult        `json:"sink"`
+	Freshness []bench.FreshnessResult `json:"freshness"`
+	Scorer    bench.ScorerResult      `json:"scorer"`
+	ElapsedMS int64                   `json:"elapsed_ms"`
+}
+
+type benchSizes struct {
+	sinkEvents, sinkBatch int
+	freshDur              time.Duration
+	heartbeat             time.Duration
+	runs                  int
+}
+
+func newBenchCmd() *cobra.Command {
+	var quick bool
+	cmd := &cobra.Command{
+		Use:   "bench [--quick]",
+		Short: "Measure the pipeline against this machine's own limits and print a JSON report",
+		Long: `Measure, in one run on this machine: sink throughput against raw JetStream
+consumption and raw ClickHouse inserts (sink_ratio), score freshness at 1k and
+10k events/s against a NATS round trip (latency_ratio), and the scorer alone on
+one core (events/s, allocations per event). Uses a fresh embedded NATS per
+measurement and a fresh database on CW_CLICKHOUSE_ADDR or a local ClickHouse.
+--quick finishes in about a minute.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			sizes := benchSizes{sinkEvents: 200_000, sinkBatch: 5000, freshDur: 10 * time.Second, heartbeat: 10 * time.Second, runs: 5}
+			mode := "full"
+			if quick {
+				sizes = benchSizes{sinkEvents: 20_000, sinkBatch: 5000, freshDur: 2 * time.Second, heartbeat: time.Minute, runs: 3}
+				mode = "quick"
+			}
+			c, err := loadConfig()
+			if err != nil {
+				return err
+			}
+			log := logfx.New("carrywatch", c.Log, cmd.ErrOrStderr())
+			rep, err := runBench(cmd.Context(), c, sizes, log)
+			if err != nil {
+				return err
+			}
+			rep.Mode = mode
+			printBenchTable(cmd.ErrOrStderr(), rep)
+			return json.NewEncoder(cmd.OutOrStdout()).Encode(rep)
+		},
+	}
+	cmd.Flags().BoolVar(&quick, "quick", false, "small sizes, about a minute")
+	return cmd
+}
+
+func runBench(ctx context.Context, c config, sizes benchSizes, log zerolog.Logger) (*benchReport, error) {
+	start := time.Now()
+	dir, err := os.MkdirTemp("", "carrywatch-bench-")
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = os.RemoveAll(dir) }()
+	chAddr := ""
+	if len(c.CH.Addr) > 0 {
+		chAddr = c.CH.Addr[0]
+	} else {
+		srv, err := startLocalClickHouse(ctx, filepath.Join(dir, "clickhouse"), log)
+		if err != nil {
+			return nil, err
+		}
+		defer func() { _ = srv.Stop() }()
+		chAddr = srv.Addr()
+	}
+	db := fmt.Sprintf("cw_bench_%d", time.Now().UnixNano())
+	chCfg := c.CH
+	chCfg.Addr, chCfg.Database = []string{chAddr}, db
+	conn, err := chfx.Open(ctx, chCfg.WithDefaults())
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		_ = conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+db)
+		_ = conn.Close()
+	}()
+	d, err := chfx.DetectDialect(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := chfx.Migrate(ctx, conn, db, d, log); err != nil {
+		return nil, err
+	}
+
+	env := func(name string) (bench.Env, func(), error) {
+		srv, err := natsfx.StartEmbedded(natsfx.EmbeddedConfig{Listen: "127.0.0.1:-1", StoreDir: filepath.Join(dir, name)}, log)
+		if err != nil {
+			return bench.Env{}, nil, err
+		}
+		return bench.Env{NATSURL: srv.ClientURL(), ClickHouseAddr: chAddr, Database: db, Log: log},
+			func() { srv.Shutdown(); srv.WaitForShutdown() }, nil
+	}
+	rep := &benchReport{CPUs: runtimeCPUs()}
+	e, stop, err := env("sink")
+	if err != nil {
+		return nil, err
+	}
+	rep.Sink, err = bench.SinkThroughput(ctx, e, sizes.sinkEvents, sizes.sinkBatch)
+	stop()
+	if err != nil {
+		return nil, fmt.Errorf("sink throughput: %w", err)
+	}
+	for _, rate := range []int{1000, 10000} {
+		e, stop, err := env(fmt.Sprintf("fresh-%d", rate))
+		if err != nil {
+			return nil, err
+		}
+		fr, err := bench.Freshness(ctx, e, rate, sizes.freshDur)
+		stop()
+		if err != nil {
+			return nil, fmt.Errorf("freshness at %d/s: %w", rate, err)
+		}
+		rep.Freshness = append(rep.Freshness, fr)
+	}
+	if rep.Scorer, err = bench.Scorer(sizes.heartbeat, sizes.runs); err != nil {
+		return nil, fmt.Errorf("scorer: %w", err)
+	}
+	rep.ElapsedMS = time.Since(start).Milliseconds()
+	return rep, nil
+}
+
+func printBenchTable(w io.Writer, rep *benchReport) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "measure\tvalue\tbaseline\tratio\ttarget\n")
+	fmt.Fprintf(tw, "sink (rows visible/s)\t%.0f\tmin(jetstream %.0f, clickhouse %.0f)\t%.2f\t>= 0.70\n",
+		rep.Sink.Sink, rep.Sink.RawJetStream, rep.Sink.RawClickHouse, rep.Sink.Ratio)
+	for _, f := range rep.Freshness {
+		fmt.Fprintf(tw, "freshness p99 at %d/s (µs)\t%.0f (p50 %.0f, p99.9 %.0f)\tnats p99 %.0f\t%.2f\tp99 <= 2000 µs, ratio <= 3\n",
+			f.Rate, f.P99, f.P50, f.P999, f.BaselineP99, f.LatencyRatio)
+	}
+	fmt.Fprintf(tw, "scorer (events/s, 1 core)\t%.0f\t\t\t>= 1,000,000\n", rep.Scorer.EventsPerSecond)
+	fmt.Fprintf(tw, "scorer allocs/event\t%.2f\t\t\t0\n", rep.Scorer.AllocsPerEvent)
+	_ = tw.Flush()
+}
+
+func runtimeCPUs() int { return runtime.NumCPU() }
