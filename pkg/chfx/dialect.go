@@ -139,6 +139,15 @@ func (d Dialect) NullableTime(t *time.Time) any {
 	return &v
 }
 
+// MillisExpr returns a SQL expression reading the timestamp column col as
+// Int64 Unix milliseconds (0 for NULL) on a server of this dialect.
+func (d Dialect) MillisExpr(col string) string {
+	if d.DateTime64 {
+		return "toInt64(ifNull(toUnixTimestamp64Milli(" + col + "), 0))"
+	}
+	return "toInt64(ifNull(" + col + ", 0))"
+}
+
 // DetectDialect asks the server its version and returns its dialect. The
 // error is the query's or wraps ErrBadVersion.
 func DetectDialect(ctx context.Context, conn driver.Conn) (Dialect, error) {

@@ -1,7 +1,6 @@
 package feed
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/caarlos0/env/v11"
@@ -66,9 +65,6 @@ func Service(name string, formats []Format) fx.Option {
 		opsfx.Module,
 		natsfx.Module,
 		Module,
-		fx.Invoke(func(ops *opsfx.Server, bus *natsfx.Bus) {
-			ops.AddCheck("nats", func(context.Context) error { return bus.Ready() })
-		}),
 	)
 }
 

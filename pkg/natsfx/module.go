@@ -5,17 +5,34 @@
 // everything also works without fx.
 package natsfx
 
-import "go.uber.org/fx"
+import (
+	"context"
+
+	"go.uber.org/fx"
+
+	"github.com/carrywatch/carrywatch/pkg/opsfx"
+)
 
 // Module provides a *Bus built from the Config and zerolog.Logger in the
 // graph (supply the Config with fx.Supply; logfx provides the logger) and
 // starts and stops it with the application. Start failing aborts fx start.
+// With an *opsfx.Server in the graph, the connection is a readiness check.
 var Module = fx.Module("natsfx",
 	fx.Provide(New),
 	fx.Invoke(register),
 )
 
-// register ties the Bus to the fx lifecycle.
-func register(lc fx.Lifecycle, b *Bus) {
-	lc.Append(fx.StartStopHook(b.Start, b.Stop))
+type registerParams struct {
+	fx.In
+	Lifecycle fx.Lifecycle
+	Bus       *Bus
+	Ops       *opsfx.Server `optional:"true"`
+}
+
+// register ties the Bus to the fx lifecycle and to readiness.
+func register(p registerParams) {
+	p.Lifecycle.Append(fx.StartStopHook(p.Bus.Start, p.Bus.Stop))
+	if p.Ops != nil {
+		p.Ops.AddCheck("nats", func(context.Context) error { return p.Bus.Ready() })
+	}
 }

@@ -8,18 +8,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/carrywatch/carrywatch/pkg/chfx"
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
 )
-
-// ms renders a timestamp column as Int64 Unix milliseconds on any server.
-func ms(d chfx.Dialect, col string) string {
-	if d.DateTime64 {
-		return "toInt64(ifNull(toUnixTimestamp64Milli(" + col + "), 0))"
-	}
-	return "toInt64(ifNull(" + col + ", 0))"
-}
 
 func msOf(t interface{ UnixMilli() int64 }) int64 { return t.UnixMilli() }
 
@@ -68,7 +59,7 @@ func expectedRow(ev event.Event) (view string, row string) {
 func readRows(t *testing.T, db *chtest.DB) map[string]map[string]string {
 	t.Helper()
 	d := db.Dialect
-	head := "id, source, " + ms(d, "observed_at") + ", " + ms(d, "ingested_at")
+	head := "id, source, " + d.MillisExpr("observed_at") + ", " + d.MillisExpr("ingested_at")
 	ctx := context.Background()
 	out := map[string]map[string]string{}
 	read := func(view, cols string, scan func() ([]any, func() string)) {
@@ -111,7 +102,7 @@ func readRows(t *testing.T, db *chtest.DB) map[string]map[string]string {
 			return fmt.Sprint(asset, ticker, date, flow, a)
 		}
 	})
-	read("v_venue_status", "venue, incident_id, action, severity, status, title, components, "+ms(d, "started_at")+", "+ms(d, "resolved_at"),
+	read("v_venue_status", "venue, incident_id, action, severity, status, title, components, "+d.MillisExpr("started_at")+", "+d.MillisExpr("resolved_at"),
 		func() ([]any, func() string) {
 			var venue, inc, action, sev, status, title string
 			var comps []string
@@ -120,7 +111,7 @@ func readRows(t *testing.T, db *chtest.DB) map[string]map[string]string {
 				return fmt.Sprint(venue, inc, action, sev, status, title, comps, started, resolved)
 			}
 		})
-	read("v_risk_scores", "index, regime, triggers, drivers, block_names, block_scores, block_contributions, model_version, calibration_hash, watermark_seq, "+ms(d, "watermark_time")+", explanation",
+	read("v_risk_scores", "index, regime, triggers, drivers, block_names, block_scores, block_contributions, model_version, calibration_hash, watermark_seq, "+d.MillisExpr("watermark_time")+", explanation",
 		func() ([]any, func() string) {
 			var index float64
 			var regime, mv, ch, expl string

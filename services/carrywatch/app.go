@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-
 	"go.uber.org/fx"
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
@@ -31,8 +29,5 @@ func appOptions(c config, feeds feed.Config) fx.Option {
 		sink.Module,
 		scorer.Module,
 		ingest, // after natsfx: start hooks run in this order
-		fx.Invoke(func(ops *opsfx.Server, bus *natsfx.Bus) {
-			ops.AddCheck("nats", func(_ context.Context) error { return bus.Ready() })
-		}),
 	)
 }

@@ -59,17 +59,9 @@ type storedReader struct {
 	lastSeq  uint64 // stream_seq of the row last scanned
 }
 
-// ms renders a timestamp column as Int64 Unix milliseconds on any server.
-func (r storedReader) ms(col string) string {
-	if r.d.DateTime64 {
-		return "toInt64(ifNull(toUnixTimestamp64Milli(" + col + "), 0))"
-	}
-	return "toInt64(ifNull(" + col + ", 0))"
-}
-
 // query selects the common columns then cols from view within the window.
 func (r *storedReader) query(ctx context.Context, view, cols string, scan func(rows driver.Rows) (event.Event, error)) ([]storedEvent, error) {
-	q := "SELECT id, source, " + r.ms("observed_at") + " AS obs, " + r.ms("ingested_at") + ", " + cols + ", stream_seq" +
+	q := "SELECT id, source, " + r.d.MillisExpr("observed_at") + " AS obs, " + r.d.MillisExpr("ingested_at") + ", " + cols + ", stream_seq" +
 		" FROM " + r.db + "." + view + " WHERE obs >= ? AND obs < ? ORDER BY obs, id"
 	rows, err := r.conn.Query(ctx, q, r.from.UnixMilli(), r.to.UnixMilli())
 	if err != nil {
@@ -133,7 +125,7 @@ func (r *storedReader) etf(ctx context.Context) ([]storedEvent, error) {
 }
 
 func (r *storedReader) venues(ctx context.Context) ([]storedEvent, error) {
-	cols := "venue, incident_id, action, severity, status, title, components, " + r.ms("started_at") + ", " + r.ms("resolved_at")
+	cols := "venue, incident_id, action, severity, status, title, components, " + r.d.MillisExpr("started_at") + ", " + r.d.MillisExpr("resolved_at")
 	return r.query(ctx, "v_venue_status", cols, func(rows driver.Rows) (event.Event, error) {
 		var id, source, venue, inc, action, sev, status, title string
 		var obs, ing, started, resolved int64

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/caarlos0/env/v11"
@@ -45,8 +44,5 @@ func appOptions() fx.Option {
 		opsfx.Module,
 		natsfx.Module,
 		scorer.Module,
-		fx.Invoke(func(ops *opsfx.Server, bus *natsfx.Bus) {
-			ops.AddCheck("nats", func(context.Context) error { return bus.Ready() })
-		}),
 	)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -56,8 +55,5 @@ func appOptions() fx.Option {
 		natsfx.Module,
 		chfx.Module,
 		sink.Module,
-		fx.Invoke(func(ops *opsfx.Server, bus *natsfx.Bus) {
-			ops.AddCheck("nats", func(context.Context) error { return bus.Ready() })
-		}),
 	)
 }
