@@ -1,7 +1,6 @@
 package event
 
 import (
-	"regexp"
 	"time"
 )
 
@@ -24,8 +23,6 @@ type ETFFlow struct {
 	AUMUSD *float64 `json:"aum_usd,omitempty"`
 }
 
-var reTicker = regexp.MustCompile(`^[A-Z0-9]{1,12}$`)
-
 // SchemaName returns SchemaETFFlow.
 func (*ETFFlow) SchemaName() string { return SchemaETFFlow }
 
@@ -42,7 +39,7 @@ func (e *ETFFlow) Validate(now time.Time) error {
 		if f.v == "" {
 			return invalid(f.name, ErrMissing, "")
 		}
-		if !reTicker.MatchString(f.v) {
+		if !isTicker(f.v) {
 			return invalid(f.name, ErrBadFormat, "%q must be 1-12 of [A-Z0-9]", f.v)
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"maps"
 	"math"
 	"reflect"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -155,7 +154,7 @@ func checkFields(data []byte, t reflect.Type, path string, sealedLater bool) err
 		switch {
 		case ft == reflect.TypeFor[time.Time]():
 			var s string
-			if err := json.Unmarshal(raw, &s); err != nil || !reTimestamp.MatchString(s) {
+			if err := json.Unmarshal(raw, &s); err != nil || !isTimestamp(s) {
 				return invalid(name, ErrBadFormat, "%s is not an RFC 3339 date-time", raw)
 			}
 		case ft.Kind() == reflect.Struct:
@@ -182,6 +181,8 @@ type jsonField struct {
 	name      string
 	typ       reflect.Type
 	omitEmpty bool
+	kind      fieldKind    // how decodeStrict scans the value
+	elem      reflect.Type // the nested struct type of fieldStruct and fieldStructSlice
 }
 
 // fieldCache holds jsonFields per struct type: the reflection walk is done
@@ -214,7 +215,9 @@ func jsonFields(t reflect.Type) []jsonField {
 		if name == "" {
 			name = sf.Name
 		}
-		fields = append(fields, jsonField{name: name, typ: sf.Type, omitEmpty: slices.Contains(strings.Split(opts, ","), "omitempty")})
+		f := jsonField{name: name, typ: sf.Type, omitEmpty: slices.Contains(strings.Split(opts, ","), "omitempty")}
+		f.classify()
+		fields = append(fields, f)
 	}
 	return fields
 }
@@ -224,6 +227,15 @@ func jsonFields(t reflect.Type) []jsonField {
 // id and ingested_at may be absent (Seal fills them in). It does not
 // validate values; call Seal, then Validate.
 func DecodeDraft(data []byte) (Event, error) {
+	if e, err := decodeStrict(data, true); err == nil {
+		return e, nil
+	}
+	return decodeDraftReference(data)
+}
+
+// decodeDraftReference is DecodeDraft on encoding/json: slower, and precise
+// about what is wrong.
+func decodeDraftReference(data []byte) (Event, error) {
 	e, err := Decode(data)
 	if err != nil {
 		return nil, err
@@ -240,14 +252,30 @@ func DecodeDraft(data []byte) (Event, error) {
 // and timestamps are RFC 3339. The error is a *ValidationError wrapping one
 // of the package's sentinel errors.
 func Parse(data []byte, now time.Time) (Event, error) {
+	e, strictErr := decodeStrict(data, false)
+	if strictErr != nil {
+		if _, err := decodeReference(data); err != nil {
+			return nil, err
+		}
+		// Accepted by encoding/json but not by the strict decoder: a
+		// duplicate name or invalid UTF-8, which JSON forbids.
+		return nil, &ValidationError{Err: ErrMalformed, Msg: strictErr.Error()}
+	}
+	if err := e.Validate(now); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// decodeReference is Parse's decoding on encoding/json: Decode, then
+// checkFields. It is slower than decodeStrict and says precisely what is
+// wrong with a message.
+func decodeReference(data []byte) (Event, error) {
 	e, err := Decode(data)
 	if err != nil {
 		return nil, err
 	}
 	if err := checkFields(data, reflect.TypeOf(e).Elem(), "", false); err != nil {
-		return nil, err
-	}
-	if err := e.Validate(now); err != nil {
 		return nil, err
 	}
 	return e, nil
@@ -262,20 +290,12 @@ func Marshal(e Event) ([]byte, error) {
 	return b, nil
 }
 
-var (
-	reToken = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-	reDate  = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-	// reTimestamp is the pattern of $defs/timestamp in
-	// schemas/events/meta/v1/meta.json.
-	reTimestamp = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$`)
-)
-
 // token checks a value used as a subject token: no dots, wildcards or spaces.
 func token(field, v string) error {
 	if v == "" {
 		return invalid(field, ErrMissing, "")
 	}
-	if !reToken.MatchString(v) {
+	if !isToken(v) {
 		return invalid(field, ErrBadFormat, "%q must be 1-64 of [A-Za-z0-9_-]", v)
 	}
 	return nil
@@ -286,7 +306,7 @@ func date(field, v string) error {
 	if v == "" {
 		return invalid(field, ErrMissing, "")
 	}
-	if !reDate.MatchString(v) {
+	if !isDate(v) {
 		return invalid(field, ErrBadFormat, "%q is not YYYY-MM-DD", v)
 	}
 	if _, err := time.Parse(time.DateOnly, v); err != nil {

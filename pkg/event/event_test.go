@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -591,6 +592,77 @@ func TestFedOddsExpectedChangeBP(t *testing.T) {
 // the same wire form: encoding/json cannot tell a nil from an empty
 // omitempty list, so the first round may turn one into the other.
 func FuzzParse(f *testing.F) {
+	addParseSeeds(f)
+	sch, err := event.CompileSchemas()
+	require.NoError(f, err)
+
+	f.Fuzz(func(t *testing.T, data []byte) {
+		e, err := event.Parse(data, validationTime)
+		if err != nil {
+			var ve *event.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.NotEqual(t, "error", event.Code(err))
+			return
+		}
+		assert.NoError(t, schemaValidate(t, sch, e.SchemaName(), data), "Parse accepted what the schema rejects: %s", data)
+
+		b1, err := event.Marshal(e)
+		require.NoError(t, err)
+		e2, err := event.Parse(b1, validationTime)
+		require.NoError(t, err, "%s", b1)
+		b2, err := event.Marshal(e2)
+		require.NoError(t, err)
+		assert.Equal(t, string(b1), string(b2))
+		e3, err := event.Parse(b2, validationTime)
+		require.NoError(t, err)
+		assert.Equal(t, e2, e3)
+	})
+}
+
+// FuzzStrictMatchesReference checks Parse's fast decoder against the
+// encoding/json one it stands in for: whatever the fast one accepts, the
+// reference accepts with equal values, and whatever the reference accepts,
+// the fast one accepts too unless the JSON itself is invalid (a duplicate
+// name or invalid UTF-8, which encoding/json lets through).
+func FuzzStrictMatchesReference(f *testing.F) {
+	addParseSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, sealedLater := range []bool{false, true} {
+			fast, fastErr := event.DecodeStrict(data, sealedLater)
+			var ref event.Event
+			var refErr error
+			if sealedLater {
+				ref, refErr = event.DecodeDraftReference(data)
+			} else {
+				ref, refErr = event.DecodeReference(data)
+			}
+			switch {
+			case fastErr == nil:
+				require.NoError(t, refErr, "the fast decoder accepted what the reference rejects: %s", data)
+				assert.Equal(t, ref, fast)
+			case refErr == nil:
+				assert.False(t, jsontext.Value(data).IsValid(), "the fast decoder rejected valid JSON the reference accepts (%v): %s", fastErr, data)
+			}
+		}
+	})
+}
+
+// TestStrictDecoderTakesTheWire checks that every fixture, as Marshal writes
+// it, goes through the fast decoder, not the fallback.
+func TestStrictDecoderTakesTheWire(t *testing.T) {
+	for _, fx := range fixtures() {
+		data, err := event.Marshal(fx.event)
+		require.NoError(t, err)
+		got, err := event.DecodeStrict(data, false)
+		require.NoError(t, err, "%s", data)
+		want, err := event.DecodeReference(data)
+		require.NoError(t, err)
+		assert.Equal(t, want, got)
+	}
+}
+
+// addParseSeeds adds every fixture and the hand-made edge cases.
+func addParseSeeds(f *testing.F) {
 	for _, fx := range fixtures() {
 		data, err := event.Marshal(fx.event)
 		require.NoError(f, err)
@@ -628,28 +700,12 @@ func FuzzParse(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	sch, err := event.CompileSchemas()
-	require.NoError(f, err)
-
-	f.Fuzz(func(t *testing.T, data []byte) {
-		e, err := event.Parse(data, validationTime)
-		if err != nil {
-			var ve *event.ValidationError
-			require.ErrorAs(t, err, &ve)
-			assert.NotEqual(t, "error", event.Code(err))
-			return
-		}
-		assert.NoError(t, schemaValidate(t, sch, e.SchemaName(), data), "Parse accepted what the schema rejects: %s", data)
-
-		b1, err := event.Marshal(e)
-		require.NoError(t, err)
-		e2, err := event.Parse(b1, validationTime)
-		require.NoError(t, err, "%s", b1)
-		b2, err := event.Marshal(e2)
-		require.NoError(t, err)
-		assert.Equal(t, string(b1), string(b2))
-		e3, err := event.Parse(b2, validationTime)
-		require.NoError(t, err)
-		assert.Equal(t, e2, e3)
-	})
+	for _, s := range []string{
+		`{"schema":"cw.jgb.yield/v1","schema":"cw.jgb.yield/v1"}`,
+		"{\"schema\":\"cw.jgb.yield/v1\",\"source\":\"m\xff\"}",
+		`{"source":"mof","schema":"cw.heartbeat/v1"}`,
+		`{"sch\u0065ma":"cw.heartbeat/v1"}`,
+	} {
+		f.Add([]byte(s))
+	}
 }

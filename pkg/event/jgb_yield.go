@@ -1,7 +1,6 @@
 package event
 
 import (
-	"regexp"
 	"strconv"
 	"time"
 )
@@ -14,8 +13,6 @@ type JGBYield struct {
 	// YieldPct is the yield in percent (1.881 means 1.881 %).
 	YieldPct float64 `json:"yield_pct"`
 }
-
-var reTenor = regexp.MustCompile(`^[1-9][0-9]?[MY]$`)
 
 // SchemaName returns SchemaJGBYield.
 func (*JGBYield) SchemaName() string { return SchemaJGBYield }
@@ -31,7 +28,7 @@ func (e *JGBYield) TenorMonths() uint16 { return TenorMonths(e.Tenor) }
 
 // TenorMonths converts a tenor such as "10Y" or "6M" to months; 0 if malformed.
 func TenorMonths(tenor string) uint16 {
-	if !reTenor.MatchString(tenor) {
+	if !isTenor(tenor) {
 		return 0
 	}
 	n, _ := strconv.Atoi(tenor[:len(tenor)-1])
@@ -46,7 +43,7 @@ func (e *JGBYield) Validate(now time.Time) error {
 	if e.Tenor == "" {
 		return invalid("tenor", ErrMissing, "")
 	}
-	if !reTenor.MatchString(e.Tenor) {
+	if !isTenor(e.Tenor) {
 		return invalid("tenor", ErrBadFormat, "%q is not like 2Y, 10Y or 6M", e.Tenor)
 	}
 	if err := number("yield_pct", e.YieldPct, -10, 30); err != nil {

@@ -3,7 +3,6 @@ package event
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"regexp"
 	"strconv"
 	"time"
 )
@@ -34,11 +33,6 @@ type Meta struct {
 
 // Header returns the common fields.
 func (m *Meta) Header() *Meta { return m }
-
-var (
-	reSource = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`)
-	reID     = regexp.MustCompile(`^[0-9a-f]{32}$`)
-)
 
 // NewID returns the deterministic id of an observation: the first 16 bytes,
 // hex-encoded, of SHA-256 over source, key and the observation time in Unix
@@ -83,7 +77,7 @@ func (m *Meta) validate(schema, key string, now time.Time) error {
 	if m.Source == "" {
 		return invalid("source", ErrMissing, "")
 	}
-	if !reSource.MatchString(m.Source) {
+	if !isSource(m.Source) {
 		return invalid("source", ErrBadFormat, "%q is not lowercase [a-z0-9_.-]", m.Source)
 	}
 	if m.ObservedAt.IsZero() {
@@ -104,7 +98,7 @@ func (m *Meta) validate(schema, key string, now time.Time) error {
 	if m.ID == "" {
 		return invalid("id", ErrMissing, "")
 	}
-	if !reID.MatchString(m.ID) {
+	if !isHexID(m.ID) {
 		return invalid("id", ErrBadFormat, "want 32 lowercase hex digits")
 	}
 	var want [32]byte

@@ -1,7 +1,6 @@
 package event
 
 import (
-	"regexp"
 	"time"
 )
 
@@ -49,8 +48,6 @@ type VenueStatus struct {
 	ResolvedAt *time.Time `json:"resolved_at,omitempty"`
 }
 
-var reVenue = regexp.MustCompile(`^[a-z0-9_-]{1,64}$`)
-
 // SchemaName returns SchemaVenueStatus.
 func (*VenueStatus) SchemaName() string { return SchemaVenueStatus }
 
@@ -66,7 +63,7 @@ func (e *VenueStatus) Validate(now time.Time) error {
 	if e.Venue == "" {
 		return invalid("venue", ErrMissing, "")
 	}
-	if !reVenue.MatchString(e.Venue) {
+	if !isVenue(e.Venue) {
 		return invalid("venue", ErrBadFormat, "%q must be 1-64 of [a-z0-9_-]", e.Venue)
 	}
 	if e.IncidentID == "" {
