@@ -90,7 +90,7 @@ func runChdb(t *testing.T, statements []string) []chdbResult {
 // twice, inserts one row per table and reads it through every view.
 func TestCurrentDialectOnChdb(t *testing.T) {
 	const db = "carrywatch"
-	migs, err := chfx.Render(chfx.Current, db)
+	migs, err := chfx.Render(chfx.Current, chfx.Target{Database: db})
 	require.NoError(t, err)
 
 	var stmts []string
@@ -192,4 +192,36 @@ func TestCurrentDialectOnChdb(t *testing.T) {
 	assert.Equal(t, "2025-11-20", curve[0]["d"])
 	assert.Nil(t, curve[0]["yield_2y_pct"])
 	assert.EqualValues(t, 1.86, curve[0]["yield_10y_pct"])
+}
+
+// sqlString quotes s as a ClickHouse string literal.
+func sqlString(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+// TestClusterDDLParsesOnChdb checks that every statement rendered for a
+// cluster, for both dialects, parses in current ClickHouse: chdb has no
+// keeper and no cluster, so it cannot run replicated DDL, but formatQuery
+// runs the server's own parser over it.
+func TestClusterDDLParsesOnChdb(t *testing.T) {
+	var stmts []string
+	for _, gd := range goldenDialects {
+		for _, f := range renderGolden(t, gd.d, chfx.Target{Database: "carrywatch", Cluster: "carrywatch"}) {
+			stmts = append(stmts, f.statements...)
+		}
+	}
+	queries := make([]string, len(stmts))
+	for i, s := range stmts {
+		queries[i] = "SELECT formatQuery(" + sqlString(s) + ") AS f"
+	}
+	res := runChdb(t, queries)
+	for i, r := range res {
+		require.Len(t, r.Rows, 1, stmts[i])
+		formatted, _ := r.Rows[0]["f"].(string)
+		assert.Contains(t, formatted, "ON CLUSTER carrywatch", "parsed without its ON CLUSTER clause:\n%s", stmts[i])
+		if strings.Contains(stmts[i], "ENGINE = Replicated") {
+			assert.Contains(t, formatted, "Replicated", stmts[i])
+		}
+	}
+	t.Logf("%d cluster statements parse", len(stmts))
 }

@@ -56,7 +56,7 @@ func (c *Client) Start(ctx context.Context) error {
 		_ = conn.Close()
 		return fmt.Errorf("detect dialect: %w", err)
 	}
-	applied, err := Migrate(ctx, conn, c.cfg.Database, d, c.log)
+	applied, err := Migrate(ctx, conn, c.cfg.Target(), d, c.log)
 	if err != nil {
 		_ = conn.Close()
 		return err
@@ -64,7 +64,7 @@ func (c *Client) Start(ctx context.Context) error {
 	c.mu.Lock()
 	c.conn, c.dialect = conn, d
 	c.mu.Unlock()
-	c.log.Info().Strs("addr", c.cfg.Addr).Str("database", c.cfg.Database).
+	c.log.Info().Strs("addr", c.cfg.Addr).Str("database", c.cfg.Database).Str("cluster", c.cfg.Cluster).
 		Str("server_version", d.Version.String()).Bool("datetime64", d.DateTime64).
 		Int("migrations_applied", len(applied)).Dur("elapsed", time.Since(start)).
 		Msg("clickhouse ready")

@@ -46,9 +46,11 @@ type Config struct {
 	DialTimeout time.Duration `env:"CW_CLICKHOUSE_DIAL_TIMEOUT" envDefault:"5s"`
 	// MaxOpenConns bounds the connection pool. Default 8.
 	MaxOpenConns int `env:"CW_CLICKHOUSE_MAX_OPEN_CONNS" envDefault:"8"`
-	// Cluster is reserved for ON CLUSTER / Replicated rendering, which is not
-	// implemented yet; Validate rejects a non-empty value rather than
-	// silently creating non-replicated tables.
+	// Cluster names the ClickHouse cluster (a remote_servers entry of every
+	// server) the migrations create the schema on: ON CLUSTER DDL, replicated
+	// tables behind Distributed ones (see Target). Empty means a single
+	// server. It is spliced into DDL, so it must match
+	// ^[A-Za-z_][A-Za-z0-9_]*$.
 	Cluster string `env:"CW_CLICKHOUSE_CLUSTER"`
 }
 
@@ -75,7 +77,7 @@ func (c Config) WithDefaults() Config {
 // fields are valid (they take their defaults) and so is an empty Addr.
 func (c Config) Validate() error {
 	c = c.WithDefaults()
-	if err := ValidateDatabase(c.Database); err != nil {
+	if err := c.Target().Validate(); err != nil {
 		return err
 	}
 	for _, a := range c.Addr {
@@ -99,9 +101,6 @@ func (c Config) Validate() error {
 	if c.MaxOpenConns < 0 {
 		return fmt.Errorf("%w: max open conns %d is negative", ErrInvalidConfig, c.MaxOpenConns)
 	}
-	if c.Cluster != "" {
-		return fmt.Errorf("%w: cluster %q: ON CLUSTER rendering is not implemented yet", ErrInvalidConfig, c.Cluster)
-	}
 	return nil
 }
 
@@ -118,6 +117,7 @@ func ValidateDatabase(name string) error {
 func (c Config) MarshalZerologObject(e *zerolog.Event) {
 	e.Strs("addr", c.Addr).
 		Str("database", c.Database).
+		Str("cluster", c.Cluster).
 		Str("user", c.User).
 		Bool("password_set", c.Password != "" || c.PasswordFile != "").
 		Bool("tls", c.TLS).

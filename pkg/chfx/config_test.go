@@ -33,11 +33,12 @@ func TestConfigFromEnv(t *testing.T) {
 				"CW_CLICKHOUSE_TLS_CA_FILE":    "/etc/ca.pem",
 				"CW_CLICKHOUSE_DIAL_TIMEOUT":   "2s",
 				"CW_CLICKHOUSE_MAX_OPEN_CONNS": "16",
+				"CW_CLICKHOUSE_CLUSTER":        "carrywatch",
 			},
 			want: chfx.Config{
 				Addr: []string{"ch-0:9440", "ch-1:9440"}, Database: "cw_test", User: "sink",
 				PasswordFile: "/run/secrets/ch", TLS: true, TLSCAFile: "/etc/ca.pem",
-				DialTimeout: 2 * time.Second, MaxOpenConns: 16,
+				DialTimeout: 2 * time.Second, MaxOpenConns: 16, Cluster: "carrywatch",
 			},
 		},
 	}
@@ -70,7 +71,11 @@ func TestConfigValidate(t *testing.T) {
 		{name: "ca without tls", cfg: chfx.Config{TLSCAFile: "/ca.pem"}, wantErr: true},
 		{name: "negative timeout", cfg: chfx.Config{DialTimeout: -time.Second}, wantErr: true},
 		{name: "negative conns", cfg: chfx.Config{MaxOpenConns: -1}, wantErr: true},
-		{name: "cluster reserved", cfg: chfx.Config{Cluster: "main"}, wantErr: true},
+		{name: "cluster", cfg: chfx.Config{Cluster: "carrywatch"}},
+		{name: "cluster with underscore and digit", cfg: chfx.Config{Cluster: "_cw_2"}},
+		{name: "cluster with dash", cfg: chfx.Config{Cluster: "carry-watch"}, wantErr: true},
+		{name: "cluster with space", cfg: chfx.Config{Cluster: "cw main"}, wantErr: true},
+		{name: "cluster injection", cfg: chfx.Config{Cluster: "cw; DROP DATABASE x"}, wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,6 +87,14 @@ func TestConfigValidate(t *testing.T) {
 			assert.NoError(t, err)
 		})
 	}
+}
+
+func TestConfigTarget(t *testing.T) {
+	assert.Equal(t, chfx.Target{Database: "carrywatch"}, chfx.Config{}.Target())
+	assert.Equal(t, chfx.Target{Database: "cw", Cluster: "main"}, chfx.Config{Database: "cw", Cluster: "main"}.Target())
+	assert.Equal(t, "cw on cluster main", chfx.Target{Database: "cw", Cluster: "main"}.String())
+	assert.ErrorIs(t, chfx.Target{Database: "cw", Cluster: "a.b"}.Validate(), chfx.ErrInvalidConfig)
+	assert.ErrorIs(t, chfx.Target{}.Validate(), chfx.ErrInvalidConfig, "a target needs a database")
 }
 
 func TestOpenNotConfigured(t *testing.T) {

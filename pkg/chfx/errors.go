@@ -21,6 +21,9 @@ var (
 	// ErrChecksumMismatch means a migration recorded as applied has since
 	// been edited. Applied migrations must never change: add a new one.
 	ErrChecksumMismatch = errors.New("applied migration was edited")
+	// ErrLayoutMismatch means a database migrated for a single server is
+	// being migrated for a cluster, or the reverse.
+	ErrLayoutMismatch = errors.New("database was migrated for another layout")
 	// ErrNoServerBinary means no ClickHouse server binary was found on this
 	// machine.
 	ErrNoServerBinary = errors.New("no clickhouse server binary found (install it with `apt-get install -y clickhouse-server` or the official packages from https://clickhouse.com/docs/install)")

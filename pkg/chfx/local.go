@@ -24,6 +24,7 @@ type LocalServer struct {
 	bin   string
 	args  []string
 	ports localPorts
+	opts  localOptions
 	log   zerolog.Logger
 
 	mu   sync.Mutex
@@ -78,18 +79,56 @@ func FindServerBinary() (path string, args []string, err error) {
 	return "", nil, ErrNoServerBinary
 }
 
+// LocalOption adds configuration to a server started by StartLocal.
+type LocalOption func(*localOptions)
+
+type localOptions struct {
+	configFiles map[string][]byte // dir/config.d/<name>
+	usersFiles  map[string][]byte // dir/users.d/<name>
+	env         []string
+}
+
+// WithConfigFile writes content to dir/config.d/name at every start; the
+// server merges it into config.xml (files in name order). name must be a
+// plain file name ending in .xml.
+func WithConfigFile(name string, content []byte) LocalOption {
+	return func(o *localOptions) { o.configFiles[name] = content }
+}
+
+// WithUsersFile writes content to dir/users.d/name at every start; the
+// server merges it into users.xml, as it does with the users.d files of a
+// packaged server. name must be a plain file name ending in .xml.
+func WithUsersFile(name string, content []byte) LocalOption {
+	return func(o *localOptions) { o.usersFiles[name] = content }
+}
+
+// WithEnv adds "KEY=value" entries to the server process's environment,
+// for the from_env substitutions of its configuration files.
+func WithEnv(env ...string) LocalOption {
+	return func(o *localOptions) { o.env = append(o.env, env...) }
+}
+
 // StartLocal starts a server on dir: it writes dir/config.xml and
 // dir/users.xml (listening on 127.0.0.1 only, user default without
-// password, timezone UTC, a small mark cache), keeps data in dir/data and
-// logs in dir/log, and picks free TCP, HTTP and interserver ports on the
-// first start, persisted in dir/ports.json so that a later start on the same
-// dir reuses them. It returns once a native ping succeeds.
+// password, timezone UTC, a small mark cache) and the files of opts, keeps
+// data in dir/data and logs in dir/log, and picks free TCP, HTTP and
+// interserver ports on the first start, persisted in dir/ports.json so that
+// a later start on the same dir reuses them. It returns once the server
+// answers on its native port (a refused login counts as an answer, so opts
+// may lock the default user).
 //
 // The process runs in its own process group and is sent SIGKILL if the
 // parent dies, so a crashed parent never leaves it running. The error wraps
 // ErrNoServerBinary, ErrServerExited (with the tail of the server's error
 // log), ctx's error, or the file system's.
-func StartLocal(ctx context.Context, dir string, log zerolog.Logger) (*LocalServer, error) {
+func StartLocal(ctx context.Context, dir string, log zerolog.Logger, opts ...LocalOption) (*LocalServer, error) {
+	o := localOptions{configFiles: map[string][]byte{}, usersFiles: map[string][]byte{}}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if err := o.validate(); err != nil {
+		return nil, fmt.Errorf("start local clickhouse: %w", err)
+	}
 	bin, args, err := FindServerBinary()
 	if err != nil {
 		return nil, err
@@ -107,7 +146,7 @@ func StartLocal(ctx context.Context, dir string, log zerolog.Logger) (*LocalServ
 	if err != nil {
 		return nil, fmt.Errorf("start local clickhouse: %w", err)
 	}
-	if err := writeServerConfig(dir, ports); err != nil {
+	if err := writeServerConfig(dir, ports, o); err != nil {
 		return nil, fmt.Errorf("start local clickhouse: %w", err)
 	}
 	s := &LocalServer{
@@ -115,6 +154,7 @@ func StartLocal(ctx context.Context, dir string, log zerolog.Logger) (*LocalServ
 		bin:   bin,
 		args:  args,
 		ports: ports,
+		opts:  o,
 		log:   log.With().Str("component", "clickhouse-local").Logger(),
 	}
 	if err := s.start(ctx); err != nil {
@@ -125,6 +165,12 @@ func StartLocal(ctx context.Context, dir string, log zerolog.Logger) (*LocalServ
 
 // Addr returns the native protocol address, 127.0.0.1:<tcp port>.
 func (s *LocalServer) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.ports.TCP)) }
+
+// InterserverAddr returns the interserver HTTP address replicas fetch parts
+// from, 127.0.0.1:<interserver port>.
+func (s *LocalServer) InterserverAddr() string {
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.ports.Interserver))
+}
 
 // HTTPAddr returns the HTTP interface address, 127.0.0.1:<http port>.
 func (s *LocalServer) HTTPAddr() string {
@@ -160,6 +206,7 @@ func (s *LocalServer) start(ctx context.Context) error {
 	args := append(append([]string{}, s.args...), "--config-file="+filepath.Join(s.dir, "config.xml"))
 	cmd := exec.Command(s.bin, args...)
 	cmd.Dir = s.dir
+	cmd.Env = append(os.Environ(), s.opts.env...)
 	cmd.Stdout = console
 	cmd.Stderr = console
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
@@ -224,7 +271,7 @@ func (s *LocalServer) Restart(ctx context.Context) error {
 	if err := s.Stop(); err != nil {
 		return err
 	}
-	if err := writeServerConfig(s.dir, s.ports); err != nil {
+	if err := writeServerConfig(s.dir, s.ports, s.opts); err != nil {
 		return fmt.Errorf("restart local clickhouse: %w", err)
 	}
 	return s.start(ctx)

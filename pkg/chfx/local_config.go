@@ -121,8 +121,22 @@ const usersConfig = `<?xml version="1.0"?>
 </yandex>
 `
 
-// writeServerConfig writes dir/config.xml and dir/users.xml.
-func writeServerConfig(dir string, ports localPorts) error {
+// validate checks that every extra file name is a plain .xml name.
+func (o localOptions) validate() error {
+	for _, files := range []map[string][]byte{o.configFiles, o.usersFiles} {
+		for name := range files {
+			if name != filepath.Base(name) || filepath.Ext(name) != ".xml" || strings.HasPrefix(name, ".") {
+				return fmt.Errorf("configuration file name %q is not a plain name ending in .xml", name)
+			}
+		}
+	}
+	return nil
+}
+
+// writeServerConfig writes dir/config.xml, dir/users.xml and the files of o
+// under dir/config.d and dir/users.d, where the server looks for files to
+// merge into config.xml and users.xml.
+func writeServerConfig(dir string, ports localPorts, o localOptions) error {
 	var esc strings.Builder
 	if err := xml.EscapeText(&esc, []byte(dir)); err != nil {
 		return err
@@ -137,11 +151,28 @@ func writeServerConfig(dir string, ports localPorts) error {
 	if err := os.WriteFile(filepath.Join(dir, "config.xml"), buf.Bytes(), 0o644); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "users.xml"), []byte(usersConfig), 0o644)
+	if err := os.WriteFile(filepath.Join(dir, "users.xml"), []byte(usersConfig), 0o644); err != nil {
+		return err
+	}
+	for sub, files := range map[string]map[string][]byte{"config.d": o.configFiles, "users.d": o.usersFiles} {
+		if len(files) == 0 {
+			continue
+		}
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
+			return err
+		}
+		for name, content := range files {
+			if err := os.WriteFile(filepath.Join(dir, sub, name), content, 0o600); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // waitReady pings addr with backoff until it answers, the process exits
-// (ErrServerExited), or ctx ends (capped at readyTimeout).
+// (ErrServerExited), or ctx ends (capped at readyTimeout). A server error,
+// such as a refused login, is an answer.
 func waitReady(ctx context.Context, addr string, exited <-chan struct{}) error {
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
@@ -150,8 +181,9 @@ func waitReady(ctx context.Context, addr string, exited <-chan struct{}) error {
 	}
 	backoff := 10 * time.Millisecond
 	var last error
+	var ex *clickhouse.Exception
 	for {
-		if last = pingOnce(ctx, addr); last == nil {
+		if last = pingOnce(ctx, addr); last == nil || errors.As(last, &ex) {
 			return nil
 		}
 		t := time.NewTimer(backoff)

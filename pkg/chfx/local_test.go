@@ -25,7 +25,7 @@ func TestLocalServerStopRestartKeepsData(t *testing.T) {
 	require.NoError(t, err)
 	d, err := chfx.DetectDialect(ctx, conn)
 	require.NoError(t, err)
-	applied, err := chfx.Migrate(ctx, conn, "carrywatch", d, chtest.Logger(t))
+	applied, err := chfx.Migrate(ctx, conn, chfx.Target{Database: "carrywatch"}, d, chtest.Logger(t))
 	require.NoError(t, err)
 	require.Len(t, applied, 8)
 	fs := fixtures()
@@ -54,7 +54,7 @@ func TestLocalServerStopRestartKeepsData(t *testing.T) {
 		require.NoError(t, conn.QueryRow(ctx, "SELECT id FROM carrywatch."+f.view).Scan(&id), f.view)
 		assert.Equal(t, f.id, id, f.view)
 	}
-	applied, err = chfx.Migrate(ctx, conn, "carrywatch", d, chtest.Logger(t))
+	applied, err = chfx.Migrate(ctx, conn, chfx.Target{Database: "carrywatch"}, d, chtest.Logger(t))
 	require.NoError(t, err)
 	assert.Empty(t, applied)
 }

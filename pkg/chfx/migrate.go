@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
@@ -24,26 +25,35 @@ var ddlRaceCodes = map[int32]bool{
 	82: true, // DATABASE_ALREADY_EXISTS
 }
 
-// Migrate brings database db on conn up to date with the embedded
-// migrations rendered for dialect d, and returns the migrations it applied
-// (none when the database was current).
+// Migrate brings target t on conn up to date with the embedded migrations
+// rendered for dialect d, and returns the migrations it applied (none when
+// the database was current).
 //
-// It creates the database and db.schema_migrations if needed, reads the
-// applied versions with FINAL, fails with ErrChecksumMismatch if an applied
-// migration's file has changed since, applies the others in version order,
-// records each (INSERT naming its columns) and finally runs OPTIMIZE … FINAL
-// on schema_migrations until every record is physically single.
+// It checks that the database, if migrated before, was migrated for the
+// same layout (single server or cluster; ErrLayoutMismatch), creates the
+// database and <database>.schema_migrations if needed, reads the applied
+// versions with FINAL, fails with ErrChecksumMismatch if an applied
+// migration's file has changed since (edits that leave the single-server
+// rendering unchanged are accepted, see formerChecksums), applies the
+// others in version order, records each (INSERT naming its columns) and
+// finally runs OPTIMIZE … FINAL on schema_migrations until every record is
+// physically single.
 //
-// Several processes may migrate the same database at once: every statement
-// is idempotent, a migration applied twice is recorded twice and merged to
-// one row by the ReplacingMergeTree key (the first apply wins), and reads use
-// FINAL. Errors name the migration ("migrate 0003_create_etf_flows: …").
-func Migrate(ctx context.Context, conn driver.Conn, db string, d Dialect, log zerolog.Logger) ([]Migration, error) {
-	migs, err := Render(d, db)
+// Several processes may migrate the same database at once, on one server
+// or through any nodes of a cluster: every statement is idempotent, a
+// migration applied twice is recorded twice and merged to one row by the
+// ReplacingMergeTree key (the first apply wins), and reads use FINAL. On a
+// cluster schema_migrations is one replicated table across every shard, so
+// each node holds every record; a migrator that reads before another's
+// record has replicated re-applies that migration, which changes nothing.
+// Each ON CLUSTER statement returns once every node has run it.
+// Errors name the migration ("migrate 0003_create_etf_flows: …").
+func Migrate(ctx context.Context, conn driver.Conn, t Target, d Dialect, log zerolog.Logger) ([]Migration, error) {
+	migs, err := Render(d, t)
 	if err != nil {
 		return nil, err
 	}
-	return apply(ctx, conn, db, migs, log)
+	return apply(ctx, conn, t, migs, log)
 }
 
 type appliedRecord struct {
@@ -53,14 +63,24 @@ type appliedRecord struct {
 	AppliedAt time.Time
 }
 
-func apply(ctx context.Context, conn driver.Conn, db string, migs []Migration, log zerolog.Logger) ([]Migration, error) {
-	log = log.With().Str("database", db).Logger()
-	if err := execDDL(ctx, conn, "CREATE DATABASE IF NOT EXISTS "+db); err != nil {
-		return nil, fmt.Errorf("create database %s: %w", db, err)
+// bookkeepingDDL returns the statements creating t's database and its
+// schema_migrations table. The MATERIALIZED keep_rank is the
+// ReplacingMergeTree version: the earliest applied_at ranks highest, so the
+// first apply is the one kept. On a cluster the table is replicated with
+// one keeper path for the whole cluster (no {shard}), so every node holds
+// every record.
+func bookkeepingDDL(t Target) []string {
+	engine := "ReplacingMergeTree(keep_rank)"
+	if t.Cluster != "" {
+		engine = "ReplicatedReplacingMergeTree('/clickhouse/tables/all/" + t.Database + "/" + MigrationsTable + "', '{replica}', keep_rank)"
 	}
-	// The MATERIALIZED keep_rank is the ReplacingMergeTree version: the
-	// earliest applied_at ranks highest, so the first apply is the one kept.
-	if err := execDDL(ctx, conn, `CREATE TABLE IF NOT EXISTS `+db+`.`+MigrationsTable+`
+	onCluster := ""
+	if t.Cluster != "" {
+		onCluster = " ON CLUSTER " + t.Cluster
+	}
+	return []string{
+		"CREATE DATABASE IF NOT EXISTS " + t.Database + onCluster,
+		`CREATE TABLE IF NOT EXISTS ` + t.Database + `.` + MigrationsTable + onCluster + `
 (
     version    UInt32,
     name       String,
@@ -68,8 +88,22 @@ func apply(ctx context.Context, conn driver.Conn, db string, migs []Migration, l
     applied_at DateTime,
     keep_rank  UInt32 MATERIALIZED 4294967295 - toUInt32(applied_at)
 )
-ENGINE = ReplacingMergeTree(keep_rank)
-ORDER BY version`); err != nil {
+ENGINE = ` + engine + `
+ORDER BY version`,
+	}
+}
+
+func apply(ctx context.Context, conn driver.Conn, t Target, migs []Migration, log zerolog.Logger) ([]Migration, error) {
+	db := t.Database
+	log = log.With().Str("database", db).Str("cluster", t.Cluster).Logger()
+	if err := checkLayout(ctx, conn, t); err != nil {
+		return nil, err
+	}
+	ddl := bookkeepingDDL(t)
+	if err := execDDL(ctx, conn, ddl[0]); err != nil {
+		return nil, fmt.Errorf("create database %s: %w", t, err)
+	}
+	if err := execDDL(ctx, conn, ddl[1]); err != nil {
 		return nil, fmt.Errorf("create table %s: %w", MigrationsTable, err)
 	}
 	applied, err := readApplied(ctx, conn, db)
@@ -80,7 +114,7 @@ ORDER BY version`); err != nil {
 	for _, m := range migs {
 		known[m.Version] = true
 		rec, ok := applied[uint32(m.Version)]
-		if ok && rec.Checksum != m.Checksum {
+		if ok && !m.accepts(rec.Checksum) {
 			return nil, fmt.Errorf("migrate %s: recorded checksum %.12s, file has %.12s (applied %s as %s): %w",
 				m.Name, rec.Checksum, m.Checksum, rec.AppliedAt.UTC().Format(time.RFC3339), rec.Name, ErrChecksumMismatch)
 		}
@@ -116,6 +150,41 @@ ORDER BY version`); err != nil {
 		}
 	}
 	return done, nil
+}
+
+// checkLayout fails with ErrLayoutMismatch when t's schema_migrations
+// exists and was created for the other layout: replicated means the
+// database was migrated ON CLUSTER, and migrating it as a single server (or
+// the reverse) would create tables on one node only (or replicated tables
+// next to local ones). It runs before any DDL, so a mismatch changes
+// nothing.
+func checkLayout(ctx context.Context, conn driver.Conn, t Target) error {
+	rows, err := conn.Query(ctx, "SELECT engine FROM system.tables WHERE database = ? AND name = ?", t.Database, MigrationsTable)
+	if err != nil {
+		return fmt.Errorf("read engine of %s: %w", MigrationsTable, err)
+	}
+	defer func() { _ = rows.Close() }()
+	var engine string
+	for rows.Next() {
+		if err := rows.Scan(&engine); err != nil {
+			return fmt.Errorf("read engine of %s: %w", MigrationsTable, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read engine of %s: %w", MigrationsTable, err)
+	}
+	replicated := strings.HasPrefix(engine, "Replicated")
+	switch {
+	case engine == "":
+		return nil // not migrated yet
+	case t.Cluster != "" && !replicated:
+		return fmt.Errorf("%w: %s.%s is %s: the database was migrated for a single server, not ON CLUSTER %s",
+			ErrLayoutMismatch, t.Database, MigrationsTable, engine, t.Cluster)
+	case t.Cluster == "" && replicated:
+		return fmt.Errorf("%w: %s.%s is %s: the database was migrated ON CLUSTER; set the cluster name (CW_CLICKHOUSE_CLUSTER)",
+			ErrLayoutMismatch, t.Database, MigrationsTable, engine)
+	}
+	return nil
 }
 
 func readApplied(ctx context.Context, conn driver.Conn, db string) (map[uint32]appliedRecord, error) {

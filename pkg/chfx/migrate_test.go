@@ -71,7 +71,7 @@ func TestMigrateConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-startGate
-			results[i], errs[i] = chfx.Migrate(ctx, conn, db.Database, db.Dialect, chtest.Logger(t))
+			results[i], errs[i] = chfx.Migrate(ctx, conn, chfx.Target{Database: db.Database}, db.Dialect, chtest.Logger(t))
 		}()
 	}
 	close(startGate)
@@ -80,7 +80,7 @@ func TestMigrateConcurrent(t *testing.T) {
 	require.NoError(t, errs[1])
 	assert.GreaterOrEqual(t, len(results[0])+len(results[1]), 8, "every migration applied by at least one")
 
-	third, err := chfx.Migrate(ctx, db.Conn, db.Database, db.Dialect, chtest.Logger(t))
+	third, err := chfx.Migrate(ctx, db.Conn, chfx.Target{Database: db.Database}, db.Dialect, chtest.Logger(t))
 	require.NoError(t, err)
 	assert.Empty(t, third, "third run applies nothing")
 
@@ -98,7 +98,7 @@ func TestMigrateConcurrent(t *testing.T) {
 	assert.Equal(t, wantViews, views)
 
 	// The records carry the files' names and checksums.
-	migs, err := chfx.Render(db.Dialect, db.Database)
+	migs, err := chfx.Render(db.Dialect, chfx.Target{Database: db.Database})
 	require.NoError(t, err)
 	rows, err := db.Conn.Query(ctx, "SELECT version, name, checksum FROM "+sm+" FINAL ORDER BY version")
 	require.NoError(t, err)
@@ -128,7 +128,7 @@ func TestMigrateChecksumMismatch(t *testing.T) {
 	require.NoError(t, b.Append(uint32(3), "0003_create_etf_flows", "0000tampered", time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)))
 	require.NoError(t, b.Send())
 
-	applied, err := chfx.Migrate(ctx, db.Conn, db.Database, db.Dialect, chtest.Logger(t))
+	applied, err := chfx.Migrate(ctx, db.Conn, chfx.Target{Database: db.Database}, db.Dialect, chtest.Logger(t))
 	require.ErrorIs(t, err, chfx.ErrChecksumMismatch)
 	assert.Contains(t, err.Error(), "migrate 0003_create_etf_flows")
 	assert.Empty(t, applied)
@@ -320,4 +320,52 @@ func TestObjectsSorted(t *testing.T) {
 	// Guards the expectations above: system.tables lists in name order.
 	assert.True(t, sort.StringsAreSorted(wantTables))
 	assert.True(t, sort.StringsAreSorted(wantViews))
+}
+
+// TestMigrateAcceptsEquivalentRevisions: a database migrated with the
+// migration files as they were before cluster rendering was added records
+// their old checksums; the files' single-server rendering is unchanged (see
+// testdata/golden/*/single), so Migrate finds it current.
+func TestMigrateAcceptsEquivalentRevisions(t *testing.T) {
+	db := chtest.New(t)
+	ctx := t.Context()
+	before := map[uint32]string{
+		1: "62ff1b94f85002a72191a567b9d83cbbe11f3b658a642468786ae369f77f4e40",
+		2: "62834ab70f13dd6ea1ff93cafe83c32e77ab4947847526e91dfb0d6fa51a279f",
+		3: "0ede999ac1e00645e87e1cd3ecfc8bb165d3cb9358a7a38488f17682b13619cc",
+		4: "fbe5c39c9037dd4eccaa2abb3f4aa559dc958d31101b66bc2fa956d6d2502d1f",
+		5: "e45a1e165fb724d5bc8ca79407214a703d03704790a20aa6a5a8f8254a669f31",
+		6: "bf8eedbbc4f652b1b942c42ff7c9b87aed3cd71163969167137d9ccb82044096",
+		7: "2f813d4e2507c9844903950d0cc2f4c6c253d044c16ea747e73c6d72b843a059",
+		8: "1e86b94e7c61986d1ec893c76861fb7cbb9e0dd52e7565b281782e884e02651a",
+	}
+	migs, err := chfx.Render(db.Dialect, chfx.Target{Database: db.Database})
+	require.NoError(t, err)
+	require.Len(t, migs, len(before))
+	// Earlier records win FINAL, as if the old files had been applied first.
+	b, err := db.Conn.PrepareBatch(ctx, "INSERT INTO schema_migrations (version, name, checksum, applied_at)")
+	require.NoError(t, err)
+	for _, m := range migs {
+		require.NotEqual(t, before[uint32(m.Version)], m.Checksum, "%s: the file changed", m.Name)
+		require.NoError(t, b.Append(uint32(m.Version), m.Name, before[uint32(m.Version)], time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)))
+	}
+	require.NoError(t, b.Send())
+	require.Equal(t, uint64(len(migs)), chtest.Count(t, db, "SELECT count() FROM schema_migrations FINAL WHERE toYear(applied_at) = 2025"))
+
+	applied, err := chfx.Migrate(ctx, db.Conn, chfx.Target{Database: db.Database}, db.Dialect, chtest.Logger(t))
+	require.NoError(t, err)
+	assert.Empty(t, applied)
+}
+
+// TestMigrateLayoutMismatch: a database migrated for a single server is not
+// migrated again for a cluster, and nothing is created.
+func TestMigrateLayoutMismatch(t *testing.T) {
+	db := chtest.New(t)
+	applied, err := chfx.Migrate(t.Context(), db.Conn, chfx.Target{Database: db.Database, Cluster: "carrywatch"}, db.Dialect, chtest.Logger(t))
+	require.ErrorIs(t, err, chfx.ErrLayoutMismatch)
+	assert.Contains(t, err.Error(), "migrated for a single server")
+	assert.Empty(t, applied)
+	tables, views := objects(t, db.Conn, db.Database)
+	assert.Equal(t, wantTables, tables)
+	assert.Equal(t, wantViews, views)
 }

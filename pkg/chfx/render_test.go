@@ -68,7 +68,7 @@ func TestRenderEmbedded(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			migs, err := chfx.Render(tt.dialect, "cw_render")
+			migs, err := chfx.Render(tt.dialect, chfx.Target{Database: "cw_render"})
 			require.NoError(t, err)
 			var names []string
 			var all strings.Builder
@@ -97,9 +97,9 @@ func TestRenderEmbedded(t *testing.T) {
 }
 
 func TestRenderChecksumIndependentOfDialect(t *testing.T) {
-	cur, err := chfx.Render(chfx.Current, "a")
+	cur, err := chfx.Render(chfx.Current, chfx.Target{Database: "a"})
 	require.NoError(t, err)
-	old, err := chfx.Render(legacy, "b")
+	old, err := chfx.Render(legacy, chfx.Target{Database: "b"})
 	require.NoError(t, err)
 	require.Len(t, old, len(cur))
 	for i := range cur {
@@ -150,7 +150,7 @@ func TestRenderFS(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			migs, err := chfx.RenderFS(tt.files, chfx.Current, tt.db)
+			migs, err := chfx.RenderFS(tt.files, chfx.Current, chfx.Target{Database: tt.db})
 			if tt.wantErr != nil {
 				assert.ErrorIs(t, err, tt.wantErr)
 				return

@@ -1,7 +1,7 @@
 -- risk_scores: one row per print of the risk index (cw.risk.score).
 -- "index" is a keyword in DDL, hence the backticks.
 -- Never edit once applied: add a new migration.
-CREATE TABLE IF NOT EXISTS {{.DB}}.risk_scores
+CREATE TABLE IF NOT EXISTS {{storage "risk_scores"}}{{onCluster}}
 (
     id                   String,
     source               {{lc "String"}},
@@ -22,7 +22,11 @@ CREATE TABLE IF NOT EXISTS {{.DB}}.risk_scores
     explanation          String{{codec "ZSTD(3)"}},
     inserted_at          {{ts}} DEFAULT {{nowts}}{{codec "Delta, ZSTD(1)"}}
 )
-ENGINE = {{engine "ReplacingMergeTree(ingested_at)"}}
+ENGINE = {{engine "risk_scores" "ReplacingMergeTree(ingested_at)"}}
 PARTITION BY toYYYYMM({{todt "observed_at"}})
 ORDER BY (observed_at, id)
+;
+-- On a cluster, the table readers and writers name: rows spread over the
+-- shards by id, so every copy of one event lands on one shard.
+{{distributed "risk_scores" "cityHash64(id)"}}
 ;

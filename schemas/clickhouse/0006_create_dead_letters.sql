@@ -3,7 +3,7 @@
 -- the original observation time, so replaying an old episode keeps them)
 -- where the server supports TTL.
 -- Never edit once applied: add a new migration.
-CREATE TABLE IF NOT EXISTS {{.DB}}.dead_letters
+CREATE TABLE IF NOT EXISTS {{storage "dead_letters"}}{{onCluster}}
 (
     id                String,
     source            {{lc "String"}},
@@ -18,8 +18,12 @@ CREATE TABLE IF NOT EXISTS {{.DB}}.dead_letters
     original_seq      UInt64,
     inserted_at       {{ts}} DEFAULT {{nowts}}{{codec "Delta, ZSTD(1)"}}
 )
-ENGINE = {{engine "ReplacingMergeTree(ingested_at)"}}
+ENGINE = {{engine "dead_letters" "ReplacingMergeTree(ingested_at)"}}
 PARTITION BY toYYYYMM({{todt "observed_at"}})
 ORDER BY (stage, observed_at, id)
 {{ttl "inserted_at" 90}}
+;
+-- On a cluster, the table readers and writers name: rows spread over the
+-- shards by id, so every copy of one event lands on one shard.
+{{distributed "dead_letters" "cityHash64(id)"}}
 ;

@@ -3,41 +3,41 @@
 -- ETF day or curve date. Every view runs on 18.16 and on current ClickHouse,
 -- which is why they use no OR REPLACE and no alias that shadows a column.
 -- Never edit once applied: add a new migration (DROP VIEW IF EXISTS, CREATE).
-CREATE VIEW IF NOT EXISTS {{.DB}}.v_jgb_yields AS
+CREATE VIEW IF NOT EXISTS {{.DB}}.v_jgb_yields{{onCluster}} AS
 SELECT id, source, observed_at, ingested_at, stream_seq,
        tenor, tenor_months, yield_pct
 FROM {{.DB}}.jgb_yields FINAL
 ;
-CREATE VIEW IF NOT EXISTS {{.DB}}.v_fed_odds AS
+CREATE VIEW IF NOT EXISTS {{.DB}}.v_fed_odds{{onCluster}} AS
 SELECT id, source, observed_at, ingested_at, stream_seq,
        meeting, change_bp, probability, expected_change_bp
 FROM {{.DB}}.fed_odds FINAL
 ;
-CREATE VIEW IF NOT EXISTS {{.DB}}.v_etf_flows AS
+CREATE VIEW IF NOT EXISTS {{.DB}}.v_etf_flows{{onCluster}} AS
 SELECT id, source, observed_at, ingested_at, stream_seq,
        asset, ticker, trade_date, flow_usd, aum_usd
 FROM {{.DB}}.etf_flows FINAL
 ;
-CREATE VIEW IF NOT EXISTS {{.DB}}.v_venue_status AS
+CREATE VIEW IF NOT EXISTS {{.DB}}.v_venue_status{{onCluster}} AS
 SELECT id, source, observed_at, ingested_at, stream_seq,
        venue, incident_id, action, severity, status, title, components,
        started_at, resolved_at
 FROM {{.DB}}.venue_status FINAL
 ;
-CREATE VIEW IF NOT EXISTS {{.DB}}.v_risk_scores AS
+CREATE VIEW IF NOT EXISTS {{.DB}}.v_risk_scores{{onCluster}} AS
 SELECT id, source, observed_at, ingested_at, stream_seq,
        `index`, regime, triggers, drivers, block_names, block_scores,
        block_contributions, model_version, calibration_hash, watermark_seq,
        watermark_time, explanation
 FROM {{.DB}}.risk_scores FINAL
 ;
-CREATE VIEW IF NOT EXISTS {{.DB}}.v_dead_letters AS
+CREATE VIEW IF NOT EXISTS {{.DB}}.v_dead_letters{{onCluster}} AS
 SELECT id, source, observed_at, ingested_at, stream_seq,
        stage, original_subject, reason, code, payload, original_seq
 FROM {{.DB}}.dead_letters FINAL
 ;
 -- One row per (distribution, outcome).
-CREATE VIEW IF NOT EXISTS {{.DB}}.v_fed_odds_outcomes AS
+CREATE VIEW IF NOT EXISTS {{.DB}}.v_fed_odds_outcomes{{onCluster}} AS
 SELECT id, source, observed_at, ingested_at, stream_seq,
        meeting, change_bp, probability, expected_change_bp
 FROM {{.DB}}.fed_odds FINAL
@@ -47,7 +47,7 @@ ARRAY JOIN change_bp, probability
 -- gives action, severity, status, title and components. The inner query
 -- renames the columns because 18.16 substitutes an alias into an aggregate
 -- over the column of the same name.
-CREATE VIEW IF NOT EXISTS {{.DB}}.v_venue_incidents AS
+CREATE VIEW IF NOT EXISTS {{.DB}}.v_venue_incidents{{onCluster}} AS
 SELECT
     venue,
     incident_id,
@@ -73,7 +73,7 @@ FROM
 GROUP BY venue, incident_id
 ;
 -- One row per asset and trading day: the latest observed TOTAL row.
-CREATE VIEW IF NOT EXISTS {{.DB}}.v_etf_flows_total AS
+CREATE VIEW IF NOT EXISTS {{.DB}}.v_etf_flows_total{{onCluster}} AS
 SELECT asset, trade_date, flow_usd, aum_usd,
        id, source, observed_at, ingested_at, stream_seq
 FROM {{.DB}}.etf_flows FINAL
@@ -83,7 +83,7 @@ LIMIT 1 BY asset, trade_date
 ;
 -- One row per observation date (UTC) with the latest 2Y, 5Y, 10Y and 30Y
 -- yields of that date; NULL where a tenor was not observed.
-CREATE VIEW IF NOT EXISTS {{.DB}}.v_jgb_curve AS
+CREATE VIEW IF NOT EXISTS {{.DB}}.v_jgb_curve{{onCluster}} AS
 SELECT
     toDate({{todt "observed_at"}}) AS observed_date,
     if(countIf(tenor = '2Y') > 0, argMaxIf(yield_pct, observed_at, tenor = '2Y'), NULL)   AS yield_2y_pct,

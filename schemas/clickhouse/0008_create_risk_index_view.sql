@@ -4,7 +4,7 @@
 -- to read the index in force when each row was observed (ClickHouse 19.13+;
 -- see README.md for a full example).
 -- Never edit once applied: add a new migration.
-CREATE VIEW IF NOT EXISTS {{.DB}}.v_risk_index AS
+CREATE VIEW IF NOT EXISTS {{.DB}}.v_risk_index{{onCluster}} AS
 SELECT model_version, observed_at, `index`, regime, triggers, drivers,
        calibration_hash, watermark_seq, id
 FROM {{.DB}}.risk_scores FINAL

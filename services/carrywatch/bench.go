@@ -107,7 +107,7 @@ func runBench(ctx context.Context, c config, sizes benchSizes, log zerolog.Logge
 	if err != nil {
 		return nil, err
 	}
-	if _, err := chfx.Migrate(ctx, conn, db, d, log); err != nil {
+	if _, err := chfx.Migrate(ctx, conn, chfx.Target{Database: db}, d, log); err != nil {
 		return nil, err
 	}
 

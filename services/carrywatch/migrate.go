@@ -38,7 +38,7 @@ processes migrate; the DDL is rendered for the server's detected version.`,
 			if err != nil {
 				return err
 			}
-			applied, err := chfx.Migrate(cmd.Context(), conn, c.CH.Database, d, log)
+			applied, err := chfx.Migrate(cmd.Context(), conn, c.CH.Target(), d, log)
 			if err != nil {
 				return err
 			}

@@ -93,7 +93,7 @@ func NewOn(t testing.TB, addr string) *DB {
 	db := newEmptyOn(t, addr)
 	ctx, cancel := context.WithTimeout(context.Background(), setupTimeout)
 	defer cancel()
-	if _, err := chfx.Migrate(ctx, db.Conn, db.Database, db.Dialect, Logger(t).Level(zerolog.WarnLevel)); err != nil {
+	if _, err := chfx.Migrate(ctx, db.Conn, chfx.Target{Database: db.Database}, db.Dialect, Logger(t).Level(zerolog.WarnLevel)); err != nil {
 		t.Fatalf("chtest: migrate %s: %v", db.Database, err)
 	}
 	// The default database of a connection must exist when it connects, so
@@ -151,14 +151,16 @@ func newEmptyOn(t testing.TB, addr string) *DB {
 }
 
 // Dedicated starts a server of t's own in t.TempDir(), which t may Stop and
-// Restart, and stops it when t ends. It needs a server binary even when
-// CLICKHOUSE_TEST_ADDR is set, and skips or fails t like RequireBinary.
-func Dedicated(t testing.TB) *chfx.LocalServer {
+// Restart, and stops it when t ends; opts add configuration files or
+// environment (chfx.WithConfigFile, chfx.WithUsersFile, chfx.WithEnv). It
+// needs a server binary even when CLICKHOUSE_TEST_ADDR is set, and skips or
+// fails t like RequireBinary.
+func Dedicated(t testing.TB, opts ...chfx.LocalOption) *chfx.LocalServer {
 	t.Helper()
 	requireServerBinary(t)
 	ctx, cancel := context.WithTimeout(context.Background(), setupTimeout)
 	defer cancel()
-	srv, err := chfx.StartLocal(ctx, t.TempDir(), Logger(t))
+	srv, err := chfx.StartLocal(ctx, t.TempDir(), Logger(t), opts...)
 	if err != nil {
 		t.Fatalf("chtest: %v", err)
 	}

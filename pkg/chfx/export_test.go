@@ -1,0 +1,4 @@
+package chfx
+
+// BookkeepingDDL exposes bookkeepingDDL to the golden and chdb tests.
+var BookkeepingDDL = bookkeepingDDL

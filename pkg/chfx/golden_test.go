@@ -1,0 +1,93 @@
+package chfx_test
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/carrywatch/carrywatch/pkg/chfx"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+// goldenDialects and goldenTargets span the rendered forms: current
+// ClickHouse and 18.16, on a single server and on a cluster.
+var (
+	goldenDialects = []struct {
+		name string
+		d    chfx.Dialect
+	}{{"current", chfx.Current}, {"legacy", legacy}}
+	goldenTargets = []struct {
+		name string
+		t    chfx.Target
+	}{
+		{"single", chfx.Target{Database: "carrywatch"}},
+		{"cluster", chfx.Target{Database: "carrywatch", Cluster: "carrywatch"}},
+	}
+)
+
+// goldenFile is one file under testdata/golden/<dialect>/<layout>: a
+// migration's rendered statements, or schema_migrations.sql for the
+// bookkeeping DDL of Migrate.
+type goldenFile struct {
+	name       string
+	statements []string
+}
+
+func renderGolden(t *testing.T, d chfx.Dialect, target chfx.Target) []goldenFile {
+	t.Helper()
+	migs, err := chfx.Render(d, target)
+	require.NoError(t, err)
+	var files []goldenFile
+	for _, m := range migs {
+		files = append(files, goldenFile{name: m.Name + ".sql", statements: m.Statements})
+	}
+	return append(files, goldenFile{name: "schema_migrations.sql", statements: chfx.BookkeepingDDL(target)})
+}
+
+// sqlText joins statements in the migration file format, one ";" line after
+// each.
+func sqlText(stmts []string) string { return strings.Join(stmts, "\n;\n") + "\n;\n" }
+
+// TestGolden compares the rendered DDL with testdata/golden; run
+// `go test ./pkg/chfx -run TestGolden -update` to rewrite it after an
+// intended change, and review the diff. The single-server files must never
+// change for an applied migration.
+func TestGolden(t *testing.T) {
+	for _, gd := range goldenDialects {
+		for _, gt := range goldenTargets {
+			t.Run(gd.name+"/"+gt.name, func(t *testing.T) {
+				dir := filepath.Join("testdata", "golden", gd.name, gt.name)
+				files := renderGolden(t, gd.d, gt.t)
+				if *update {
+					require.NoError(t, os.RemoveAll(dir))
+					require.NoError(t, os.MkdirAll(dir, 0o755))
+					for _, f := range files {
+						require.NoError(t, os.WriteFile(filepath.Join(dir, f.name), []byte(sqlText(f.statements)), 0o644))
+					}
+					return
+				}
+				var want, got []string
+				for _, f := range files {
+					want = append(want, f.name)
+					b, err := os.ReadFile(filepath.Join(dir, f.name))
+					require.NoError(t, err, "run with -update to create it")
+					assert.Equal(t, string(b), sqlText(f.statements), "%s/%s differs from the rendering (run with -update if intended)", dir, f.name)
+				}
+				entries, err := os.ReadDir(dir)
+				require.NoError(t, err)
+				for _, e := range entries {
+					got = append(got, e.Name())
+				}
+				sort.Strings(want)
+				assert.Equal(t, want, got, "stale or missing golden files in %s", dir)
+			})
+		}
+	}
+}
