@@ -1,0 +1,415 @@
+package chfx_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/xml"
+	"errors"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
+)
+
+// The deploy configuration files under test, relative to deploy/clickhouse.
+const (
+	usersFile = "users.d/carrywatch.xml"
+	prodFile  = "users.d/prod.xml"
+)
+
+// Server error codes the user tests expect.
+const (
+	codeReadonly = 164 // READONLY
+	// Reading a database outside allow_databases: DATABASE_ACCESS_DENIED
+	// on 18.16, ACCESS_DENIED on current servers.
+	codeDatabaseAccessDenied = 291
+	codeAccessDenied         = 497
+	// A refused login: the password (18.16: WRONG_PASSWORD, REQUIRED_PASSWORD),
+	// or the client's address (IP_ADDRESS_NOT_ALLOWED), or, on current
+	// servers, AUTHENTICATION_FAILED for all of them.
+	codeWrongPassword        = 193
+	codeRequiredPassword     = 194
+	codeIPAddressNotAllowed  = 195
+	codeAuthenticationFailed = 516
+	codeTooManyRows          = 396 // TOO_MANY_ROWS_OR_BYTES
+)
+
+var refusedLogin = []int32{codeWrongPassword, codeRequiredPassword, codeIPAddressNotAllowed, codeAuthenticationFailed}
+
+// deployFile reads deploy/clickhouse/<rel>.
+func deployFile(t *testing.T, rel string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "deploy", "clickhouse", filepath.FromSlash(rel)))
+	require.NoError(t, err)
+	return b
+}
+
+// Servers older than this predate the deploy files' form: the <clickhouse>
+// root element (they want <yandex>) and settings constraints with
+// changeable_in_readonly.
+var minDeployVersion = chfx.Version{Major: 23, Minor: 1}
+
+var reConstraints = regexp.MustCompile(`(?s)\s*<constraints>.*?</constraints>`)
+
+// forServer adapts a deploy configuration file, written for the servers of
+// the deployment (ClickHouse 25.8), to a test server of version v: as is for
+// a current server; for an older one such as 18.16 with the <yandex> root
+// element and without settings constraints, which it does not know (it
+// would refuse the profile). Everything else, from_env included, is taken
+// as written.
+func forServer(content []byte, v chfx.Version) []byte {
+	if v.AtLeast(minDeployVersion) {
+		return content
+	}
+	s := strings.ReplaceAll(string(content), "<clickhouse>", "<yandex>")
+	s = strings.ReplaceAll(s, "</clickhouse>", "</yandex>")
+	return []byte(reConstraints.ReplaceAllString(s, ""))
+}
+
+// localVersion returns the version of the local server binary the tests
+// start, by starting it once on dir.
+func localVersion(t *testing.T, dir string) chfx.Version {
+	t.Helper()
+	chtest.RequireBinary(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	srv, err := chfx.StartLocal(ctx, dir, chtest.Logger(t))
+	require.NoError(t, err)
+	defer func() { require.NoError(t, srv.Stop()) }()
+	conn, err := chfx.Open(ctx, srv.Config())
+	require.NoError(t, err)
+	defer conn.Close()
+	d, err := chfx.DetectDialect(ctx, conn)
+	require.NoError(t, err)
+	return d.Version
+}
+
+// deployServer starts a server of t's own that merges the deploy users
+// files named (relative to deploy/clickhouse), adapted to its version, with
+// env set, and returns it with its version.
+func deployServer(t *testing.T, env []string, users ...string) (*chfx.LocalServer, chfx.Version) {
+	t.Helper()
+	dir := t.TempDir()
+	v := localVersion(t, dir)
+	opts := []chfx.LocalOption{chfx.WithEnv(env...)}
+	for _, rel := range users {
+		opts = append(opts, chfx.WithUsersFile(filepath.Base(rel), forServer(deployFile(t, rel), v)))
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	srv, err := chfx.StartLocal(ctx, dir, chtest.Logger(t), opts...)
+	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, srv.Stop()) })
+	t.Logf("ClickHouse %s with %s", v, strings.Join(users, ", "))
+	return srv, v
+}
+
+func randomPassword(t *testing.T) string {
+	t.Helper()
+	var b [12]byte
+	_, err := rand.Read(b[:])
+	require.NoError(t, err)
+	return hex.EncodeToString(b[:])
+}
+
+// openAs logs in to srv as user. dial, if set, replaces the dialer (to
+// connect from another local address).
+func openAs(ctx context.Context, srv *chfx.LocalServer, user, password string, dial func(context.Context, string) (net.Conn, error)) (driver.Conn, error) {
+	conn, err := clickhouse.Open(&clickhouse.Options{
+		Protocol:     clickhouse.Native,
+		Addr:         []string{srv.Addr()},
+		Auth:         clickhouse.Auth{Username: user, Password: password},
+		DialContext:  dial,
+		DialTimeout:  5 * time.Second,
+		MaxOpenConns: 2,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := conn.Ping(ctx); err != nil {
+		_ = conn.Close()
+		return nil, err
+	}
+	return conn, nil
+}
+
+func mustOpenAs(t *testing.T, srv *chfx.LocalServer, user, password string) driver.Conn {
+	t.Helper()
+	conn, err := openAs(t.Context(), srv, user, password, nil)
+	require.NoError(t, err, "log in as %s", user)
+	t.Cleanup(func() { _ = conn.Close() })
+	return conn
+}
+
+// requireCode asserts that err is a server exception with one of codes.
+func requireCode(t *testing.T, err error, codes []int32, msgAndArgs ...any) {
+	t.Helper()
+	var ex *clickhouse.Exception
+	require.True(t, errors.As(err, &ex), "want a server exception with code %v, got %v: %v", codes, err, msgAndArgs)
+	assert.Contains(t, codes, ex.Code, "exception %d %s: %v", ex.Code, ex.Message, msgAndArgs)
+}
+
+// TestDeployUsers runs deploy/clickhouse/users.d/carrywatch.xml on a real
+// server: the sink migrates and inserts; the analyst reads every table and
+// view the migrations create and nothing else, and every statement that
+// would change anything is refused as readonly.
+func TestDeployUsers(t *testing.T) {
+	sinkPW, analystPW := randomPassword(t), randomPassword(t)
+	srv, v := deployServer(t, []string{
+		"CW_CLICKHOUSE_SINK_PASSWORD=" + sinkPW,
+		"CW_CLICKHOUSE_ANALYST_PASSWORD=" + analystPW,
+	}, usersFile)
+	ctx := t.Context()
+	const db = "carrywatch"
+
+	// The sink migrates and writes.
+	sink := mustOpenAs(t, srv, "sink", sinkPW)
+	d, err := chfx.DetectDialect(ctx, sink)
+	require.NoError(t, err)
+	target := chfx.Target{Database: db}
+	applied, err := chfx.Migrate(ctx, sink, target, d, chtest.Logger(t))
+	require.NoError(t, err)
+	migs, err := chfx.Render(d, target)
+	require.NoError(t, err)
+	require.Len(t, applied, len(migs))
+	for _, f := range fixtures() {
+		b, err := sink.PrepareBatch(ctx, "INSERT INTO "+db+"."+f.table+" ("+quotedCols(f.cols)+")")
+		require.NoError(t, err, f.table)
+		require.NoError(t, b.Append(f.vals(d)...), f.table)
+		require.NoError(t, b.Send(), f.table)
+	}
+
+	// Something outside the carrywatch database, made by default (the
+	// password-less user of the test server's own users.xml).
+	admin := mustOpenAs(t, srv, "default", "")
+	require.NoError(t, admin.Exec(ctx, "CREATE DATABASE IF NOT EXISTS other"))
+	require.NoError(t, admin.Exec(ctx, "CREATE TABLE other.secret (a UInt8) ENGINE = TinyLog"))
+	require.NoError(t, admin.Exec(ctx, "INSERT INTO other.secret SELECT 1"))
+
+	for _, user := range []struct{ name, password string }{{"sink", sinkPW}, {"analyst", analystPW}} {
+		_, err := openAs(ctx, srv, user.name, "", nil)
+		requireCode(t, err, refusedLogin, user.name+" without its password")
+		_, err = openAs(ctx, srv, user.name, "wrong", nil)
+		requireCode(t, err, refusedLogin, user.name+" with a wrong password")
+	}
+	requireCode(t, sink.Exec(ctx, "SELECT a FROM other.secret"), []int32{codeDatabaseAccessDenied, codeAccessDenied}, "sink reads other.secret")
+
+	analyst := mustOpenAs(t, srv, "analyst", analystPW)
+
+	t.Run("reads every table and view", func(t *testing.T) {
+		rows, err := analyst.Query(ctx, "SELECT name FROM system.tables WHERE database = ? ORDER BY name", db)
+		require.NoError(t, err)
+		var names []string
+		for rows.Next() {
+			var name string
+			require.NoError(t, rows.Scan(&name))
+			names = append(names, name)
+		}
+		require.NoError(t, rows.Err())
+		rows.Close()
+		// One object per rendered statement, plus schema_migrations.
+		want := 1
+		for _, m := range migs {
+			want += len(m.Statements)
+		}
+		require.Len(t, names, want, "tables and views the analyst sees: %v", names)
+		for _, name := range names {
+			var n uint64
+			require.NoError(t, analyst.QueryRow(ctx, "SELECT count() FROM "+db+"."+name).Scan(&n), name)
+			if name == chfx.MigrationsTable {
+				assert.Equal(t, uint64(len(migs)), n, name)
+			} else {
+				assert.Positive(t, n, "%s is empty", name)
+			}
+		}
+	})
+
+	t.Run("changes nothing", func(t *testing.T) {
+		for _, stmt := range []string{
+			"INSERT INTO " + db + ".jgb_yields SELECT * FROM " + db + ".jgb_yields",
+			"ALTER TABLE " + db + ".jgb_yields ADD COLUMN x UInt8",
+			"ALTER TABLE " + db + ".jgb_yields DELETE WHERE 1",
+			"DROP TABLE " + db + ".jgb_yields",
+			"DROP DATABASE " + db,
+			"CREATE TABLE " + db + ".x (a UInt8) ENGINE = Memory",
+			"CREATE VIEW " + db + ".v_x AS SELECT 1",
+			"CREATE DATABASE x",
+			"RENAME TABLE " + db + ".jgb_yields TO " + db + ".y",
+			"TRUNCATE TABLE " + db + ".jgb_yields",
+			"OPTIMIZE TABLE " + db + ".jgb_yields FINAL",
+			"SET max_memory_usage = 1",
+		} {
+			requireCode(t, analyst.Exec(ctx, stmt), []int32{codeReadonly}, stmt)
+		}
+		var n uint64
+		require.NoError(t, sink.QueryRow(ctx, "SELECT count() FROM "+db+".jgb_yields").Scan(&n))
+		assert.Equal(t, uint64(1), n, "jgb_yields unchanged")
+	})
+
+	t.Run("stays in its database and limits", func(t *testing.T) {
+		requireCode(t, analyst.Exec(ctx, "SELECT a FROM other.secret"), []int32{codeDatabaseAccessDenied, codeAccessDenied})
+		settings := map[string]string{}
+		rows, err := analyst.Query(ctx, "SELECT name, value FROM system.settings WHERE name IN ('readonly', 'max_result_rows', 'max_execution_time')")
+		require.NoError(t, err)
+		for rows.Next() {
+			var name, value string
+			require.NoError(t, rows.Scan(&name, &value))
+			settings[name] = value
+		}
+		require.NoError(t, rows.Err())
+		rows.Close()
+		assert.Equal(t, map[string]string{"readonly": "1", "max_result_rows": "1000000", "max_execution_time": "60"}, settings)
+		rows, err = analyst.Query(ctx, "SELECT arrayJoin(range(1000001)) AS n")
+		if err == nil {
+			for rows.Next() {
+			}
+			err = rows.Err()
+			rows.Close()
+		}
+		requireCode(t, err, []int32{codeTooManyRows}, "a result over max_result_rows")
+	})
+
+	t.Run("Grafana may set its query timeout", func(t *testing.T) {
+		if !v.AtLeast(minDeployVersion) {
+			t.Logf("ClickHouse %s has no changeable_in_readonly constraints (removed from its copy of %s); checked on current servers", v, usersFile)
+			return
+		}
+		var n uint8
+		require.NoError(t, analyst.QueryRow(clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"max_execution_time": 30})), "SELECT 1").Scan(&n))
+		err := analyst.QueryRow(clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"max_execution_time": 3600})), "SELECT 1").Scan(&n)
+		require.Error(t, err, "max_execution_time above the constraint's max")
+	})
+}
+
+// xmlNode is a generic XML tree, for checking the deploy files' shape.
+type xmlNode struct {
+	XMLName  xml.Name
+	Attrs    []xml.Attr `xml:",any,attr"`
+	Text     string     `xml:",chardata"`
+	Children []xmlNode  `xml:",any"`
+}
+
+func parseXML(t *testing.T, b []byte) xmlNode {
+	t.Helper()
+	var n xmlNode
+	require.NoError(t, xml.Unmarshal(b, &n))
+	return n
+}
+
+// child returns the first child named name, or nil.
+func (n xmlNode) child(name string) *xmlNode {
+	for i := range n.Children {
+		if n.Children[i].XMLName.Local == name {
+			return &n.Children[i]
+		}
+	}
+	return nil
+}
+
+// path follows child names from n; nil if one is missing.
+func (n xmlNode) path(names ...string) *xmlNode {
+	cur := &n
+	for _, name := range names {
+		if cur = cur.child(name); cur == nil {
+			return nil
+		}
+	}
+	return cur
+}
+
+func (n xmlNode) attr(name string) string {
+	for _, a := range n.Attrs {
+		if a.Name.Local == name {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// TestDeployFilesHaveNoPasswordlessUser reads every users file: each user
+// takes its password from the server's environment, none is password-less
+// or has a password written in the file, and prod.xml confines default to
+// the server itself.
+func TestDeployFilesHaveNoPasswordlessUser(t *testing.T) {
+	wantEnv := map[string]string{
+		usersFile + ":sink":    "CW_CLICKHOUSE_SINK_PASSWORD",
+		usersFile + ":analyst": "CW_CLICKHOUSE_ANALYST_PASSWORD",
+		prodFile + ":default":  "CW_CLICKHOUSE_DEFAULT_PASSWORD",
+	}
+	for _, rel := range []string{usersFile, prodFile} {
+		root := parseXML(t, deployFile(t, rel))
+		assert.Equal(t, "clickhouse", root.XMLName.Local, rel)
+		users := root.child("users")
+		require.NotNil(t, users, rel)
+		for _, u := range users.Children {
+			key := rel + ":" + u.XMLName.Local
+			assert.Nil(t, u.child("no_password"), key)
+			pw := u.child("password")
+			require.NotNil(t, pw, "%s has no password element", key)
+			assert.Equal(t, wantEnv[key], pw.attr("from_env"), key)
+			assert.Empty(t, strings.TrimSpace(pw.Text), "%s has a password in the file", key)
+			delete(wantEnv, key)
+		}
+	}
+	assert.Empty(t, wantEnv, "users missing")
+
+	def := parseXML(t, deployFile(t, prodFile)).path("users", "default")
+	require.NotNil(t, def)
+	networks := def.child("networks")
+	require.NotNil(t, networks)
+	assert.Equal(t, "replace", networks.attr("replace"), "default's networks replace the packaged ::/0")
+	require.NotEmpty(t, networks.Children)
+	for _, n := range networks.Children {
+		require.Equal(t, "ip", n.XMLName.Local)
+		ip := net.ParseIP(strings.TrimSpace(n.Text))
+		require.NotNil(t, ip, "default's network %q is not one address", n.Text)
+		assert.True(t, ip.IsLoopback(), "default reachable from %s", ip)
+	}
+}
+
+// TestDeployProdDefaultUser runs users.d/carrywatch.xml and prod.xml on a
+// real server: default without its password is refused, and with it is
+// accepted from the server's own address only; sink and analyst work as
+// before.
+func TestDeployProdDefaultUser(t *testing.T) {
+	sinkPW, analystPW, defaultPW := randomPassword(t), randomPassword(t), randomPassword(t)
+	srv, _ := deployServer(t, []string{
+		"CW_CLICKHOUSE_SINK_PASSWORD=" + sinkPW,
+		"CW_CLICKHOUSE_ANALYST_PASSWORD=" + analystPW,
+		"CW_CLICKHOUSE_DEFAULT_PASSWORD=" + defaultPW,
+	}, usersFile, prodFile)
+	ctx := t.Context()
+
+	_, err := openAs(ctx, srv, "default", "", nil)
+	requireCode(t, err, refusedLogin, "password-less default")
+	_, err = openAs(ctx, srv, "default", "wrong", nil)
+	requireCode(t, err, refusedLogin, "default with a wrong password")
+	mustOpenAs(t, srv, "default", defaultPW)
+	mustOpenAs(t, srv, "sink", sinkPW)
+	mustOpenAs(t, srv, "analyst", analystPW)
+
+	// From 127.0.0.2 (loopback, but not the server's own address in
+	// default's networks) default is refused even with its password, and
+	// the other users are not.
+	fromOther := func(ctx context.Context, addr string) (net.Conn, error) {
+		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 2)}, Timeout: 5 * time.Second}
+		return d.DialContext(ctx, "tcp", addr)
+	}
+	_, err = openAs(ctx, srv, "default", defaultPW, fromOther)
+	requireCode(t, err, refusedLogin, "default from 127.0.0.2")
+	conn, err := openAs(ctx, srv, "analyst", analystPW, fromOther)
+	require.NoError(t, err, "analyst from 127.0.0.2")
+	require.NoError(t, conn.Close())
+}
