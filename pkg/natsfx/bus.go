@@ -40,10 +40,14 @@ func New(cfg Config, log zerolog.Logger) *Bus {
 }
 
 // Start starts the embedded server if Config.URL is empty, connects, and
-// ensures the CW_* streams. On error it releases whatever it had started
-// and returns an error wrapping [ErrInvalidConfig], [ErrAlreadyStarted],
+// ensures the CW_* streams (or, with ManageStreams false, checks that they
+// exist). On error it releases whatever it had started and returns an
+// error wrapping [ErrInvalidConfig], [ErrAlreadyStarted],
 // [ErrEmbeddedNotReady], the nats.go connect error ("connect nats <url>: …",
-// password redacted) or the stream error ("ensure stream …").
+// password redacted), [ErrStreamMissing] or the stream error ("ensure
+// stream …", "look up stream …"). A stream error also quotes the server's
+// last error on the connection, such as a permissions violation, which
+// explains a request that got no reply.
 func (b *Bus) Start(ctx context.Context) (err error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -83,14 +87,22 @@ func (b *Bus) Start(ctx context.Context) (err error) {
 		nc.Close()
 		return fmt.Errorf("jetstream context: %w", err)
 	}
-	if err := EnsureStreams(ctx, js, b.cfg.Streams); err != nil {
+	streams := EnsureStreams
+	if !b.cfg.ManageStreams {
+		streams = func(ctx context.Context, js jetstream.JetStream, _ StreamsConfig) error {
+			return VerifyStreams(ctx, js)
+		}
+	}
+	if err := streams(ctx, js, b.cfg.Streams); err != nil {
+		err = withServerError(err, nc)
 		nc.Close()
 		return err
 	}
 
 	b.srv, b.tempDir, b.url, b.nc, b.js = srv, tempDir, redactURLs(url), nc, js
 	b.log.Info().Str("url", nc.ConnectedUrlRedacted()).Bool("embedded", srv != nil).
-		Str("server_id", nc.ConnectedServerId()).Msg("nats connected, streams ready")
+		Str("server_id", nc.ConnectedServerId()).Bool("manage_streams", b.cfg.ManageStreams).
+		Msg("nats connected, streams ready")
 	return nil
 }
 
@@ -128,6 +140,16 @@ func (b *Bus) Stop(ctx context.Context) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// withServerError adds nc's last asynchronous server error to err: a
+// request the server refused for lack of permission gets no reply, only a
+// timeout, while the reason arrives on the connection.
+func withServerError(err error, nc *nats.Conn) error {
+	if last := nc.LastError(); last != nil {
+		return fmt.Errorf("%w (last server error: %v)", err, last)
+	}
+	return err
 }
 
 // drain drains nc and waits until it is closed or ctx ends.

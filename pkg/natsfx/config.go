@@ -64,6 +64,18 @@ type Config struct {
 	// forever.
 	MaxReconnects int `env:"CW_NATS_MAX_RECONNECTS" envDefault:"-1"`
 
+	// InboxPrefix replaces nats.go's "_INBOX" as the prefix of the reply
+	// subjects of requests (JetStream API calls, publish acknowledgements,
+	// pulled messages). A deployment gives each user its own prefix and
+	// lets it subscribe to that prefix only, so no user can read the
+	// replies meant for another. Empty keeps "_INBOX".
+	InboxPrefix string `env:"CW_NATS_INBOX_PREFIX"`
+	// ManageStreams makes Start create the CW_* streams, or update them to
+	// Streams. When false Start only checks that they exist and capture
+	// their subjects, for users that may not manage streams; an
+	// administrator creates them beforehand.
+	ManageStreams bool `env:"CW_NATS_MANAGE_STREAMS" envDefault:"true"`
+
 	// Embedded configures the in-process server used when URL is empty.
 	Embedded EmbeddedConfig
 	// Streams configures the JetStream streams ensured at start.
@@ -109,6 +121,7 @@ func DefaultConfig() Config {
 		ReconnectWait:    250 * time.Millisecond,
 		ReconnectMaxWait: 10 * time.Second,
 		MaxReconnects:    -1,
+		ManageStreams:    true,
 		Embedded:         EmbeddedConfig{Listen: "127.0.0.1:4222"},
 		Streams: StreamsConfig{
 			DLQMaxAge:  720 * time.Hour,
@@ -163,6 +176,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxReconnects < -1 {
 		bad("CW_NATS_MAX_RECONNECTS must be -1 (forever) or more, got %d", c.MaxReconnects)
+	}
+	if c.InboxPrefix != "" && !validInboxPrefix(c.InboxPrefix) {
+		bad("CW_NATS_INBOX_PREFIX %q must be a subject without wildcards, spaces or a trailing dot", c.InboxPrefix)
 	}
 	if c.URL == "" {
 		if err := c.Embedded.Validate(); err != nil {
@@ -235,6 +251,17 @@ func (c StreamsConfig) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// validInboxPrefix reports whether p can prefix reply subjects: dot-separated
+// non-empty tokens without wildcards or white space.
+func validInboxPrefix(p string) bool {
+	for _, tok := range strings.Split(p, ".") {
+		if tok == "" || strings.ContainsAny(tok, "*> \t\r\n") {
+			return false
+		}
+	}
+	return true
 }
 
 // authMethod names the configured authentication, never its secret.

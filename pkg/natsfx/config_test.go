@@ -33,6 +33,8 @@ func TestConfigFromEnv(t *testing.T) {
 		"CW_STREAM_REPLICAS":       "3",
 		"CW_STREAM_DUPLICATES":     "48h",
 		"CW_STREAM_MAX_BYTES":      "1073741824",
+		"CW_NATS_INBOX_PREFIX":     "_INBOX_sink",
+		"CW_NATS_MANAGE_STREAMS":   "false",
 	}})
 	require.NoError(t, err)
 
@@ -41,6 +43,8 @@ func TestConfigFromEnv(t *testing.T) {
 	want.User = "sink"
 	want.PasswordFile = "/run/secrets/nats"
 	want.ConnectTimeout = 2 * time.Second
+	want.InboxPrefix = "_INBOX_sink"
+	want.ManageStreams = false
 	want.Embedded = EmbeddedConfig{Listen: "0.0.0.0:-1", StoreDir: "/var/lib/cw/nats"}
 	want.Streams = StreamsConfig{
 		EventsMaxAge: 2160 * time.Hour,
@@ -95,6 +99,11 @@ func TestConfigValidate(t *testing.T) {
 		{name: "listen ignored with url", mutate: func(c *Config) { c.URL = "nats://n1:4222"; c.Embedded.Listen = "junk" }},
 		{name: "unparseable url hides password", mutate: func(c *Config) { c.URL = "nats://u:s3cret@[::1" }, wantErr: "CW_NATS_URL has an unparseable server \"invalid-url\""},
 		{name: "empty url list", mutate: func(c *Config) { c.URL = " , " }, wantErr: "CW_NATS_URL lists no server"},
+		{name: "inbox prefix", mutate: func(c *Config) { c.InboxPrefix = "_INBOX_sink" }},
+		{name: "inbox prefix of two tokens", mutate: func(c *Config) { c.InboxPrefix = "_INBOX.sink" }},
+		{name: "inbox prefix with wildcard", mutate: func(c *Config) { c.InboxPrefix = "_INBOX.>" }, wantErr: "CW_NATS_INBOX_PREFIX \"_INBOX.>\" must be a subject"},
+		{name: "inbox prefix with trailing dot", mutate: func(c *Config) { c.InboxPrefix = "_INBOX." }, wantErr: "CW_NATS_INBOX_PREFIX"},
+		{name: "inbox prefix with space", mutate: func(c *Config) { c.InboxPrefix = "my inbox" }, wantErr: "CW_NATS_INBOX_PREFIX"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -13,9 +13,9 @@ import (
 )
 
 // Options returns the nats.go options for cfg: name, timeouts, reconnect
-// forever with exponential backoff and jitter, authentication, TLS, and
-// connection event handlers that log with a "url" field (password
-// redacted) and never a credential.
+// forever with exponential backoff and jitter, authentication, the inbox
+// prefix, TLS, and connection event handlers that log with a "url" field
+// (password redacted) and never a credential.
 //
 // It validates cfg and reads PasswordFile and NKeySeedFile, so a missing or
 // unreadable secret fails here rather than at the first reconnect; the
@@ -82,6 +82,9 @@ func Options(cfg Config, log zerolog.Logger) ([]nats.Option, error) {
 		opts = append(opts, nats.UserCredentials(cfg.CredsFile))
 	}
 
+	if cfg.InboxPrefix != "" {
+		opts = append(opts, nats.CustomInboxPrefix(cfg.InboxPrefix))
+	}
 	if cfg.TLSCAFile != "" {
 		opts = append(opts, nats.RootCAs(cfg.TLSCAFile))
 	}

@@ -16,6 +16,10 @@ var (
 	ErrNotStarted = errors.New("nats bus not started")
 	// ErrAlreadyStarted means Start was called on a running Bus.
 	ErrAlreadyStarted = errors.New("nats bus already started")
+	// ErrStreamMissing means a CW_* stream does not exist, or does not
+	// capture its subjects, and this service may not create it
+	// (CW_NATS_MANAGE_STREAMS=false); the wrapping error names it.
+	ErrStreamMissing = errors.New("nats stream missing")
 	// ErrNotConnected means the connection exists but is not currently
 	// connected (reconnecting, draining or closed); the wrapping error says
 	// which.

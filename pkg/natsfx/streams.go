@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
@@ -67,6 +68,30 @@ func EnsureStreams(ctx context.Context, js jetstream.JetStream, cfg StreamsConfi
 		}
 		if err != nil {
 			return fmt.Errorf("ensure stream %s: %w", sc.Name, err)
+		}
+	}
+	return nil
+}
+
+// VerifyStreams checks, without changing anything, that each stream of
+// [StreamConfigs] exists and captures its subject. It is what a service
+// whose user may not manage streams runs at start-up
+// (CW_NATS_MANAGE_STREAMS=false). A missing stream, or one that does not
+// capture its subject, is an error wrapping [ErrStreamMissing] that names
+// it; any other failure (such as no permission to look it up) is returned
+// wrapped with the stream name.
+func VerifyStreams(ctx context.Context, js jetstream.JetStream) error {
+	for _, want := range StreamConfigs(StreamsConfig{}) {
+		s, err := js.Stream(ctx, want.Name)
+		if errors.Is(err, jetstream.ErrStreamNotFound) {
+			return fmt.Errorf("%w: %s does not exist; create it with a user allowed to manage streams "+
+				"(CW_NATS_MANAGE_STREAMS=true), or let this service do it", ErrStreamMissing, want.Name)
+		}
+		if err != nil {
+			return fmt.Errorf("look up stream %s: %w", want.Name, err)
+		}
+		if got := s.CachedInfo().Config.Subjects; !slices.Contains(got, want.Subjects[0]) {
+			return fmt.Errorf("%w: %s captures %v, not %s", ErrStreamMissing, want.Name, got, want.Subjects[0])
 		}
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -237,4 +238,58 @@ func TestScoresKeepLastPerSubject(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, `{"score":63}`, string(last.Data))
 	assert.Equal(t, uint64(2), last.Sequence)
+}
+
+// Without CW_NATS_MANAGE_STREAMS a Bus only checks the streams: it names a
+// missing one, and leaves existing ones as the administrator made them.
+func TestBusVerifiesStreamsWithoutManagingThem(t *testing.T) {
+	srv := natstest.New(t)
+	cfg := natsfx.DefaultConfig()
+	cfg.URL = srv.URL
+	cfg.ManageStreams = false
+	log, _ := testLogger(t)
+
+	err := natsfx.New(cfg, log).Start(testContext(t))
+	require.ErrorIs(t, err, natsfx.ErrStreamMissing)
+	assert.Contains(t, err.Error(), "CW_EVENTS does not exist")
+
+	admin := srv.JetStream(t)
+	made := natsfx.DefaultConfig().Streams
+	made.EventsMaxAge = 90 * 24 * time.Hour
+	require.NoError(t, natsfx.EnsureStreams(testContext(t), admin, made))
+
+	bus := natsfx.New(cfg, log) // cfg.Streams keeps events forever
+	require.NoError(t, bus.Start(testContext(t)))
+	t.Cleanup(func() { _ = bus.Stop(context.Background()) })
+	requireStreams(t, admin, made)
+
+	t.Run("a stream that does not capture its subjects", func(t *testing.T) {
+		dlq := natsfx.StreamConfigs(made)[2]
+		dlq.Subjects = []string{"cw.dead.>"}
+		_, err := admin.UpdateStream(testContext(t), dlq)
+		require.NoError(t, err)
+		err = natsfx.New(cfg, log).Start(testContext(t))
+		require.ErrorIs(t, err, natsfx.ErrStreamMissing)
+		assert.Contains(t, err.Error(), "CW_DLQ captures [cw.dead.>], not cw.dlq.>")
+	})
+}
+
+// A request the server refuses gets no reply; the start error says why.
+func TestBusStartQuotesThePermissionViolation(t *testing.T) {
+	srv := natstest.NewWithOptions(t, func(o *server.Options) {
+		o.Users = []*server.User{{Username: "reader", Password: "pw", Permissions: &server.Permissions{
+			Publish:   &server.SubjectPermission{Allow: []string{"cw.events.>"}},
+			Subscribe: &server.SubjectPermission{Allow: []string{"_INBOX.>"}},
+		}}}
+	})
+	cfg := natsfx.DefaultConfig()
+	cfg.URL, cfg.User, cfg.Password = srv.URL, "reader", "pw"
+	cfg.ManageStreams = false
+	log, _ := testLogger(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	err := natsfx.New(cfg, log).Start(ctx)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "look up stream CW_EVENTS")
+	assert.Contains(t, err.Error(), `Permissions Violation for Publish to "$JS.API.STREAM.INFO.CW_EVENTS"`)
 }
