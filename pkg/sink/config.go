@@ -13,6 +13,8 @@ type Config struct {
 	// BatchMaxRows flushes a table's batch when it holds this many rows.
 	BatchMaxRows int `env:"CW_SINK_BATCH_MAX_ROWS" envDefault:"5000"`
 	// BatchMaxWait flushes a table's batch when its oldest row is this old.
+	// A batch filled while the consumer was behind its stream is flushed as
+	// soon as it catches up instead.
 	BatchMaxWait time.Duration `env:"CW_SINK_BATCH_MAX_WAIT" envDefault:"500ms"`
 	// AckWait is how long JetStream waits for an ack before redelivering. A
 	// message may wait for its batch (BatchMaxWait) and for the flushes of

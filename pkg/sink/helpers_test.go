@@ -199,24 +199,32 @@ func waitVisible(t *testing.T, db *chtest.DB, want uint64, within time.Duration)
 // metric returns the value of the series name{label=value} from /metrics.
 func (p *pipeline) metric(t *testing.T, name, label, value string) float64 {
 	t.Helper()
+	v, ok := p.series(t, name, label, value)
+	if !ok {
+		t.Fatalf("no series %s{%s=%q}", name, label, value)
+	}
+	return v
+}
+
+// series returns the value of the series name{label=value} from /metrics
+// and whether it exists yet.
+func (p *pipeline) series(t *testing.T, name, label, value string) (float64, bool) {
+	t.Helper()
 	rec := httptest.NewRecorder()
 	p.ops.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
 	require.Equal(t, http.StatusOK, rec.Code)
 	parser := expfmt.NewTextParser(model.UTF8Validation)
 	families, err := parser.TextToMetricFamilies(rec.Body)
 	require.NoError(t, err)
-	fam, ok := families[name]
-	require.True(t, ok, "no metric %s", name)
-	for _, m := range fam.GetMetric() {
+	for _, m := range families[name].GetMetric() {
 		for _, l := range m.GetLabel() {
 			if l.GetName() == label && l.GetValue() == value {
 				if m.GetCounter() != nil {
-					return m.GetCounter().GetValue()
+					return m.GetCounter().GetValue(), true
 				}
-				return m.GetGauge().GetValue()
+				return m.GetGauge().GetValue(), true
 			}
 		}
 	}
-	t.Fatalf("no series %s{%s=%q}", name, label, value)
-	return 0
+	return 0, false
 }

@@ -205,18 +205,26 @@ func TestGracefulStopFlushesAndAcks(t *testing.T) {
 	js := p.bus.JetStream()
 	ctx := context.Background()
 
-	events := genEvents(500)
-	publish(t, js, events, true)
-	require.Eventually(t, func() bool {
-		return p.metric(t, "cw_sink_messages_consumed_total", "stream", natsfx.StreamEvents) == 400
-	}, time.Minute, 10*time.Millisecond)
+	// One message at a time, each consumed before the next is sent: the
+	// consumer is never behind, so nothing is flushed for catching up
+	// either (TestBacklogIsFlushedWhenCaughtUp).
+	events := genEvents(100)
+	consumed := func() float64 {
+		e, _ := p.series(t, "cw_sink_messages_consumed_total", "stream", natsfx.StreamEvents)
+		s, _ := p.series(t, "cw_sink_messages_consumed_total", "stream", natsfx.StreamScores)
+		return e + s
+	}
+	for i, ev := range events {
+		publish(t, js, []event.Event{ev}, true)
+		require.Eventually(t, func() bool { return consumed() == float64(i+1) }, time.Minute, time.Millisecond)
+	}
 	rows, _ := visible(t, db)
 	require.Zero(t, rows, "nothing is flushed before Stop")
 
 	stopCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	require.NoError(t, p.sink.Stop(stopCtx))
-	waitVisible(t, db, 500, 10*time.Second)
+	waitVisible(t, db, 100, 10*time.Second)
 	for _, name := range []string{"sink-events", "sink-scores"} {
 		stream := natsfx.StreamEvents
 		if name == "sink-scores" {
@@ -229,6 +237,28 @@ func TestGracefulStopFlushesAndAcks(t *testing.T) {
 		assert.Zero(t, info.NumAckPending, "%s: every stored message is acked", name)
 		assert.Zero(t, info.NumPending, name)
 	}
+}
+
+// A backlog read while the consumer was behind is flushed as soon as the
+// consumer catches up: rows show long before BatchMaxWait, which is an
+// hour here.
+func TestBacklogIsFlushedWhenCaughtUp(t *testing.T) {
+	ns := natstest.New(t)
+	db := chtest.New(t)
+	events := genEvents(500)
+	publish(t, startBus(t, ns.URL).JetStream(), events, true)
+
+	cfg := fastConfig()
+	cfg.BatchMaxRows = 10000
+	cfg.BatchMaxWait = time.Hour
+	cfg.AckWait = 2 * time.Hour
+	p := startPipeline(t, ns.URL, db.Addr, db.Database, cfg)
+	waitVisible(t, db, 500, 30*time.Second)
+	assertStored(t, db, events)
+	assert.Equal(t, 400.0, p.metric(t, "cw_sink_rows_inserted_total", "table", "jgb_yields")+
+		p.metric(t, "cw_sink_rows_inserted_total", "table", "fed_odds")+
+		p.metric(t, "cw_sink_rows_inserted_total", "table", "etf_flows")+
+		p.metric(t, "cw_sink_rows_inserted_total", "table", "venue_status"))
 }
 
 // Heartbeats share CW_EVENTS with the events but have no table: the sink

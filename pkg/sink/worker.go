@@ -24,11 +24,19 @@ type pending struct {
 	delivered uint64
 }
 
-// batch holds one table's pending rows.
+// batch holds one table's pending rows. While one batch of a table is
+// being inserted the worker fills the next: at most one insert per table is
+// in flight, so a table's rows reach ClickHouse in order and memory stays
+// bounded by two batches per table.
 type batch struct {
 	table *table
 	items []pending
 	since time.Time // when the oldest item arrived
+	// inflight is closed when the table's insert in flight has finished
+	// (rows acked or nak'ed); nil when none has started.
+	inflight chan struct{}
+	// spare is the slice of the finished insert, reused for the next batch.
+	spare []pending
 }
 
 // worker drains one durable consumer into per-table batches. It runs on one
@@ -41,6 +49,10 @@ type worker struct {
 	log     zerolog.Logger
 	in      chan jetstream.Msg
 	batches map[string]*batch
+	// behind is set while the consumer has undelivered messages: when it
+	// catches up, what it read meanwhile is flushed at once rather than
+	// BatchMaxWait later.
+	behind bool
 	// base bounds I/O: background while running, the Stop context's
 	// deadline once stopping.
 	base context.Context
@@ -157,21 +169,26 @@ func (w *worker) drain(cc jetstream.ConsumeContext) {
 	w.flushAll()
 }
 
-// ioContext bounds one insert or publish.
-func (w *worker) ioContext() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(w.base, w.s.cfg.InsertTimeout)
-}
-
 func (w *worker) handle(m jetstream.Msg) {
 	w.s.metrics.consumed.WithLabelValues(w.src.stream).Inc()
 	p := pending{msg: m}
 	stored := time.Now()
+	caughtUp := false
 	if meta, err := m.Metadata(); err == nil {
 		p.seq, p.delivered, stored = meta.Sequence.Stream, meta.NumDelivered, meta.Timestamp
+		caughtUp = meta.NumPending == 0
+	}
+	if !caughtUp {
+		w.behind = true
+	} else if w.behind {
+		// The end of a backlog: flush what it left in the batches, after
+		// this message.
+		w.behind = false
+		defer w.flushStarted()
 	}
 	ev, err := w.decode(m, p.seq, stored)
 	if err != nil {
-		w.reject(p, err, stored)
+		w.reject(w.base, p, err, stored)
 		return
 	}
 	p.ev = ev
@@ -186,7 +203,7 @@ func (w *worker) handle(m jetstream.Msg) {
 	if t == nil {
 		// Unreachable while every kind that passes decode on a sink stream
 		// has a table; a new kind must not crash the worker or vanish.
-		w.reject(p, fmt.Errorf("%s has no table in the sink", ev.SchemaName()), stored)
+		w.reject(w.base, p, fmt.Errorf("%s has no table in the sink", ev.SchemaName()), stored)
 		return
 	}
 	b := w.batches[t.name]
@@ -228,7 +245,7 @@ func (w *worker) decode(m jetstream.Msg, seq uint64, stored time.Time) (event.Ev
 // reject publishes the message to cw.dlq.sink and terminates it. If the
 // dead letter cannot be published the message is redelivered later instead:
 // it is never dropped.
-func (w *worker) reject(p pending, cause error, stored time.Time) {
+func (w *worker) reject(base context.Context, p pending, cause error, stored time.Time) {
 	if w.isDLQ {
 		// Re-dead-lettering a dead letter would feed it back to this worker.
 		// It stays in CW_DLQ, where an operator can read it.
@@ -241,7 +258,7 @@ func (w *worker) reject(p pending, cause error, stored time.Time) {
 	dl := event.NewDeadLetter(Stage, p.msg.Subject(), p.msg.Data(), p.seq, cause, stored, w.s.now())
 	data, err := event.Marshal(dl)
 	if err == nil {
-		ctx, cancel := w.ioContext()
+		ctx, cancel := context.WithTimeout(base, w.s.cfg.InsertTimeout)
 		_, err = w.s.js.Publish(ctx, dl.Subject(), data, jetstream.WithMsgID(dl.ID))
 		cancel()
 	}
@@ -265,9 +282,27 @@ func (w *worker) reject(p pending, cause error, stored time.Time) {
 		Str("code", dl.Code).Str("reason", dl.Reason).Msg("message rejected to dead letters")
 }
 
+// flushAll starts the insert of every batch and waits for all of them.
 func (w *worker) flushAll() {
+	w.flushStarted()
+	for _, b := range w.batches {
+		w.wait(b)
+	}
+}
+
+// flushStarted starts the insert of every non-empty batch, waiting only
+// for a table's previous insert.
+func (w *worker) flushStarted() {
 	for _, b := range w.batches {
 		w.flush(b)
+	}
+}
+
+// wait blocks until the table's insert in flight, if any, has finished.
+func (w *worker) wait(b *batch) {
+	if b.inflight != nil {
+		<-b.inflight
+		b.inflight = nil
 	}
 }
 
@@ -279,57 +314,71 @@ func (w *worker) flushDue(now time.Time) {
 	}
 }
 
-// flush inserts a batch, then acks every message in it. If ClickHouse does
-// not accept the batch every message is nak'ed with a backoff delay so
-// JetStream redelivers it: nothing is acked that is not stored.
+// flush hands a batch to a goroutine that inserts it and then acks every
+// message in it, and returns once the table's previous insert has finished:
+// the worker goes on consuming and parsing while ClickHouse works. If
+// ClickHouse does not accept the batch every message is nak'ed with a
+// backoff delay so JetStream redelivers it: nothing is acked that is not
+// stored.
 func (w *worker) flush(b *batch) {
 	if len(b.items) == 0 {
 		return
 	}
+	w.wait(b)
+	items, base, done := b.items, w.base, make(chan struct{})
+	b.items, b.spare, b.inflight = b.spare[:0], nil, done
+	go func() {
+		defer close(done)
+		w.store(base, b.table, items)
+		clear(items)
+		b.spare = items[:0] // read by the worker only after done is closed
+	}()
+}
+
+// store inserts items into t and acks or naks them; base bounds its I/O.
+func (w *worker) store(base context.Context, t *table, items []pending) {
 	start := time.Now()
-	err := w.insert(b)
+	items, err := w.insert(base, t, items)
 	elapsed := time.Since(start)
-	log := w.log.With().Str("table", b.table.name).Int("rows", len(b.items)).Dur("elapsed", elapsed).Logger()
+	log := w.log.With().Str("table", t.name).Int("rows", len(items)).Dur("elapsed", elapsed).Logger()
 	if err != nil {
-		w.s.health.set("insert/"+b.table.name, err)
-		w.s.metrics.insertFails.WithLabelValues(b.table.name).Inc()
+		w.s.health.set("insert/"+t.name, err)
+		w.s.metrics.insertFails.WithLabelValues(t.name).Inc()
 		var delay time.Duration
-		for _, p := range b.items {
+		for _, p := range items {
 			delay = w.s.cfg.retryDelay(p.delivered)
 			_ = p.msg.NakWithDelay(delay)
 		}
 		log.Warn().Err(err).Dur("retry_in", delay).Msg("insert failed, batch will be redelivered")
-	} else {
-		w.s.health.set("insert/"+b.table.name, nil)
-		w.s.metrics.rows.WithLabelValues(b.table.name).Add(float64(len(b.items)))
-		w.s.metrics.batchTime.WithLabelValues(b.table.name).Observe(elapsed.Seconds())
-		for _, p := range b.items {
-			if err := p.msg.Ack(); err != nil {
-				log.Debug().Err(err).Uint64("stream_seq", p.seq).Msg("ack not delivered, stored row will be redelivered and replaced")
-			}
-		}
-		log.Debug().Msg("batch inserted")
+		return
 	}
-	clear(b.items)
-	b.items = b.items[:0]
+	w.s.health.set("insert/"+t.name, nil)
+	w.s.metrics.rows.WithLabelValues(t.name).Add(float64(len(items)))
+	w.s.metrics.batchTime.WithLabelValues(t.name).Observe(elapsed.Seconds())
+	for _, p := range items {
+		if err := p.msg.Ack(); err != nil {
+			log.Debug().Err(err).Uint64("stream_seq", p.seq).Msg("ack not delivered, stored row will be redelivered and replaced")
+		}
+	}
+	log.Debug().Msg("batch inserted")
 }
 
-// insert sends the batch in one INSERT. A row ClickHouse's client cannot
-// encode is dead-lettered and the rest retried, so one bad row never blocks
-// a table.
-func (w *worker) insert(b *batch) error {
+// insert sends items in one INSERT into t and returns the items it stored
+// or tried to. A row ClickHouse's client cannot encode is dead-lettered
+// and the rest retried, so one bad row never blocks a table.
+func (w *worker) insert(base context.Context, t *table, items []pending) ([]pending, error) {
 	st := w.s.store
 	d, db := st.Dialect(), st.Database()
-	for len(b.items) > 0 {
-		ctx, cancel := w.ioContext()
-		bt, err := st.Conn().PrepareBatch(ctx, b.table.insertSQL(db))
+	for len(items) > 0 {
+		ctx, cancel := context.WithTimeout(base, w.s.cfg.InsertTimeout)
+		bt, err := st.Conn().PrepareBatch(ctx, t.insertSQL(db))
 		if err != nil {
 			cancel()
-			return fmt.Errorf("prepare batch %s: %w", b.table.name, err)
+			return items, fmt.Errorf("prepare batch %s: %w", t.name, err)
 		}
 		bad, badErr := -1, error(nil)
-		for i, p := range b.items {
-			if err := bt.Append(b.table.row(p.ev, p.msg.Data(), p.seq, d)...); err != nil {
+		for i, p := range items {
+			if err := bt.Append(t.row(p.ev, p.msg.Data(), p.seq, d)...); err != nil {
 				bad, badErr = i, err
 				break
 			}
@@ -338,15 +387,15 @@ func (w *worker) insert(b *batch) error {
 			err = bt.Send()
 			cancel()
 			if err != nil {
-				return fmt.Errorf("send batch %s: %w", b.table.name, err)
+				return items, fmt.Errorf("send batch %s: %w", t.name, err)
 			}
-			return nil
+			return items, nil
 		}
 		_ = bt.Abort()
 		cancel()
-		p := b.items[bad]
-		w.reject(p, fmt.Errorf("append row to %s: %w", b.table.name, badErr), p.ev.Header().IngestedAt)
-		b.items = append(b.items[:bad], b.items[bad+1:]...)
+		p := items[bad]
+		w.reject(base, p, fmt.Errorf("append row to %s: %w", t.name, badErr), p.ev.Header().IngestedAt)
+		items = append(items[:bad], items[bad+1:]...)
 	}
-	return nil
+	return items, nil
 }
