@@ -16,5 +16,5 @@ func TestScorer(t *testing.T) {
 	assert.Greater(t, r.Events, 10000)
 	assert.Positive(t, r.EventsPerSecond)
 	assert.GreaterOrEqual(t, r.AllocsPerEvent, 0.0)
-	t.Logf("scorer: %.0f events/s, %.2f allocs/event, %.0f B/event over %d events", r.EventsPerSecond, r.AllocsPerEvent, r.BytesPerEvent, r.Events)
+	t.Logf("scorer: %.0f events/s, %.3f allocs/event, %.0f B/event over %d events; %d prints, %.1f allocs/print", r.EventsPerSecond, r.AllocsPerEvent, r.BytesPerEvent, r.Events, r.Prints, r.AllocsPerPrint)
 }

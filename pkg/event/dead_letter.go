@@ -38,7 +38,10 @@ func (e *DeadLetter) Key() string {
 func (e *DeadLetter) Subject() string { return SubjectDeadLetter(e.Stage) }
 
 // Validate checks stage, reason and code.
-func (e *DeadLetter) Validate(now time.Time) error {
+func (e *DeadLetter) Validate(now time.Time) error { return e.check(now, true) }
+
+// check is Validate; withID false skips the id (see ValidateContent).
+func (e *DeadLetter) check(now time.Time, withID bool) error {
 	if err := token("stage", e.Stage); err != nil {
 		return err
 	}
@@ -48,7 +51,7 @@ func (e *DeadLetter) Validate(now time.Time) error {
 	if e.Code == "" {
 		return invalid("code", ErrMissing, "")
 	}
-	return e.validate(SchemaDeadLetter, e.Key(), now)
+	return e.validate(SchemaDeadLetter, e.Key(), now, withID)
 }
 
 // NewDeadLetter builds a sealed dead letter for payload rejected by stage

@@ -76,3 +76,12 @@ func Code(err error) string {
 func invalid(field string, err error, format string, args ...any) *ValidationError {
 	return &ValidationError{Field: field, Err: err, Msg: fmt.Sprintf(format, args...)}
 }
+
+// at sets the field of a *ValidationError to name and returns it; other
+// errors are returned as they are.
+func at(err error, name string) error {
+	if ve, ok := err.(*ValidationError); ok {
+		ve.Field = name
+	}
+	return err
+}

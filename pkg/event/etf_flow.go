@@ -34,7 +34,10 @@ func (e *ETFFlow) Subject() string { return SubjectETFFlow(e.Ticker) }
 
 // Validate checks asset, ticker, trade date, a flow within ±100 bn USD and
 // a non-negative AUM.
-func (e *ETFFlow) Validate(now time.Time) error {
+func (e *ETFFlow) Validate(now time.Time) error { return e.check(now, true) }
+
+// check is Validate; withID false skips the id (see ValidateContent).
+func (e *ETFFlow) check(now time.Time, withID bool) error {
 	for _, f := range []struct{ name, v string }{{"asset", e.Asset}, {"ticker", e.Ticker}} {
 		if f.v == "" {
 			return invalid(f.name, ErrMissing, "")
@@ -54,5 +57,5 @@ func (e *ETFFlow) Validate(now time.Time) error {
 			return err
 		}
 	}
-	return e.validate(SchemaETFFlow, e.Key(), now)
+	return e.validate(SchemaETFFlow, e.Key(), now, withID)
 }

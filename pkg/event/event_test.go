@@ -709,3 +709,23 @@ func addParseSeeds(f *testing.F) {
 		f.Add([]byte(s))
 	}
 }
+
+// ValidateContent checks every value Validate checks, except the id.
+func TestValidateContentSkipsOnlyTheID(t *testing.T) {
+	for _, fx := range fixtures() {
+		t.Run(fx.event.SchemaName(), func(t *testing.T) {
+			data, err := event.Marshal(fx.event)
+			require.NoError(t, err)
+			e, err := event.Decode(data)
+			require.NoError(t, err)
+			require.NoError(t, event.ValidateContent(e, validationTime))
+
+			e.Header().ID = strings.Repeat("0", 32)
+			require.ErrorIs(t, e.Validate(validationTime), event.ErrBadID)
+			require.NoError(t, event.ValidateContent(e, validationTime), "the id is not checked")
+
+			e.Header().Source = "Not A Source"
+			require.ErrorIs(t, event.ValidateContent(e, validationTime), event.ErrBadFormat, "values still are")
+		})
+	}
+}

@@ -48,31 +48,38 @@ func (e *FedOdds) ExpectedChangeBP() float64 {
 
 // Validate checks the meeting date, each outcome, that no change appears
 // twice, and that the probabilities sum to 1 within ProbabilityTolerance.
-func (e *FedOdds) Validate(now time.Time) error {
+func (e *FedOdds) Validate(now time.Time) error { return e.check(now, true) }
+
+// check is Validate; withID false skips the id (see ValidateContent).
+func (e *FedOdds) check(now time.Time, withID bool) error {
 	if err := date("meeting", e.Meeting); err != nil {
 		return err
 	}
 	if len(e.Outcomes) == 0 {
 		return invalid("outcomes", ErrMissing, "")
 	}
-	seen := make(map[int]bool, len(e.Outcomes))
 	var sum float64
 	for i, o := range e.Outcomes {
-		field := "outcomes." + strconv.Itoa(i)
-		if err := number(field+".change_bp", float64(o.ChangeBP), -500, 500); err != nil {
-			return err
+		// Field names are built only for an error: Validate runs on every
+		// message the sink and the scorer read.
+		if err := number("", float64(o.ChangeBP), -500, 500); err != nil {
+			return at(err, outcomeField(i, "change_bp"))
 		}
-		if seen[o.ChangeBP] {
-			return invalid(field+".change_bp", ErrBadFormat, "%d appears twice", o.ChangeBP)
+		for _, prev := range e.Outcomes[:i] {
+			if prev.ChangeBP == o.ChangeBP {
+				return invalid(outcomeField(i, "change_bp"), ErrBadFormat, "%d appears twice", o.ChangeBP)
+			}
 		}
-		seen[o.ChangeBP] = true
-		if err := number(field+".probability", o.Probability, 0, 1); err != nil {
-			return err
+		if err := number("", o.Probability, 0, 1); err != nil {
+			return at(err, outcomeField(i, "probability"))
 		}
 		sum += o.Probability
 	}
 	if math.Abs(sum-1) > ProbabilityTolerance {
 		return invalid("outcomes", ErrOutOfRange, "probabilities sum to %.4f, not 1", sum)
 	}
-	return e.validate(SchemaFedOdds, e.Key(), now)
+	return e.validate(SchemaFedOdds, e.Key(), now, withID)
 }
+
+// outcomeField names a field of outcome i, e.g. outcomes.1.probability.
+func outcomeField(i int, name string) string { return "outcomes." + strconv.Itoa(i) + "." + name }

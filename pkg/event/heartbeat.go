@@ -19,6 +19,9 @@ func (*Heartbeat) Key() string { return "heartbeat" }
 func (*Heartbeat) Subject() string { return SubjectHeartbeat }
 
 // Validate checks the common fields.
-func (e *Heartbeat) Validate(now time.Time) error {
-	return e.validate(SchemaHeartbeat, e.Key(), now)
+func (e *Heartbeat) Validate(now time.Time) error { return e.check(now, true) }
+
+// check is Validate; withID false skips the id (see ValidateContent).
+func (e *Heartbeat) check(now time.Time, withID bool) error {
+	return e.validate(SchemaHeartbeat, e.Key(), now, withID)
 }

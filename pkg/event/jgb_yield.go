@@ -39,7 +39,10 @@ func TenorMonths(tenor string) uint16 {
 }
 
 // Validate checks the tenor and a yield within [-10, 30] percent.
-func (e *JGBYield) Validate(now time.Time) error {
+func (e *JGBYield) Validate(now time.Time) error { return e.check(now, true) }
+
+// check is Validate; withID false skips the id (see ValidateContent).
+func (e *JGBYield) check(now time.Time, withID bool) error {
 	if e.Tenor == "" {
 		return invalid("tenor", ErrMissing, "")
 	}
@@ -49,5 +52,5 @@ func (e *JGBYield) Validate(now time.Time) error {
 	if err := number("yield_pct", e.YieldPct, -10, 30); err != nil {
 		return err
 	}
-	return e.validate(SchemaJGBYield, e.Key(), now)
+	return e.validate(SchemaJGBYield, e.Key(), now, withID)
 }

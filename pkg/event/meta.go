@@ -70,7 +70,7 @@ func (m *Meta) normalize(ingestedAt time.Time) {
 // every timestamp on the wire and in ClickHouse.
 func Millis(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }
 
-func (m *Meta) validate(schema, key string, now time.Time) error {
+func (m *Meta) validate(schema, key string, now time.Time, withID bool) error {
 	if m.Schema != schema {
 		return invalid("schema", ErrUnknownSchema, "want %q, got %q", schema, m.Schema)
 	}
@@ -95,16 +95,19 @@ func (m *Meta) validate(schema, key string, now time.Time) error {
 	if m.IngestedAt.After(now.Add(MaxClockSkew)) {
 		return invalid("ingested_at", ErrFutureTime, "%s is after %s", m.IngestedAt.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 	}
+	if !withID {
+		return nil
+	}
 	if m.ID == "" {
 		return invalid("id", ErrMissing, "")
 	}
-	if !isHexID(m.ID) {
-		return invalid("id", ErrBadFormat, "want 32 lowercase hex digits")
-	}
 	var want [32]byte
 	idHex(&want, m.Source, key, m.ObservedAt)
-	if m.ID != string(want[:]) {
-		return invalid("id", ErrBadID, "want %s", want[:])
+	switch {
+	case m.ID == string(want[:]):
+		return nil
+	case !isHexID(m.ID):
+		return invalid("id", ErrBadFormat, "want 32 lowercase hex digits")
 	}
-	return nil
+	return invalid("id", ErrBadID, "want %s", string(want[:]))
 }

@@ -29,7 +29,10 @@ func (e *RiskComponent) Subject() string { return SubjectComponent(e.Name) }
 
 // Validate checks the name (a subject token), the score and confidence
 // ranges and the model identification.
-func (e *RiskComponent) Validate(now time.Time) error {
+func (e *RiskComponent) Validate(now time.Time) error { return e.check(now, true) }
+
+// check is Validate; withID false skips the id (see ValidateContent).
+func (e *RiskComponent) check(now time.Time, withID bool) error {
 	if err := token("name", e.Name); err != nil {
 		return err
 	}
@@ -50,5 +53,5 @@ func (e *RiskComponent) Validate(now time.Time) error {
 	if e.CalibrationHash == "" {
 		return invalid("calibration_hash", ErrMissing, "")
 	}
-	return e.validate(SchemaRiskComponent, e.Key(), now)
+	return e.validate(SchemaRiskComponent, e.Key(), now, withID)
 }

@@ -76,7 +76,10 @@ func (e *RiskScore) Subject() string { return SubjectRiskScore }
 
 // Validate checks the index range, the regime, every block and component
 // score, and the model identification.
-func (e *RiskScore) Validate(now time.Time) error {
+func (e *RiskScore) Validate(now time.Time) error { return e.check(now, true) }
+
+// check is Validate; withID false skips the id (see ValidateContent).
+func (e *RiskScore) check(now time.Time, withID bool) error {
 	if err := number("index", e.Index, 0, 100); err != nil {
 		return err
 	}
@@ -121,5 +124,5 @@ func (e *RiskScore) Validate(now time.Time) error {
 	if e.CalibrationHash == "" {
 		return invalid("calibration_hash", ErrMissing, "")
 	}
-	return e.validate(SchemaRiskScore, e.Key(), now)
+	return e.validate(SchemaRiskScore, e.Key(), now, withID)
 }

@@ -59,7 +59,10 @@ func (e *VenueStatus) Subject() string { return SubjectVenueStatus(e.Venue) }
 
 // Validate checks venue, incident id, action, severity and the time order
 // started_at ≤ observed_at, started_at ≤ resolved_at.
-func (e *VenueStatus) Validate(now time.Time) error {
+func (e *VenueStatus) Validate(now time.Time) error { return e.check(now, true) }
+
+// check is Validate; withID false skips the id (see ValidateContent).
+func (e *VenueStatus) check(now time.Time, withID bool) error {
 	if e.Venue == "" {
 		return invalid("venue", ErrMissing, "")
 	}
@@ -90,5 +93,5 @@ func (e *VenueStatus) Validate(now time.Time) error {
 	if e.ResolvedAt != nil && e.ResolvedAt.Before(e.StartedAt) {
 		return invalid("resolved_at", ErrOutOfRange, "before started_at")
 	}
-	return e.validate(SchemaVenueStatus, e.Key(), now)
+	return e.validate(SchemaVenueStatus, e.Key(), now, withID)
 }

@@ -143,9 +143,10 @@ func (m *Model) pruneFed() {
 			for k+1 < len(so.Obs) && so.Obs[k+1].Ms <= keep {
 				k++
 			}
-			if k > 0 {
-				so.Obs = append(so.Obs[:0], so.Obs[k:]...)
-			}
+			// Reslicing drops the prefix without copying the rest on every
+			// prune; append reallocates to the live length when the
+			// capacity runs out, so memory stays within twice the window.
+			so.Obs = so.Obs[k:]
 		}
 	}
 }
@@ -189,12 +190,11 @@ func (m *Model) pathAt(set []int32, asOf int64, base float64, based bool) path {
 }
 
 func (m *Model) consensus(md int32, asOf int64, base float64, based bool) (float64, int64, bool) {
-	fs := &m.s.Fed
-	mi, found := slices.BinarySearchFunc(fs.Meetings, md, func(x meetingObs, t int32) int { return int(x.Day - t) })
-	if !found {
+	mt := m.meeting(md)
+	if mt == nil {
 		return 0, 0, false
 	}
-	srcs := fs.Meetings[mi].Sources
+	srcs := mt.Sources
 	// ks caches each source's as-of index for the second pass (sources
 	// beyond its size are searched again).
 	var ks [8]int
@@ -234,6 +234,17 @@ func (m *Model) consensus(md int32, asOf int64, base float64, based bool) (float
 	return sum / float64(n), newest, true
 }
 
+// meeting returns the odds of the meeting on decision day md, nil if none.
+// There are a handful of upcoming meetings: a scan beats a binary search.
+func (m *Model) meeting(md int32) *meetingObs {
+	for i := range m.s.Fed.Meetings {
+		if mt := &m.s.Fed.Meetings[i]; mt.Day == md {
+			return mt
+		}
+	}
+	return nil
+}
+
 // latestAtOrBefore returns the index of the last observation at or before
 // ms, −1 if none (obs is sorted by Ms, without duplicates).
 func latestAtOrBefore(obs []fedObs, ms int64) int {
@@ -255,7 +266,7 @@ func latestAtOrBefore(obs []fedObs, ms int64) int {
 func (m *Model) earliest(set []int32) int64 {
 	e := int64(math.MaxInt64)
 	for _, mt := range m.s.Fed.Meetings {
-		if _, ok := slices.BinarySearch(set, mt.Day); !ok {
+		if !slices.Contains(set, mt.Day) {
 			continue
 		}
 		for _, so := range mt.Sources {

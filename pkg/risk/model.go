@@ -148,8 +148,10 @@ const maxDailySamples = 400
 // an index move of at least min_move since the last published print, a
 // changed regime or trigger set, or max_interval of event time since it.
 //
-// Events of unknown kinds, events that fail Validate (checked at the later
-// of observed_at and ingested_at, so no wall clock is read), JGB days older
+// Events of unknown kinds, events whose values fail validation (checked at
+// the later of observed_at and ingested_at, so no wall clock is read; the
+// id is not checked, event.ValidateContent, since the model never reads
+// it and event.Parse has checked it on the way in), JGB days older
 // than the tenor's newest, venue steps older than their incident's newest
 // and odds of meetings not upcoming are ignored: they leave the state as it
 // was (the sequence still advances) and publish is false. A late FedOdds or
@@ -171,7 +173,7 @@ func (m *Model) Apply(ev event.Event, seq uint64) (p *event.RiskScore, publish b
 
 // Update applies one input event exactly as Apply does and returns Apply's
 // publish flag, without building the print; Print returns it. In steady
-// state it does not allocate (beyond what ev.Validate allocates).
+// state it does not allocate.
 func (m *Model) Update(ev event.Event, seq uint64) (publish bool) {
 	_, publish = m.update(ev, seq)
 	return publish
@@ -195,7 +197,7 @@ func (m *Model) update(ev event.Event, seq uint64) (valid, publish bool) {
 		return false, false
 	}
 	h := ev.Header()
-	if err := ev.Validate(latest(h.ObservedAt, h.IngestedAt)); err != nil {
+	if err := event.ValidateContent(ev, latest(h.ObservedAt, h.IngestedAt)); err != nil {
 		return false, false
 	}
 	m.lastOK = false
@@ -338,9 +340,7 @@ func (m *Model) sampleHour(t int64) {
 	for k < len(m.s.Hourly) && m.s.Hourly[k].Ms < keep {
 		k++
 	}
-	if k > 0 {
-		m.s.Hourly = append(m.s.Hourly[:0], m.s.Hourly[k:]...)
-	}
+	m.s.Hourly = m.s.Hourly[k:] // as pruneFed: no copy, append reallocates
 }
 
 // evaluation is every component and block at one instant.
