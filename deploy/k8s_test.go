@@ -16,6 +16,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
@@ -105,6 +106,7 @@ type manifests struct {
 	generated  map[string]string
 	accounts   map[string]bool
 	pdbs       []*policyv1.PodDisruptionBudget
+	policies   []*networkingv1.NetworkPolicy
 	namespaces map[string]*corev1.Namespace
 }
 
@@ -188,6 +190,10 @@ func render(r *repo, name string) (*manifests, error) {
 			var p policyv1.PodDisruptionBudget
 			derr = decode(&p)
 			m.pdbs = append(m.pdbs, &p)
+		case "NetworkPolicy":
+			var p networkingv1.NetworkPolicy
+			derr = decode(&p)
+			m.policies = append(m.policies, &p)
 		case "Namespace":
 			var n corev1.Namespace
 			derr = decode(&n)
@@ -403,6 +409,7 @@ func checkKubernetes(r *repo, f *findings) {
 		k.security()
 		k.services()
 		k.disruptionBudgets()
+		k.networkPolicies()
 		k.sink()
 		k.nats()
 		k.clickhouse()
@@ -764,6 +771,56 @@ func (k *k8sCheck) disruptionBudgets() {
 	for _, w := range k.m.workloads {
 		if w.kind != "Job" && !covered[w.name] && w.pod.Labels["app.kubernetes.io/component"] != "observability" {
 			k.add("%s has no PodDisruptionBudget", w)
+		}
+	}
+}
+
+// networkPolicies: each selects pods, lets their peers in as named, and
+// leaves every port the pods expose reachable by someone.
+func (k *k8sCheck) networkPolicies() {
+	for _, p := range k.m.policies {
+		sel, err := metav1.LabelSelectorAsSelector(&p.Spec.PodSelector)
+		if err != nil {
+			k.add("NetworkPolicy %s: %v", p.Name, err)
+			continue
+		}
+		ws := k.podsOf(sel)
+		if len(ws) == 0 {
+			k.add("NetworkPolicy %s selects no pod", p.Name)
+		}
+		for _, w := range ws {
+			open := map[int]bool{}
+			for _, rule := range p.Spec.Ingress {
+				for _, from := range rule.From {
+					if from.PodSelector == nil {
+						continue
+					}
+					if fs, err := metav1.LabelSelectorAsSelector(from.PodSelector); err != nil || len(k.podsOf(fs)) == 0 {
+						k.add("NetworkPolicy %s lets in pods that do not exist (%v)", p.Name, from.PodSelector.MatchLabels)
+					}
+				}
+				for _, port := range rule.Ports {
+					if port.Port == nil {
+						continue
+					}
+					found := false
+					for _, c := range w.pod.Spec.Containers {
+						if n, ok := containerPort(c, *port.Port); ok {
+							open[n], found = true, true
+						}
+					}
+					if !found {
+						k.add("NetworkPolicy %s: port %s is not a port of %s", p.Name, port.Port.String(), w)
+					}
+				}
+			}
+			for _, c := range w.pod.Spec.Containers {
+				for _, cp := range c.Ports {
+					if !open[int(cp.ContainerPort)] {
+						k.add("NetworkPolicy %s blocks port %s (%d) of %s", p.Name, cp.Name, cp.ContainerPort, w)
+					}
+				}
+			}
 		}
 	}
 }
