@@ -163,14 +163,24 @@ func StartLocal(ctx context.Context, dir string, log zerolog.Logger, opts ...Loc
 	return s, nil
 }
 
+// LocalAddr returns the native address, 127.0.0.1:<tcp port>, of a local
+// server on dir, picking and persisting its ports (dir/ports.json) if dir
+// has none yet, as StartLocal would. It lets servers that name each other
+// in their configuration, such as the nodes of a test cluster, be
+// configured before any of them starts.
+func LocalAddr(dir string) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	ports, err := loadOrPickPorts(dir)
+	if err != nil {
+		return "", err
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(ports.TCP)), nil
+}
+
 // Addr returns the native protocol address, 127.0.0.1:<tcp port>.
 func (s *LocalServer) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.ports.TCP)) }
-
-// InterserverAddr returns the interserver HTTP address replicas fetch parts
-// from, 127.0.0.1:<interserver port>.
-func (s *LocalServer) InterserverAddr() string {
-	return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.ports.Interserver))
-}
 
 // HTTPAddr returns the HTTP interface address, 127.0.0.1:<http port>.
 func (s *LocalServer) HTTPAddr() string {

@@ -224,14 +224,22 @@ func record(ctx context.Context, conn driver.Conn, db string, m Migration) error
 
 // compact merges duplicate records (left by concurrent migrators) so that
 // schema_migrations holds one physical row per version. A concurrent merge
-// can make one OPTIMIZE a no-op, hence the bounded retry; duplicates left
-// behind are harmless because reads use FINAL.
+// can make one OPTIMIZE a no-op, hence the bounded retry, and on a cluster
+// one that races another replica's can fail (18.16: "Unknown log entry
+// type"), which is logged, not returned: the migrations are applied and
+// recorded by then, and duplicates left behind are harmless because reads
+// use FINAL.
 func compact(ctx context.Context, conn driver.Conn, db string, log zerolog.Logger) error {
 	table := db + "." + MigrationsTable
 	backoff := 25 * time.Millisecond
 	for attempt := 1; attempt <= 10; attempt++ {
 		if err := conn.Exec(ctx, "OPTIMIZE TABLE "+table+" FINAL"); err != nil {
-			return fmt.Errorf("optimize %s: %w", MigrationsTable, err)
+			var ex *clickhouse.Exception
+			if !errors.As(err, &ex) {
+				return fmt.Errorf("optimize %s: %w", MigrationsTable, err)
+			}
+			log.Warn().Err(err).Str("table", MigrationsTable).Msg("optimize failed; duplicate migration records may stay unmerged, reads use FINAL")
+			return nil
 		}
 		var all, final uint64
 		if err := conn.QueryRow(ctx, "SELECT (SELECT count() FROM "+table+"), (SELECT count() FROM "+table+" FINAL)").Scan(&all, &final); err != nil {

@@ -77,3 +77,8 @@ func TestDatabaseName(t *testing.T) {
 		})
 	}
 }
+
+func TestZooKeeperServes(t *testing.T) {
+	addr := ZooKeeper(t)
+	require.NoError(t, serving(t.Context(), addr))
+}
