@@ -21,6 +21,16 @@
 // <database>.schema_migrations with the SHA-256 of the file, and an applied
 // file must never change: add a new number instead ([ErrChecksumMismatch]).
 //
+// # Clusters
+//
+// With Config.Cluster set (CW_CLICKHOUSE_CLUSTER) the same migrations render
+// for a ClickHouse cluster ([Target]): every statement runs ON CLUSTER, each
+// table is a replicated <table>_local on every shard behind a Distributed
+// <table> sharded by cityHash64(id), the views read the Distributed tables,
+// and schema_migrations is replicated across the whole cluster. Writers and
+// readers name the same tables in both layouts; a database migrated for one
+// layout is never migrated for the other ([ErrLayoutMismatch]).
+//
 // # Old servers
 //
 // clickhouse-go talks to 18.16 over the native protocol only, and inserts

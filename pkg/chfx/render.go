@@ -27,7 +27,7 @@ type Migration struct {
 	// separating ";" lines and without whole-line "--" comments.
 	Statements []string
 	// Checksum is the hex SHA-256 of the raw file (the template, not its
-	// rendering), so it is the same for every dialect and database.
+	// rendering), so it is the same for every dialect, database and layout.
 	Checksum string
 }
 

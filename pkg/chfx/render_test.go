@@ -164,3 +164,97 @@ func TestRenderFS(t *testing.T) {
 		})
 	}
 }
+
+func TestRenderClusterFunctions(t *testing.T) {
+	table := func(engine string) fstest.MapFS {
+		return fstest.MapFS{"0001_create_t.sql": {Data: []byte(
+			"CREATE TABLE IF NOT EXISTS {{storage \"t\"}}{{onCluster}} (id String)\n" +
+				"ENGINE = {{engine \"t\" \"" + engine + "\"}} ORDER BY id\n;\n" +
+				"{{distributed \"t\" \"cityHash64(id)\"}}\n;\n" +
+				"CREATE VIEW IF NOT EXISTS {{.DB}}.v{{onCluster}} AS SELECT * FROM {{.DB}}.t\n;\n")}}
+	}
+	single := chfx.Target{Database: "x"}
+	cluster := chfx.Target{Database: "x", Cluster: "c"}
+	tests := []struct {
+		name    string
+		engine  string
+		target  chfx.Target
+		want    []string
+		wantErr bool
+	}{
+		{
+			name: "single server", engine: "ReplacingMergeTree(v)", target: single,
+			want: []string{
+				"CREATE TABLE IF NOT EXISTS x.t (id String)\nENGINE = ReplacingMergeTree(v) ORDER BY id",
+				"CREATE VIEW IF NOT EXISTS x.v AS SELECT * FROM x.t",
+			},
+		},
+		{
+			name: "cluster", engine: "ReplacingMergeTree(v)", target: cluster,
+			want: []string{
+				"CREATE TABLE IF NOT EXISTS x.t_local ON CLUSTER c (id String)\nENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/x/t_local', '{replica}', v) ORDER BY id",
+				"CREATE TABLE IF NOT EXISTS x.t ON CLUSTER c AS x.t_local\nENGINE = Distributed(c, x, t_local, cityHash64(id))",
+				"CREATE VIEW IF NOT EXISTS x.v ON CLUSTER c AS SELECT * FROM x.t",
+			},
+		},
+		{
+			name: "engine without parameters", engine: "MergeTree()", target: cluster,
+			want: []string{
+				"CREATE TABLE IF NOT EXISTS x.t_local ON CLUSTER c (id String)\nENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/x/t_local', '{replica}') ORDER BY id",
+				"CREATE TABLE IF NOT EXISTS x.t ON CLUSTER c AS x.t_local\nENGINE = Distributed(c, x, t_local, cityHash64(id))",
+				"CREATE VIEW IF NOT EXISTS x.v ON CLUSTER c AS SELECT * FROM x.t",
+			},
+		},
+		{name: "not a MergeTree on a cluster", engine: "Memory", target: cluster, wantErr: true},
+		{name: "already replicated", engine: "ReplicatedMergeTree('/p', '{replica}')", target: cluster, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			migs, err := chfx.RenderFS(table(tt.engine), chfx.Current, tt.target)
+			if tt.wantErr {
+				assert.ErrorIs(t, err, chfx.ErrBadMigration)
+				return
+			}
+			require.NoError(t, err)
+			require.Len(t, migs, 1)
+			assert.Equal(t, tt.want, migs[0].Statements)
+		})
+	}
+
+	bad := fstest.MapFS{"0001_create_t.sql": {Data: []byte("CREATE TABLE {{storage \"t; DROP\"}} (a UInt8) ENGINE = Memory\n;\n")}}
+	_, err := chfx.RenderFS(bad, chfx.Current, single)
+	assert.ErrorIs(t, err, chfx.ErrBadMigration, "a table name that is not an identifier")
+	_, err = chfx.RenderFS(table("MergeTree()"), chfx.Current, chfx.Target{Database: "x", Cluster: "c-1"})
+	assert.ErrorIs(t, err, chfx.ErrInvalidConfig, "a cluster name that is not an identifier")
+}
+
+// TestRenderEmbeddedCluster: on a cluster every statement runs ON CLUSTER,
+// every table is replicated or Distributed, and readers name the same
+// tables as on a single server.
+func TestRenderEmbeddedCluster(t *testing.T) {
+	for _, d := range []chfx.Dialect{chfx.Current, legacy} {
+		single, err := chfx.Render(d, chfx.Target{Database: "cw"})
+		require.NoError(t, err)
+		cluster, err := chfx.Render(d, chfx.Target{Database: "cw", Cluster: "main"})
+		require.NoError(t, err)
+		require.Len(t, cluster, len(single))
+		for i, m := range cluster {
+			assert.Equal(t, single[i].Checksum, m.Checksum, "the checksum is the file's, whatever the layout")
+			for _, s := range m.Statements {
+				assert.Regexp(t, `^CREATE (TABLE|VIEW) IF NOT EXISTS cw\.\w+ ON CLUSTER main\s`, s, m.Name)
+				if strings.HasPrefix(s, "CREATE TABLE") {
+					assert.Regexp(t, `ENGINE = (ReplicatedReplacingMergeTree\('/clickhouse/tables/\{shard\}/cw/\w+_local', '\{replica\}', ingested_at\)|Distributed\(main, cw, \w+_local, cityHash64\(id\)\))`, s, m.Name)
+				} else {
+					assert.NotContains(t, s, "_local", "%s: views read the Distributed tables", m.Name)
+				}
+			}
+			tables := 0
+			for _, s := range single[i].Statements {
+				if strings.HasPrefix(s, "CREATE TABLE") {
+					tables++
+				}
+			}
+			assert.Len(t, m.Statements, len(single[i].Statements)+tables, "%s: one Distributed table per table", m.Name)
+		}
+	}
+}

@@ -3,9 +3,13 @@
 // binary (stop it with Main from TestMain), and migrates a fresh database
 // named after the test, dropped at cleanup.
 //
-// Without an address and without a server binary, tests skip loudly, or fail
-// when the CI environment variable is set, so that CI never looks green
-// without having run them.
+// Dedicated gives a test a server of its own (with extra configuration
+// files if needed), and ZooKeeper with NewCluster a cluster of local
+// servers, for the replicated, ON CLUSTER schema.
+//
+// Without an address and without a server binary (or, for a cluster, without
+// ZooKeeper), tests skip loudly, or fail when the CI environment variable is
+// set, so that CI never looks green without having run them.
 package chtest
 
 import (
