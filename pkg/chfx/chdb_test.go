@@ -57,13 +57,28 @@ type chdbResult struct {
 // statement; it fails t with the failing statement on error.
 func runChdb(t *testing.T, statements []string) []chdbResult {
 	t.Helper()
-	node, modules := chdbModules(t)
-	dir := t.TempDir()
-	script := filepath.Join(dir, "statements.sql")
-	require.NoError(t, os.WriteFile(script, []byte(strings.Join(statements, "\n;\n")+"\n;\n"), 0o644))
+	results, err := chdbRun(t, "", nil, statements)
+	require.NoError(t, err)
+	return results
+}
 
-	cmd := exec.CommandContext(t.Context(), node, filepath.Join("testdata", "chdb_run.js"), script, filepath.Join(dir, "session"))
-	cmd.Env = append(os.Environ(), "NODE_PATH="+modules)
+// chdbRun runs statements in one chdb session started in directory dir (the
+// package's if empty; chdb loads dir/config.xml, if any, as its server
+// configuration) with env added to its environment. It returns one result
+// per statement, or an error naming the failing statement, or holding
+// node's stderr when the session could not start.
+func chdbRun(t *testing.T, dir string, env []string, statements []string) ([]chdbResult, error) {
+	t.Helper()
+	node, modules := chdbModules(t)
+	tmp := t.TempDir()
+	script := filepath.Join(tmp, "statements.sql")
+	require.NoError(t, os.WriteFile(script, []byte(strings.Join(statements, "\n;\n")+"\n;\n"), 0o644))
+	runner, err := filepath.Abs(filepath.Join("testdata", "chdb_run.js"))
+	require.NoError(t, err)
+
+	cmd := exec.CommandContext(t.Context(), node, runner, script, filepath.Join(tmp, "session"))
+	cmd.Dir = dir
+	cmd.Env = append(append(os.Environ(), "NODE_PATH="+modules), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	runErr := cmd.Run()
@@ -75,14 +90,16 @@ func runChdb(t *testing.T, statements []string) []chdbResult {
 		var r chdbResult
 		require.NoError(t, json.Unmarshal(sc.Bytes(), &r), "chdb output line %q", sc.Text())
 		if !r.OK {
-			t.Fatalf("chdb statement %d failed: %s\n%s", r.I, r.Error, statements[r.I])
+			return results, fmt.Errorf("chdb statement %d failed: %s\n%s", r.I, r.Error, statements[r.I])
 		}
 		results = append(results, r)
 	}
 	require.NoError(t, sc.Err())
-	require.NoError(t, runErr, "node chdb_run.js: %s", stderr.String())
+	if runErr != nil {
+		return results, fmt.Errorf("node chdb_run.js: %w: %s", runErr, stderr.String())
+	}
 	require.Len(t, results, len(statements))
-	return results
+	return results, nil
 }
 
 // TestCurrentDialectOnChdb runs the migrations rendered for the current

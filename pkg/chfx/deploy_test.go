@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -412,4 +413,129 @@ func TestDeployProdDefaultUser(t *testing.T) {
 	conn, err := openAs(ctx, srv, "analyst", analystPW, fromOther)
 	require.NoError(t, err, "analyst from 127.0.0.2")
 	require.NoError(t, conn.Close())
+}
+
+// TestDeployConfigOnCurrentClickHouse loads the deploy configuration into
+// current ClickHouse (chdb reads config.xml from its working directory, and
+// the users file it names): cluster.xml's cluster is the contract's 2 × 2
+// hosts and its macros come from the environment; users.d/carrywatch.xml's
+// users, profiles and quota parse, setting names included.
+func TestDeployConfigOnCurrentClickHouse(t *testing.T) {
+	t.Run("cluster.xml", func(t *testing.T) {
+		dir := t.TempDir()
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "config.xml"), deployFile(t, "config.d/cluster.xml"), 0o644))
+		res, err := chdbRun(t, dir, []string{"CLICKHOUSE_SHARD=1", "CLICKHOUSE_REPLICA=clickhouse-s1-0", "CW_CLICKHOUSE_INTERSERVER_SECRET=s"}, []string{
+			"SELECT shard_num, replica_num, host_name, port FROM system.clusters WHERE cluster = 'carrywatch' ORDER BY shard_num, replica_num",
+			"SELECT getMacro('cluster') AS c, getMacro('shard') AS s, getMacro('replica') AS r",
+		})
+		require.NoError(t, err)
+		var hosts []string
+		for _, r := range res[0].Rows {
+			hosts = append(hosts, fmt.Sprintf("%v/%v %v:%v", r["shard_num"], r["replica_num"], r["host_name"], r["port"]))
+		}
+		assert.Equal(t, []string{
+			"1/1 clickhouse-s0-0.clickhouse-s0:9000", "1/2 clickhouse-s0-1.clickhouse-s0:9000",
+			"2/1 clickhouse-s1-0.clickhouse-s1:9000", "2/2 clickhouse-s1-1.clickhouse-s1:9000",
+		}, hosts)
+		assert.Equal(t, map[string]any{"c": "carrywatch", "s": "1", "r": "clickhouse-s1-0"}, res[1].Rows[0])
+	})
+
+	t.Run("users.d/carrywatch.xml", func(t *testing.T) {
+		// A server of its own with this users file; default may inspect it.
+		dir := t.TempDir()
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "config.xml"), []byte(
+			"<clickhouse><users_config>users.xml</users_config></clickhouse>\n"), 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "users.xml"), []byte(`<clickhouse>
+  <profiles><default/></profiles>
+  <users><default><password/><networks><ip>::/0</ip></networks><profile>default</profile>
+    <quota>default</quota><access_management>1</access_management></default></users>
+  <quotas><default/></quotas>
+</clickhouse>
+`), 0o644))
+		require.NoError(t, os.MkdirAll(filepath.Join(dir, "users.d"), 0o755))
+		users := deployFile(t, usersFile)
+		env := []string{"CW_CLICKHOUSE_SINK_PASSWORD=a", "CW_CLICKHOUSE_ANALYST_PASSWORD=b"}
+		query := []string{
+			"SELECT name, auth_type FROM system.users ORDER BY name",
+			"SELECT profile_name, setting_name, value FROM system.settings_profile_elements WHERE setting_name IS NOT NULL AND profile_name LIKE 'carrywatch%' ORDER BY profile_name, index",
+			"SELECT name, durations FROM system.quotas WHERE name = 'carrywatch_analyst'",
+		}
+
+		// chdb (clickhouse-local) does not apply the server's
+		// access_control_improvements, so it refuses changeable_in_readonly,
+		// which proves it read the constraint as one; servers take it
+		// (cluster.xml and single.xml enable it, and it is their default).
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "users.d", "carrywatch.xml"), users, 0o644))
+		_, err := chdbRun(t, dir, env, query)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "changeable_in_readonly for max_execution_time is not allowed unless settings_constraints_replace_previous is enabled")
+
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "users.d", "carrywatch.xml"), reConstraints.ReplaceAll(users, nil), 0o644))
+		res, err := chdbRun(t, dir, env, query)
+		require.NoError(t, err)
+		assert.Equal(t, []map[string]any{
+			{"name": "analyst", "auth_type": []any{"plaintext_password"}},
+			{"name": "default", "auth_type": []any{"plaintext_password"}},
+			{"name": "sink", "auth_type": []any{"plaintext_password"}},
+		}, res[0].Rows)
+		settings := map[string]string{}
+		for _, r := range res[1].Rows {
+			settings[r["profile_name"].(string)+"."+r["setting_name"].(string)] = r["value"].(string)
+		}
+		assert.Equal(t, "1", settings["carrywatch_analyst.readonly"])
+		assert.Equal(t, "60", settings["carrywatch_analyst.max_execution_time"])
+		assert.Equal(t, "1", settings["carrywatch_writer.insert_distributed_sync"])
+		require.Len(t, res[2].Rows, 1)
+		assert.Equal(t, []any{float64(3600)}, res[2].Rows[0]["durations"])
+	})
+}
+
+// TestDeployKeeperMatchesServers: the three keepers of keeper/keeper.xml
+// (raft ids 1..3 from KEEPER_SERVER_ID, hosts clickhouse-keeper-N) are the
+// ones cluster.xml's servers use, on the client port, and every shard of
+// the cluster replicates internally.
+func TestDeployKeeperMatchesServers(t *testing.T) {
+	keeper := parseXML(t, deployFile(t, "keeper/keeper.xml")).child("keeper_server")
+	require.NotNil(t, keeper)
+	assert.Equal(t, "9181", strings.TrimSpace(keeper.child("tcp_port").Text))
+	assert.Equal(t, "KEEPER_SERVER_ID", keeper.child("server_id").attr("from_env"))
+	raft := keeper.child("raft_configuration")
+	require.NotNil(t, raft)
+	var peers []string
+	for _, s := range raft.Children {
+		peers = append(peers, strings.TrimSpace(s.child("id").Text)+" "+strings.TrimSpace(s.child("hostname").Text)+":"+strings.TrimSpace(s.child("port").Text))
+	}
+	assert.Equal(t, []string{
+		"1 clickhouse-keeper-0.clickhouse-keeper:9234",
+		"2 clickhouse-keeper-1.clickhouse-keeper:9234",
+		"3 clickhouse-keeper-2.clickhouse-keeper:9234",
+	}, peers)
+
+	cluster := parseXML(t, deployFile(t, "config.d/cluster.xml"))
+	zk := cluster.child("zookeeper")
+	require.NotNil(t, zk)
+	var nodes []string
+	for _, n := range zk.Children {
+		if n.XMLName.Local == "node" {
+			nodes = append(nodes, strings.TrimSpace(n.child("host").Text)+":"+strings.TrimSpace(n.child("port").Text))
+		}
+	}
+	assert.Equal(t, []string{
+		"clickhouse-keeper-0.clickhouse-keeper:9181",
+		"clickhouse-keeper-1.clickhouse-keeper:9181",
+		"clickhouse-keeper-2.clickhouse-keeper:9181",
+	}, nodes)
+	require.NotNil(t, cluster.path("distributed_ddl", "path"), "the ON CLUSTER queue (18.16-era servers start no DDL worker without it)")
+	shards := cluster.path("remote_servers", "carrywatch")
+	require.NotNil(t, shards)
+	n := 0
+	for _, s := range shards.Children {
+		if s.XMLName.Local == "shard" {
+			n++
+			assert.Equal(t, "true", strings.TrimSpace(s.child("internal_replication").Text))
+		}
+	}
+	assert.Equal(t, 2, n, "shards")
+	assert.Equal(t, "CLICKHOUSE_SHARD", cluster.path("macros", "shard").attr("from_env"))
+	assert.Equal(t, "CLICKHOUSE_REPLICA", cluster.path("macros", "replica").attr("from_env"))
 }
