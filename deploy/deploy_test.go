@@ -252,6 +252,8 @@ func TestChecksCatchBrokenCopies(t *testing.T) {
 			"scorers is not a workload"},
 		{"Tiltfile: forward to a port the pod lacks", "Tiltfile", "'3000:3000'", "'3000:3001'",
 			"3001"},
+		{"Tiltfile: unknown variable", "Tiltfile", "'CW_LOG_FORMAT': 'console'", "'CW_LOG_FMT': 'console'",
+			"CW_LOG_FMT is read by no code"},
 		{"Tiltfile: workload without a resource", "Tiltfile", "k8s_resource('clickhouse-s1', resource_deps=['clickhouse-keeper'], labels=['infra'])\n", "",
 			"clickhouse-s1 has no k8s_resource"},
 	}

@@ -330,6 +330,20 @@ func checkTiltfile(r *repo, f *findings) {
 		}
 	}
 
+	// Variables given to local commands are the code's.
+	for _, c := range run.called("local_resource") {
+		for _, key := range []string{"env", "serve_env"} {
+			d, _ := c.args[key].(*starlark.Dict)
+			if d == nil {
+				continue
+			}
+			for _, kv := range d.Items() {
+				name, _ := starlark.AsString(kv[0])
+				checkVarName(r, nil, "Tiltfile: local_resource "+c.str("name"), name, true, f)
+			}
+		}
+	}
+
 	// The image: built from the binaries, synced into the containers where
 	// the dev image has them.
 	builds := run.called("docker_build_with_restart")
