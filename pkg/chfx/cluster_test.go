@@ -1,6 +1,7 @@
 package chfx_test
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"testing"
@@ -121,6 +122,15 @@ func TestMigrateOnCluster(t *testing.T) {
 	t.Run("rows", func(t *testing.T) {
 		clusterRows(t, nodes, c, target.Database, d)
 	})
+
+	// A current database needs no ON CLUSTER statement, so a migrator (a
+	// sink starting) does not wait for a server that is down.
+	require.NoError(t, nodes[3].srv.Stop())
+	quick, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	applied, err := chfx.Migrate(quick, nodes[0].conn, target, d, chtest.Logger(t))
+	require.NoError(t, err, "with %s down", nodes[3].name)
+	assert.Empty(t, applied)
 
 	_, err = chfx.Migrate(ctx, nodes[2].conn, chfx.Target{Database: target.Database}, d, chtest.Logger(t))
 	require.ErrorIs(t, err, chfx.ErrLayoutMismatch, "a single-server migration of a cluster database")

@@ -31,7 +31,7 @@ var ddlRaceCodes = map[int32]bool{
 //
 // It checks that the database, if migrated before, was migrated for the
 // same layout (single server or cluster; ErrLayoutMismatch), creates the
-// database and <database>.schema_migrations if needed, reads the applied
+// database and <database>.schema_migrations if missing, reads the applied
 // versions with FINAL, fails with ErrChecksumMismatch if an applied
 // migration's file has changed since (edits that leave the single-server
 // rendering unchanged are accepted, see formerChecksums), applies the
@@ -46,7 +46,9 @@ var ddlRaceCodes = map[int32]bool{
 // cluster schema_migrations is one replicated table across every shard, so
 // each node holds every record; a migrator that reads before another's
 // record has replicated re-applies that migration, which changes nothing.
-// Each ON CLUSTER statement returns once every node has run it.
+// Each ON CLUSTER statement returns once every node has run it, so
+// applying a migration needs every server up; a database that is current
+// runs no DDL, and migrating it succeeds while a server is down.
 // Errors name the migration ("migrate 0003_create_etf_flows: …").
 func Migrate(ctx context.Context, conn driver.Conn, t Target, d Dialect, log zerolog.Logger) ([]Migration, error) {
 	migs, err := Render(d, t)
@@ -96,15 +98,21 @@ ORDER BY version`,
 func apply(ctx context.Context, conn driver.Conn, t Target, migs []Migration, log zerolog.Logger) ([]Migration, error) {
 	db := t.Database
 	log = log.With().Str("database", db).Str("cluster", t.Cluster).Logger()
-	if err := checkLayout(ctx, conn, t); err != nil {
+	migrated, err := checkLayout(ctx, conn, t)
+	if err != nil {
 		return nil, err
 	}
-	ddl := bookkeepingDDL(t)
-	if err := execDDL(ctx, conn, ddl[0]); err != nil {
-		return nil, fmt.Errorf("create database %s: %w", t, err)
-	}
-	if err := execDDL(ctx, conn, ddl[1]); err != nil {
-		return nil, fmt.Errorf("create table %s: %w", MigrationsTable, err)
+	// Once schema_migrations exists, a current database needs no DDL at all,
+	// so on a cluster a migrator (every sink at start-up) does not wait for
+	// every server to answer an ON CLUSTER statement while one is down.
+	if !migrated {
+		ddl := bookkeepingDDL(t)
+		if err := execDDL(ctx, conn, ddl[0]); err != nil {
+			return nil, fmt.Errorf("create database %s: %w", t, err)
+		}
+		if err := execDDL(ctx, conn, ddl[1]); err != nil {
+			return nil, fmt.Errorf("create table %s: %w", MigrationsTable, err)
+		}
 	}
 	applied, err := readApplied(ctx, conn, db)
 	if err != nil {
@@ -152,39 +160,39 @@ func apply(ctx context.Context, conn driver.Conn, t Target, migs []Migration, lo
 	return done, nil
 }
 
-// checkLayout fails with ErrLayoutMismatch when t's schema_migrations
-// exists and was created for the other layout: replicated means the
-// database was migrated ON CLUSTER, and migrating it as a single server (or
-// the reverse) would create tables on one node only (or replicated tables
-// next to local ones). It runs before any DDL, so a mismatch changes
-// nothing.
-func checkLayout(ctx context.Context, conn driver.Conn, t Target) error {
+// checkLayout reports whether t's schema_migrations exists, and fails with
+// ErrLayoutMismatch when it was created for the other layout: replicated
+// means the database was migrated ON CLUSTER, and migrating it as a single
+// server (or the reverse) would create tables on one server only (or
+// replicated tables next to local ones). It runs before any DDL, so a
+// mismatch changes nothing.
+func checkLayout(ctx context.Context, conn driver.Conn, t Target) (exists bool, err error) {
 	rows, err := conn.Query(ctx, "SELECT engine FROM system.tables WHERE database = ? AND name = ?", t.Database, MigrationsTable)
 	if err != nil {
-		return fmt.Errorf("read engine of %s: %w", MigrationsTable, err)
+		return false, fmt.Errorf("read engine of %s: %w", MigrationsTable, err)
 	}
 	defer func() { _ = rows.Close() }()
 	var engine string
 	for rows.Next() {
 		if err := rows.Scan(&engine); err != nil {
-			return fmt.Errorf("read engine of %s: %w", MigrationsTable, err)
+			return false, fmt.Errorf("read engine of %s: %w", MigrationsTable, err)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read engine of %s: %w", MigrationsTable, err)
+		return false, fmt.Errorf("read engine of %s: %w", MigrationsTable, err)
 	}
 	replicated := strings.HasPrefix(engine, "Replicated")
 	switch {
 	case engine == "":
-		return nil // not migrated yet
+		return false, nil // not migrated yet
 	case t.Cluster != "" && !replicated:
-		return fmt.Errorf("%w: %s.%s is %s: the database was migrated for a single server, not ON CLUSTER %s",
+		return true, fmt.Errorf("%w: %s.%s is %s: the database was migrated for a single server, not ON CLUSTER %s",
 			ErrLayoutMismatch, t.Database, MigrationsTable, engine, t.Cluster)
 	case t.Cluster == "" && replicated:
-		return fmt.Errorf("%w: %s.%s is %s: the database was migrated ON CLUSTER; set the cluster name (CW_CLICKHOUSE_CLUSTER)",
+		return true, fmt.Errorf("%w: %s.%s is %s: the database was migrated ON CLUSTER; set the cluster name (CW_CLICKHOUSE_CLUSTER)",
 			ErrLayoutMismatch, t.Database, MigrationsTable, engine)
 	}
-	return nil
+	return true, nil
 }
 
 func readApplied(ctx context.Context, conn driver.Conn, db string) (map[uint32]appliedRecord, error) {
