@@ -94,8 +94,8 @@ type rangeEntry struct {
 }
 
 // applyFed records a FedOdds observation of a scheduled meeting that is
-// still upcoming at the event time; others are ignored. A second
-// observation by the same source at the same instant replaces the first.
+// still upcoming at the event time; others are ignored. A later
+// observation by the same source in the same minute replaces the earlier.
 func (m *Model) applyFed(e *event.FedOdds) {
 	d, err := time.Parse(time.DateOnly, e.Meeting)
 	if err != nil {
@@ -120,14 +120,28 @@ func (m *Model) applyFed(e *event.FedOdds) {
 		mt.Sources = slices.Insert(mt.Sources, si, sourceObs{Source: e.Source})
 	}
 	so := &mt.Sources[si]
-	oi, found := slices.BinarySearchFunc(so.Obs, ms, func(x fedObs, t int64) int { return cmpInt64(x.Ms, t) })
-	if found {
-		so.Obs[oi] = o
-	} else {
+	// One observation per source, meeting and minute: the latest of a
+	// minute replaces the others, so a source publishing many times a
+	// second cannot grow the state (or the snapshot) beyond the window's
+	// minutes. The model reads paths a day and weeks back; a minute is far
+	// below what it resolves.
+	bucket := ms / fedObsResolutionMs
+	oi, _ := slices.BinarySearchFunc(so.Obs, ms, func(x fedObs, t int64) int { return cmpInt64(x.Ms, t) })
+	switch {
+	case oi < len(so.Obs) && so.Obs[oi].Ms/fedObsResolutionMs == bucket:
+		if so.Obs[oi].Ms <= ms { // the same instant: the later message wins
+			so.Obs[oi] = o
+		} // else a later observation of the minute is already kept
+	case oi > 0 && so.Obs[oi-1].Ms/fedObsResolutionMs == bucket:
+		so.Obs[oi-1] = o
+	default:
 		so.Obs = slices.Insert(so.Obs, oi, o)
 	}
 	m.pruneFed()
 }
+
+// fedObsResolutionMs is the finest time step of the kept FedOdds history.
+const fedObsResolutionMs = 60_000
 
 // pruneFed drops meetings that are no longer upcoming and observations too
 // old to be the as-of value at now − b2 window (keeping the last one before).

@@ -2,7 +2,9 @@ package risk
 
 import (
 	"testing"
+	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
@@ -56,4 +58,22 @@ func TestPrintsAreIndependent(t *testing.T) {
 	got, err := event.Marshal(m.Print())
 	require.NoError(t, err)
 	require.Equal(t, string(want), string(got))
+}
+
+// A source publishing odds many times a second keeps one observation per
+// minute: the state is bounded by the window, not by the input rate.
+func TestFedHistoryKeepsOneObservationPerMinute(t *testing.T) {
+	m := NewModel(DefaultCalibration())
+	start := date(2025, time.December, 1, 0, 0)
+	const perSecond, minutes = 20, 30
+	for i := range perSecond * 60 * minutes {
+		at := start.Add(time.Duration(i) * time.Second / perSecond)
+		m.Update(odds(at, "2026-01-28", "polymarket", 0.5+0.001*float64(i%7)), uint64(i+1))
+	}
+	require.Len(t, m.s.Fed.Meetings, 1)
+	require.Len(t, m.s.Fed.Meetings[0].Sources, 1)
+	obs := m.s.Fed.Meetings[0].Sources[0].Obs
+	assert.Len(t, obs, minutes)
+	last := start.Add(time.Duration(perSecond*60*minutes-1) * time.Second / perSecond)
+	assert.Equal(t, last.UnixMilli(), obs[len(obs)-1].Ms, "the newest observation is kept")
 }

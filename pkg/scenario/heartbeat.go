@@ -1,6 +1,8 @@
 package scenario
 
 import (
+	"iter"
+	"slices"
 	"time"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
@@ -17,16 +19,32 @@ func WithHeartbeats(events []event.Event, every time.Duration) []event.Event {
 	if every <= 0 || len(events) == 0 {
 		return events
 	}
-	out := make([]event.Event, 0, len(events)+len(events)/4)
-	next := events[0].Header().ObservedAt.Truncate(every).Add(every)
-	for _, ev := range events {
-		at := ev.Header().ObservedAt
-		for ; next.Before(at); next = next.Add(every) {
-			out = append(out, NewHeartbeat(HeartbeatSource, next))
-		}
-		out = append(out, ev)
+	return slices.Collect(Heartbeats(slices.Values(events), every))
+}
+
+// Heartbeats is WithHeartbeats over a sequence: it adds the heartbeats as
+// the events are read, holding none of them.
+func Heartbeats(events iter.Seq[event.Event], every time.Duration) iter.Seq[event.Event] {
+	if every <= 0 {
+		return events
 	}
-	return out
+	return func(yield func(event.Event) bool) {
+		var next time.Time
+		for ev := range events {
+			at := ev.Header().ObservedAt
+			if next.IsZero() {
+				next = at.Truncate(every).Add(every)
+			}
+			for ; next.Before(at); next = next.Add(every) {
+				if !yield(NewHeartbeat(HeartbeatSource, next)) {
+					return
+				}
+			}
+			if !yield(ev) {
+				return
+			}
+		}
+	}
 }
 
 // NewHeartbeat returns a sealed heartbeat at t. Two producers with the same

@@ -24,9 +24,15 @@ type Result struct {
 	DeadLetters int `json:"dead_letters_published"`
 	// LastSeq is the highest CW_EVENTS sequence JetStream acknowledged.
 	LastSeq uint64 `json:"-"`
-	// EventIDs are the ids of the published events by schema.
-	EventIDs map[string][]string `json:"-"`
-	// DeadLetterIDs are the ids of the dead letters published.
+	// Seqs holds the CW_EVENTS sequence of every event played, heartbeats
+	// aside (a duplicate's is the one JetStream stored it under first): the
+	// rows of this play are the ones carrying these stream_seq values. It
+	// takes a range per stretch between heartbeats, not an entry per event.
+	Seqs SeqSet `json:"-"`
+	// ByKind counts the published events by schema, duplicates included.
+	ByKind map[string]int `json:"-"`
+	// DeadLetterIDs are the ids of the dead letters published (one per
+	// rejected line, which the scenario holds anyway).
 	DeadLetterIDs []string `json:"-"`
 }
 
@@ -43,20 +49,26 @@ type Player struct {
 	// event time (see WithHeartbeats); they are published but not counted.
 	Heartbeat time.Duration
 	Log       zerolog.Logger
+	// Pace, if set, is called after every window of acknowledged publishes
+	// with the highest CW_EVENTS sequence so far; it may block to keep the
+	// player from running too far ahead of the pipeline's consumers (a
+	// backlog costs JetStream memory for every block it caches).
+	Pace func(ctx context.Context, lastSeq uint64) error
 	// Now stamps dead letters; time.Now if nil.
 	Now func() time.Time
 }
 
 // Play publishes every rejected line to cw.dlq.replay, then every event with
-// Nats-Msg-Id = its id, waiting between events for their event-time gap
+// Nats-Msg-Id = its id (a generated scenario's without: see Generated), waiting between events for their event-time gap
 // divided by Speed. It returns when JetStream acknowledged everything, or
-// with the first publish error.
+// with the first publish error. It holds at most maxInFlight events at a
+// time, whatever the scenario's size.
 func (p *Player) Play(ctx context.Context, sc *Scenario) (Result, error) {
 	now := time.Now
 	if p.Now != nil {
 		now = p.Now
 	}
-	res := Result{EventIDs: make(map[string][]string)}
+	res := Result{ByKind: make(map[string]int)}
 	for _, r := range sc.Rejected {
 		dl := event.NewDeadLetter(Stage, "", r.Raw, 0, r.Err, sc.Start(), now())
 		if _, err := p.publish(ctx, dl); err != nil {
@@ -68,7 +80,8 @@ func (p *Player) Play(ctx context.Context, sc *Scenario) (Result, error) {
 	}
 	var futures []pending
 	var prev time.Time
-	for i, ev := range WithHeartbeats(sc.Events, p.Heartbeat) {
+	i := 0
+	for ev := range Heartbeats(sc.All(), p.Heartbeat) {
 		at := ev.Header().ObservedAt
 		if p.Speed > 0 && i > 0 && at.Truncate(24*time.Hour).After(prev.Truncate(24*time.Hour)) {
 			p.Log.Info().Str("event_date", prev.Format(time.DateOnly)).Int("events", i).Msg("scenario day replayed")
@@ -87,19 +100,29 @@ func (p *Player) Play(ctx context.Context, sc *Scenario) (Result, error) {
 		if err != nil {
 			return res, err
 		}
-		f, err := p.JS.PublishAsync(ev.Subject(), data, jetstream.WithMsgID(ev.Header().ID))
+		var opts []jetstream.PublishOpt
+		if !sc.Generated() {
+			opts = append(opts, jetstream.WithMsgID(ev.Header().ID))
+		}
+		f, err := p.JS.PublishAsync(ev.Subject(), data, opts...)
 		if err != nil {
 			return res, fmt.Errorf("publish %s: %w", ev.Subject(), err)
 		}
 		futures = append(futures, pending{f: f, counted: ev.SchemaName() != event.SchemaHeartbeat})
 		if ev.SchemaName() != event.SchemaHeartbeat {
-			res.EventIDs[ev.SchemaName()] = append(res.EventIDs[ev.SchemaName()], ev.Header().ID)
+			res.ByKind[ev.SchemaName()]++
 		}
+		i++
 		if len(futures) == maxInFlight {
 			if err := awaitAcks(ctx, futures, &res); err != nil {
 				return res, err
 			}
 			futures = futures[:0]
+			if p.Pace != nil {
+				if err := p.Pace(ctx, res.LastSeq); err != nil {
+					return res, err
+				}
+			}
 		}
 	}
 	return res, awaitAcks(ctx, futures, &res)
@@ -125,6 +148,7 @@ func awaitAcks(ctx context.Context, futures []pending, res *Result) error {
 			if !p.counted {
 				continue
 			}
+			res.Seqs.Add(ack.Sequence)
 			res.Published++
 			if ack.Duplicate {
 				res.Duplicates++

@@ -10,8 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"iter"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -61,10 +63,53 @@ type Rejected struct {
 }
 
 // Scenario is a parsed scenario: valid events in event-time order and the
-// rejected lines.
+// rejected lines. A synthetic scenario (Open "synthetic:N") has no Events
+// in memory: All makes them one at a time.
 type Scenario struct {
 	Events   []event.Event
 	Rejected []Rejected
+
+	synthetic int // events of a synthetic scenario, 0 otherwise
+}
+
+// Open returns the scenario called name: "synthetic:N" (N generated events,
+// see Synthetic), an embedded name or a file (see Load), parsed at now.
+func Open(name string, now time.Time) (*Scenario, error) {
+	if n, ok, err := parseSyntheticName(name); ok {
+		if err != nil {
+			return nil, err
+		}
+		return &Scenario{synthetic: n}, nil
+	}
+	data, err := Load(name)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(data, now)
+}
+
+// Generated reports whether the events are made as they are played
+// ("synthetic:N"). The player publishes them without Nats-Msg-Id: they are
+// never re-sent, and de-duplication would keep an id per event in the NATS
+// server's memory for the whole duplicate window (24 h), which is what a
+// load of millions of events must not do. Replaying one twice stores its
+// rows twice; ClickHouse collapses them by id.
+func (sc *Scenario) Generated() bool { return sc.synthetic > 0 }
+
+// Len returns the number of valid events.
+func (sc *Scenario) Len() int {
+	if sc.synthetic > 0 {
+		return sc.synthetic
+	}
+	return len(sc.Events)
+}
+
+// All returns the valid events in event-time order.
+func (sc *Scenario) All() iter.Seq[event.Event] {
+	if sc.synthetic > 0 {
+		return Synthetic(sc.synthetic, 1)
+	}
+	return slices.Values(sc.Events)
 }
 
 // noEventsStart is the start of a scenario without a single valid event.
@@ -73,7 +118,10 @@ var noEventsStart = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 // Start returns the observation time of the first event, the time given to
 // the scenario's dead letters so that replaying it records them once.
 func (sc *Scenario) Start() time.Time {
-	if len(sc.Events) == 0 {
+	switch {
+	case sc.synthetic > 0:
+		return syntheticBase
+	case len(sc.Events) == 0:
 		return noEventsStart
 	}
 	return sc.Events[0].Header().ObservedAt

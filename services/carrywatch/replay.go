@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
@@ -46,19 +47,16 @@ const replayHeartbeat = 10 * time.Minute
 // replay plays the scenario and, with --exit-when-done, waits until every
 // event and dead letter is visible in ClickHouse and the scorer has scored
 // everything and its last print is stored.
-func replay(ctx context.Context, f upFlags, bus *natsfx.Bus, ch *chfx.Client, scr *scorer.Scorer, log zerolog.Logger) (*report, error) {
+func replay(ctx context.Context, f upFlags, bus *natsfx.Bus, ch *chfx.Client, scr *scorer.Scorer, sinkConsumer string, log zerolog.Logger) (*report, error) {
 	start := time.Now()
-	data, err := scenario.Load(f.scenario)
+	sc, err := scenario.Open(f.scenario, time.Now())
 	if err != nil {
 		return nil, err
 	}
-	sc, err := scenario.Parse(data, time.Now())
-	if err != nil {
-		return nil, err
-	}
-	log.Info().Str("scenario", f.scenario).Int("events", len(sc.Events)).Int("rejected", len(sc.Rejected)).
+	log.Info().Str("scenario", f.scenario).Int("events", sc.Len()).Int("rejected", len(sc.Rejected)).
 		Float64("speed", f.speed).Msg("replaying scenario")
-	p := &scenario.Player{JS: bus.JetStream(), Speed: f.speed, Heartbeat: replayHeartbeat, Log: log}
+	p := &scenario.Player{JS: bus.JetStream(), Speed: f.speed, Heartbeat: replayHeartbeat, Log: log,
+		Pace: pacer(bus, sinkConsumer, scr)}
 	if f.speed > 0 {
 		p.MaxGap = time.Duration(float64(24*time.Hour) / f.speed) // a quiet stretch takes at most a simulated day
 	}
@@ -71,10 +69,10 @@ func replay(ctx context.Context, f upFlags, bus *natsfx.Bus, ch *chfx.Client, sc
 		log.Info().Int("published", res.Published).Msg("scenario published")
 		return nil, nil
 	}
-	want := 0
-	for _, ids := range res.EventIDs {
-		want += len(unique(ids))
-	}
+	// One row per distinct event: an event repeated within the play or
+	// played before is acknowledged under the sequence it was first stored
+	// with, which Seqs holds once.
+	want := int(res.Seqs.Len())
 	wctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
 	tick := time.NewTicker(100 * time.Millisecond)
@@ -107,16 +105,59 @@ func replay(ctx context.Context, f upFlags, bus *natsfx.Bus, ch *chfx.Client, sc
 	}
 }
 
-// count reads how many of the published ids are visible in the views.
-func (r *report) count(ctx context.Context, conn driver.Conn, db string, res scenario.Result) error {
-	stored := 0
-	for schema, ids := range res.EventIDs {
-		n, err := countIDs(ctx, conn, db, "v_"+sink.Table(schema), unique(ids))
-		if err != nil {
-			return err
+// maxAhead is how many CW_EVENTS messages a replay publishes ahead of the
+// slower of the scorer and the sink. Without a bound a fast replay leaves a
+// backlog whose size, and the memory JetStream spends caching it, grows
+// with the scenario; with it, memory is the same for a million events as
+// for five.
+const maxAhead = 20_000
+
+// pacer returns a Player.Pace that waits until the scorer has applied, and
+// the sink's CW_EVENTS consumer has acknowledged, everything up to
+// lastSeq − maxAhead.
+func pacer(bus *natsfx.Bus, sinkConsumer string, scr *scorer.Scorer) func(context.Context, uint64) error {
+	return func(ctx context.Context, lastSeq uint64) error {
+		if lastSeq <= maxAhead {
+			return nil
 		}
-		r.ByTable[sink.Table(schema)] = n
-		stored += n
+		floor := lastSeq - maxAhead
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			if scr.Watermark() >= floor {
+				cons, err := bus.JetStream().Consumer(ctx, natsfx.StreamEvents, sinkConsumer)
+				if err != nil {
+					return fmt.Errorf("pace replay: %w", err)
+				}
+				info, err := cons.Info(ctx)
+				if err != nil {
+					return fmt.Errorf("pace replay: %w", err)
+				}
+				if info.AckFloor.Stream >= floor {
+					return nil
+				}
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-tick.C:
+			}
+		}
+	}
+}
+
+// count reads how many rows of the play's sequences the views show.
+func (r *report) count(ctx context.Context, conn driver.Conn, db string, res scenario.Result) error {
+	where := seqFilter(res.Seqs.Ranges())
+	stored := 0
+	for schema := range res.ByKind {
+		var n uint64
+		view := "v_" + sink.Table(schema)
+		if err := conn.QueryRow(ctx, "SELECT count() FROM "+db+"."+view+" WHERE "+where).Scan(&n); err != nil {
+			return fmt.Errorf("count %s: %w", view, err)
+		}
+		r.ByTable[sink.Table(schema)] = int(n)
+		stored += int(n)
 	}
 	r.Stored = stored
 	n, err := countIDs(ctx, conn, db, "v_"+sink.Table(event.SchemaDeadLetter), res.DeadLetterIDs)
@@ -125,6 +166,21 @@ func (r *report) count(ctx context.Context, conn driver.Conn, db string, res sce
 	}
 	r.DeadLetters = n
 	return nil
+}
+
+// seqFilter is a WHERE condition matching stream_seq to any of ranges.
+func seqFilter(ranges []scenario.SeqRange) string {
+	if len(ranges) == 0 {
+		return "0"
+	}
+	var b strings.Builder
+	for i, r := range ranges {
+		if i > 0 {
+			b.WriteString(" OR ")
+		}
+		fmt.Fprintf(&b, "stream_seq BETWEEN %d AND %d", r.First, r.Last)
+	}
+	return b.String()
 }
 
 func countIDs(ctx context.Context, conn driver.Conn, db, view string, ids []string) (int, error) {
@@ -139,16 +195,4 @@ func countIDs(ctx context.Context, conn driver.Conn, db, view string, ids []stri
 		total += int(n)
 	}
 	return total, nil
-}
-
-func unique(ids []string) []string {
-	seen := make(map[string]bool, len(ids))
-	out := ids[:0:0]
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
 }

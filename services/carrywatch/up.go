@@ -155,7 +155,7 @@ func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
 		Msg("carrywatch is up")
 
 	if f.scenario != "" {
-		rep, err := replay(ctx, f, bus, ch, sc, log)
+		rep, err := replay(ctx, f, bus, ch, sc, c.Sink.Consumer+"-events", log)
 		if ctx.Err() != nil {
 			log.Info().Msg("interrupted, shutting down")
 			return nil
