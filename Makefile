@@ -1,6 +1,6 @@
 # carrywatch — `make run` runs the whole system, `make test` runs the tests.
 # Both install what is missing first (Debian/Ubuntu: ClickHouse server, Node's
-# chdb for the current-ClickHouse DDL tests).
+# chdb for the current-ClickHouse DDL tests, ZooKeeper for the cluster test).
 
 SHELL := /bin/bash
 GO ?= go
@@ -10,7 +10,7 @@ GOLANGCI_VERSION := v2.8.0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export CHDB_NODE_MODULES := $(CHDB_DIR)/node_modules
 
-.PHONY: run test deps deps-clickhouse deps-chdb build vet lint bench clean
+.PHONY: run test deps deps-clickhouse deps-chdb deps-zookeeper build vet lint bench clean
 
 ## run: start every service on an embedded NATS and a local ClickHouse
 run: deps-clickhouse
@@ -21,7 +21,7 @@ test: deps
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 30m ./...
 
-deps: deps-clickhouse deps-chdb
+deps: deps-clickhouse deps-chdb deps-zookeeper
 
 deps-clickhouse:
 	@if command -v clickhouse >/dev/null || command -v clickhouse-server >/dev/null; then :; \
@@ -29,6 +29,16 @@ deps-clickhouse:
 		echo "installing clickhouse-server (apt)"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq clickhouse-server >/dev/null; \
 	else echo "install a ClickHouse server (https://clickhouse.com/docs/install) or set CW_CLICKHOUSE_ADDR" >&2; exit 1; fi
+
+# ZooKeeper (Debian's package, with its Java runtime) coordinates the
+# replicated tables of the 2 shards x 2 replicas cluster test; current
+# ClickHouse uses its own Keeper instead, which 18.16 predates.
+deps-zookeeper:
+	@if [ -e /usr/share/java/zookeeper.jar ] || [ -n "$$ZOOKEEPER_CLASSPATH" ]; then :; \
+	elif command -v apt-get >/dev/null; then \
+		echo "installing zookeeper (apt)"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq zookeeper >/dev/null; \
+	else echo "install ZooKeeper and set ZOOKEEPER_CLASSPATH for the ClickHouse cluster test" >&2; exit 1; fi
 
 deps-chdb:
 	@if [ -d "$(CHDB_DIR)/node_modules/chdb" ]; then :; \

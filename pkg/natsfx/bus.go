@@ -207,6 +207,11 @@ func (b *Bus) ClientURL() string {
 	return b.url
 }
 
+// StreamReplicas returns the replica count the CW_* streams are created
+// with (CW_STREAM_REPLICAS, at least 1), for other JetStream assets that
+// should be as durable.
+func (b *Bus) StreamReplicas() int { return max(b.cfg.Streams.Replicas, 1) }
+
 // Embedded returns the embedded server, nil when Config.URL is set or the
 // Bus is not running.
 func (b *Bus) Embedded() *server.Server {

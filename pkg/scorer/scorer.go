@@ -35,6 +35,9 @@ var ErrNotStarted = errors.New("scorer not started")
 // Bus is what the scorer needs of NATS.
 type Bus interface {
 	JetStream() jetstream.JetStream
+	// StreamReplicas is the replica count of the CW_* streams; the state
+	// bucket gets as many.
+	StreamReplicas() int
 }
 
 var _ Bus = (*natsfx.Bus)(nil)
@@ -108,6 +111,7 @@ func (s *Scorer) Start(ctx context.Context) error {
 	}
 	kv, err := s.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
 		Bucket: s.cfg.StateBucket, Description: "carrywatch scorer state snapshots", History: 1, Storage: jetstream.FileStorage,
+		Replicas: s.bus.StreamReplicas(), // as many copies as the streams it is the state of
 	})
 	if err != nil {
 		return fmt.Errorf("state bucket %s: %w", s.cfg.StateBucket, err)
@@ -128,6 +132,7 @@ func (s *Scorer) Start(ctx context.Context) error {
 		return fmt.Errorf("consume %s: %w", natsfx.StreamEvents, err)
 	}
 	s.stop = make(chan struct{})
+	from := s.seq // run owns s.seq from here on
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -144,7 +149,7 @@ func (s *Scorer) Start(ctx context.Context) error {
 	s.started = true
 	s.mu.Unlock()
 	s.log.Info().Str("model_version", risk.ModelVersion).Str("calibration_hash", s.cal.Hash()).
-		Uint64("stream_seq", s.seq).Msg("scorer started")
+		Uint64("stream_seq", from).Msg("scorer started")
 	return nil
 }
 

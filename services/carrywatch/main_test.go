@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -138,4 +139,29 @@ func TestMigrateAppliesOnceThenNothing(t *testing.T) {
 	out, _, err = run(t, ctx, "migrate")
 	require.NoError(t, err)
 	assert.Equal(t, "database "+db.Database+" is at the current schema (0 migrations applied now)\n", out)
+}
+
+// With CW_NATS_URL set, migrate also creates the streams that services
+// running with CW_NATS_MANAGE_STREAMS=false only check.
+func TestMigrateCreatesTheStreams(t *testing.T) {
+	db := chtest.NewEmpty(t)
+	ns := natstest.New(t)
+	t.Setenv("CW_CLICKHOUSE_ADDR", db.Addr)
+	t.Setenv("CW_CLICKHOUSE_DATABASE", db.Database)
+	t.Setenv("CW_NATS_URL", ns.URL)
+	ctx := context.Background()
+
+	out, _, err := run(t, ctx, "migrate")
+	require.NoError(t, err)
+	assert.Contains(t, out, "streams CW_EVENTS, CW_SCORES and CW_DLQ are at the current configuration")
+	js := ns.JetStream(t)
+	for _, name := range []string{natsfx.StreamEvents, natsfx.StreamScores, natsfx.StreamDLQ} {
+		_, err := js.Stream(ctx, name)
+		assert.NoError(t, err, name)
+	}
+	cfg := natsfx.DefaultConfig()
+	cfg.URL, cfg.ManageStreams = ns.URL, false
+	bus := natsfx.New(cfg, zerolog.Nop())
+	require.NoError(t, bus.Start(ctx), "a service that only checks the streams starts")
+	require.NoError(t, bus.Stop(ctx))
 }

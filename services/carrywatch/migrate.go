@@ -7,15 +7,19 @@ import (
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
 	"github.com/carrywatch/carrywatch/pkg/logfx"
+	"github.com/carrywatch/carrywatch/pkg/natsfx"
 )
 
 func newMigrateCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "migrate",
-		Short: "Apply the ClickHouse migrations to CW_CLICKHOUSE_ADDR / CW_CLICKHOUSE_DATABASE",
+		Short: "Apply the ClickHouse migrations, and create the JetStream streams when CW_NATS_URL is set",
 		Long: `Create the carrywatch database, tables and views, applying each numbered
 migration once and recording it in schema_migrations. Safe to run while other
-processes migrate; the DDL is rendered for the server's detected version.`,
+processes migrate; the DDL is rendered for the server's detected version.
+With CW_NATS_URL set it then creates or updates the CW_EVENTS, CW_SCORES and
+CW_DLQ streams, which services started with CW_NATS_MANAGE_STREAMS=false
+only check.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := loadConfig()
@@ -46,6 +50,21 @@ processes migrate; the DDL is rendered for the server's detected version.`,
 				fmt.Fprintf(cmd.OutOrStdout(), "applied %s\n", m.Name)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "database %s is at the current schema (%d migrations applied now)\n", c.CH.Database, len(applied))
+			if c.NATS.URL == "" {
+				return nil
+			}
+			// Services running with CW_NATS_MANAGE_STREAMS=false only check
+			// the streams: this is where they are created.
+			bus := natsfx.New(c.NATS, log)
+			if err := bus.Start(cmd.Context()); err != nil {
+				return err
+			}
+			defer func() { _ = bus.Stop(cmd.Context()) }()
+			if err := natsfx.EnsureStreams(cmd.Context(), bus.JetStream(), c.NATS.Streams); err != nil {
+				return fmt.Errorf("create streams: %w", err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "streams %s, %s and %s are at the current configuration\n",
+				natsfx.StreamEvents, natsfx.StreamScores, natsfx.StreamDLQ)
 			return nil
 		},
 	}
