@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
@@ -66,11 +67,15 @@ type Scorer struct {
 	stop chan struct{}
 	once sync.Once
 	wg   sync.WaitGroup
+	// out carries prints from the run goroutine to the publisher, which
+	// keeps up to maxPrintsInFlight of them awaiting acknowledgement.
+	out chan *event.RiskScore
 
 	mu      sync.Mutex
 	started bool
 	last    *event.RiskScore
-	prints  int
+	prints  int // prints acknowledged by JetStream
+	queued  int // prints handed to the publisher
 	pubErr  error
 }
 
@@ -132,11 +137,17 @@ func (s *Scorer) Start(ctx context.Context) error {
 		return fmt.Errorf("consume %s: %w", natsfx.StreamEvents, err)
 	}
 	s.stop = make(chan struct{})
+	s.out = make(chan *event.RiskScore, maxPrintsInFlight)
 	from := s.seq // run owns s.seq from here on
-	s.wg.Add(1)
+	s.wg.Add(2)
 	go func() {
 		defer s.wg.Done()
+		defer close(s.out)
 		s.run(it)
+	}()
+	go func() {
+		defer s.wg.Done()
+		s.publishLoop()
 	}()
 	if s.cfg.Heartbeat > 0 {
 		s.wg.Add(1)
@@ -208,7 +219,7 @@ func (s *Scorer) apply(msg jetstream.Msg) {
 		return
 	}
 	s.seq = seq
-	s.applied.Store(seq)
+	defer s.applied.Store(seq) // after the print, if any, is queued
 	ev, err := event.Parse(msg.Data(), time.Now())
 	if err != nil {
 		s.m.invalid.Inc()
@@ -222,70 +233,176 @@ func (s *Scorer) apply(msg jetstream.Msg) {
 		return
 	}
 	if p := s.model.Print(); p != nil {
-		s.publish(p)
+		s.mu.Lock()
+		s.queued++
+		s.mu.Unlock()
+		s.out <- p // blocks while maxPrintsInFlight prints await their acks
 	}
 }
 
-// publish sends the print and its components, retrying until NATS takes
-// them or the scorer stops: a print selected by the model is never dropped.
-func (s *Scorer) publish(p *event.RiskScore) {
-	msgs := []event.Event{p}
+// maxPrintsInFlight bounds the prints published and not yet acknowledged:
+// enough to keep JetStream busy, few enough to retry quickly.
+const maxPrintsInFlight = 256
+
+// ackTimeout is how long a published message may wait for its ack.
+const ackTimeout = 5 * time.Second
+
+// outgoing is one print and its components on their way to JetStream.
+type outgoing struct {
+	print *event.RiskScore
+	msgs  []*nats.Msg
+}
+
+// inflight is one published message awaiting its acknowledgement; last
+// marks the final message of its print.
+type inflight struct {
+	f    jetstream.PubAckFuture
+	last bool
+}
+
+// publishLoop publishes the prints from s.out in order without waiting for
+// each one's acknowledgement, so the scorer's rate is JetStream's rather
+// than one round trip per print. A failed or unacknowledged message is
+// retried, with every print after it, in order, until NATS takes them or
+// the scorer stops: a print selected by the model is never dropped, and
+// the ids de-duplicate what was stored already.
+func (s *Scorer) publishLoop() {
+	var (
+		window  []*outgoing // prints not yet fully acknowledged, in order
+		pend    []inflight  // their messages awaiting an ack, in order
+		in      = s.out
+		timer   = time.NewTimer(ackTimeout)
+		attempt uint64
+	)
+	defer timer.Stop()
+	publish := func(o *outgoing) error {
+		for i, m := range o.msgs {
+			f, err := s.js.PublishMsgAsync(m)
+			if err != nil {
+				return fmt.Errorf("publish %s: %w", m.Subject, err)
+			}
+			pend = append(pend, inflight{f: f, last: i == len(o.msgs)-1})
+		}
+		return nil
+	}
+	// resend publishes the whole window again after err, with backoff,
+	// until it goes through (true) or the scorer stops (false).
+	resend := func(err error) bool {
+		for {
+			attempt++
+			s.setPubErr(err)
+			s.log.Warn().Err(err).Str("msg_id", window[0].print.ID).Int("prints", len(window)).Msg("publish print failed, retrying")
+			select {
+			case <-s.stop:
+				return false
+			case <-time.After(min(time.Duration(attempt)*time.Second, 10*time.Second)):
+			}
+			pend, err = pend[:0], nil
+			for _, o := range window {
+				if err = publish(o); err != nil {
+					break
+				}
+			}
+			if err == nil {
+				timer.Reset(ackTimeout)
+				return true
+			}
+		}
+	}
+	send := func(p *event.RiskScore) bool {
+		o := s.prepare(p)
+		if len(o.msgs) == 0 {
+			return true
+		}
+		window = append(window, o)
+		if len(pend) == 0 {
+			timer.Reset(ackTimeout)
+		}
+		if err := publish(o); err != nil {
+			return resend(err)
+		}
+		return true
+	}
+	for {
+		if len(pend) == 0 {
+			if in == nil {
+				return // run has ended and everything is acknowledged
+			}
+			p, ok := <-in
+			if !ok || !send(p) {
+				return
+			}
+			continue
+		}
+		room := in
+		if len(window) >= maxPrintsInFlight {
+			room = nil // the window is full: wait for acks
+		}
+		head := pend[0]
+		select {
+		case p, ok := <-room:
+			if !ok {
+				in = nil // run has ended: drain what is in flight
+				continue
+			}
+			if !send(p) {
+				return
+			}
+		case <-head.f.Ok():
+			pend = pend[1:]
+			timer.Reset(ackTimeout)
+			if head.last {
+				attempt = 0
+				s.setPubErr(nil)
+				s.published(window[0].print)
+				window = window[1:]
+			}
+		case err := <-head.f.Err():
+			if !resend(fmt.Errorf("publish %s: %w", head.f.Msg().Subject, err)) {
+				return
+			}
+		case <-timer.C:
+			if !resend(fmt.Errorf("publish %s: no acknowledgement in %s", head.f.Msg().Subject, ackTimeout)) {
+				return
+			}
+		}
+	}
+}
+
+// prepare builds the messages of a print: the print, then one per
+// component, each with Nats-Msg-Id = its id.
+func (s *Scorer) prepare(p *event.RiskScore) *outgoing {
+	o := &outgoing{print: p}
+	add := func(ev event.Event) {
+		data, err := event.Marshal(ev)
+		if err != nil {
+			s.log.Error().Err(err).Str("msg_id", ev.Header().ID).Msg("print not encodable, not published")
+			return
+		}
+		m := nats.NewMsg(ev.Subject())
+		m.Data = data
+		m.Header.Set(jetstream.MsgIDHeader, ev.Header().ID)
+		o.msgs = append(o.msgs, m)
+	}
+	add(p)
 	for _, c := range p.Components {
 		rc := &event.RiskComponent{
 			Meta:      event.Meta{Source: Source, ObservedAt: p.ObservedAt, IngestedAt: p.IngestedAt},
 			Component: c, ModelVersion: p.ModelVersion, CalibrationHash: p.CalibrationHash, Watermark: p.Watermark,
 		}
 		event.Seal(rc, p.IngestedAt)
-		msgs = append(msgs, rc)
+		add(rc)
 	}
-	for attempt := uint64(1); ; attempt++ {
-		err := s.publishAll(msgs)
-		s.setPubErr(err)
-		if err == nil {
-			break
-		}
-		s.log.Warn().Err(err).Str("msg_id", p.ID).Msg("publish print failed, retrying")
-		select {
-		case <-s.stop:
-			return
-		case <-time.After(min(time.Duration(attempt)*time.Second, 10*time.Second)):
-		}
-	}
+	return o
+}
+
+// published records a print JetStream has acknowledged with its components.
+func (s *Scorer) published(p *event.RiskScore) {
 	s.m.prints.Inc()
 	s.m.index.Set(p.Index)
 	s.mu.Lock()
 	s.last, s.prints = p, s.prints+1
 	s.mu.Unlock()
-}
-
-// publishAll sends the print and its components at once and waits for
-// every acknowledgement: one round trip per print instead of one per
-// message. Republishing after a failure is safe: the ids de-duplicate.
-func (s *Scorer) publishAll(msgs []event.Event) error {
-	futures := make([]jetstream.PubAckFuture, 0, len(msgs))
-	for _, ev := range msgs {
-		data, err := event.Marshal(ev)
-		if err != nil {
-			return err
-		}
-		f, err := s.js.PublishAsync(ev.Subject(), data, jetstream.WithMsgID(ev.Header().ID))
-		if err != nil {
-			return fmt.Errorf("publish %s: %w", ev.Subject(), err)
-		}
-		futures = append(futures, f)
-	}
-	timeout := time.NewTimer(5 * time.Second)
-	defer timeout.Stop()
-	for _, f := range futures {
-		select {
-		case <-f.Ok():
-		case err := <-f.Err():
-			return fmt.Errorf("publish %s: %w", f.Msg().Subject, err)
-		case <-timeout.C:
-			return fmt.Errorf("publish %s: no acknowledgement in 5s", f.Msg().Subject)
-		}
-	}
-	return nil
 }
 
 // save writes the state snapshot; a failure only costs a longer replay.
@@ -374,5 +491,18 @@ func (s *Scorer) Last() (*event.RiskScore, int) {
 	return s.last, s.prints
 }
 
-// Watermark returns the last CW_EVENTS sequence applied.
-func (s *Scorer) Watermark() uint64 { return s.applied.Load() }
+// Watermark returns the last CW_EVENTS sequence fully handled: applied to
+// the model and, if it led to a print, that print acknowledged by
+// JetStream. While prints are in flight it is the input sequence of the
+// last one acknowledged.
+func (s *Scorer) Watermark() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.prints < s.queued {
+		if s.last == nil {
+			return 0
+		}
+		return s.last.Watermark.StreamSeq
+	}
+	return s.applied.Load()
+}

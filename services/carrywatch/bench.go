@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -27,7 +31,21 @@ type benchReport struct {
 	Sink      bench.SinkResult        `json:"sink"`
 	Freshness []bench.FreshnessResult `json:"freshness"`
 	Scorer    bench.ScorerResult      `json:"scorer"`
+	Memory    memoryResult            `json:"memory"`
 	ElapsedMS int64                   `json:"elapsed_ms"`
+}
+
+// memoryResult is the peak RSS of `carrywatch up` replaying two sizes of
+// the synthetic scenario against the bench's ClickHouse (so the RSS is
+// carrywatch's alone: embedded NATS, sink, scorer and player).
+type memoryResult struct {
+	SmallEvents int     `json:"small_events"`
+	SmallRSSKB  int64   `json:"small_peak_rss_kb"`
+	SmallMS     int64   `json:"small_elapsed_ms"`
+	LargeEvents int     `json:"large_events"`
+	LargeRSSKB  int64   `json:"large_peak_rss_kb"`
+	LargeMS     int64   `json:"large_elapsed_ms"`
+	Growth      float64 `json:"rss_growth"` // LargeRSSKB / SmallRSSKB - 1
 }
 
 type benchSizes struct {
@@ -35,6 +53,7 @@ type benchSizes struct {
 	freshDur              time.Duration
 	heartbeat             time.Duration
 	runs                  int
+	rssSmall, rssLarge    int
 }
 
 func newBenchCmd() *cobra.Command {
@@ -45,15 +64,19 @@ func newBenchCmd() *cobra.Command {
 		Long: `Measure, in one run on this machine: sink throughput against raw JetStream
 consumption and raw ClickHouse inserts (sink_ratio), score freshness at 1k and
 10k events/s against a NATS round trip (latency_ratio), and the scorer alone on
-one core (events/s, allocations per event). Uses a fresh embedded NATS per
-measurement and a fresh database on CW_CLICKHOUSE_ADDR or a local ClickHouse.
---quick finishes in about a minute.`,
+one core (events/s, allocations per event), and the peak RSS of carrywatch up
+replaying 1M and 5M synthetic events (growth between the two). Uses a fresh
+embedded NATS per measurement and a fresh database on CW_CLICKHOUSE_ADDR or a
+local ClickHouse. --quick (40k and 200k events for the RSS) finishes in about
+a minute; the full run takes about twenty.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			sizes := benchSizes{sinkEvents: 200_000, sinkBatch: 5000, freshDur: 10 * time.Second, heartbeat: 10 * time.Second, runs: 5}
+			sizes := benchSizes{sinkEvents: 200_000, sinkBatch: 5000, freshDur: 10 * time.Second, heartbeat: 10 * time.Second, runs: 5,
+				rssSmall: 1_000_000, rssLarge: 5_000_000}
 			mode := "full"
 			if quick {
-				sizes = benchSizes{sinkEvents: 20_000, sinkBatch: 5000, freshDur: 2 * time.Second, heartbeat: time.Minute, runs: 3}
+				sizes = benchSizes{sinkEvents: 20_000, sinkBatch: 5000, freshDur: 2 * time.Second, heartbeat: time.Minute, runs: 3,
+					rssSmall: 40_000, rssLarge: 200_000}
 				mode = "quick"
 			}
 			c, err := loadConfig()
@@ -144,8 +167,70 @@ func runBench(ctx context.Context, c config, sizes benchSizes, log zerolog.Logge
 	if rep.Scorer, err = bench.Scorer(sizes.heartbeat, sizes.runs); err != nil {
 		return nil, fmt.Errorf("scorer: %w", err)
 	}
+	for _, n := range []int{sizes.rssSmall, sizes.rssLarge} {
+		rss, ms, err := upPeakRSS(ctx, c, chAddr, filepath.Join(dir, fmt.Sprintf("up-%d", n)), n)
+		if err != nil {
+			return nil, fmt.Errorf("memory at %d events: %w", n, err)
+		}
+		log.Debug().Int("events", n).Int64("peak_rss_kb", rss).Msg("memory measured")
+		if n == sizes.rssSmall {
+			rep.Memory.SmallEvents, rep.Memory.SmallRSSKB, rep.Memory.SmallMS = n, rss, ms
+		} else {
+			rep.Memory.LargeEvents, rep.Memory.LargeRSSKB, rep.Memory.LargeMS = n, rss, ms
+		}
+	}
+	if rep.Memory.SmallRSSKB > 0 {
+		rep.Memory.Growth = float64(rep.Memory.LargeRSSKB)/float64(rep.Memory.SmallRSSKB) - 1
+	}
 	rep.ElapsedMS = time.Since(start).Milliseconds()
 	return rep, nil
+}
+
+// upPeakRSS runs this binary's `up --scenario synthetic:n --speed 0
+// --exit-when-done` on a data dir of its own and a database of its own on
+// chAddr, and returns the child's peak resident set size (KiB) and how long
+// it ran. ClickHouse is the bench's, not a child of up, so the figure is
+// carrywatch's alone.
+func upPeakRSS(ctx context.Context, c config, chAddr, dataDir string, n int) (int64, int64, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return 0, 0, err
+	}
+	db := fmt.Sprintf("cw_bench_up_%d", time.Now().UnixNano())
+	defer func() {
+		chCfg := c.CH
+		chCfg.Addr, chCfg.Database = []string{chAddr}, db
+		if conn, err := chfx.Open(context.Background(), chCfg.WithDefaults()); err == nil {
+			_ = conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+db)
+			_ = conn.Close()
+		}
+		_ = os.RemoveAll(dataDir)
+	}()
+	cmd := exec.CommandContext(ctx, self, "up", "--scenario", fmt.Sprintf("synthetic:%d", n), "--speed", "0",
+		"--exit-when-done", "--timeout", "60m", "--data-dir", dataDir, "--nats-listen", "127.0.0.1:-1", "--http-addr", "")
+	cmd.Env = append(os.Environ(), "CW_CLICKHOUSE_ADDR="+chAddr, "CW_CLICKHOUSE_DATABASE="+db, "CW_NATS_URL=",
+		"CW_FEED_CONFIG=", "CW_LOG_LEVEL=warn")
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return 0, 0, fmt.Errorf("%w: %s", err, tailLines(errOut.String(), 5))
+	}
+	var rep report
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil || !rep.Complete || rep.Stored != n {
+		return 0, 0, fmt.Errorf("up did not store the %d events: %s", n, strings.TrimSpace(out.String()))
+	}
+	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		return 0, 0, fmt.Errorf("no resource usage on this platform")
+	}
+	return ru.Maxrss, time.Since(start).Milliseconds(), nil
+}
+
+// tailLines returns the last n lines of s.
+func tailLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
 func printBenchTable(w io.Writer, rep *benchReport) {
@@ -158,7 +243,9 @@ func printBenchTable(w io.Writer, rep *benchReport) {
 			f.Rate, f.P99, f.P50, f.P999, f.BaselineP99, f.LatencyRatio)
 	}
 	fmt.Fprintf(tw, "scorer (events/s, 1 core)\t%.0f\t\t\t>= 1,000,000\n", rep.Scorer.EventsPerSecond)
-	fmt.Fprintf(tw, "scorer allocs/event\t%.2f\t\t\t0\n", rep.Scorer.AllocsPerEvent)
+	fmt.Fprintf(tw, "scorer allocs/event\t%.3f\t(a print: %.1f)\t\t0\n", rep.Scorer.AllocsPerEvent, rep.Scorer.AllocsPerPrint)
+	fmt.Fprintf(tw, "up peak RSS at %d events (MiB)\t%.0f\tat %d: %.0f\t%+.1f%%\t<= +10%%\n", rep.Memory.LargeEvents,
+		float64(rep.Memory.LargeRSSKB)/1024, rep.Memory.SmallEvents, float64(rep.Memory.SmallRSSKB)/1024, 100*rep.Memory.Growth)
 	_ = tw.Flush()
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
@@ -55,7 +56,9 @@ only check.`,
 			}
 			// Services running with CW_NATS_MANAGE_STREAMS=false only check
 			// the streams: this is where they are created.
-			bus := natsfx.New(c.NATS, log)
+			// Errors come back from Start and EnsureStreams; the bus's own
+			// connection logging would outlive the command.
+			bus := natsfx.New(c.NATS, zerolog.Nop())
 			if err := bus.Start(cmd.Context()); err != nil {
 				return err
 			}
