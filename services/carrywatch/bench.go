@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -188,9 +187,10 @@ func runBench(ctx context.Context, c config, sizes benchSizes, log zerolog.Logge
 
 // upPeakRSS runs this binary's `up --scenario synthetic:n --speed 0
 // --exit-when-done` on a data dir of its own and a database of its own on
-// chAddr, and returns the child's peak resident set size (KiB) and how long
-// it ran. ClickHouse is the bench's, not a child of up, so the figure is
-// carrywatch's alone.
+// chAddr, and returns the peak resident set size (KiB) up reports for
+// itself and how long it ran. ClickHouse is the bench's, not a child of up,
+// so the figure is carrywatch's alone. (getrusage on the child would not
+// do: a child's maxrss starts at its parent's, copied before exec.)
 func upPeakRSS(ctx context.Context, c config, chAddr, dataDir string, n int) (int64, int64, error) {
 	self, err := os.Executable()
 	if err != nil {
@@ -220,11 +220,10 @@ func upPeakRSS(ctx context.Context, c config, chAddr, dataDir string, n int) (in
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil || !rep.Complete || rep.Stored != n {
 		return 0, 0, fmt.Errorf("up did not store the %d events: %s", n, strings.TrimSpace(out.String()))
 	}
-	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	if !ok {
-		return 0, 0, fmt.Errorf("no resource usage on this platform")
+	if rep.PeakRSSKB == 0 {
+		return 0, 0, fmt.Errorf("up reported no peak RSS (it reads /proc/self/status, Linux only)")
 	}
-	return ru.Maxrss, time.Since(start).Milliseconds(), nil
+	return rep.PeakRSSKB, time.Since(start).Milliseconds(), nil
 }
 
 // tailLines returns the last n lines of s.

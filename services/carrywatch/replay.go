@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,6 +31,26 @@ type report struct {
 	ByTable     map[string]int `json:"stored_by_table"`
 	ElapsedMS   int64          `json:"elapsed_ms"`
 	Complete    bool           `json:"complete"`
+	// PeakRSSKB is this process's peak resident set size so far (KiB, from
+	// /proc/self/status VmHWM; 0 where there is none).
+	PeakRSSKB int64 `json:"peak_rss_kb,omitempty"`
+}
+
+// peakRSSKB returns VmHWM of /proc/self/status, 0 if unavailable. It is
+// this process's own high-water mark: unlike getrusage on a child, it does
+// not inherit the parent's from before exec.
+func peakRSSKB() int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.SplitSeq(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return n
+		}
+	}
+	return 0
 }
 
 // lastPrint summarises the last print of a replay.
@@ -86,13 +108,13 @@ func replay(ctx context.Context, f upFlags, bus *natsfx.Bus, ch *chfx.Client, sc
 			last, n := scr.Last()
 			rep.Scores = n
 			if last == nil {
-				rep.Complete = true
+				rep.Complete, rep.PeakRSSKB = true, peakRSSKB()
 				return rep, nil
 			}
 			rep.LastPrint = &lastPrint{EventTime: last.ObservedAt, Index: last.Index, Regime: last.Regime,
 				Triggers: last.Triggers, Drivers: last.Drivers, ID: last.ID}
 			if stored, err := countIDs(wctx, ch.Conn(), ch.Database(), "v_risk_scores", []string{last.ID}); err == nil && stored == 1 {
-				rep.Complete = true
+				rep.Complete, rep.PeakRSSKB = true, peakRSSKB()
 				return rep, nil
 			}
 		}
