@@ -53,6 +53,10 @@ deps-chdb:
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o bin/ ./services/...
 
+## bench: measure sink, freshness, scorer and memory against this machine's limits
+bench: deps-clickhouse
+	$(GO) run ./services/carrywatch bench
+
 vet:
 	$(GO) vet ./...
 

@@ -31,7 +31,50 @@ type benchReport struct {
 	Freshness []bench.FreshnessResult `json:"freshness"`
 	Scorer    bench.ScorerResult      `json:"scorer"`
 	Memory    memoryResult            `json:"memory"`
+	Targets   []targetResult          `json:"targets"`
 	ElapsedMS int64                   `json:"elapsed_ms"`
+}
+
+// targetResult says whether one target was reached and, if not, by how
+// much the measure falls short (as a fraction of the target).
+type targetResult struct {
+	Name    string  `json:"name"`
+	Value   float64 `json:"value"`
+	Target  float64 `json:"target"`
+	Met     bool    `json:"met"`
+	ShortBy float64 `json:"short_by,omitempty"`
+}
+
+// atLeast and atMost build a targetResult.
+func atLeast(name string, v, t float64) targetResult {
+	r := targetResult{Name: name, Value: v, Target: t, Met: v >= t}
+	if !r.Met && t != 0 {
+		r.ShortBy = (t - v) / t
+	}
+	return r
+}
+
+func atMost(name string, v, t float64) targetResult {
+	r := targetResult{Name: name, Value: v, Target: t, Met: v <= t}
+	if !r.Met && t != 0 {
+		r.ShortBy = (v - t) / t
+	}
+	return r
+}
+
+// targets checks rep against the performance targets.
+func targets(rep *benchReport) []targetResult {
+	out := []targetResult{atLeast("sink_ratio", rep.Sink.Ratio, 0.7)}
+	for _, f := range rep.Freshness {
+		if f.Rate == 10000 {
+			out = append(out, atMost("freshness_p99_us_at_10k", f.P99, 2000), atMost("latency_ratio_at_10k", f.LatencyRatio, 3))
+		}
+	}
+	out = append(out,
+		atLeast("scorer_eps", rep.Scorer.EventsPerSecond, 1_000_000),
+		atMost("scorer_allocs_per_event", rep.Scorer.AllocsPerEvent, 0.01), // 0 rounded: one growing slice per thousands of events
+		atMost("rss_growth", rep.Memory.Growth, 0.10))
+	return out
 }
 
 // memoryResult is the peak RSS of `carrywatch up` replaying two sizes of
@@ -181,6 +224,7 @@ func runBench(ctx context.Context, c config, sizes benchSizes, log zerolog.Logge
 	if rep.Memory.SmallRSSKB > 0 {
 		rep.Memory.Growth = float64(rep.Memory.LargeRSSKB)/float64(rep.Memory.SmallRSSKB) - 1
 	}
+	rep.Targets = targets(rep)
 	rep.ElapsedMS = time.Since(start).Milliseconds()
 	return rep, nil
 }
@@ -246,6 +290,13 @@ func printBenchTable(w io.Writer, rep *benchReport) {
 	fmt.Fprintf(tw, "up peak RSS at %d events (MiB)\t%.0f\tat %d: %.0f\t%+.1f%%\t<= +10%%\n", rep.Memory.LargeEvents,
 		float64(rep.Memory.LargeRSSKB)/1024, rep.Memory.SmallEvents, float64(rep.Memory.SmallRSSKB)/1024, 100*rep.Memory.Growth)
 	_ = tw.Flush()
+	for _, t := range rep.Targets {
+		if t.Met {
+			fmt.Fprintf(w, "target %s: met (%.4g, target %.4g)\n", t.Name, t.Value, t.Target)
+		} else {
+			fmt.Fprintf(w, "target %s: NOT met (%.4g, target %.4g, short by %.0f%%)\n", t.Name, t.Value, t.Target, 100*t.ShortBy)
+		}
+	}
 }
 
 func runtimeCPUs() int { return runtime.NumCPU() }
