@@ -1,13 +1,8 @@
 package grafana_test
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -18,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/testutil/chdbtest"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
 )
 
@@ -384,7 +380,6 @@ func testRange(now time.Time) timeRange {
 // dashboards on current ClickHouse (chdb), on the schema the migrations
 // create for it, over the fixtures.
 func TestClickHouseQueriesOnCurrent(t *testing.T) {
-	node, modules := chdbModules(t)
 	const db = "carrywatch" // the data source's default database
 	now := time.Now().UTC().Truncate(time.Second)
 	migs, err := chfx.Render(chfx.Current, chfx.Target{Database: db})
@@ -405,7 +400,8 @@ func TestClickHouseQueriesOnCurrent(t *testing.T) {
 		stmts = append(stmts, sql)
 	}
 
-	res := runChdb(t, node, modules, stmts)
+	res, err := chdbtest.Run(t, "the dashboard queries on current ClickHouse", "", nil, stmts)
+	require.NoError(t, err)
 	for i := range setup {
 		require.True(t, res[i].OK, "chdb setup statement failed: %s\n%s", res[i].Error, stmts[i])
 	}
@@ -501,67 +497,4 @@ func text(v reflect.Value) string {
 		return tm.UTC().Format("2006-01-02 15:04:05.000")
 	}
 	return fmt.Sprint(v.Interface())
-}
-
-// chdbModules returns node and a node_modules directory holding chdb: from
-// CHDB_NODE_MODULES, else <repo>/.cache/chdb/node_modules. Without either it
-// skips loudly, or fails when CI is set.
-func chdbModules(t *testing.T) (node, modules string) {
-	t.Helper()
-	fail := func(msg string) {
-		msg += "; install it with `make deps-chdb` at the repository root or set CHDB_NODE_MODULES to a node_modules directory holding chdb"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip("SKIPPED: " + msg + " — the dashboard queries did NOT run on current ClickHouse")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		fail("no node in PATH for chdb")
-	}
-	modules = os.Getenv("CHDB_NODE_MODULES")
-	if modules == "" {
-		root, err := filepath.Abs("../..")
-		require.NoError(t, err)
-		modules = filepath.Join(root, ".cache", "chdb", "node_modules")
-	}
-	if _, err := os.Stat(filepath.Join(modules, "chdb", "package.json")); err != nil {
-		fail("chdb not found in " + modules)
-	}
-	return node, modules
-}
-
-type chdbResult struct {
-	I     int              `json:"i"`
-	OK    bool             `json:"ok"`
-	Error string           `json:"error"`
-	Rows  []map[string]any `json:"rows"`
-}
-
-// runChdb runs statements in one chdb session and returns one result per
-// statement, failed ones included.
-func runChdb(t *testing.T, node, modules string, statements []string) []chdbResult {
-	t.Helper()
-	dir := t.TempDir()
-	script := filepath.Join(dir, "statements.sql")
-	require.NoError(t, os.WriteFile(script, []byte(strings.Join(statements, "\n;\n")+"\n;\n"), 0o644))
-
-	cmd := exec.CommandContext(t.Context(), node, filepath.Join("testdata", "chdb_run.js"), script, filepath.Join(dir, "session"))
-	cmd.Env = append(os.Environ(), "NODE_PATH="+modules)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	require.NoError(t, cmd.Run(), "node chdb_run.js: %s", stderr.String())
-
-	var results []chdbResult
-	sc := bufio.NewScanner(&stdout)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var r chdbResult
-		require.NoError(t, json.Unmarshal(sc.Bytes(), &r), "chdb output line %q", sc.Text())
-		require.Equal(t, len(results), r.I, "chdb results out of order")
-		results = append(results, r)
-	}
-	require.NoError(t, sc.Err())
-	require.Len(t, results, len(statements))
-	return results
 }

@@ -1,13 +1,7 @@
 package chfx_test
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,46 +10,15 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/testutil/chdbtest"
 )
 
-// chdbModules returns a node_modules directory holding chdb: from
-// CHDB_NODE_MODULES, else <repo>/.cache/chdb/node_modules. Without one (or
-// without node) it skips loudly, or fails when CI is set.
-func chdbModules(t *testing.T) (node, modules string) {
-	t.Helper()
-	fail := func(msg string) {
-		msg += "; install it with `npm install --prefix .cache/chdb chdb` at the repository root or set CHDB_NODE_MODULES to a node_modules directory holding chdb"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip("SKIPPED: " + msg + " — the current-dialect DDL test did NOT run")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		fail("no node in PATH for chdb")
-	}
-	modules = os.Getenv("CHDB_NODE_MODULES")
-	if modules == "" {
-		root, err := filepath.Abs("../..")
-		require.NoError(t, err)
-		modules = filepath.Join(root, ".cache", "chdb", "node_modules")
-	}
-	if _, err := os.Stat(filepath.Join(modules, "chdb", "package.json")); err != nil {
-		fail("chdb not found in " + modules)
-	}
-	return node, modules
-}
-
-type chdbResult struct {
-	I     int              `json:"i"`
-	OK    bool             `json:"ok"`
-	Error string           `json:"error"`
-	Rows  []map[string]any `json:"rows"`
-}
+// chdbWhat is what a chfx test without chdb does not run.
+const chdbWhat = "the current-ClickHouse DDL test"
 
 // runChdb runs statements in one chdb session and returns one result per
 // statement; it fails t with the failing statement on error.
-func runChdb(t *testing.T, statements []string) []chdbResult {
+func runChdb(t *testing.T, statements []string) []chdbtest.Result {
 	t.Helper()
 	results, err := chdbRun(t, "", nil, statements)
 	require.NoError(t, err)
@@ -65,41 +28,15 @@ func runChdb(t *testing.T, statements []string) []chdbResult {
 // chdbRun runs statements in one chdb session started in directory dir (the
 // package's if empty; chdb loads dir/config.xml, if any, as its server
 // configuration) with env added to its environment. It returns one result
-// per statement, or an error naming the failing statement, or holding
+// per statement, or an error naming the first failing statement, or holding
 // node's stderr when the session could not start.
-func chdbRun(t *testing.T, dir string, env []string, statements []string) ([]chdbResult, error) {
+func chdbRun(t *testing.T, dir string, env []string, statements []string) ([]chdbtest.Result, error) {
 	t.Helper()
-	node, modules := chdbModules(t)
-	tmp := t.TempDir()
-	script := filepath.Join(tmp, "statements.sql")
-	require.NoError(t, os.WriteFile(script, []byte(strings.Join(statements, "\n;\n")+"\n;\n"), 0o644))
-	runner, err := filepath.Abs(filepath.Join("testdata", "chdb_run.js"))
-	require.NoError(t, err)
-
-	cmd := exec.CommandContext(t.Context(), node, runner, script, filepath.Join(tmp, "session"))
-	cmd.Dir = dir
-	cmd.Env = append(append(os.Environ(), "NODE_PATH="+modules), env...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	runErr := cmd.Run()
-
-	var results []chdbResult
-	sc := bufio.NewScanner(&stdout)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var r chdbResult
-		require.NoError(t, json.Unmarshal(sc.Bytes(), &r), "chdb output line %q", sc.Text())
-		if !r.OK {
-			return results, fmt.Errorf("chdb statement %d failed: %s\n%s", r.I, r.Error, statements[r.I])
-		}
-		results = append(results, r)
+	results, err := chdbtest.Run(t, chdbWhat, dir, env, statements)
+	if err != nil {
+		return results, err
 	}
-	require.NoError(t, sc.Err())
-	if runErr != nil {
-		return results, fmt.Errorf("node chdb_run.js: %w: %s", runErr, stderr.String())
-	}
-	require.Len(t, results, len(statements))
-	return results, nil
+	return results, chdbtest.FirstError(results, statements)
 }
 
 // TestCurrentDialectOnChdb runs the migrations rendered for the current

@@ -1,12 +1,13 @@
-// chdb_run.js runs SQL statements on an embedded current ClickHouse (chdb)
-// for pkg/chfx's tests.
+// chdb_run.js runs SQL statements in one session of an embedded current
+// ClickHouse (chdb) for the tests (see chdbtest.go).
 //
 //   node chdb_run.js <statements.sql> <session dir>
 //
-// Statements are separated by a line holding only ";" (the migration file
-// format). For each statement it prints one JSON line to stdout:
+// Statements are separated by a line holding only ";". For each statement it
+// prints one JSON line to stdout and carries on after a failure, so that
+// every failing statement is reported at once:
 //   {"i": <index>, "ok": true, "rows": [<JSONEachRow objects>]}
-// and on the first failure {"i": …, "ok": false, "error": "…"} and exits 1.
+//   {"i": <index>, "ok": false, "error": "<message>"}
 "use strict";
 const fs = require("fs");
 const { Session } = require("chdb");
@@ -23,24 +24,19 @@ const statements = fs
   .filter((s) => s !== "");
 
 const session = new Session(dir);
-let code = 0;
 try {
-  for (let i = 0; i < statements.length; i++) {
-    let out;
+  statements.forEach((sql, i) => {
     try {
-      out = session.query(statements[i], "JSONEachRow");
+      const out = session.query(sql, "JSONEachRow");
+      const rows = String(out || "")
+        .split("\n")
+        .filter((l) => l.trim() !== "")
+        .map((l) => JSON.parse(l));
+      console.log(JSON.stringify({ i, ok: true, rows }));
     } catch (e) {
       console.log(JSON.stringify({ i, ok: false, error: String(e && e.message ? e.message : e) }));
-      code = 1;
-      break;
     }
-    const rows = String(out || "")
-      .split("\n")
-      .filter((l) => l.trim() !== "")
-      .map((l) => JSON.parse(l));
-    console.log(JSON.stringify({ i, ok: true, rows }));
-  }
+  });
 } finally {
   session.close();
 }
-process.exit(code);
