@@ -187,71 +187,6 @@ func rawJetStream(ctx context.Context, env Env, msgs []*nats.Msg, batch int) (fl
 	return rate(len(msgs), last.Sub(first)), nil
 }
 
-// rawTable is one CW_EVENTS table and how the sink fills its columns.
-type rawTable struct {
-	name    string
-	columns []string
-	row     func(e event.Event, d chfx.Dialect) []any
-}
-
-var metaColumns = []string{"id", "source", "observed_at", "ingested_at", "stream_seq"}
-
-func metaRow(m *event.Meta, d chfx.Dialect, extra ...any) []any {
-	return append([]any{m.ID, m.Source, d.Time(m.ObservedAt), d.Time(m.IngestedAt), uint64(0)}, extra...)
-}
-
-func tradeDate(s string) time.Time {
-	t, _ := time.Parse(time.DateOnly, s)
-	return t
-}
-
-// rawTables mirrors pkg/sink's mapping of the CW_EVENTS kinds.
-var rawTables = map[string]rawTable{
-	event.SchemaJGBYield: {
-		name:    sink.Table(event.SchemaJGBYield),
-		columns: append(metaColumns[:5:5], "tenor", "tenor_months", "yield_pct"),
-		row: func(ev event.Event, d chfx.Dialect) []any {
-			e := ev.(*event.JGBYield)
-			return metaRow(&e.Meta, d, e.Tenor, e.TenorMonths(), e.YieldPct)
-		},
-	},
-	event.SchemaFedOdds: {
-		name:    sink.Table(event.SchemaFedOdds),
-		columns: append(metaColumns[:5:5], "meeting", "change_bp", "probability", "expected_change_bp"),
-		row: func(ev event.Event, d chfx.Dialect) []any {
-			e := ev.(*event.FedOdds)
-			change := make([]int16, len(e.Outcomes))
-			prob := make([]float64, len(e.Outcomes))
-			for i, o := range e.Outcomes {
-				change[i], prob[i] = int16(o.ChangeBP), o.Probability
-			}
-			return metaRow(&e.Meta, d, tradeDate(e.Meeting), change, prob, e.ExpectedChangeBP())
-		},
-	},
-	event.SchemaETFFlow: {
-		name:    sink.Table(event.SchemaETFFlow),
-		columns: append(metaColumns[:5:5], "asset", "ticker", "trade_date", "flow_usd", "aum_usd"),
-		row: func(ev event.Event, d chfx.Dialect) []any {
-			e := ev.(*event.ETFFlow)
-			return metaRow(&e.Meta, d, e.Asset, e.Ticker, tradeDate(e.TradeDate), e.FlowUSD, e.AUMUSD)
-		},
-	},
-	event.SchemaVenueStatus: {
-		name: sink.Table(event.SchemaVenueStatus),
-		columns: append(metaColumns[:5:5], "venue", "incident_id", "action", "severity", "status", "title",
-			"components", "started_at", "resolved_at"),
-		row: func(ev event.Event, d chfx.Dialect) []any {
-			e := ev.(*event.VenueStatus)
-			comps := e.Components
-			if comps == nil {
-				comps = []string{}
-			}
-			return metaRow(&e.Meta, d, e.Venue, e.IncidentID, e.Action, e.Severity, e.Status, e.Title,
-				comps, d.Time(e.StartedAt), d.NullableTime(e.ResolvedAt))
-		},
-	},
-}
-
 // rawClickHouse inserts the rows of events into copies of their tables in
 // batches of batch rows, table by table, and returns rows/s. Rows are built
 // before the clock starts: only PrepareBatch, Append and Send are timed.
@@ -265,20 +200,22 @@ func rawClickHouse(ctx context.Context, env Env, events []event.Event, batch int
 	if err != nil {
 		return 0, err
 	}
+	// The rows the sink would insert (stream sequence 0), built by the
+	// sink's own mapping.
 	rows := map[string][][]any{}
 	for _, ev := range events {
-		t, ok := rawTables[ev.SchemaName()]
-		if !ok {
-			return 0, fmt.Errorf("%s has no bench table", ev.SchemaName())
+		row := sink.Row(ev, nil, 0, d)
+		if row == nil {
+			return 0, fmt.Errorf("%s has no table", ev.SchemaName())
 		}
-		rows[ev.SchemaName()] = append(rows[ev.SchemaName()], t.row(ev, d))
+		rows[ev.SchemaName()] = append(rows[ev.SchemaName()], row)
 	}
 	id := runID()
-	copyName := func(t rawTable) string { return env.Database + ".bench_raw_" + id + "_" + t.name }
+	copyName := func(table string) string { return env.Database + ".bench_raw_" + id + "_" + table }
 	for schema := range rows {
-		t := rawTables[schema]
-		if err := conn.Exec(ctx, "CREATE TABLE "+copyName(t)+" AS "+env.Database+"."+t.name); err != nil {
-			return 0, fmt.Errorf("copy table %s: %w", t.name, err)
+		t := sink.Table(schema)
+		if err := conn.Exec(ctx, "CREATE TABLE "+copyName(t)+" AS "+env.Database+"."+t); err != nil {
+			return 0, fmt.Errorf("copy table %s: %w", t, err)
 		}
 		defer func() {
 			dctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -288,11 +225,11 @@ func rawClickHouse(ctx context.Context, env Env, events []event.Event, batch int
 	}
 	start := time.Now()
 	for schema, rs := range rows {
-		t := rawTables[schema]
-		query := "INSERT INTO " + copyName(t) + " (" + strings.Join(t.columns, ", ") + ")"
+		t := sink.Table(schema)
+		query := "INSERT INTO " + copyName(t) + " (" + strings.Join(sink.Columns(schema), ", ") + ")"
 		for lo := 0; lo < len(rs); lo += batch {
 			if err := insertRows(ctx, conn, query, rs[lo:min(lo+batch, len(rs))]); err != nil {
-				return 0, fmt.Errorf("insert %s: %w", t.name, err)
+				return 0, fmt.Errorf("insert %s: %w", t, err)
 			}
 		}
 	}

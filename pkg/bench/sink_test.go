@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -103,12 +104,11 @@ func BenchmarkSinkAppend(b *testing.B) {
 	db := chtest.New(b)
 	ctx := context.Background()
 	query := "INSERT INTO " + db.Database + "." + sink.Table(event.SchemaJGBYield) +
-		" (id, source, observed_at, ingested_at, stream_seq, tenor, tenor_months, yield_pct)"
+		" (" + strings.Join(sink.Columns(event.SchemaJGBYield), ", ") + ")"
 	var rows [][]any
 	for _, ev := range bench.Events(4096, 1) {
-		if e, ok := ev.(*event.JGBYield); ok {
-			rows = append(rows, []any{e.ID, e.Source, db.Dialect.Time(e.ObservedAt), db.Dialect.Time(e.IngestedAt),
-				uint64(len(rows)), e.Tenor, e.TenorMonths(), e.YieldPct})
+		if ev.SchemaName() == event.SchemaJGBYield {
+			rows = append(rows, sink.Row(ev, nil, uint64(len(rows)), db.Dialect))
 		}
 	}
 	const batch = 1000

@@ -119,3 +119,22 @@ func Table(schema string) string {
 	}
 	return ""
 }
+
+// Columns returns the columns the sink inserts for schema, in the order of
+// Row's values; nil if the schema has no table.
+func Columns(schema string) []string {
+	if t, ok := tables[schema]; ok {
+		return t.columns
+	}
+	return nil
+}
+
+// Row returns the values the sink inserts for ev into Table(ev's schema),
+// raw being the message as received and seq its stream sequence; nil if the
+// schema has no table.
+func Row(ev event.Event, raw []byte, seq uint64, d chfx.Dialect) []any {
+	if t, ok := tables[ev.SchemaName()]; ok {
+		return t.row(ev, raw, seq, d)
+	}
+	return nil
+}
