@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/rs/zerolog"
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
@@ -145,13 +146,19 @@ func pacer(bus *natsfx.Bus, sinkConsumer string, scr *scorer.Scorer) func(contex
 		floor := lastSeq - maxAhead
 		tick := time.NewTicker(5 * time.Millisecond)
 		defer tick.Stop()
+		var cons jetstream.Consumer
 		for {
 			if scr.Watermark() >= floor {
-				cons, err := bus.JetStream().Consumer(ctx, natsfx.StreamEvents, sinkConsumer)
-				if err != nil {
-					return fmt.Errorf("pace replay: %w", err)
+				var info *jetstream.ConsumerInfo
+				var err error
+				if cons == nil {
+					// Looking the consumer up reads its info: use that.
+					if cons, err = bus.JetStream().Consumer(ctx, natsfx.StreamEvents, sinkConsumer); err == nil {
+						info = cons.CachedInfo()
+					}
+				} else {
+					info, err = cons.Info(ctx)
 				}
-				info, err := cons.Info(ctx)
 				if err != nil {
 					return fmt.Errorf("pace replay: %w", err)
 				}
