@@ -60,7 +60,7 @@ func (s Source) inherit(d Source) Source {
 	if s.Interval == 0 {
 		s.Interval = d.Interval
 	}
-	if s.Jitter == 0 {
+	if s.Jitter == nil {
 		s.Jitter = d.Jitter
 	}
 	if s.Timeout == 0 {

@@ -22,10 +22,22 @@ venues:
 	assert.Equal(t, 10*time.Minute, c.Sources[0].Interval, "inherited from defaults")
 	assert.Equal(t, 30*time.Second, c.Sources[0].Timeout)
 	assert.Equal(t, time.Minute, c.Sources[1].Interval, "own value wins")
-	assert.Equal(t, DefaultJitter, c.Sources[1].Jitter, "package default last")
+	assert.Equal(t, DefaultJitter, c.Sources[1].JitterFraction(), "package default last")
 	assert.Equal(t, int64(DefaultMaxBodyBytes), c.Sources[1].MaxBodyBytes)
 	assert.Equal(t, map[string]string{"source": "k"}, c.Sources[1].Params)
 	assert.Equal(t, []Venue{{Name: "cme", Weight: 0.6}}, c.Venues)
+}
+
+func TestParseConfigJitterZeroIsKept(t *testing.T) {
+	c, err := ParseConfig([]byte(`
+defaults: {jitter: 0.3}
+sources:
+  - {name: exact, format: mof-jgb, url: "https://example.com/a.csv", jitter: 0}
+  - {name: inherited, format: mof-jgb, url: "https://example.com/b.csv"}
+`))
+	require.NoError(t, err)
+	assert.Zero(t, c.Sources[0].JitterFraction(), "an explicit 0 is not replaced by a default")
+	assert.Equal(t, 0.3, c.Sources[1].JitterFraction())
 }
 
 func TestParseConfigRejects(t *testing.T) {

@@ -94,7 +94,7 @@ func (p *Poller) Run(ctx context.Context) {
 }
 
 func (p *Poller) jitter(d time.Duration) time.Duration {
-	return time.Duration(float64(d) * (1 + p.src.Jitter*(2*p.rand()-1)))
+	return time.Duration(float64(d) * (1 + p.src.JitterFraction()*(2*p.rand()-1)))
 }
 
 // Poll runs one poll. It returns an error only for transient failures worth

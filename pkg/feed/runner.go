@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -14,6 +15,10 @@ import (
 
 // ErrBusNotStarted means the runner was started before its NATS bus.
 var ErrBusNotStarted = errors.New("nats bus not started before the feeds")
+
+// ErrNotStarted is what Ready returns before Start: no source has been
+// polled yet.
+var ErrNotStarted = errors.New("feeds not started")
 
 // Bus is what the runner needs of NATS.
 type Bus interface {
@@ -31,6 +36,8 @@ type Runner struct {
 	pollers []*Poller
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
+	// started is set once pollers is complete: Ready reads it only then.
+	started atomic.Bool
 }
 
 // NewRunner resolves every source's format among formats and registers the
@@ -78,6 +85,7 @@ func (r *Runner) Start(context.Context) error {
 			p.Run(ctx)
 		}()
 	}
+	r.started.Store(true)
 	r.log.Info().Int("sources", len(r.sources)).Msg("feeds started")
 	return nil
 }
@@ -102,8 +110,11 @@ func (r *Runner) Stop(ctx context.Context) error {
 }
 
 // Ready returns nil when every source polled successfully within three of
-// its intervals.
+// its intervals, and [ErrNotStarted] before Start.
 func (r *Runner) Ready(context.Context) error {
+	if !r.started.Load() {
+		return ErrNotStarted
+	}
 	now := time.Now()
 	var errs []error
 	for _, p := range r.pollers {

@@ -22,8 +22,9 @@ type Source struct {
 	Params map[string]string `yaml:"params,omitempty"`
 	// Interval is the time between polls.
 	Interval time.Duration `yaml:"interval,omitempty"`
-	// Jitter spreads polls by ± this fraction of Interval (0–0.5).
-	Jitter float64 `yaml:"jitter,omitempty"`
+	// Jitter spreads polls by ± this fraction of Interval (0–0.5); nil
+	// takes the default, 0 polls on the exact interval.
+	Jitter *float64 `yaml:"jitter,omitempty"`
 	// Timeout bounds one fetch.
 	Timeout time.Duration `yaml:"timeout,omitempty"`
 	// MaxBodyBytes is the largest body accepted; a larger one is
@@ -52,8 +53,9 @@ func (s Source) WithDefaults() Source {
 	if s.Interval == 0 {
 		s.Interval = DefaultInterval
 	}
-	if s.Jitter == 0 {
-		s.Jitter = DefaultJitter
+	if s.Jitter == nil {
+		j := DefaultJitter
+		s.Jitter = &j
 	}
 	if s.Timeout == 0 {
 		s.Timeout = DefaultTimeout
@@ -65,6 +67,14 @@ func (s Source) WithDefaults() Source {
 		s.RetryBase = DefaultRetryBase
 	}
 	return s
+}
+
+// JitterFraction is Jitter, or DefaultJitter when it is unset.
+func (s Source) JitterFraction() float64 {
+	if s.Jitter == nil {
+		return DefaultJitter
+	}
+	return *s.Jitter
 }
 
 // Validate reports every problem of s, each naming the source.
@@ -85,8 +95,8 @@ func (s Source) Validate() error {
 	if s.Interval < time.Second {
 		bad("interval %s is under 1s", s.Interval)
 	}
-	if s.Jitter < 0 || s.Jitter > 0.5 {
-		bad("jitter %v is outside 0..0.5", s.Jitter)
+	if j := s.JitterFraction(); j < 0 || j > 0.5 {
+		bad("jitter %v is outside 0..0.5", j)
 	}
 	if s.Timeout <= 0 {
 		bad("timeout must be positive")
