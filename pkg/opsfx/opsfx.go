@@ -27,8 +27,11 @@ type Config struct {
 	// Addr is host:port; ":0" picks a free port, "" disables the listener
 	// (the handler still works in-process).
 	Addr string `env:"CW_HTTP_ADDR" envDefault:":8080"`
-	// CheckTimeout bounds one /readyz evaluation.
-	CheckTimeout time.Duration `env:"CW_HTTP_CHECK_TIMEOUT" envDefault:"2s"`
+	// CheckTimeout bounds one /readyz evaluation: the checks run at once,
+	// and one still running then counts as failed. It stays under the
+	// 1 s a Kubernetes probe waits by default, so a hung dependency reads
+	// as 503, not as a probe timeout.
+	CheckTimeout time.Duration `env:"CW_HTTP_CHECK_TIMEOUT" envDefault:"750ms"`
 }
 
 // Validate reports a config that cannot work.
@@ -80,23 +83,46 @@ func (s *Server) AddCheck(name string, check CheckFunc) {
 	s.checks[name] = check
 }
 
-// Ready runs every check and returns their failures joined, nil if all pass.
+// Ready runs every check at once and returns their failures joined, nil if
+// all pass. A check still running when ctx ends is reported as failed with
+// ctx's error and left behind: a dependency that hangs (a frozen ClickHouse)
+// makes Ready answer "not ready" when ctx ends, not when the check gives up.
 func (s *Server) Ready(ctx context.Context) error {
 	s.mu.Lock()
 	names := make([]string, 0, len(s.checks))
+	checks := make([]CheckFunc, 0, len(s.checks))
 	for n := range s.checks {
 		names = append(names, n)
 	}
-	checks := make(map[string]CheckFunc, len(s.checks))
-	for n, c := range s.checks {
-		checks[n] = c
+	sort.Strings(names)
+	for _, n := range names {
+		checks = append(checks, s.checks[n])
 	}
 	s.mu.Unlock()
-	sort.Strings(names)
-	var errs []error
-	for _, n := range names {
-		if err := checks[n](ctx); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", n, err))
+	type result struct {
+		i   int
+		err error
+	}
+	results := make(chan result, len(checks)) // buffered: a late check never blocks
+	for i, check := range checks {
+		go func() { results <- result{i, check(ctx)} }()
+	}
+	errs := make([]error, len(checks))
+	answered := make([]bool, len(checks))
+	for range checks {
+		select {
+		case r := <-results:
+			answered[r.i] = true
+			if r.err != nil {
+				errs[r.i] = fmt.Errorf("%s: %w", names[r.i], r.err)
+			}
+		case <-ctx.Done():
+			for i, ok := range answered {
+				if !ok {
+					errs[i] = fmt.Errorf("%s: no answer: %w", names[i], ctx.Err())
+				}
+			}
+			return errors.Join(errs...)
 		}
 	}
 	return errors.Join(errs...)

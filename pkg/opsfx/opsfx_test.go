@@ -1,0 +1,62 @@
+package opsfx
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+	"github.com/rs/zerolog"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A check that hangs, ignoring its context (a frozen dependency), makes
+// /readyz answer 503 naming it once the check timeout is over; the other
+// checks' answers are kept.
+func TestReadyzAnswersWhileACheckHangs(t *testing.T) {
+	s := New(Config{CheckTimeout: 50 * time.Millisecond}, zerolog.Nop())
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	s.AddCheck("clickhouse", func(context.Context) error { <-release; return nil })
+	s.AddCheck("nats", func(context.Context) error { return nil })
+	s.AddCheck("sink", func(context.Context) error { return errors.New("insert failed") })
+
+	got := make(chan *httptest.ResponseRecorder, 1)
+	go func() {
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+		got <- rec
+	}()
+	select {
+	case rec := <-got:
+		assert.Equal(t, http.StatusServiceUnavailable, rec.Code)
+		body := rec.Body.String()
+		assert.Contains(t, body, "clickhouse: no answer: context deadline exceeded")
+		assert.Contains(t, body, "sink: insert failed")
+		assert.NotContains(t, body, "nats")
+	case <-time.After(30 * time.Second): // far beyond the 50 ms bound: /readyz waited for the hung check
+		t.Fatal("/readyz did not answer while a check hung")
+	}
+}
+
+// With every check passing /readyz says ready.
+func TestReadyzAllPass(t *testing.T) {
+	s := New(Config{CheckTimeout: time.Second}, zerolog.Nop())
+	s.AddCheck("a", func(context.Context) error { return nil })
+	s.AddCheck("b", func(context.Context) error { return nil })
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+	require.Equal(t, http.StatusOK, rec.Code)
+	assert.Equal(t, "ready\n", rec.Body.String())
+}
+
+// The default check timeout is below a Kubernetes probe's default 1 s.
+func TestDefaultCheckTimeoutUnderProbeTimeout(t *testing.T) {
+	var c Config
+	require.NoError(t, env.ParseWithOptions(&c, env.Options{Environment: map[string]string{}}))
+	assert.Less(t, c.CheckTimeout, time.Second)
+}
