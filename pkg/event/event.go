@@ -273,7 +273,7 @@ func Parse(data []byte, now time.Time) (Event, error) {
 		}
 		// Accepted by encoding/json but not by the strict decoder: a
 		// duplicate name or invalid UTF-8, which JSON forbids.
-		return nil, &ValidationError{Err: ErrMalformed, Msg: strictErr.Error()}
+		return nil, &ValidationError{Err: ErrMalformed, Msg: explainNotStrict(data, strictErr)}
 	}
 	if err := e.Validate(now); err != nil {
 		return nil, err

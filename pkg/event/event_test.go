@@ -341,6 +341,37 @@ func TestDecodeErrors(t *testing.T) {
 	}
 }
 
+// JSON that encoding/json lets through but RFC 8259 forbids is refused by
+// Parse with the exact reason and where it is, not a vague one.
+func TestParseExplainsInvalidJSON(t *testing.T) {
+	valid, err := event.Marshal(fixtureOf(t, event.SchemaJGBYield))
+	require.NoError(t, err)
+	tests := []struct {
+		name, data, wantMsg string
+	}{
+		{
+			name:    "invalid UTF-8",
+			data:    strings.Replace(string(valid), `"tenor":"`, "\"tenor\":\"\xff", 1),
+			wantMsg: `invalid UTF-8 within "/tenor"`,
+		},
+		{
+			name:    "duplicate name",
+			data:    strings.Replace(string(valid), `"tenor":`, `"tenor":"2Y","tenor":`, 1),
+			wantMsg: `duplicate object member name "tenor"`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := event.Parse([]byte(tt.data), validationTime)
+			require.ErrorIs(t, err, event.ErrMalformed)
+			var ve *event.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Contains(t, ve.Msg, tt.wantMsg)
+			assert.NotContains(t, ve.Msg, "strict decoder")
+		})
+	}
+}
+
 // TestDecodeUnsealed checks that Decode accepts a document without the
 // fields Seal fills in (scenario files and `carrywatch publish` rely on it),
 // while Parse, which reads the wire, requires them.

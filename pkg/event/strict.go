@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,6 +35,24 @@ var strictOptions = jsonv2.JoinOptions(
 // errNotStrict marks a message the fast path rejects; Parse never returns
 // it, it asks the reference path why.
 var errNotStrict = errors.New("not accepted by the strict decoder")
+
+// explainNotStrict says why the fast path refused data that the reference
+// path accepts: the first token RFC 8259 forbids (invalid UTF-8, a
+// duplicate member name) with its offset, as jsontext reports it; strictErr
+// when the JSON is well formed after all.
+func explainNotStrict(data []byte, strictErr error) string {
+	dec := jsontext.NewDecoder(bytes.NewReader(data),
+		jsontext.AllowDuplicateNames(false), jsontext.AllowInvalidUTF8(false))
+	for {
+		_, err := dec.ReadToken()
+		if errors.Is(err, io.EOF) {
+			return strictErr.Error()
+		}
+		if err != nil {
+			return strings.TrimPrefix(err.Error(), "jsontext: ")
+		}
+	}
+}
 
 // scanner is a reusable jsontext decoder over an in-memory message.
 type scanner struct {
