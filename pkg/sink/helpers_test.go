@@ -148,7 +148,24 @@ func genEvents(n int) []event.Event {
 // publish sends events asynchronously; withID sets Nats-Msg-Id.
 func publish(t *testing.T, js jetstream.JetStream, events []event.Event, withID bool) {
 	t.Helper()
-	futures := make([]jetstream.PubAckFuture, 0, len(events))
+	// At most publishWindow unacknowledged at once, as the product's
+	// publishers do: past the client's limit (4000) PublishAsync fails with
+	// "stalled with too many outstanding async published messages" when the
+	// server is slow to acknowledge, as on a loaded machine.
+	const publishWindow = 256
+	futures := make([]jetstream.PubAckFuture, 0, publishWindow)
+	await := func() {
+		for _, f := range futures {
+			select {
+			case <-f.Ok():
+			case err := <-f.Err():
+				require.NoError(t, err)
+			case <-time.After(30 * time.Second):
+				t.Fatal("publish not acknowledged in 30s")
+			}
+		}
+		futures = futures[:0]
+	}
 	for _, ev := range events {
 		data, err := event.Marshal(ev)
 		require.NoError(t, err)
@@ -158,17 +175,11 @@ func publish(t *testing.T, js jetstream.JetStream, events []event.Event, withID 
 		}
 		f, err := js.PublishAsync(ev.Subject(), data, opts...)
 		require.NoError(t, err)
-		futures = append(futures, f)
-	}
-	for _, f := range futures {
-		select {
-		case <-f.Ok():
-		case err := <-f.Err():
-			require.NoError(t, err)
-		case <-time.After(30 * time.Second):
-			t.Fatal("publish not acknowledged in 30s")
+		if futures = append(futures, f); len(futures) == publishWindow {
+			await()
 		}
 	}
+	await()
 }
 
 // visible counts rows and distinct ids across the deduplicated views.
