@@ -60,6 +60,7 @@ type serviceConfig struct {
 func Service(name string, formats []Format) fx.Option {
 	return fx.Options(
 		fx.Supply(formats),
+		fx.StartTimeout(natsfx.StartTimeout),
 		fx.Provide(func() (serviceConfig, error) { return loadService(formats) }),
 		logfx.Module(name),
 		opsfx.Module,

@@ -87,13 +87,11 @@ func (b *Bus) Start(ctx context.Context) (err error) {
 		nc.Close()
 		return fmt.Errorf("jetstream context: %w", err)
 	}
-	streams := EnsureStreams
+	streams := func() error { return ensureStreams(ctx, js, b.cfg.Streams, b.log) }
 	if !b.cfg.ManageStreams {
-		streams = func(ctx context.Context, js jetstream.JetStream, _ StreamsConfig) error {
-			return VerifyStreams(ctx, js)
-		}
+		streams = func() error { return verifyStreams(ctx, js, b.log) }
 	}
-	if err := streams(ctx, js, b.cfg.Streams); err != nil {
+	if err := streams(); err != nil {
 		err = withServerError(err, nc)
 		nc.Close()
 		return err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/rs/zerolog"
 )
 
 // Stream names.
@@ -56,18 +57,29 @@ func StreamConfigs(cfg StreamsConfig) []jetstream.StreamConfig {
 // EnsureStreams creates the streams of [StreamConfigs], or updates them to
 // cfg if they exist. It is idempotent and safe to run from several
 // processes at once: when another caller creates a stream between our
-// lookup and our create, it updates instead. It returns the first error,
+// lookup and our create, it updates instead. While a cluster settles (no
+// meta leader yet, peers unknown) each stream is retried until ctx is about
+// to end, see [RetryJetStream]. It returns the first error,
 // wrapped with the stream name (for example a change JetStream refuses,
 // such as a storage type, or replicas above the cluster size).
 func EnsureStreams(ctx context.Context, js jetstream.JetStream, cfg StreamsConfig) error {
+	return ensureStreams(ctx, js, cfg, zerolog.Nop())
+}
+
+// ensureStreams is EnsureStreams, each stream retried by [RetryJetStream]
+// while a cluster settles, logging to log.
+func ensureStreams(ctx context.Context, js jetstream.JetStream, cfg StreamsConfig, log zerolog.Logger) error {
 	for _, sc := range StreamConfigs(cfg) {
-		_, err := js.CreateOrUpdateStream(ctx, sc)
-		if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
-			// Lost a create race with a different config: update it.
-			_, err = js.UpdateStream(ctx, sc)
-		}
+		err := RetryJetStream(ctx, log, "ensure stream "+sc.Name, func(ctx context.Context) error {
+			_, err := js.CreateOrUpdateStream(ctx, sc)
+			if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+				// Lost a create race with a different config: update it.
+				_, err = js.UpdateStream(ctx, sc)
+			}
+			return err
+		})
 		if err != nil {
-			return fmt.Errorf("ensure stream %s: %w", sc.Name, err)
+			return err
 		}
 	}
 	return nil
@@ -81,14 +93,24 @@ func EnsureStreams(ctx context.Context, js jetstream.JetStream, cfg StreamsConfi
 // it; any other failure (such as no permission to look it up) is returned
 // wrapped with the stream name.
 func VerifyStreams(ctx context.Context, js jetstream.JetStream) error {
+	return verifyStreams(ctx, js, zerolog.Nop())
+}
+
+// verifyStreams is VerifyStreams, each look-up retried by [RetryJetStream]
+// while a cluster settles, logging to log.
+func verifyStreams(ctx context.Context, js jetstream.JetStream, log zerolog.Logger) error {
 	for _, want := range StreamConfigs(StreamsConfig{}) {
-		s, err := js.Stream(ctx, want.Name)
+		var s jetstream.Stream
+		err := RetryJetStream(ctx, log, "look up stream "+want.Name, func(ctx context.Context) (err error) {
+			s, err = js.Stream(ctx, want.Name)
+			return err
+		})
 		if errors.Is(err, jetstream.ErrStreamNotFound) {
 			return fmt.Errorf("%w: %s does not exist; create it with a user allowed to manage streams "+
 				"(CW_NATS_MANAGE_STREAMS=true), or let this service do it", ErrStreamMissing, want.Name)
 		}
 		if err != nil {
-			return fmt.Errorf("look up stream %s: %w", want.Name, err)
+			return err
 		}
 		if got := s.CachedInfo().Config.Subjects; !slices.Contains(got, want.Subjects[0]) {
 			return fmt.Errorf("%w: %s captures %v, not %s", ErrStreamMissing, want.Name, got, want.Subjects[0])

@@ -40,6 +40,7 @@ func loadConfig() (config, error) {
 func appOptions() fx.Option {
 	return fx.Options(
 		fx.Provide(loadConfig),
+		fx.StartTimeout(natsfx.StartTimeout),
 		logfx.Module("scorer"),
 		opsfx.Module,
 		natsfx.Module,

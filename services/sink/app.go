@@ -50,6 +50,7 @@ func appOptions() fx.Option {
 		// Room for the sink to drain, flush and ack before the orchestrator's
 		// kill (Kubernetes waits 30 s by default).
 		fx.StopTimeout(25*time.Second),
+		fx.StartTimeout(natsfx.StartTimeout),
 		logfx.Module("sink"),
 		opsfx.Module,
 		natsfx.Module,
