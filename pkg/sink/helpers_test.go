@@ -228,3 +228,49 @@ func (p *pipeline) series(t *testing.T, name, label, value string) (float64, boo
 	}
 	return 0, false
 }
+
+// deadRow is one row of v_dead_letters.
+type deadRow struct {
+	stage, subject, code, reason, payload string
+	seq                                   uint64
+}
+
+// waitDeadLetters waits until v_dead_letters holds want rows and returns
+// them in stream order.
+func waitDeadLetters(t *testing.T, db *chtest.DB, want int, within time.Duration) []deadRow {
+	t.Helper()
+	var got []deadRow
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		rows, err := db.Conn.Query(context.Background(), "SELECT stage, original_subject, code, reason, payload, original_seq FROM "+
+			db.Database+".v_dead_letters ORDER BY original_seq")
+		require.NoError(c, err)
+		defer rows.Close()
+		got = got[:0]
+		for rows.Next() {
+			var d deadRow
+			require.NoError(c, rows.Scan(&d.stage, &d.subject, &d.code, &d.reason, &d.payload, &d.seq))
+			got = append(got, d)
+		}
+		assert.Len(c, got, want)
+	}, within, 50*time.Millisecond)
+	return got
+}
+
+// waitConsumerDone waits until a consumer has delivered and had acked or
+// terminated every message of its stream: nothing pending, the ack floor
+// at the stream's last sequence.
+func waitConsumerDone(t *testing.T, js jetstream.JetStream, stream, consumer string, within time.Duration) {
+	t.Helper()
+	ctx := context.Background()
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		s, err := js.Stream(ctx, stream)
+		require.NoError(c, err)
+		cons, err := js.Consumer(ctx, stream, consumer)
+		require.NoError(c, err)
+		info, err := cons.Info(ctx)
+		require.NoError(c, err)
+		assert.Zero(c, info.NumAckPending, "ack pending")
+		assert.Zero(c, info.NumPending, "pending")
+		assert.Equal(c, s.CachedInfo().State.LastSeq, info.AckFloor.Stream, "ack floor")
+	}, within, 50*time.Millisecond, "%s: every message acked or terminated", consumer)
+}

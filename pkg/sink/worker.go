@@ -256,15 +256,11 @@ func (w *worker) reject(base context.Context, p pending, cause error, stored tim
 		return
 	}
 	dl := event.NewDeadLetter(Stage, p.msg.Subject(), p.msg.Data(), p.seq, cause, stored, w.s.now())
-	data, err := event.Marshal(dl)
-	if err == nil {
-		ctx, cancel := context.WithTimeout(base, w.s.cfg.InsertTimeout)
-		_, err = w.s.js.Publish(ctx, dl.Subject(), data, jetstream.WithMsgID(dl.ID))
-		cancel()
-	}
+	err := w.publish(base, dl)
 	if err != nil {
 		delay := w.s.cfg.retryDelay(p.delivered)
 		w.log.Warn().Err(err).Str("subject", p.msg.Subject()).Uint64("stream_seq", p.seq).
+			Str("code", dl.Code).Str("reason", dl.Reason).
 			Dur("retry_in", delay).Msg("dead letter not published, message will be redelivered")
 		_ = p.msg.NakWithDelay(delay)
 		return
@@ -279,7 +275,26 @@ func (w *worker) reject(base context.Context, p pending, cause error, stored tim
 	w.s.metrics.deadLetters.WithLabelValues(dl.Code).Inc()
 	w.log.Warn().Str("subject", p.msg.Subject()).Uint64("stream_seq", p.seq).
 		Str("msg_id", p.msg.Headers().Get(jetstream.MsgIDHeader)).Str("dead_letter_id", dl.ID).
-		Str("code", dl.Code).Str("reason", dl.Reason).Msg("message rejected to dead letters")
+		Str("code", dl.Code).Str("reason", dl.Reason).Bool("truncated", dl.Truncated).Msg("message rejected to dead letters")
+}
+
+// publish sends a dead letter to CW_DLQ, cut to the max payload the NATS
+// connection negotiated, and waits for JetStream's ack within the insert
+// timeout.
+func (w *worker) publish(base context.Context, dl *event.DeadLetter) error {
+	if err := dl.Fit(w.s.js.Conn().MaxPayload()); err != nil {
+		return err
+	}
+	data, err := event.Marshal(dl)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(base, w.s.cfg.InsertTimeout)
+	defer cancel()
+	if _, err := w.s.js.Publish(ctx, dl.Subject(), data, jetstream.WithMsgID(dl.ID)); err != nil {
+		return fmt.Errorf("publish dead letter: %w", err)
+	}
+	return nil
 }
 
 // flushAll starts the insert of every batch and waits for all of them.
