@@ -27,6 +27,9 @@ var (
 	// ErrBadID means the id is not the one derived from source, key and
 	// observation time.
 	ErrBadID = errors.New("id does not match source, key and observed_at")
+	// ErrMaxDeliveries means a consumer gave up on a message it was
+	// delivered the most times it allows without storing it.
+	ErrMaxDeliveries = errors.New("delivered the most times allowed without being stored")
 )
 
 // ValidationError says which field of a message broke which rule.
@@ -57,6 +60,8 @@ func Code(err error) string {
 		err  error
 		code string
 	}{
+		// First: it wraps the last failure, which may wrap another sentinel.
+		{ErrMaxDeliveries, "max_deliveries"},
 		{ErrMalformed, "malformed"},
 		{ErrUnknownSchema, "unknown_schema"},
 		{ErrMissing, "missing"},

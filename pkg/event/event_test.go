@@ -475,6 +475,8 @@ func TestCode(t *testing.T) {
 		{name: "bare sentinel", err: event.ErrBadID, want: "bad_id"},
 		{name: "wrapped twice", err: fmt.Errorf("sink: %w", &event.ValidationError{Err: event.ErrMissing}), want: "missing"},
 		{name: "other error", err: errors.New("clickhouse: connection refused"), want: "error"},
+		{name: "max deliveries over the last failure", want: "max_deliveries",
+			err: fmt.Errorf("%w: 3 deliveries, last failure: %w", event.ErrMaxDeliveries, &event.ValidationError{Err: event.ErrMissing})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -98,3 +98,111 @@ func TestOversizedRejectionIsDeadLetteredTruncated(t *testing.T) {
 		})
 	}
 }
+
+// A message whose insert keeps failing is redelivered MaxDeliver times,
+// then dead-lettered with code max_deliveries, its original bytes and the
+// last failure, and terminated: it neither comes back forever nor
+// disappears.
+func TestExhaustedDeliveriesAreDeadLettered(t *testing.T) {
+	ns := natstest.New(t)
+	db := chtest.New(t)
+	cfg := fastConfig()
+	cfg.MaxDeliver = 3
+	p := startPipeline(t, ns.URL, db.Addr, db.Database, cfg)
+	js := p.bus.JetStream()
+	ctx := context.Background()
+	require.NoError(t, db.Conn.Exec(ctx, "DROP TABLE "+db.Database+".jgb_yields"))
+
+	var yields []event.Event
+	for _, ev := range genEvents(10) {
+		if ev.SchemaName() == event.SchemaJGBYield {
+			yields = append(yields, ev)
+		}
+	}
+	require.Len(t, yields, 2)
+	publish(t, js, yields, true)
+
+	dead := waitDeadLetters(t, db, 2, time.Minute)
+	for i, d := range dead {
+		raw, err := event.Marshal(yields[i])
+		require.NoError(t, err)
+		assert.Equal(t, deadRow{stage: sink.Stage, subject: yields[i].Subject(), code: "max_deliveries", payload: string(raw), seq: uint64(i + 1)},
+			deadRow{stage: d.stage, subject: d.subject, code: d.code, payload: d.payload, seq: d.seq})
+		assert.Contains(t, d.reason, "3 deliveries, last failure: prepare batch jgb_yields")
+	}
+	waitConsumerDone(t, js, natsfx.StreamEvents, "sink-events", time.Minute)
+	assert.Equal(t, 2.0, p.metric(t, "cw_sink_dead_letters_total", "code", "max_deliveries"))
+	assert.GreaterOrEqual(t, p.metric(t, "cw_sink_insert_failures_total", "table", "jgb_yields"), 3.0)
+
+	cons, err := js.Consumer(ctx, natsfx.StreamEvents, "sink-events")
+	require.NoError(t, err)
+	assert.Equal(t, 3, cons.CachedInfo().Config.MaxDeliver)
+	for _, name := range []string{"sink-scores", "sink-dlq"} {
+		stream := natsfx.StreamScores
+		if name == "sink-dlq" {
+			stream = natsfx.StreamDLQ
+		}
+		c, err := js.Consumer(ctx, stream, name)
+		require.NoError(t, err)
+		assert.Equal(t, 3, c.CachedInfo().Config.MaxDeliver, "%s has a bounded MaxDeliver", name)
+	}
+}
+
+// A dead letter the sink cannot publish (here its NATS user may not publish
+// on cw.dlq.sink) leaves the message to be redelivered, logged with the
+// rejection's code and reason; after its last delivery the message is
+// terminated, logged as an error and counted as abandoned: it is neither
+// redelivered forever nor dropped in silence, and stays in CW_EVENTS.
+func TestUnpublishableDeadLetterIsLoggedWithItsReason(t *testing.T) {
+	ns := natstest.NewWithOptions(t, func(o *server.Options) {
+		o.Users = []*server.User{
+			{Username: "admin", Password: "admin-pw"},
+			{Username: "sink", Password: "sink-pw", Permissions: &server.Permissions{
+				Publish: &server.SubjectPermission{Allow: []string{">"}, Deny: []string{"cw.dlq.sink"}},
+			}},
+		}
+	})
+	db := chtest.New(t)
+	as := func(user, password string) *natsfx.Bus {
+		cfg := natsfx.DefaultConfig()
+		cfg.URL, cfg.User, cfg.Password = ns.URL, user, password
+		return startBusWith(t, cfg)
+	}
+	cfg := fastConfig()
+	cfg.MaxDeliver = 2
+	cfg.InsertTimeout = 500 * time.Millisecond // bounds the dead-letter publish
+	var out logs
+	p := startPipelineWith(t, as("sink", "sink-pw"), db.Addr, db.Database, cfg, out.logger())
+	js := as("admin", "admin-pw").JetStream()
+	ctx := context.Background()
+
+	bad := &event.JGBYield{Meta: event.Meta{Source: "test", ObservedAt: time.Date(2025, 12, 1, 6, 0, 0, 0, time.UTC)}, Tenor: "10Y", YieldPct: 188.1}
+	event.Seal(bad, time.Now())
+	data, err := event.Marshal(bad)
+	require.NoError(t, err)
+	_, err = js.Publish(ctx, bad.Subject(), data)
+	require.NoError(t, err)
+
+	waitConsumerDone(t, js, natsfx.StreamEvents, "sink-events", time.Minute)
+	assert.Equal(t, 1.0, p.metric(t, "cw_sink_messages_abandoned_total", "stream", natsfx.StreamEvents))
+
+	retried := out.with(t, "dead letter not published, message will be redelivered")
+	require.Len(t, retried, 1, "the first delivery")
+	abandoned := out.with(t, "dead letter not published and deliveries exhausted, message left in its stream")
+	require.Len(t, abandoned, 1, "the last delivery")
+	for _, line := range append(retried, abandoned...) {
+		assert.Equal(t, "out_of_range", line["code"])
+		assert.Equal(t, "yield_pct: value out of range: 188.1 is outside [-10, 30]", line["reason"])
+		assert.Equal(t, 1.0, line["stream_seq"])
+	}
+	assert.Equal(t, "error", abandoned[0]["level"])
+
+	dlq, err := js.Stream(ctx, natsfx.StreamDLQ)
+	require.NoError(t, err)
+	assert.Zero(t, dlq.CachedInfo().State.Msgs)
+	events, err := js.Stream(ctx, natsfx.StreamEvents)
+	require.NoError(t, err)
+	kept, err := events.GetMsg(ctx, 1)
+	require.NoError(t, err)
+	assert.Equal(t, data, kept.Data, "the message stays in its stream")
+}

@@ -10,6 +10,7 @@ type metrics struct {
 	insertFails *prometheus.CounterVec   // table
 	pending     *prometheus.GaugeVec     // consumer
 	deadLetters *prometheus.CounterVec   // code
+	abandoned   *prometheus.CounterVec   // stream
 	ready       prometheus.Gauge
 }
 
@@ -34,11 +35,15 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		deadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "cw_sink_dead_letters_total", Help: "Messages rejected to cw.dlq.sink, by code.",
 		}, []string{"code"}),
+		abandoned: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "cw_sink_messages_abandoned_total",
+			Help: "Messages whose deliveries ran out and whose dead letter could not be published; they stay in their stream (logged with stream_seq), by stream.",
+		}, []string{"stream"}),
 		ready: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "cw_sink_ready", Help: "1 while the last ClickHouse insert or ping succeeded.",
 		}),
 	}
-	for _, c := range []prometheus.Collector{m.consumed, m.rows, m.batchTime, m.insertFails, m.pending, m.deadLetters, m.ready} {
+	for _, c := range []prometheus.Collector{m.consumed, m.rows, m.batchTime, m.insertFails, m.pending, m.deadLetters, m.abandoned, m.ready} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

@@ -110,7 +110,7 @@ func (s *Sink) Start(ctx context.Context) error {
 			DeliverPolicy: jetstream.DeliverAllPolicy,
 			AckPolicy:     jetstream.AckExplicitPolicy,
 			AckWait:       s.cfg.AckWait,
-			MaxDeliver:    -1,
+			MaxDeliver:    s.cfg.MaxDeliver,
 			MaxAckPending: 5 * s.cfg.BatchMaxRows,
 		}
 		cons, err := s.js.CreateOrUpdateConsumer(ctx, src.stream, cfg)
@@ -142,7 +142,8 @@ func (s *Sink) Start(ctx context.Context) error {
 		s.readLag()
 	}()
 	s.started.Store(true)
-	s.log.Info().Int("batch_max_rows", s.cfg.BatchMaxRows).Dur("batch_max_wait", s.cfg.BatchMaxWait).Msg("sink started")
+	s.log.Info().Int("batch_max_rows", s.cfg.BatchMaxRows).Dur("batch_max_wait", s.cfg.BatchMaxWait).
+		Int("max_deliver", s.cfg.MaxDeliver).Dur("retry_window", s.cfg.RetryWindow()).Msg("sink started")
 	return nil
 }
 
