@@ -38,6 +38,11 @@ type Config struct {
 	MaxDeliver int `env:"CW_SINK_MAX_DELIVER" envDefault:"100"`
 	// LagInterval is how often consumer lag is read for the metrics.
 	LagInterval time.Duration `env:"CW_SINK_LAG_INTERVAL" envDefault:"5s"`
+	// AckStallMax is how long a consumer's ack floor may stay put while it
+	// has messages pending before the sink reports not ready: a message
+	// that is neither stored nor dead-lettered holds it. It must exceed
+	// AckWait, the time any message may take.
+	AckStallMax time.Duration `env:"CW_SINK_ACK_STALL_MAX" envDefault:"5m"`
 }
 
 // DefaultConfig returns the defaults of the env tags.
@@ -52,6 +57,7 @@ func DefaultConfig() Config {
 		RetryMax:      30 * time.Second,
 		MaxDeliver:    100,
 		LagInterval:   5 * time.Second,
+		AckStallMax:   5 * time.Minute,
 	}
 }
 
@@ -75,6 +81,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("CW_SINK_MAX_DELIVER %d must be at least 2: one delivery and one retry", c.MaxDeliver)
 	case c.LagInterval <= 0:
 		return fmt.Errorf("CW_SINK_LAG_INTERVAL must be positive")
+	case c.AckStallMax <= c.AckWait:
+		return fmt.Errorf("CW_SINK_ACK_STALL_MAX %s must exceed CW_SINK_ACK_WAIT %s", c.AckStallMax, c.AckWait)
 	}
 	return nil
 }

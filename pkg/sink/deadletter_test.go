@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -154,34 +155,16 @@ func TestExhaustedDeliveriesAreDeadLettered(t *testing.T) {
 // terminated, logged as an error and counted as abandoned: it is neither
 // redelivered forever nor dropped in silence, and stays in CW_EVENTS.
 func TestUnpublishableDeadLetterIsLoggedWithItsReason(t *testing.T) {
-	ns := natstest.NewWithOptions(t, func(o *server.Options) {
-		o.Users = []*server.User{
-			{Username: "admin", Password: "admin-pw"},
-			{Username: "sink", Password: "sink-pw", Permissions: &server.Permissions{
-				Publish: &server.SubjectPermission{Allow: []string{">"}, Deny: []string{"cw.dlq.sink"}},
-			}},
-		}
-	})
+	sinkBus, admin := natsWithoutDLQ(t)
 	db := chtest.New(t)
-	as := func(user, password string) *natsfx.Bus {
-		cfg := natsfx.DefaultConfig()
-		cfg.URL, cfg.User, cfg.Password = ns.URL, user, password
-		return startBusWith(t, cfg)
-	}
 	cfg := fastConfig()
 	cfg.MaxDeliver = 2
 	cfg.InsertTimeout = 500 * time.Millisecond // bounds the dead-letter publish
 	var out logs
-	p := startPipelineWith(t, as("sink", "sink-pw"), db.Addr, db.Database, cfg, out.logger())
-	js := as("admin", "admin-pw").JetStream()
+	p := startPipelineWith(t, sinkBus, db.Addr, db.Database, cfg, out.logger())
+	js := admin.JetStream()
 	ctx := context.Background()
-
-	bad := &event.JGBYield{Meta: event.Meta{Source: "test", ObservedAt: time.Date(2025, 12, 1, 6, 0, 0, 0, time.UTC)}, Tenor: "10Y", YieldPct: 188.1}
-	event.Seal(bad, time.Now())
-	data, err := event.Marshal(bad)
-	require.NoError(t, err)
-	_, err = js.Publish(ctx, bad.Subject(), data)
-	require.NoError(t, err)
+	data := publishOutOfRange(t, js)
 
 	waitConsumerDone(t, js, natsfx.StreamEvents, "sink-events", time.Minute)
 	assert.Equal(t, 1.0, p.metric(t, "cw_sink_messages_abandoned_total", "stream", natsfx.StreamEvents))
@@ -205,4 +188,37 @@ func TestUnpublishableDeadLetterIsLoggedWithItsReason(t *testing.T) {
 	kept, err := events.GetMsg(ctx, 1)
 	require.NoError(t, err)
 	assert.Equal(t, data, kept.Data, "the message stays in its stream")
+}
+
+// natsWithoutDLQ starts a server where the sink's user may publish anything
+// but its dead letters, and returns that user's bus and an admin's.
+func natsWithoutDLQ(t *testing.T) (sinkBus, admin *natsfx.Bus) {
+	t.Helper()
+	ns := natstest.NewWithOptions(t, func(o *server.Options) {
+		o.Users = []*server.User{
+			{Username: "admin", Password: "admin-pw"},
+			{Username: "sink", Password: "sink-pw", Permissions: &server.Permissions{
+				Publish: &server.SubjectPermission{Allow: []string{">"}, Deny: []string{"cw.dlq.sink"}},
+			}},
+		}
+	})
+	as := func(user, password string) *natsfx.Bus {
+		cfg := natsfx.DefaultConfig()
+		cfg.URL, cfg.User, cfg.Password = ns.URL, user, password
+		return startBusWith(t, cfg)
+	}
+	return as("sink", "sink-pw"), as("admin", "admin-pw")
+}
+
+// publishOutOfRange publishes a JGB yield in basis points, which the sink
+// rejects as out_of_range, and returns its bytes.
+func publishOutOfRange(t *testing.T, js jetstream.JetStream) []byte {
+	t.Helper()
+	bad := &event.JGBYield{Meta: event.Meta{Source: "test", ObservedAt: time.Date(2025, 12, 1, 6, 0, 0, 0, time.UTC)}, Tenor: "10Y", YieldPct: 188.1}
+	event.Seal(bad, time.Now())
+	data, err := event.Marshal(bad)
+	require.NoError(t, err)
+	_, err = js.Publish(context.Background(), bad.Subject(), data)
+	require.NoError(t, err)
+	return data
 }

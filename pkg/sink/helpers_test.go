@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -87,7 +88,9 @@ func startPipeline(t *testing.T, natsURL, chAddr, database string, cfg sink.Conf
 }
 
 // startPipelineWith is startPipeline on a bus already started, logging to log.
-func startPipelineWith(t *testing.T, bus *natsfx.Bus, chAddr, database string, cfg sink.Config, log zerolog.Logger) *pipeline {
+func startPipelineWith(t *testing.T, bus *natsfx.Bus, chAddr, database string, cfg sink.Config, log zerolog.Logger,
+	before ...func(*sink.Sink),
+) *pipeline {
 	t.Helper()
 	p := &pipeline{bus: bus}
 	chCfg := chfx.Config{Addr: []string{chAddr}, Database: database}.WithDefaults()
@@ -99,6 +102,9 @@ func startPipelineWith(t *testing.T, bus *natsfx.Bus, chAddr, database string, c
 	s, err := sink.New(cfg, p.bus, p.ch, p.reg, log)
 	require.NoError(t, err)
 	p.sink = s
+	for _, f := range before {
+		f(s)
+	}
 	p.ops.AddCheck("sink", s.Ready)
 	require.NoError(t, s.Start(context.Background()))
 	t.Cleanup(func() {
@@ -329,3 +335,10 @@ func (l *logs) with(t *testing.T, msg string) []map[string]any {
 	}
 	return out
 }
+
+// clock is real time plus an offset a test moves forward.
+type clock struct{ offset atomic.Int64 }
+
+func (c *clock) now() time.Time { return time.Now().Add(time.Duration(c.offset.Load())) }
+
+func (c *clock) advance(d time.Duration) { c.offset.Add(int64(d)) }

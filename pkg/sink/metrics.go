@@ -9,6 +9,7 @@ type metrics struct {
 	batchTime   *prometheus.HistogramVec // table
 	insertFails *prometheus.CounterVec   // table
 	pending     *prometheus.GaugeVec     // consumer
+	stalled     *prometheus.GaugeVec     // consumer
 	deadLetters *prometheus.CounterVec   // code
 	abandoned   *prometheus.CounterVec   // stream
 	ready       prometheus.Gauge
@@ -32,6 +33,10 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		pending: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "cw_sink_consumer_lag_messages", Help: "Messages not yet delivered plus delivered but not acked, by consumer.",
 		}, []string{"consumer"}),
+		stalled: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "cw_sink_ack_floor_stalled_seconds",
+			Help: "How long the consumer's ack floor has not moved while messages were pending (0 when it moves or nothing is pending), by consumer.",
+		}, []string{"consumer"}),
 		deadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "cw_sink_dead_letters_total", Help: "Messages rejected to cw.dlq.sink, by code.",
 		}, []string{"code"}),
@@ -43,7 +48,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "cw_sink_ready", Help: "1 while the last ClickHouse insert or ping succeeded.",
 		}),
 	}
-	for _, c := range []prometheus.Collector{m.consumed, m.rows, m.batchTime, m.insertFails, m.pending, m.deadLetters, m.abandoned, m.ready} {
+	for _, c := range []prometheus.Collector{m.consumed, m.rows, m.batchTime, m.insertFails, m.pending, m.stalled, m.deadLetters, m.abandoned, m.ready} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

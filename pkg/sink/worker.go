@@ -57,6 +57,9 @@ type worker struct {
 	// base bounds I/O: background while running, the Stop context's
 	// deadline once stopping.
 	base context.Context
+	// floor is the consumer's ack floor as the lag reader last saw it; only
+	// the lag reader touches it.
+	floor ackFloor
 }
 
 // key names the worker's entry in the sink's health.
