@@ -224,16 +224,14 @@ func (w *worker) handle(m jetstream.Msg) {
 	}
 }
 
-// decode parses and validates a message and checks it was sent on the
-// subject of its kind. On CW_DLQ anything undecodable is itself wrapped in
-// a dead letter, so the dead-letter stream can never loop.
+// decode parses and validates a message and checks it was sent on its own
+// subject: its kind's, with its key (event.CheckSubject). On CW_DLQ
+// anything undecodable, or a dead letter on another stage's subject, is
+// itself wrapped in a dead letter, so the dead-letter stream can never loop.
 func (w *worker) decode(m jetstream.Msg, seq uint64, stored time.Time) (event.Event, error) {
 	ev, err := event.Parse(m.Data(), w.s.now())
 	if err == nil {
-		if want := event.SchemaForSubject(m.Subject()); want != ev.SchemaName() {
-			err = &event.ValidationError{Field: "schema", Err: event.ErrBadFormat,
-				Msg: fmt.Sprintf("%s sent on subject %s", ev.SchemaName(), m.Subject())}
-		}
+		err = event.CheckSubject(ev, m.Subject())
 	}
 	if err == nil || !w.isDLQ {
 		return ev, err
