@@ -1,6 +1,10 @@
 package sink_test
 
 import (
+	"os"
+	"reflect"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,5 +73,33 @@ func TestValidateMaxDeliver(t *testing.T) {
 				assert.NoError(t, err)
 			}
 		})
+	}
+}
+
+// The README's configuration table gives every sink variable with the
+// default of its env tag.
+func TestReadmeDocumentsEnvDefaults(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	quoted := regexp.MustCompile("`([^`]*)`")
+	documented := map[string]string{}
+	for _, line := range strings.Split(string(readme), "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) < 4 || !strings.Contains(cells[1], "`CW_SINK_") {
+			continue
+		}
+		names, defaults := quoted.FindAllStringSubmatch(cells[1], -1), quoted.FindAllStringSubmatch(cells[2], -1)
+		require.Len(t, defaults, len(names), line)
+		for i, n := range names {
+			documented[n[1]] = defaults[i][1]
+		}
+	}
+	typ := reflect.TypeFor[sink.Config]()
+	for i := range typ.NumField() {
+		f := typ.Field(i)
+		name := f.Tag.Get("env")
+		if assert.Contains(t, documented, name, "README documents %s", name) {
+			assert.Equal(t, f.Tag.Get("envDefault"), documented[name], "README default of %s", name)
+		}
 	}
 }
