@@ -30,8 +30,8 @@ func TestOversizedRejectionIsDeadLetteredTruncated(t *testing.T) {
 	valid := genEvents(1)[0]
 	raw, err := event.Marshal(valid)
 	require.NoError(t, err)
-	pad := func(n int) []byte {
-		return append(append(bytes.Clone(raw[:len(raw)-1]), `,"pad":"`+strings.Repeat("x", n)+`"}`...), []byte{}...)
+	pad := func(n int) []byte { // a field no schema has
+		return append(bytes.Clone(raw[:len(raw)-1]), `,"pad":"`+strings.Repeat("x", n)+`"}`...)
 	}
 	tests := []struct {
 		name       string
@@ -55,9 +55,9 @@ func TestOversizedRejectionIsDeadLetteredTruncated(t *testing.T) {
 			p := startPipeline(t, ns.URL, db.Addr, db.Database, fastConfig())
 			js := p.bus.JetStream()
 			ctx := context.Background()
-			max := js.Conn().MaxPayload()
-			require.Less(t, int64(len(tt.data)), max, "the original fits the server")
-			require.Greater(t, int64(len(tt.data))*4/3, max, "the original in base64 does not")
+			limit := js.Conn().MaxPayload()
+			require.Less(t, int64(len(tt.data)), limit, "the original fits the server")
+			require.Greater(t, int64(len(tt.data))*4/3, limit, "the original in base64 does not")
 
 			_, err := js.Publish(ctx, valid.Subject(), tt.data)
 			require.NoError(t, err)
@@ -84,7 +84,7 @@ func TestOversizedRejectionIsDeadLetteredTruncated(t *testing.T) {
 			defer cancel()
 			msg, err := dlq.GetLastMsgForSubject(getCtx, event.SubjectDeadLetter(sink.Stage))
 			require.NoError(t, err)
-			assert.LessOrEqual(t, int64(len(msg.Data)+event.DeadLetterHeaderRoom), max)
+			assert.LessOrEqual(t, int64(len(msg.Data)+event.DeadLetterHeaderRoom), limit)
 			ev, err := event.Parse(msg.Data, time.Now())
 			require.NoError(t, err)
 			dl := ev.(*event.DeadLetter)
