@@ -27,6 +27,13 @@ var (
 	// ErrBadID means the id is not the one derived from source, key and
 	// observation time.
 	ErrBadID = errors.New("id does not match source, key and observed_at")
+	// ErrBadSubject means a message arrived on a subject other than its own
+	// (see Event.Subject): another kind's, or its kind's with another key,
+	// such as a 10Y yield on cw.events.jgb.yield.2Y.
+	ErrBadSubject = errors.New("subject does not match the message")
+	// ErrMaxDeliveries means a consumer gave up on a message it was
+	// delivered the most times it allows without storing it.
+	ErrMaxDeliveries = errors.New("delivered the most times allowed without being stored")
 )
 
 // ValidationError says which field of a message broke which rule.
@@ -57,6 +64,8 @@ func Code(err error) string {
 		err  error
 		code string
 	}{
+		// First: it wraps the last failure, which may wrap another sentinel.
+		{ErrMaxDeliveries, "max_deliveries"},
 		{ErrMalformed, "malformed"},
 		{ErrUnknownSchema, "unknown_schema"},
 		{ErrMissing, "missing"},
@@ -65,6 +74,7 @@ func Code(err error) string {
 		{ErrBadFormat, "bad_format"},
 		{ErrFutureTime, "future_time"},
 		{ErrBadID, "bad_id"},
+		{ErrBadSubject, "bad_subject"},
 	} {
 		if errors.Is(err, c.err) {
 			return c.code

@@ -504,8 +504,11 @@ func TestCode(t *testing.T) {
 		{name: "future time", err: &event.ValidationError{Field: "observed_at", Err: event.ErrFutureTime}, want: "future_time"},
 		{name: "bad id", err: &event.ValidationError{Field: "id", Err: event.ErrBadID}, want: "bad_id"},
 		{name: "bare sentinel", err: event.ErrBadID, want: "bad_id"},
+		{name: "bad subject", err: &event.ValidationError{Err: event.ErrBadSubject}, want: "bad_subject"},
 		{name: "wrapped twice", err: fmt.Errorf("sink: %w", &event.ValidationError{Err: event.ErrMissing}), want: "missing"},
 		{name: "other error", err: errors.New("clickhouse: connection refused"), want: "error"},
+		{name: "max deliveries over the last failure", want: "max_deliveries",
+			err: fmt.Errorf("%w: 3 deliveries, last failure: %w", event.ErrMaxDeliveries, &event.ValidationError{Err: event.ErrMissing})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -758,5 +761,47 @@ func TestValidateContentSkipsOnlyTheID(t *testing.T) {
 			e.Header().Source = "Not A Source"
 			require.ErrorIs(t, event.ValidateContent(e, validationTime), event.ErrBadFormat, "values still are")
 		})
+	}
+}
+
+// Every kind is accepted on its own subject only: another key or another
+// kind's subject is ErrBadSubject, dead-letter code bad_subject.
+func TestCheckSubject(t *testing.T) {
+	for _, f := range fixtures() {
+		t.Run(f.name+" on its own subject", func(t *testing.T) {
+			assert.NoError(t, event.CheckSubject(f.event, f.event.Subject()))
+		})
+	}
+	tests := []struct {
+		schema  string
+		subject string
+	}{
+		{schema: event.SchemaJGBYield, subject: event.SubjectJGBYield("2Y")},
+		{schema: event.SchemaJGBYield, subject: event.SubjectFedOdds("2025-12-10")},
+		{schema: event.SchemaJGBYield, subject: "cw.events.jgb.yield.10Y.x"},
+		{schema: event.SchemaJGBYield, subject: ""},
+		{schema: event.SchemaFedOdds, subject: event.SubjectFedOdds("2026-01-28")},
+		{schema: event.SchemaETFFlow, subject: event.SubjectETFFlow(event.TickerTotal)},
+		{schema: event.SchemaVenueStatus, subject: event.SubjectVenueStatus("binance")},
+		{schema: event.SchemaRiskScore, subject: event.SubjectComponent("score")},
+		{schema: event.SchemaRiskComponent, subject: event.SubjectComponent("E2")},
+		{schema: event.SchemaDeadLetter, subject: event.SubjectDeadLetter("ingest")},
+		{schema: event.SchemaHeartbeat, subject: "cw.events.heartbeat.replay"},
+		{schema: event.SchemaHeartbeat, subject: event.SubjectJGBYield("10Y")},
+	}
+	covered := map[string]bool{}
+	for _, tt := range tests {
+		t.Run(tt.schema+" on "+tt.subject, func(t *testing.T) {
+			covered[tt.schema] = true
+			e := fixtureOf(t, tt.schema)
+			err := event.CheckSubject(e, tt.subject)
+			require.Error(t, err)
+			assert.ErrorIs(t, err, event.ErrBadSubject)
+			assert.Equal(t, "bad_subject", event.Code(err))
+			assert.Contains(t, err.Error(), e.Subject())
+		})
+	}
+	for _, name := range event.Schemas() {
+		assert.True(t, covered[name], "no wrong subject for %s", name)
 	}
 }

@@ -47,10 +47,13 @@ func isSource(s string) bool {
 }
 
 // isHexID matches ^[0-9a-f]{32}$.
-func isHexID(s string) bool {
-	if len(s) != 32 {
-		return false
-	}
+func isHexID(s string) bool { return len(s) == 32 && isLowerHex(s) }
+
+// isSHA256Hex matches ^[0-9a-f]{64}$.
+func isSHA256Hex(s string) bool { return len(s) == 64 && isLowerHex(s) }
+
+// isLowerHex matches ^[0-9a-f]*$.
+func isLowerHex(s string) bool {
 	for i := range len(s) {
 		if c := s[i]; !isDigit(c) && (c < 'a' || c > 'f') {
 			return false

@@ -170,6 +170,11 @@ func fixtures() []fixture {
 	dead := event.NewDeadLetter("sink", bad.Subject(), payload, 48214, rejection,
 		time.Date(2025, 12, 1, 9, 5, 12, 512_000_000, time.UTC), time.Date(2025, 12, 1, 9, 5, 12, 512_000_000, time.UTC))
 
+	// The same rejection padded to 1.5 MB: cut to fit the NATS max_payload.
+	padded := append(bytes.Repeat([]byte(" "), 1_500_000), payload...)
+	cut := event.NewDeadLetter("sink", bad.Subject(), padded, 48215, errors.New("pad: malformed message"),
+		time.Date(2025, 12, 1, 9, 5, 13, 0, time.UTC), time.Date(2025, 12, 1, 9, 5, 13, 0, time.UTC))
+
 	return []fixture{
 		{name: "jgb yield 10Y", event: jgb10},
 		{name: "jgb yield 2Y", event: jgb2},
@@ -180,6 +185,7 @@ func fixtures() []fixture {
 		{name: "risk score", event: score},
 		{name: "risk score calm", event: calm},
 		{name: "dead letter", event: dead},
+		{name: "dead letter truncated", event: cut},
 		{name: "risk component", event: e1},
 		{name: "heartbeat", event: beat},
 	}
@@ -700,6 +706,25 @@ func TestRejectDeadLetter(t *testing.T) {
 		{name: "stage with dot", mutate: set("stage", "sink.jgb"), wantErr: event.ErrBadFormat, wantField: "stage"},
 		{name: "payload not base64", mutate: set("payload", "{not base64}"), wantErr: event.ErrMalformed},
 		{name: "negative stream_seq", mutate: set("stream_seq", -1), wantErr: event.ErrMalformed},
+		{name: "original_size without truncated", mutate: func(d map[string]any) {
+			d["original_size"], d["original_sha256"] = 1_500_000, strings.Repeat("ab", 32)
+		}, wantErr: event.ErrMissing, wantField: "truncated"},
+		{name: "original_size not truncated", mutate: func(d map[string]any) {
+			d["truncated"], d["original_size"], d["original_sha256"] = false, 1_500_000, strings.Repeat("ab", 32)
+		}, wantErr: event.ErrMissing, wantField: "truncated", schemaAccepts: true},
+		{name: "truncated without original_size", mutate: func(d map[string]any) {
+			d["truncated"], d["original_sha256"] = true, strings.Repeat("ab", 32)
+		}, wantErr: event.ErrMissing, wantField: "original_size"},
+		{name: "truncated without original_sha256", mutate: func(d map[string]any) {
+			d["truncated"], d["original_size"] = true, 1_500_000
+		}, wantErr: event.ErrMissing, wantField: "original_sha256"},
+		{name: "original_sha256 upper case", mutate: func(d map[string]any) {
+			d["truncated"], d["original_size"], d["original_sha256"] = true, 1_500_000, strings.Repeat("AB", 32)
+		}, wantErr: event.ErrBadFormat, wantField: "original_sha256"},
+		{name: "original_size not above the payload's", mutate: func(d map[string]any) {
+			d["truncated"], d["original_size"], d["original_sha256"] = true, 3, strings.Repeat("ab", 32)
+		}, wantErr: event.ErrOutOfRange, wantField: "original_size", schemaAccepts: true},
+		{name: "truncated as string", mutate: set("truncated", "true"), wantErr: event.ErrMalformed},
 	})
 }
 

@@ -2,6 +2,17 @@ package event
 
 import "strings"
 
+// CheckSubject returns a *ValidationError wrapping ErrBadSubject unless
+// subject, the one e arrived on, is e's own subject (e.Subject()): the
+// subject of e's kind with e's key, so a 10Y yield sent on
+// cw.events.jgb.yield.2Y or a heartbeat sent on a yield's subject fails.
+func CheckSubject(e Event, subject string) error {
+	if want := e.Subject(); subject != want {
+		return invalid("", ErrBadSubject, "%s belongs on %s, not %s", e.SchemaName(), want, subject)
+	}
+	return nil
+}
+
 // Subjects and subject patterns.
 const (
 	// SubjectEvents matches every input event (stream CW_EVENTS).

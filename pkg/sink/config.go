@@ -28,8 +28,21 @@ type Config struct {
 	RetryBase time.Duration `env:"CW_SINK_RETRY_BASE" envDefault:"1s"`
 	// RetryMax caps the redelivery delay.
 	RetryMax time.Duration `env:"CW_SINK_RETRY_MAX" envDefault:"30s"`
+	// MaxDeliver bounds how often JetStream delivers one message, so that
+	// none is redelivered forever. A message that fails on its last
+	// delivery is dead-lettered with code max_deliveries and the last
+	// failure as its reason. Failed inserts count, so the redelivery
+	// delays of MaxDeliver deliveries (RetryWindow) must span the longest
+	// ClickHouse outage the sink rides out without dead-lettering valid
+	// events: 100 at the default delays spans 47 minutes.
+	MaxDeliver int `env:"CW_SINK_MAX_DELIVER" envDefault:"100"`
 	// LagInterval is how often consumer lag is read for the metrics.
 	LagInterval time.Duration `env:"CW_SINK_LAG_INTERVAL" envDefault:"5s"`
+	// AckStallMax is how long a consumer's ack floor may stay put while it
+	// has messages pending before the sink reports not ready: a message
+	// that is neither stored nor dead-lettered holds it. It must exceed
+	// AckWait, the time any message may take.
+	AckStallMax time.Duration `env:"CW_SINK_ACK_STALL_MAX" envDefault:"5m"`
 }
 
 // DefaultConfig returns the defaults of the env tags.
@@ -42,7 +55,9 @@ func DefaultConfig() Config {
 		InsertTimeout: 10 * time.Second,
 		RetryBase:     time.Second,
 		RetryMax:      30 * time.Second,
+		MaxDeliver:    100,
 		LagInterval:   5 * time.Second,
+		AckStallMax:   5 * time.Minute,
 	}
 }
 
@@ -62,8 +77,12 @@ func (c Config) Validate() error {
 			c.AckWait, maxTablesPerStream+1, c.minAckWait())
 	case c.RetryBase <= 0 || c.RetryMax < c.RetryBase:
 		return fmt.Errorf("CW_SINK_RETRY_BASE must be positive and at most CW_SINK_RETRY_MAX")
+	case c.MaxDeliver < 2:
+		return fmt.Errorf("CW_SINK_MAX_DELIVER %d must be at least 2: one delivery and one retry", c.MaxDeliver)
 	case c.LagInterval <= 0:
 		return fmt.Errorf("CW_SINK_LAG_INTERVAL must be positive")
+	case c.AckStallMax <= c.AckWait:
+		return fmt.Errorf("CW_SINK_ACK_STALL_MAX %s must exceed CW_SINK_ACK_WAIT %s", c.AckStallMax, c.AckWait)
 	}
 	return nil
 }
@@ -85,4 +104,15 @@ func (c Config) retryDelay(n uint64) time.Duration {
 		d *= 2
 	}
 	return min(d, c.RetryMax)
+}
+
+// RetryWindow returns the least time for which a message whose insert
+// keeps failing is redelivered before it is dead-lettered: the sum of the
+// delays after its first MaxDeliver-1 deliveries.
+func (c Config) RetryWindow() time.Duration {
+	var w time.Duration
+	for n := uint64(1); n < uint64(max(c.MaxDeliver, 1)); n++ {
+		w += c.retryDelay(n)
+	}
+	return w
 }

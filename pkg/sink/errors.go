@@ -11,4 +11,8 @@ var (
 	// sink did not stop (deleted, or a terminal pull error); the sink
 	// recreates it.
 	ErrConsumerClosed = errors.New("consumer closed unexpectedly")
+	// ErrAckFloorStalled means a consumer's ack floor has not moved for
+	// longer than AckStallMax while it had messages pending: a message is
+	// neither stored nor dead-lettered.
+	ErrAckFloorStalled = errors.New("ack floor stalled")
 )

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -59,4 +60,23 @@ func (h *health) err() error {
 		errs = append(errs, fmt.Errorf("%s: %w", k, h.errs[k]))
 	}
 	return errors.Join(errs...)
+}
+
+// ackFloor follows one consumer's ack floor, to tell when it stopped
+// moving while messages were pending.
+type ackFloor struct {
+	seq   uint64
+	since time.Time // when seq last changed or nothing was pending
+	seen  bool
+}
+
+// observe records the floor seq with pending messages at now and returns
+// how long the floor has not moved while messages were pending; 0 when it
+// moved or none are pending.
+func (a *ackFloor) observe(seq, pending uint64, now time.Time) time.Duration {
+	if !a.seen || seq != a.seq || pending == 0 {
+		a.seq, a.since, a.seen = seq, now, true
+		return 0
+	}
+	return max(now.Sub(a.since), 0)
 }

@@ -1,12 +1,17 @@
 package sink_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -45,6 +50,8 @@ func fastConfig() sink.Config {
 	cfg.AckWait = 10 * time.Second
 	cfg.RetryBase = 100 * time.Millisecond
 	cfg.RetryMax = 500 * time.Millisecond
+	// A retry window of 8 minutes: no outage a test causes exhausts it.
+	cfg.MaxDeliver = 1000
 	cfg.LagInterval = 200 * time.Millisecond
 	return cfg
 }
@@ -63,6 +70,12 @@ func startBus(t *testing.T, url string) *natsfx.Bus {
 	t.Helper()
 	cfg := natsfx.DefaultConfig()
 	cfg.URL = url
+	return startBusWith(t, cfg)
+}
+
+// startBusWith starts a bus with cfg (a user, say) and stops it at cleanup.
+func startBusWith(t *testing.T, cfg natsfx.Config) *natsfx.Bus {
+	t.Helper()
 	bus := natsfx.New(cfg, testLog())
 	require.NoError(t, bus.Start(context.Background()))
 	t.Cleanup(func() { _ = bus.Stop(context.Background()) })
@@ -71,16 +84,27 @@ func startBus(t *testing.T, url string) *natsfx.Bus {
 
 func startPipeline(t *testing.T, natsURL, chAddr, database string, cfg sink.Config) *pipeline {
 	t.Helper()
-	p := &pipeline{bus: startBus(t, natsURL)}
+	return startPipelineWith(t, startBus(t, natsURL), chAddr, database, cfg, testLog())
+}
+
+// startPipelineWith is startPipeline on a bus already started, logging to log.
+func startPipelineWith(t *testing.T, bus *natsfx.Bus, chAddr, database string, cfg sink.Config, log zerolog.Logger,
+	before ...func(*sink.Sink),
+) *pipeline {
+	t.Helper()
+	p := &pipeline{bus: bus}
 	chCfg := chfx.Config{Addr: []string{chAddr}, Database: database}.WithDefaults()
 	p.ch = chfx.NewClient(chCfg, testLog())
 	require.NoError(t, p.ch.Start(context.Background()))
 	t.Cleanup(func() { _ = p.ch.Stop(context.Background()) })
 	p.ops = opsfx.New(opsfx.Config{CheckTimeout: 2 * time.Second}, testLog())
 	p.reg = p.ops.Registry()
-	s, err := sink.New(cfg, p.bus, p.ch, p.reg, testLog())
+	s, err := sink.New(cfg, p.bus, p.ch, p.reg, log)
 	require.NoError(t, err)
 	p.sink = s
+	for _, f := range before {
+		f(s)
+	}
 	p.ops.AddCheck("sink", s.Ready)
 	require.NoError(t, s.Start(context.Background()))
 	t.Cleanup(func() {
@@ -239,3 +263,93 @@ func (p *pipeline) series(t *testing.T, name, label, value string) (float64, boo
 	}
 	return 0, false
 }
+
+// deadRow is one row of v_dead_letters.
+type deadRow struct {
+	stage, subject, code, reason, payload string
+	seq                                   uint64
+}
+
+// waitDeadLetters waits until v_dead_letters holds want rows and returns
+// them in stream order.
+func waitDeadLetters(t *testing.T, db *chtest.DB, want int, within time.Duration) []deadRow {
+	t.Helper()
+	var got []deadRow
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		rows, err := db.Conn.Query(context.Background(), "SELECT stage, original_subject, code, reason, payload, original_seq FROM "+
+			db.Database+".v_dead_letters ORDER BY original_seq")
+		require.NoError(c, err)
+		defer rows.Close()
+		got = got[:0]
+		for rows.Next() {
+			var d deadRow
+			require.NoError(c, rows.Scan(&d.stage, &d.subject, &d.code, &d.reason, &d.payload, &d.seq))
+			got = append(got, d)
+		}
+		assert.Len(c, got, want)
+	}, within, 50*time.Millisecond)
+	return got
+}
+
+// waitConsumerDone waits until a consumer has delivered and had acked or
+// terminated every message of its stream: nothing pending, the ack floor
+// at the stream's last sequence.
+func waitConsumerDone(t *testing.T, js jetstream.JetStream, stream, consumer string, within time.Duration) {
+	t.Helper()
+	ctx := context.Background()
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		s, err := js.Stream(ctx, stream)
+		require.NoError(c, err)
+		cons, err := js.Consumer(ctx, stream, consumer)
+		require.NoError(c, err)
+		info, err := cons.Info(ctx)
+		require.NoError(c, err)
+		assert.Zero(c, info.NumAckPending, "ack pending")
+		assert.Zero(c, info.NumPending, "pending")
+		assert.Equal(c, s.CachedInfo().State.LastSeq, info.AckFloor.Stream, "ack floor")
+	}, within, 50*time.Millisecond, "%s: every message acked or terminated", consumer)
+}
+
+// logs collects a logger's JSON lines, written from any goroutine.
+type logs struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logs) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+// logger returns a debug logger writing to l (and to stderr with CW_TEST_LOG).
+func (l *logs) logger() zerolog.Logger {
+	var w io.Writer = l
+	if os.Getenv("CW_TEST_LOG") != "" {
+		w = zerolog.MultiLevelWriter(l, zerolog.ConsoleWriter{Out: os.Stderr})
+	}
+	return zerolog.New(w).Level(zerolog.DebugLevel)
+}
+
+// with returns the lines whose message is msg.
+func (l *logs) with(t *testing.T, msg string) []map[string]any {
+	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(l.buf.String()), "\n") {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal([]byte(line), &m), line)
+		if m["message"] == msg {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// clock is real time plus an offset a test moves forward.
+type clock struct{ offset atomic.Int64 }
+
+func (c *clock) now() time.Time { return time.Now().Add(time.Duration(c.offset.Load())) }
+
+func (c *clock) advance(d time.Duration) { c.offset.Add(int64(d)) }

@@ -110,7 +110,7 @@ func (s *Sink) Start(ctx context.Context) error {
 			DeliverPolicy: jetstream.DeliverAllPolicy,
 			AckPolicy:     jetstream.AckExplicitPolicy,
 			AckWait:       s.cfg.AckWait,
-			MaxDeliver:    -1,
+			MaxDeliver:    s.cfg.MaxDeliver,
 			MaxAckPending: 5 * s.cfg.BatchMaxRows,
 		}
 		cons, err := s.js.CreateOrUpdateConsumer(ctx, src.stream, cfg)
@@ -142,7 +142,8 @@ func (s *Sink) Start(ctx context.Context) error {
 		s.readLag()
 	}()
 	s.started.Store(true)
-	s.log.Info().Int("batch_max_rows", s.cfg.BatchMaxRows).Dur("batch_max_wait", s.cfg.BatchMaxWait).Msg("sink started")
+	s.log.Info().Int("batch_max_rows", s.cfg.BatchMaxRows).Dur("batch_max_wait", s.cfg.BatchMaxWait).
+		Int("max_deliver", s.cfg.MaxDeliver).Dur("retry_window", s.cfg.RetryWindow()).Msg("sink started")
 	return nil
 }
 
@@ -172,7 +173,8 @@ func (s *Sink) Stop(ctx context.Context) error {
 }
 
 // Ready returns nil when the sink runs, ClickHouse answers, every consumer
-// is delivering and every table's last insert succeeded.
+// is delivering and its ack floor moving (see ErrAckFloorStalled), and
+// every table's last insert succeeded.
 func (s *Sink) Ready(ctx context.Context) error {
 	if !s.started.Load() {
 		return ErrNotStarted
@@ -181,6 +183,20 @@ func (s *Sink) Ready(ctx context.Context) error {
 		return fmt.Errorf("ping clickhouse: %w", err)
 	}
 	return s.health.err()
+}
+
+// checkAckFloor publishes how long the consumer's ack floor has not moved
+// while messages were pending, and reports the consumer not ready once
+// that exceeds AckStallMax.
+func (s *Sink) checkAckFloor(w *worker, info *jetstream.ConsumerInfo) {
+	stalled := w.floor.observe(info.AckFloor.Stream, info.NumPending+uint64(info.NumAckPending), s.now())
+	s.metrics.stalled.WithLabelValues(info.Name).Set(stalled.Seconds())
+	var err error
+	if stalled > s.cfg.AckStallMax {
+		err = fmt.Errorf("%w: at stream_seq %d for %s with %d messages unacked (%d redelivered) and %d undelivered",
+			ErrAckFloorStalled, info.AckFloor.Stream, stalled.Round(time.Second), info.NumAckPending, info.NumRedelivered, info.NumPending)
+	}
+	s.health.set("ackfloor/"+w.config.Durable, err)
 }
 
 // readLag publishes each consumer's backlog until stop.
@@ -206,6 +222,7 @@ func (s *Sink) readLag() {
 				continue
 			}
 			s.metrics.pending.WithLabelValues(info.Name).Set(float64(info.NumPending) + float64(info.NumAckPending))
+			s.checkAckFloor(w, info)
 		}
 	}
 }

@@ -201,6 +201,7 @@ func TestGracefulStopFlushesAndAcks(t *testing.T) {
 	cfg.BatchMaxRows = 10000
 	cfg.BatchMaxWait = time.Hour // never flushed by age: only Stop flushes
 	cfg.AckWait = 2 * time.Hour
+	cfg.AckStallMax = 3 * time.Hour
 	p := startPipeline(t, ns.URL, db.Addr, db.Database, cfg)
 	js := p.bus.JetStream()
 	ctx := context.Background()
@@ -254,6 +255,7 @@ func TestBacklogIsFlushedWhenCaughtUp(t *testing.T) {
 	cfg.BatchMaxRows = 10000
 	cfg.BatchMaxWait = time.Hour
 	cfg.AckWait = 2 * time.Hour
+	cfg.AckStallMax = 3 * time.Hour
 	p := startPipeline(t, ns.URL, db.Addr, db.Database, cfg)
 	waitVisible(t, db, 500, 30*time.Second)
 	assertStored(t, db, events)

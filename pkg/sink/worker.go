@@ -22,6 +22,7 @@ type pending struct {
 	ev        event.Event
 	seq       uint64
 	delivered uint64
+	stored    time.Time // when the stream stored it
 }
 
 // batch holds one table's pending rows. While one batch of a table is
@@ -56,6 +57,9 @@ type worker struct {
 	// base bounds I/O: background while running, the Stop context's
 	// deadline once stopping.
 	base context.Context
+	// floor is the consumer's ack floor as the lag reader last saw it; only
+	// the lag reader touches it.
+	floor ackFloor
 }
 
 // key names the worker's entry in the sink's health.
@@ -171,13 +175,13 @@ func (w *worker) drain(cc jetstream.ConsumeContext) {
 
 func (w *worker) handle(m jetstream.Msg) {
 	w.s.metrics.consumed.WithLabelValues(w.src.stream).Inc()
-	p := pending{msg: m}
-	stored := time.Now()
+	p := pending{msg: m, stored: time.Now()}
 	caughtUp := false
 	if meta, err := m.Metadata(); err == nil {
-		p.seq, p.delivered, stored = meta.Sequence.Stream, meta.NumDelivered, meta.Timestamp
+		p.seq, p.delivered, p.stored = meta.Sequence.Stream, meta.NumDelivered, meta.Timestamp
 		caughtUp = meta.NumPending == 0
 	}
+	stored := p.stored
 	if !caughtUp {
 		w.behind = true
 	} else if w.behind {
@@ -220,16 +224,14 @@ func (w *worker) handle(m jetstream.Msg) {
 	}
 }
 
-// decode parses and validates a message and checks it was sent on the
-// subject of its kind. On CW_DLQ anything undecodable is itself wrapped in
-// a dead letter, so the dead-letter stream can never loop.
+// decode parses and validates a message and checks it was sent on its own
+// subject: its kind's, with its key (event.CheckSubject). On CW_DLQ
+// anything undecodable, or a dead letter on another stage's subject, is
+// itself wrapped in a dead letter, so the dead-letter stream can never loop.
 func (w *worker) decode(m jetstream.Msg, seq uint64, stored time.Time) (event.Event, error) {
 	ev, err := event.Parse(m.Data(), w.s.now())
 	if err == nil {
-		if want := event.SchemaForSubject(m.Subject()); want != ev.SchemaName() {
-			err = &event.ValidationError{Field: "schema", Err: event.ErrBadFormat,
-				Msg: fmt.Sprintf("%s sent on subject %s", ev.SchemaName(), m.Subject())}
-		}
+		err = event.CheckSubject(ev, m.Subject())
 	}
 	if err == nil || !w.isDLQ {
 		return ev, err
@@ -256,15 +258,21 @@ func (w *worker) reject(base context.Context, p pending, cause error, stored tim
 		return
 	}
 	dl := event.NewDeadLetter(Stage, p.msg.Subject(), p.msg.Data(), p.seq, cause, stored, w.s.now())
-	data, err := event.Marshal(dl)
-	if err == nil {
-		ctx, cancel := context.WithTimeout(base, w.s.cfg.InsertTimeout)
-		_, err = w.s.js.Publish(ctx, dl.Subject(), data, jetstream.WithMsgID(dl.ID))
-		cancel()
+	err := w.publish(base, dl)
+	if err != nil && w.exhausted(p) {
+		// JetStream will not deliver it again: say so loudly, with the
+		// reason, and leave it in its stream.
+		w.s.metrics.abandoned.WithLabelValues(w.src.stream).Inc()
+		w.log.Error().Err(err).Str("subject", p.msg.Subject()).Uint64("stream_seq", p.seq).
+			Uint64("delivered", p.delivered).Str("code", dl.Code).Str("reason", dl.Reason).
+			Msg("dead letter not published and deliveries exhausted, message left in its stream")
+		_ = p.msg.TermWithReason("deliveries exhausted, dead letter not published")
+		return
 	}
 	if err != nil {
 		delay := w.s.cfg.retryDelay(p.delivered)
 		w.log.Warn().Err(err).Str("subject", p.msg.Subject()).Uint64("stream_seq", p.seq).
+			Str("code", dl.Code).Str("reason", dl.Reason).
 			Dur("retry_in", delay).Msg("dead letter not published, message will be redelivered")
 		_ = p.msg.NakWithDelay(delay)
 		return
@@ -279,7 +287,32 @@ func (w *worker) reject(base context.Context, p pending, cause error, stored tim
 	w.s.metrics.deadLetters.WithLabelValues(dl.Code).Inc()
 	w.log.Warn().Str("subject", p.msg.Subject()).Uint64("stream_seq", p.seq).
 		Str("msg_id", p.msg.Headers().Get(jetstream.MsgIDHeader)).Str("dead_letter_id", dl.ID).
-		Str("code", dl.Code).Str("reason", dl.Reason).Msg("message rejected to dead letters")
+		Str("code", dl.Code).Str("reason", dl.Reason).Bool("truncated", dl.Truncated).Msg("message rejected to dead letters")
+}
+
+// exhausted reports whether JetStream will not deliver p again if it is
+// not acked: p had its last delivery.
+func (w *worker) exhausted(p pending) bool {
+	return w.config.MaxDeliver > 0 && p.delivered >= uint64(w.config.MaxDeliver)
+}
+
+// publish sends a dead letter to CW_DLQ, cut to the max payload the NATS
+// connection negotiated, and waits for JetStream's ack within the insert
+// timeout.
+func (w *worker) publish(base context.Context, dl *event.DeadLetter) error {
+	if err := dl.Fit(w.s.js.Conn().MaxPayload()); err != nil {
+		return err
+	}
+	data, err := event.Marshal(dl)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(base, w.s.cfg.InsertTimeout)
+	defer cancel()
+	if _, err := w.s.js.Publish(ctx, dl.Subject(), data, jetstream.WithMsgID(dl.ID)); err != nil {
+		return fmt.Errorf("publish dead letter: %w", err)
+	}
+	return nil
 }
 
 // flushAll starts the insert of every batch and waits for all of them.
@@ -345,11 +378,19 @@ func (w *worker) store(base context.Context, t *table, items []pending) {
 		w.s.health.set("insert/"+t.name, err)
 		w.s.metrics.insertFails.WithLabelValues(t.name).Inc()
 		var delay time.Duration
+		exhausted := 0
 		for _, p := range items {
+			if w.exhausted(p) {
+				// Its last delivery: recorded as a dead letter, with the
+				// failure, rather than dropped by JetStream.
+				exhausted++
+				w.reject(base, p, fmt.Errorf("%w: %d deliveries, last failure: %w", event.ErrMaxDeliveries, p.delivered, err), p.stored)
+				continue
+			}
 			delay = w.s.cfg.retryDelay(p.delivered)
 			_ = p.msg.NakWithDelay(delay)
 		}
-		log.Warn().Err(err).Dur("retry_in", delay).Msg("insert failed, batch will be redelivered")
+		log.Warn().Err(err).Dur("retry_in", delay).Int("exhausted", exhausted).Msg("insert failed, batch will be redelivered")
 		return
 	}
 	w.s.health.set("insert/"+t.name, nil)
