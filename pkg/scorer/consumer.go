@@ -21,6 +21,11 @@ func (s *Scorer) subscribe(ctx context.Context) (jetstream.MessagesContext, erro
 	cfg := jetstream.OrderedConsumerConfig{
 		FilterSubjects: []string{event.SubjectEvents},
 		DeliverPolicy:  jetstream.DeliverAllPolicy,
+		// The ordered consumer recreates itself once after a delete, a
+		// reconnect or missed heartbeats; if that fails, Next says so and
+		// run takes over, with backoff and readiness, instead of the
+		// client retrying forever inside Next while the scorer looks well.
+		MaxResetAttempts: 1,
 	}
 	if s.seq > 0 {
 		cfg.DeliverPolicy, cfg.OptStartSeq = jetstream.DeliverByStartSequencePolicy, s.seq+1
@@ -36,13 +41,40 @@ func (s *Scorer) subscribe(ctx context.Context) (jetstream.MessagesContext, erro
 	return it, nil
 }
 
-// run consumes CW_EVENTS from it until Stop, then lets the publisher
-// finish and saves the newest safe snapshot.
+// run consumes CW_EVENTS from it until Stop. When JetStream ends the
+// consumer it reports the loss through Ready and recreates the consumer
+// from the sequence after the last one applied, with backoff. On Stop it
+// lets the publisher finish, then saves the newest safe snapshot.
 func (s *Scorer) run(it jetstream.MessagesContext) {
 	defer s.finish()
-	if err := s.consume(it); err != nil {
-		s.log.Error().Err(err).Uint64("stream_seq", s.seq).Msg("consumer stopped")
-		<-s.quit.Done()
+	var attempt uint64
+	for {
+		if it != nil {
+			err := s.consume(it)
+			if err == nil {
+				return
+			}
+			s.setConsumerErr(err)
+			s.log.Error().Err(err).Uint64("stream_seq", s.seq).Msg("consumer lost, recreating it")
+			it, attempt = nil, 0
+		}
+		attempt++
+		select {
+		case <-s.quit.Done():
+			return
+		case <-time.After(retryDelay(attempt)):
+		}
+		ctx, cancel := context.WithTimeout(s.quit, attemptTimeout)
+		next, err := s.subscribe(ctx)
+		cancel()
+		if err != nil {
+			s.setConsumerErr(fmt.Errorf("recreate consumer on %s: %w", natsfx.StreamEvents, err))
+			s.log.Warn().Err(err).Dur("retry_in", retryDelay(attempt+1)).Msg("recreate consumer failed, retrying")
+			continue
+		}
+		it = next
+		s.setConsumerErr(nil)
+		s.log.Info().Uint64("stream_seq", s.seq).Msg("consumer recreated")
 	}
 }
 
@@ -58,13 +90,16 @@ func (s *Scorer) consume(it jetstream.MessagesContext) error {
 			ctx, cancel = context.WithTimeout(s.quit, s.cfg.SnapshotInterval)
 		}
 		msg, err := it.Next(jetstream.NextContext(ctx))
+		idle := err != nil && ctx.Err() != nil // not a timeout inside the client
 		cancel()
 		switch {
 		case s.quit.Err() != nil:
 			return nil
-		case errors.Is(err, context.DeadlineExceeded):
+		case idle:
 			s.checkpoint(time.Now())
 			continue
+		case errors.Is(err, jetstream.ErrMsgIteratorClosed):
+			return fmt.Errorf("read %s: %w: %w", natsfx.StreamEvents, ErrConsumerClosed, err)
 		case err != nil:
 			return fmt.Errorf("read %s: %w", natsfx.StreamEvents, err)
 		}

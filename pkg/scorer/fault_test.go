@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 	promtest "github.com/prometheus/client_golang/prometheus/testutil"
@@ -138,4 +139,58 @@ func TestStopWithPrintsRefusedSavesSnapshotBehindThem(t *testing.T) {
 	waitWatermark(t, again, last)
 	assert.Equal(t, ids(want), storedPrints(t, js), "every print once, in order")
 	assert.NoError(t, again.Ready(context.Background()))
+}
+
+// consumerNames returns the names of the consumers on CW_EVENTS.
+func consumerNames(t *testing.T, js jetstream.JetStream) []string {
+	t.Helper()
+	st, err := js.Stream(context.Background(), natsfx.StreamEvents)
+	require.NoError(t, err)
+	lister := st.ConsumerNames(context.Background())
+	var names []string
+	for name := range lister.Name() {
+		names = append(names, name)
+	}
+	require.NoError(t, lister.Err())
+	return names
+}
+
+// When the scorer's consumer is deleted and cannot be created again (the
+// account's consumer limit is reached), Ready says so; once the limit is
+// lifted the scorer recreates it where it stopped and publishes every
+// print once, with no gap.
+func TestConsumerLostIsReportedAndRecovered(t *testing.T) {
+	events := modelEvents(t)
+	half := len(events) / 2
+	want := wantPrints(events)
+
+	ns := natstest.New(t)
+	js := ns.Streams(t)
+	s := startTestScorer(t, ns.URL, nil)
+	waitWatermark(t, s, publishEvents(t, js, events[:half]))
+	require.NoError(t, s.Ready(context.Background()))
+
+	ctx := context.Background()
+	names := consumerNames(t, js)
+	require.Len(t, names, 1, "the scorer's ordered consumer")
+	_, err := js.CreateOrUpdateConsumer(ctx, natsfx.StreamEvents, jetstream.ConsumerConfig{Durable: "occupant"})
+	require.NoError(t, err)
+	limits := func(maxConsumers int) {
+		require.NoError(t, ns.Srv.GlobalAccount().UpdateJetStreamLimits(map[string]server.JetStreamAccountLimits{"": {
+			MaxMemory: -1, MaxStore: -1, MaxStreams: -1, MaxConsumers: maxConsumers, MaxAckPending: -1,
+			MemoryMaxStreamBytes: -1, StoreMaxStreamBytes: -1,
+		}}))
+	}
+	limits(1)
+	require.NoError(t, js.DeleteConsumer(ctx, natsfx.StreamEvents, names[0]))
+	require.Eventually(t, func() bool { return s.Ready(ctx) != nil }, 2*time.Minute, 10*time.Millisecond)
+	assert.ErrorContains(t, s.Ready(ctx), "consume CW_EVENTS: ")
+
+	last := publishEvents(t, js, events[half:])
+	limits(-1)
+	require.Eventually(t, func() bool { return s.Ready(ctx) == nil }, 2*time.Minute, 10*time.Millisecond)
+	waitWatermark(t, s, last)
+	assert.Equal(t, ids(want), storedPrints(t, js), "no gap")
+	_, n := s.Last()
+	assert.Equal(t, len(want), n, "no print published twice")
 }

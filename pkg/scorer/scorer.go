@@ -14,6 +14,7 @@ package scorer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"sync"
@@ -73,9 +74,10 @@ type Scorer struct {
 	done   chan struct{}
 	hbDone chan struct{}
 
-	mu      sync.Mutex
-	started bool
-	stopCtx context.Context
+	mu          sync.Mutex
+	started     bool
+	consumerErr error
+	stopCtx     context.Context
 }
 
 // New returns a scorer using the calibration file cfg names (or the
@@ -184,19 +186,30 @@ func (s *Scorer) stopContext() context.Context {
 	return s.stopCtx
 }
 
-// Ready returns nil once started while JetStream takes the prints; else
-// ErrNotStarted, or why prints are not acknowledged.
+// Ready returns nil once started while the scorer reads CW_EVENTS and
+// JetStream takes its prints; else ErrNotStarted, or why the consumer is
+// lost and why prints are not acknowledged.
 func (s *Scorer) Ready(context.Context) error {
 	s.mu.Lock()
-	started := s.started
+	started, consumerErr := s.started, s.consumerErr
 	s.mu.Unlock()
 	if !started {
 		return ErrNotStarted
 	}
-	if err := s.pub.failure(); err != nil {
-		return fmt.Errorf("publish prints: %w", err)
+	var errs []error
+	if consumerErr != nil {
+		errs = append(errs, fmt.Errorf("consume %s: %w", natsfx.StreamEvents, consumerErr))
 	}
-	return nil
+	if err := s.pub.failure(); err != nil {
+		errs = append(errs, fmt.Errorf("publish prints: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+func (s *Scorer) setConsumerErr(err error) {
+	s.mu.Lock()
+	s.consumerErr = err
+	s.mu.Unlock()
 }
 
 // pending returns the prints selected and not yet settled.
