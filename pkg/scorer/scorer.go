@@ -114,13 +114,16 @@ func (s *Scorer) stateKey() string { return risk.ModelVersion + "." + s.cal.Hash
 
 // Start opens the state bucket and restores the last snapshot, creates an
 // ordered consumer on CW_EVENTS from the sequence after it, and starts
-// consuming, publishing and the heartbeat.
+// consuming, publishing and the heartbeat. While a cluster is still forming
+// (no meta leader, too few peers) it retries each step until ctx ends. Its
+// error names the step that failed: "state bucket <bucket>" or "ordered
+// consumer on CW_EVENTS".
 func (s *Scorer) Start(ctx context.Context) error {
 	s.js = s.bus.JetStream()
 	if s.js == nil {
 		return fmt.Errorf("start scorer: %w", ErrBusNotStarted)
 	}
-	st, err := openState(ctx, s.js, s.cfg.StateBucket, s.bus.StreamReplicas(), s.stateKey())
+	st, err := openState(ctx, s.js, s.cfg.StateBucket, s.bus.StreamReplicas(), s.stateKey(), s.log)
 	if err != nil {
 		return err
 	}
@@ -128,9 +131,13 @@ func (s *Scorer) Start(ctx context.Context) error {
 	s.model, s.seq = st.restore(ctx, s.cal, s.log)
 	s.savedSeq, s.checkpointSeq = s.seq, s.seq
 	s.applied.Store(s.seq)
-	it, err := s.subscribe(ctx)
+	var it jetstream.MessagesContext
+	err = retryStart(ctx, s.log, "ordered consumer on "+natsfx.StreamEvents, func(ctx context.Context) error {
+		it, err = s.subscribe(ctx)
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("consume %s: %w", natsfx.StreamEvents, err)
+		return err
 	}
 	s.quit, s.cancel = context.WithCancel(context.Background())
 	s.done = make(chan struct{})

@@ -29,15 +29,20 @@ type stateStore struct {
 }
 
 // openState creates the bucket, or updates it to this configuration, with
-// as many replicas as the streams it is the state of; its error names the
-// bucket.
-func openState(ctx context.Context, js jetstream.JetStream, bucket string, replicas int, key string) (*stateStore, error) {
-	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
-		Bucket: bucket, Description: "carrywatch scorer state snapshots", History: 1,
-		Storage: jetstream.FileStorage, Replicas: replicas,
+// as many replicas as the streams it is the state of. While a cluster is
+// still forming it retries until ctx ends; its error names the bucket.
+func openState(ctx context.Context, js jetstream.JetStream, bucket string, replicas int, key string, log zerolog.Logger) (*stateStore, error) {
+	var kv jetstream.KeyValue
+	err := retryStart(ctx, log, "state bucket "+bucket, func(ctx context.Context) error {
+		var err error
+		kv, err = js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+			Bucket: bucket, Description: "carrywatch scorer state snapshots", History: 1,
+			Storage: jetstream.FileStorage, Replicas: replicas,
+		})
+		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("state bucket %s: %w", bucket, err)
+		return nil, err
 	}
 	return &stateStore{kv: kv, key: key}, nil
 }

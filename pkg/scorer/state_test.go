@@ -76,7 +76,7 @@ func TestStateSavesAndRestores(t *testing.T) {
 	ctx := context.Background()
 	log := zerolog.New(io.Discard)
 	cal := risk.DefaultCalibration()
-	st, err := openState(ctx, js, "CW_SCORER_STATE", 1, "k")
+	st, err := openState(ctx, js, "CW_SCORER_STATE", 1, "k", log)
 	require.NoError(t, err)
 
 	m, seq := st.restore(ctx, cal, log)
@@ -110,7 +110,7 @@ func TestOpenStateNamesTheBucket(t *testing.T) {
 	js := ns.JetStream(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	_, err := openState(ctx, js, "CW SCORER", 1, "k")
+	_, err := openState(ctx, js, "CW SCORER", 1, "k", zerolog.New(io.Discard))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "state bucket CW SCORER: ")
 }
