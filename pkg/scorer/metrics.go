@@ -8,17 +8,22 @@ type metrics struct {
 	prints    prometheus.Counter
 	index     prometheus.Gauge
 	watermark prometheus.Gauge
+	pending   prometheus.GaugeFunc
 }
 
-func newMetrics(reg prometheus.Registerer) (*metrics, error) {
+// newMetrics registers the scorer's metrics; pending reports the prints
+// selected and not yet settled.
+func newMetrics(reg prometheus.Registerer, pending func() float64) (*metrics, error) {
 	m := &metrics{
 		events:    prometheus.NewCounter(prometheus.CounterOpts{Name: "cw_scorer_events_total", Help: "Input events applied to the model."}),
 		invalid:   prometheus.NewCounter(prometheus.CounterOpts{Name: "cw_scorer_invalid_events_total", Help: "Input events skipped as invalid (the sink dead-letters them)."}),
 		prints:    prometheus.NewCounter(prometheus.CounterOpts{Name: "cw_scorer_prints_total", Help: "Prints published to cw.risk.score."}),
 		index:     prometheus.NewGauge(prometheus.GaugeOpts{Name: "cw_scorer_index", Help: "The last published CLRI (0-100)."}),
 		watermark: prometheus.NewGauge(prometheus.GaugeOpts{Name: "cw_scorer_watermark_seq", Help: "The last CW_EVENTS sequence applied."}),
+		pending: prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "cw_scorer_prints_pending",
+			Help: "Prints selected by the model and not yet acknowledged by JetStream."}, pending),
 	}
-	for _, c := range []prometheus.Collector{m.events, m.invalid, m.prints, m.index, m.watermark} {
+	for _, c := range []prometheus.Collector{m.events, m.invalid, m.prints, m.index, m.watermark, m.pending} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

@@ -1,0 +1,14 @@
+package scorer
+
+import "errors"
+
+var (
+	// ErrNotStarted is returned by Ready before Start.
+	ErrNotStarted = errors.New("scorer not started")
+	// ErrBusNotStarted means the scorer was started before its NATS bus.
+	ErrBusNotStarted = errors.New("nats bus not started before the scorer")
+	// ErrConsumerClosed means JetStream stopped delivering CW_EVENTS to the
+	// scorer without being asked (the connection closed for good); the
+	// scorer reports it through Ready and recreates its consumer.
+	ErrConsumerClosed = errors.New("consumer closed unexpectedly")
+)

@@ -1,0 +1,35 @@
+package scorer
+
+import (
+	"context"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/scenario"
+)
+
+// heartbeat publishes a heartbeat every Heartbeat of wall time until Stop;
+// replicas make the same id for the same instant, so JetStream keeps one.
+func (s *Scorer) heartbeat() {
+	t := time.NewTicker(s.cfg.Heartbeat)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.quit.Done():
+			return
+		case now := <-t.C:
+			hb := scenario.NewHeartbeat(Source, now.UTC().Truncate(s.cfg.Heartbeat))
+			data, err := event.Marshal(hb)
+			if err == nil {
+				ctx, cancel := context.WithTimeout(s.quit, s.cfg.Heartbeat)
+				_, err = s.js.Publish(ctx, hb.Subject(), data, jetstream.WithMsgID(hb.ID))
+				cancel()
+			}
+			if err != nil {
+				s.log.Debug().Err(err).Msg("heartbeat not published")
+			}
+		}
+	}
+}
