@@ -99,7 +99,7 @@ func (b *Bus) Start(ctx context.Context) (err error) {
 
 	b.srv, b.tempDir, b.url, b.nc, b.js = srv, tempDir, redactURLs(url), nc, js
 	b.log.Info().Str("url", nc.ConnectedUrlRedacted()).Bool("embedded", srv != nil).
-		Str("server_id", nc.ConnectedServerId()).Bool("manage_streams", b.cfg.ManageStreams).
+		Str("server_id", nc.ConnectedServerId()).Str("inbox_prefix", b.cfg.Inbox()).Bool("manage_streams", b.cfg.ManageStreams).
 		Msg("nats connected, streams ready")
 	return nil
 }

@@ -154,6 +154,30 @@ func TestEmbeddedHostPort(t *testing.T) {
 	}
 }
 
+func TestConfigInbox(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(*Config)
+		want   string
+	}{
+		{name: "no user", mutate: func(*Config) {}, want: "_INBOX"},
+		{name: "user", mutate: func(c *Config) { c.User, c.Password = "admin", "p" }, want: "_INBOX_admin"},
+		{name: "user of two tokens", mutate: func(c *Config) { c.User = "desk.quant" }, want: "_INBOX_desk.quant"},
+		{name: "user that cannot stand in a subject", mutate: func(c *Config) { c.User = "quant desk" }, want: "_INBOX"},
+		{name: "user with a wildcard", mutate: func(c *Config) { c.User = "q*" }, want: "_INBOX"},
+		{name: "token", mutate: func(c *Config) { c.Token = "t" }, want: "_INBOX"},
+		{name: "explicit prefix wins", mutate: func(c *Config) { c.User, c.InboxPrefix = "admin", "_INBOX_ops" }, want: "_INBOX_ops"},
+		{name: "explicit prefix without user", mutate: func(c *Config) { c.InboxPrefix = "_INBOX_ops" }, want: "_INBOX_ops"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			tt.mutate(&cfg)
+			assert.Equal(t, tt.want, cfg.Inbox())
+		})
+	}
+}
+
 func TestRedactURLs(t *testing.T) {
 	tests := []struct {
 		in, want string

@@ -436,16 +436,34 @@ func TestDeploySinkRunsAsSink(t *testing.T) {
 	assert.Equal(t, uint64(2), streamMsgs(t, admin, natsfx.StreamEvents))
 }
 
-// A service user without its private inbox prefix gets no reply and says
-// why at start-up.
+// A service user with a reply prefix other than its own gets no reply and
+// says why at start-up; without CW_NATS_INBOX_PREFIX it uses its own.
 func TestDeployServiceWithoutItsInboxPrefixFailsAtStart(t *testing.T) {
 	srv, _ := startDeployNATS(t)
-	cfg := serviceConfig(srv.URL, "sink")
-	cfg.InboxPrefix = ""
-	log, _ := testLogger(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	err := natsfx.New(cfg, log).Start(ctx)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), `Permissions Violation for Subscription to "_INBOX.`)
+	tests := []struct {
+		name, prefix string
+		wantErr      string // "" means it starts
+	}{
+		{name: "the default _INBOX", prefix: "_INBOX", wantErr: `Permissions Violation for Subscription to "_INBOX.`},
+		{name: "another user's", prefix: "_INBOX_ingest", wantErr: `Permissions Violation for Subscription to "_INBOX_ingest.`},
+		{name: "none: _INBOX_<user>", prefix: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := serviceConfig(srv.URL, "sink")
+			cfg.InboxPrefix = tt.prefix
+			log, _ := testLogger(t)
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			bus := natsfx.New(cfg, log)
+			err := bus.Start(ctx)
+			if tt.wantErr == "" {
+				require.NoError(t, err)
+				assert.NoError(t, bus.Stop(context.Background()))
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.wantErr)
+		})
+	}
 }
