@@ -294,7 +294,12 @@ func TestDeployScorerRunsAsScorer(t *testing.T) {
 	for _, ev := range events {
 		data, err := event.Marshal(ev)
 		require.NoError(t, err)
-		ack, err := ingest.js.Publish(testContext(t), ev.Subject(), data, jetstream.WithMsgID(ev.Header().ID))
+		// A replay's heartbeats come from admin: ingest may not send them.
+		js := ingest.js
+		if ev.SchemaName() == event.SchemaHeartbeat {
+			js = admin
+		}
+		ack, err := js.Publish(testContext(t), ev.Subject(), data, jetstream.WithMsgID(ev.Header().ID))
 		require.NoError(t, err)
 		last = ack.Sequence
 	}
@@ -466,4 +471,44 @@ func TestDeployServiceWithoutItsInboxPrefixFailsAtStart(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.wantErr)
 		})
 	}
+}
+
+// Heartbeats advance the scorer's event time: only the scorer, and admin,
+// may publish them; every other user is refused and nothing is stored.
+func TestDeployOnlyTheScorerPublishesHeartbeats(t *testing.T) {
+	srv, admin := startDeployNATS(t)
+	ctx := testContext(t)
+	heartbeat := func(t *testing.T, minute int) []byte {
+		return sealed(t, &event.Heartbeat{Meta: event.Meta{Source: "scorer", ObservedAt: time.Date(2030, 1, 1, 0, minute, 0, 0, time.UTC)}})
+	}
+	stored := func() uint64 {
+		st, err := admin.Stream(ctx, natsfx.StreamEvents)
+		require.NoError(t, err)
+		info, err := st.Info(ctx, jetstream.WithSubjectFilter(event.SubjectHeartbeat))
+		require.NoError(t, err)
+		return info.State.Subjects[event.SubjectHeartbeat]
+	}
+
+	for i, user := range []string{"ingest", "sink", "quant"} {
+		t.Run(user+" is refused", func(t *testing.T) {
+			conn := connectAs(t, srv.URL, user)
+			conn.refusePublish(t, event.SubjectHeartbeat)
+			pubCtx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+			defer cancel()
+			_, err := conn.js.Publish(pubCtx, event.SubjectHeartbeat, heartbeat(t, i))
+			require.Error(t, err, "a JetStream publish is not acknowledged")
+			conn.requireViolation(t, event.SubjectHeartbeat)
+		})
+	}
+	assert.Zero(t, stored(), "no refused heartbeat reached CW_EVENTS")
+
+	for i, user := range []string{"scorer", "admin"} {
+		t.Run(user+" publishes", func(t *testing.T) {
+			conn := connectAs(t, srv.URL, user)
+			ack, err := conn.js.Publish(ctx, event.SubjectHeartbeat, heartbeat(t, 10+i))
+			require.NoError(t, err)
+			assert.Equal(t, natsfx.StreamEvents, ack.Stream)
+		})
+	}
+	assert.Equal(t, uint64(2), stored())
 }
