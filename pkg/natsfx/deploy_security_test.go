@@ -512,3 +512,35 @@ func TestDeployOnlyTheScorerPublishesHeartbeats(t *testing.T) {
 	}
 	assert.Equal(t, uint64(2), stored())
 }
+
+// ingest may publish yields, but a heartbeat sent on a yield subject does
+// not move the scorer's event time: the scorer reads each subject's own
+// kind only, as the sink does.
+func TestDeployScorerIgnoresAHeartbeatOffItsSubject(t *testing.T) {
+	srv, _ := startDeployNATS(t)
+	ctx := testContext(t)
+	bus, busLogs := startBusAs(t, srv.URL, "scorer")
+	cfg := scorer.DefaultConfig()
+	cfg.Heartbeat = 0
+	log, _ := testLogger(t)
+	s, err := scorer.New(cfg, bus, prometheus.NewRegistry(), log)
+	require.NoError(t, err)
+	require.NoError(t, s.Start(ctx))
+	t.Cleanup(func() { _ = s.Stop(context.Background()) })
+
+	ingest := connectAs(t, srv.URL, "ingest")
+	forged := sealed(t, &event.Heartbeat{Meta: event.Meta{Source: scorer.Source, ObservedAt: time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)}})
+	var last uint64
+	for _, data := range [][]byte{jgbYield(t, 3, 1.70), forged, jgbYield(t, 4, 1.71)} {
+		ack, err := ingest.js.Publish(ctx, event.SubjectJGBYield("10Y"), data)
+		require.NoError(t, err)
+		last = ack.Sequence
+	}
+	require.Eventually(t, func() bool { return s.Watermark() >= last }, 20*time.Second, 10*time.Millisecond)
+	p, prints := s.Last()
+	require.NotNil(t, p)
+	require.Positive(t, prints)
+	assert.False(t, p.ObservedAt.After(time.Date(2025, 11, 4, 6, 0, 0, 0, time.UTC)),
+		"the scorer's event time is %s, past the last yield", p.ObservedAt)
+	assertNoViolation(t, "scorer bus", busLogs)
+}

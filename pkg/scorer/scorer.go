@@ -221,6 +221,11 @@ func (s *Scorer) apply(msg jetstream.Msg) {
 	s.seq = seq
 	defer s.applied.Store(seq) // after the print, if any, is queued
 	ev, err := event.Parse(msg.Data(), time.Now())
+	if err == nil && event.SchemaForSubject(msg.Subject()) != ev.SchemaName() {
+		// Each kind on its own subject, as the sink requires: a user that
+		// may publish yields must not pass off a heartbeat as one.
+		err = fmt.Errorf("%s sent on subject %s: %w", ev.SchemaName(), msg.Subject(), event.ErrBadFormat)
+	}
 	if err != nil {
 		s.m.invalid.Inc()
 		s.log.Debug().Err(err).Uint64("stream_seq", seq).Msg("input skipped (the sink dead-letters it)")
