@@ -26,7 +26,8 @@ const maxReplicas = 5
 // GoString and MarshalZerologObject methods print a redacted summary.
 type Config struct {
 	// URL is the NATS server URL, or a comma-separated list of them. Empty
-	// starts an embedded nats-server with JetStream in the process.
+	// starts an embedded nats-server with JetStream in the process, which
+	// lets in only User with its password, or Token, when one is set.
 	URL string `env:"CW_NATS_URL"`
 	// Name is the client connection name shown by the server's monitoring.
 	Name string `env:"CW_NATS_NAME" envDefault:"carrywatch"`
@@ -182,6 +183,9 @@ func (c Config) Validate() error {
 		bad("CW_NATS_INBOX_PREFIX %q must be a subject without wildcards, spaces or a trailing dot", c.InboxPrefix)
 	}
 	if c.URL == "" {
+		if c.NKeySeedFile != "" || c.CredsFile != "" {
+			bad("CW_NATS_NKEY_SEED_FILE and CW_NATS_CREDS_FILE need CW_NATS_URL: the embedded server takes a user and password or a token")
+		}
 		if err := c.Embedded.Validate(); err != nil {
 			errs = append(errs, err)
 		}
