@@ -15,6 +15,8 @@ import (
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/carrywatch/carrywatch/pkg/natsfx"
 )
 
 func TestCompose(t *testing.T) { assertNoFindings(t, checkCompose) }
@@ -147,8 +149,8 @@ func checkComposeLogins(r *repo, p *types.Project, name, binary string, env func
 		add("%s's NATS password is not the server's %s", user, u.passwordVar)
 	}
 	if ok {
-		if prefix := cmpOr(env(s, "CW_NATS_INBOX_PREFIX"), "_INBOX"); !u.maySubscribe(prefix + ".x") {
-			add("NATS user %s may not subscribe to %s.> (CW_NATS_INBOX_PREFIX)", user, prefix)
+		if inbox := (natsfx.Config{User: user, InboxPrefix: env(s, "CW_NATS_INBOX_PREFIX")}).Inbox(); !u.maySubscribe(inbox + ".x") {
+			add("NATS user %s may not subscribe to %s.> (CW_NATS_INBOX_PREFIX)", user, inbox)
 		}
 		if manage := env(s, "CW_NATS_MANAGE_STREAMS"); manage != "false" && !u.mayPublish("$JS.API.STREAM.CREATE.CW_EVENTS") {
 			add("CW_NATS_MANAGE_STREAMS=%s but NATS user %s may not create streams", manage, user)

@@ -19,6 +19,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/natsfx"
 )
 
 // nats: a 3-node cluster whose configuration matches the StatefulSet, and
@@ -157,8 +158,9 @@ func (k *k8sCheck) natsClient(ct, server *container, sts *workload, cfg *natsCon
 		k.add("%s: password of %s: the client reads %v, the server's %s comes from %v", ct, user, client.ref, u.passwordVar, srv)
 	}
 	// What the user may do: its replies, its streams, its consumers.
-	if prefix, _ := k.r.value(ct, "CW_NATS_INBOX_PREFIX"); !u.maySubscribe(cmpOr(prefix, "_INBOX") + ".x") {
-		k.add("%s: NATS user %s may not subscribe to %s.> (CW_NATS_INBOX_PREFIX)", ct, user, cmpOr(prefix, "_INBOX"))
+	prefix, _ := k.r.value(ct, "CW_NATS_INBOX_PREFIX")
+	if inbox := (natsfx.Config{User: user, InboxPrefix: prefix}).Inbox(); !u.maySubscribe(inbox + ".x") {
+		k.add("%s: NATS user %s may not subscribe to %s.> (CW_NATS_INBOX_PREFIX)", ct, user, inbox)
 	}
 	if manage, _ := k.r.value(ct, "CW_NATS_MANAGE_STREAMS"); manage != "false" && !u.mayPublish("$JS.API.STREAM.CREATE.CW_EVENTS") {
 		k.add("%s: CW_NATS_MANAGE_STREAMS=%s but NATS user %s may not create streams", ct, manage, user)
@@ -171,13 +173,6 @@ func (k *k8sCheck) natsClient(ct, server *container, sts *workload, cfg *natsCon
 			}
 		}
 	}
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // serviceFor checks that host:port of a variable is a Service selecting

@@ -1,6 +1,7 @@
 package natsfx_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -169,6 +170,63 @@ func TestOptionsRejectsUnusableSecrets(t *testing.T) {
 				assert.ErrorIs(t, err, tt.wantErr)
 			}
 			assert.Contains(t, err.Error(), tt.wantMsg)
+		})
+	}
+}
+
+// An embedded server started with credentials in the Config lets in only
+// those: the Bus itself connects, a client without them is refused.
+func TestBusEmbeddedRequiresItsCredentials(t *testing.T) {
+	tests := []struct {
+		name    string
+		cfg     func(t *testing.T, c *natsfx.Config)
+		login   nats.Option
+		refused []nats.Option
+		wantLog string
+	}{
+		{
+			name:    "user and password",
+			cfg:     func(_ *testing.T, c *natsfx.Config) { c.User, c.Password = "admin", "s3cret-pw" },
+			login:   nats.UserInfo("admin", "s3cret-pw"),
+			refused: []nats.Option{nats.UserInfo("admin", "guess"), nats.UserInfo("root", "s3cret-pw"), nats.Token("s3cret-pw")},
+			wantLog: `"auth":"user"`,
+		},
+		{
+			name: "user and password file",
+			cfg: func(t *testing.T, c *natsfx.Config) {
+				c.User, c.PasswordFile = "admin", writeFile(t, "pw", []byte("s3cret-pw\n"))
+			},
+			login:   nats.UserInfo("admin", "s3cret-pw"),
+			refused: []nats.Option{nats.UserInfo("admin", "s3cret-pw\n")},
+			wantLog: `"auth":"user"`,
+		},
+		{
+			name:    "token",
+			cfg:     func(_ *testing.T, c *natsfx.Config) { c.Token = "s3cret-token" },
+			login:   nats.Token("s3cret-token"),
+			refused: []nats.Option{nats.Token("guess"), nats.UserInfo("admin", "s3cret-token")},
+			wantLog: `"auth":"token"`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := embeddedConfig("")
+			tt.cfg(t, &cfg)
+			log, logs := testLogger(t)
+			b := natsfx.New(cfg, log)
+			require.NoError(t, b.Start(testContext(t)))
+			t.Cleanup(func() { _ = b.Stop(context.Background()) })
+			require.NoError(t, b.Ready())
+
+			for i, opt := range append(tt.refused, nats.Name("no credentials")) {
+				_, err := nats.Connect(b.ClientURL(), opt, nats.MaxReconnects(0))
+				assert.ErrorIs(t, err, nats.ErrAuthorization, "refused login %d", i)
+			}
+			nc, err := nats.Connect(b.ClientURL(), tt.login)
+			require.NoError(t, err)
+			nc.Close()
+			assert.Contains(t, logs.String(), tt.wantLog)
+			assert.NotContains(t, logs.String(), "s3cret")
 		})
 	}
 }

@@ -39,7 +39,8 @@ func New(cfg Config, log zerolog.Logger) *Bus {
 	}
 }
 
-// Start starts the embedded server if Config.URL is empty, connects, and
+// Start starts the embedded server if Config.URL is empty (letting in
+// only Config's user and password, or token, when set), connects, and
 // ensures the CW_* streams (or, with ManageStreams false, checks that they
 // exist). On error it releases whatever it had started and returns an
 // error wrapping [ErrInvalidConfig], [ErrAlreadyStarted],
@@ -66,7 +67,11 @@ func (b *Bus) Start(ctx context.Context) (err error) {
 	var srv *server.Server
 	var tempDir string
 	if url == "" {
-		srv, tempDir, err = startEmbedded(b.cfg.Embedded, b.root)
+		var auth embeddedAuth
+		if auth, err = b.cfg.embeddedAuth(); err != nil {
+			return err
+		}
+		srv, tempDir, err = startEmbedded(b.cfg.Embedded, auth, b.root)
 		if err != nil {
 			return err
 		}
@@ -99,7 +104,7 @@ func (b *Bus) Start(ctx context.Context) (err error) {
 
 	b.srv, b.tempDir, b.url, b.nc, b.js = srv, tempDir, redactURLs(url), nc, js
 	b.log.Info().Str("url", nc.ConnectedUrlRedacted()).Bool("embedded", srv != nil).
-		Str("server_id", nc.ConnectedServerId()).Bool("manage_streams", b.cfg.ManageStreams).
+		Str("server_id", nc.ConnectedServerId()).Str("inbox_prefix", b.cfg.Inbox()).Bool("manage_streams", b.cfg.ManageStreams).
 		Msg("nats connected, streams ready")
 	return nil
 }

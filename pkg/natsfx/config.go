@@ -26,7 +26,8 @@ const maxReplicas = 5
 // GoString and MarshalZerologObject methods print a redacted summary.
 type Config struct {
 	// URL is the NATS server URL, or a comma-separated list of them. Empty
-	// starts an embedded nats-server with JetStream in the process.
+	// starts an embedded nats-server with JetStream in the process, which
+	// lets in only User with its password, or Token, when one is set.
 	URL string `env:"CW_NATS_URL"`
 	// Name is the client connection name shown by the server's monitoring.
 	Name string `env:"CW_NATS_NAME" envDefault:"carrywatch"`
@@ -68,7 +69,8 @@ type Config struct {
 	// subjects of requests (JetStream API calls, publish acknowledgements,
 	// pulled messages). A deployment gives each user its own prefix and
 	// lets it subscribe to that prefix only, so no user can read the
-	// replies meant for another. Empty keeps "_INBOX".
+	// replies meant for another. Empty means "_INBOX_<User>" when User is
+	// set, else "_INBOX"; see [Config.Inbox].
 	InboxPrefix string `env:"CW_NATS_INBOX_PREFIX"`
 	// ManageStreams makes Start create the CW_* streams, or update them to
 	// Streams. When false Start only checks that they exist and capture
@@ -181,6 +183,9 @@ func (c Config) Validate() error {
 		bad("CW_NATS_INBOX_PREFIX %q must be a subject without wildcards, spaces or a trailing dot", c.InboxPrefix)
 	}
 	if c.URL == "" {
+		if c.NKeySeedFile != "" || c.CredsFile != "" {
+			bad("CW_NATS_NKEY_SEED_FILE and CW_NATS_CREDS_FILE need CW_NATS_URL: the embedded server takes a user and password or a token")
+		}
 		if err := c.Embedded.Validate(); err != nil {
 			errs = append(errs, err)
 		}
@@ -264,6 +269,25 @@ func validInboxPrefix(p string) bool {
 	return true
 }
 
+// defaultInboxPrefix is nats.go's own reply prefix.
+const defaultInboxPrefix = "_INBOX"
+
+// Inbox returns the prefix of the connection's reply subjects: InboxPrefix
+// when set; else "_INBOX_<User>" when User is set and can stand in a
+// subject (no wildcards or white space), the prefix deploy/nats gives every
+// user; else nats.go's "_INBOX".
+func (c Config) Inbox() string {
+	if c.InboxPrefix != "" {
+		return c.InboxPrefix
+	}
+	if c.User != "" {
+		if p := defaultInboxPrefix + "_" + c.User; validInboxPrefix(p) {
+			return p
+		}
+	}
+	return defaultInboxPrefix
+}
+
 // authMethod names the configured authentication, never its secret.
 func (c Config) authMethod() string {
 	switch {
@@ -294,6 +318,7 @@ func (c Config) MarshalZerologObject(e *zerolog.Event) {
 	e.Str("url", c.RedactedURL()).
 		Str("name", c.Name).
 		Str("auth", c.authMethod()).
+		Str("inbox_prefix", c.Inbox()).
 		Bool("tls", c.TLSCAFile != "" || c.TLSCertFile != "")
 	if c.URL == "" {
 		e.Str("listen", c.Embedded.Listen).Str("store_dir", c.Embedded.StoreDir)

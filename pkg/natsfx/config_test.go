@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net"
 	"testing"
 	"time"
 
@@ -18,6 +19,9 @@ func TestDefaultConfigMatchesEnvDefaults(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, DefaultConfig(), got)
 	assert.NoError(t, got.Validate())
+	host, _, err := net.SplitHostPort(got.Embedded.Listen)
+	require.NoError(t, err)
+	assert.True(t, net.ParseIP(host).IsLoopback(), "the embedded server listens on loopback only by default, not %s", host)
 }
 
 func TestConfigFromEnv(t *testing.T) {
@@ -66,8 +70,8 @@ func TestConfigValidate(t *testing.T) {
 		{name: "user and password", mutate: func(c *Config) { c.User, c.Password = "u", "p" }},
 		{name: "user and password file", mutate: func(c *Config) { c.User, c.PasswordFile = "u", "/f" }},
 		{name: "token", mutate: func(c *Config) { c.Token = "t" }},
-		{name: "nkey", mutate: func(c *Config) { c.NKeySeedFile = "/seed" }},
-		{name: "creds", mutate: func(c *Config) { c.CredsFile = "/creds" }},
+		{name: "nkey", mutate: func(c *Config) { c.URL, c.NKeySeedFile = "nats://n1:4222", "/seed" }},
+		{name: "creds", mutate: func(c *Config) { c.URL, c.CredsFile = "nats://n1:4222", "/creds" }},
 		{name: "tls ca only", mutate: func(c *Config) { c.TLSCAFile = "/ca.pem" }},
 		{name: "mutual tls", mutate: func(c *Config) { c.TLSCertFile, c.TLSKeyFile = "/c.pem", "/k.pem" }},
 		{name: "external cluster with R3", mutate: func(c *Config) { c.URL = "nats://n1:4222, nats://n2:4222"; c.Streams.Replicas = 3 }},
@@ -96,6 +100,8 @@ func TestConfigValidate(t *testing.T) {
 		{name: "zero max bytes", mutate: func(c *Config) { c.Streams.MaxBytes = 0 }, wantErr: "CW_STREAM_MAX_BYTES must be -1 (unlimited) or positive, got 0"},
 		{name: "listen without port", mutate: func(c *Config) { c.Embedded.Listen = "127.0.0.1" }, wantErr: "CW_NATS_EMBEDDED_LISTEN \"127.0.0.1\""},
 		{name: "listen bad port", mutate: func(c *Config) { c.Embedded.Listen = "127.0.0.1:http" }, wantErr: "port must be -1 to 65535"},
+		{name: "nkey with embedded server", mutate: func(c *Config) { c.NKeySeedFile = "/seed" }, wantErr: "CW_NATS_NKEY_SEED_FILE and CW_NATS_CREDS_FILE need CW_NATS_URL"},
+		{name: "creds with embedded server", mutate: func(c *Config) { c.CredsFile = "/creds" }, wantErr: "need CW_NATS_URL"},
 		{name: "listen ignored with url", mutate: func(c *Config) { c.URL = "nats://n1:4222"; c.Embedded.Listen = "junk" }},
 		{name: "unparseable url hides password", mutate: func(c *Config) { c.URL = "nats://u:s3cret@[::1" }, wantErr: "CW_NATS_URL has an unparseable server \"invalid-url\""},
 		{name: "empty url list", mutate: func(c *Config) { c.URL = " , " }, wantErr: "CW_NATS_URL lists no server"},
@@ -150,6 +156,30 @@ func TestEmbeddedHostPort(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tt.wantHost, host)
 			assert.Equal(t, tt.wantPort, port)
+		})
+	}
+}
+
+func TestConfigInbox(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(*Config)
+		want   string
+	}{
+		{name: "no user", mutate: func(*Config) {}, want: "_INBOX"},
+		{name: "user", mutate: func(c *Config) { c.User, c.Password = "admin", "p" }, want: "_INBOX_admin"},
+		{name: "user of two tokens", mutate: func(c *Config) { c.User = "desk.quant" }, want: "_INBOX_desk.quant"},
+		{name: "user that cannot stand in a subject", mutate: func(c *Config) { c.User = "quant desk" }, want: "_INBOX"},
+		{name: "user with a wildcard", mutate: func(c *Config) { c.User = "q*" }, want: "_INBOX"},
+		{name: "token", mutate: func(c *Config) { c.Token = "t" }, want: "_INBOX"},
+		{name: "explicit prefix wins", mutate: func(c *Config) { c.User, c.InboxPrefix = "admin", "_INBOX_ops" }, want: "_INBOX_ops"},
+		{name: "explicit prefix without user", mutate: func(c *Config) { c.InboxPrefix = "_INBOX_ops" }, want: "_INBOX_ops"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			tt.mutate(&cfg)
+			assert.Equal(t, tt.want, cfg.Inbox())
 		})
 	}
 }

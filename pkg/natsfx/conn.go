@@ -14,7 +14,7 @@ import (
 
 // Options returns the nats.go options for cfg: name, timeouts, reconnect
 // forever with exponential backoff and jitter, authentication, the inbox
-// prefix, TLS, and connection event handlers that log with a "url" field
+// prefix ([Config.Inbox]), TLS, and connection event handlers that log with a "url" field
 // (password redacted) and never a credential.
 //
 // It validates cfg and reads PasswordFile and NKeySeedFile, so a missing or
@@ -82,8 +82,8 @@ func Options(cfg Config, log zerolog.Logger) ([]nats.Option, error) {
 		opts = append(opts, nats.UserCredentials(cfg.CredsFile))
 	}
 
-	if cfg.InboxPrefix != "" {
-		opts = append(opts, nats.CustomInboxPrefix(cfg.InboxPrefix))
+	if p := cfg.Inbox(); p != defaultInboxPrefix {
+		opts = append(opts, nats.CustomInboxPrefix(p))
 	}
 	if cfg.TLSCAFile != "" {
 		opts = append(opts, nats.RootCAs(cfg.TLSCAFile))

@@ -78,6 +78,7 @@ func startDeployNATS(t *testing.T) (*natstest.Server, jetstream.JetStream) {
 // serviceConfig is the natsfx configuration a deployment gives the service
 // running as user: its password, and for the service users
 // CW_NATS_MANAGE_STREAMS=false and CW_NATS_INBOX_PREFIX=_INBOX_<user>.
+// admin (the CLI) and quant name no prefix: natsfx derives _INBOX_<user>.
 func serviceConfig(url, user string) natsfx.Config {
 	cfg := natsfx.DefaultConfig()
 	cfg.URL, cfg.User, cfg.Password = url, user, deployUsers[user]

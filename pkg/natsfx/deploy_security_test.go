@@ -294,7 +294,12 @@ func TestDeployScorerRunsAsScorer(t *testing.T) {
 	for _, ev := range events {
 		data, err := event.Marshal(ev)
 		require.NoError(t, err)
-		ack, err := ingest.js.Publish(testContext(t), ev.Subject(), data, jetstream.WithMsgID(ev.Header().ID))
+		// A replay's heartbeats come from admin: ingest may not send them.
+		js := ingest.js
+		if ev.SchemaName() == event.SchemaHeartbeat {
+			js = admin
+		}
+		ack, err := js.Publish(testContext(t), ev.Subject(), data, jetstream.WithMsgID(ev.Header().ID))
 		require.NoError(t, err)
 		last = ack.Sequence
 	}
@@ -436,16 +441,106 @@ func TestDeploySinkRunsAsSink(t *testing.T) {
 	assert.Equal(t, uint64(2), streamMsgs(t, admin, natsfx.StreamEvents))
 }
 
-// A service user without its private inbox prefix gets no reply and says
-// why at start-up.
+// A service user with a reply prefix other than its own gets no reply and
+// says why at start-up; without CW_NATS_INBOX_PREFIX it uses its own.
 func TestDeployServiceWithoutItsInboxPrefixFailsAtStart(t *testing.T) {
 	srv, _ := startDeployNATS(t)
-	cfg := serviceConfig(srv.URL, "sink")
-	cfg.InboxPrefix = ""
+	tests := []struct {
+		name, prefix string
+		wantErr      string // "" means it starts
+	}{
+		{name: "the default _INBOX", prefix: "_INBOX", wantErr: `Permissions Violation for Subscription to "_INBOX.`},
+		{name: "another user's", prefix: "_INBOX_ingest", wantErr: `Permissions Violation for Subscription to "_INBOX_ingest.`},
+		{name: "none: _INBOX_<user>", prefix: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := serviceConfig(srv.URL, "sink")
+			cfg.InboxPrefix = tt.prefix
+			log, _ := testLogger(t)
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			bus := natsfx.New(cfg, log)
+			err := bus.Start(ctx)
+			if tt.wantErr == "" {
+				require.NoError(t, err)
+				assert.NoError(t, bus.Stop(context.Background()))
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.wantErr)
+		})
+	}
+}
+
+// Heartbeats advance the scorer's event time: only the scorer, and admin,
+// may publish them; every other user is refused and nothing is stored.
+func TestDeployOnlyTheScorerPublishesHeartbeats(t *testing.T) {
+	srv, admin := startDeployNATS(t)
+	ctx := testContext(t)
+	heartbeat := func(t *testing.T, minute int) []byte {
+		return sealed(t, &event.Heartbeat{Meta: event.Meta{Source: "scorer", ObservedAt: time.Date(2030, 1, 1, 0, minute, 0, 0, time.UTC)}})
+	}
+	stored := func() uint64 {
+		st, err := admin.Stream(ctx, natsfx.StreamEvents)
+		require.NoError(t, err)
+		info, err := st.Info(ctx, jetstream.WithSubjectFilter(event.SubjectHeartbeat))
+		require.NoError(t, err)
+		return info.State.Subjects[event.SubjectHeartbeat]
+	}
+
+	for i, user := range []string{"ingest", "sink", "quant"} {
+		t.Run(user+" is refused", func(t *testing.T) {
+			conn := connectAs(t, srv.URL, user)
+			conn.refusePublish(t, event.SubjectHeartbeat)
+			pubCtx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+			defer cancel()
+			_, err := conn.js.Publish(pubCtx, event.SubjectHeartbeat, heartbeat(t, i))
+			require.Error(t, err, "a JetStream publish is not acknowledged")
+			conn.requireViolation(t, event.SubjectHeartbeat)
+		})
+	}
+	assert.Zero(t, stored(), "no refused heartbeat reached CW_EVENTS")
+
+	for i, user := range []string{"scorer", "admin"} {
+		t.Run(user+" publishes", func(t *testing.T) {
+			conn := connectAs(t, srv.URL, user)
+			ack, err := conn.js.Publish(ctx, event.SubjectHeartbeat, heartbeat(t, 10+i))
+			require.NoError(t, err)
+			assert.Equal(t, natsfx.StreamEvents, ack.Stream)
+		})
+	}
+	assert.Equal(t, uint64(2), stored())
+}
+
+// ingest may publish yields, but a heartbeat sent on a yield subject does
+// not move the scorer's event time: the scorer reads each subject's own
+// kind only, as the sink does.
+func TestDeployScorerIgnoresAHeartbeatOffItsSubject(t *testing.T) {
+	srv, _ := startDeployNATS(t)
+	ctx := testContext(t)
+	bus, busLogs := startBusAs(t, srv.URL, "scorer")
+	cfg := scorer.DefaultConfig()
+	cfg.Heartbeat = 0
 	log, _ := testLogger(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	err := natsfx.New(cfg, log).Start(ctx)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), `Permissions Violation for Subscription to "_INBOX.`)
+	s, err := scorer.New(cfg, bus, prometheus.NewRegistry(), log)
+	require.NoError(t, err)
+	require.NoError(t, s.Start(ctx))
+	t.Cleanup(func() { _ = s.Stop(context.Background()) })
+
+	ingest := connectAs(t, srv.URL, "ingest")
+	forged := sealed(t, &event.Heartbeat{Meta: event.Meta{Source: scorer.Source, ObservedAt: time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)}})
+	var last uint64
+	for _, data := range [][]byte{jgbYield(t, 3, 1.70), forged, jgbYield(t, 4, 1.71)} {
+		ack, err := ingest.js.Publish(ctx, event.SubjectJGBYield("10Y"), data)
+		require.NoError(t, err)
+		last = ack.Sequence
+	}
+	require.Eventually(t, func() bool { return s.Watermark() >= last }, 20*time.Second, 10*time.Millisecond)
+	p, prints := s.Last()
+	require.NotNil(t, p)
+	require.Positive(t, prints)
+	assert.False(t, p.ObservedAt.After(time.Date(2025, 11, 4, 6, 0, 0, 0, time.UTC)),
+		"the scorer's event time is %s, past the last yield", p.ObservedAt)
+	assertNoViolation(t, "scorer bus", busLogs)
 }

@@ -34,14 +34,53 @@ const (
 // wrapping [ErrInvalidConfig] for a bad listen address, or
 // [ErrEmbeddedNotReady] when the server does not start listening within
 // 10 s (for example the port is taken).
+//
+// The server lets in any client; a [Bus] with credentials in its Config
+// starts one that lets in only those.
 func StartEmbedded(cfg EmbeddedConfig, log zerolog.Logger) (*server.Server, error) {
-	srv, _, err := startEmbedded(cfg, log)
+	srv, _, err := startEmbedded(cfg, embeddedAuth{}, log)
 	return srv, err
 }
 
-// startEmbedded is StartEmbedded that also returns the temporary store
-// directory it created, "" if cfg.StoreDir was set.
-func startEmbedded(cfg EmbeddedConfig, log zerolog.Logger) (srv *server.Server, tempDir string, err error) {
+// embeddedAuth is who the embedded server lets in: the user with its
+// password, or the token holder; anyone when both are empty.
+type embeddedAuth struct {
+	user, password, token string
+}
+
+// embeddedAuth returns the credentials of c as the embedded server's
+// only login, reading PasswordFile once.
+func (c Config) embeddedAuth() (embeddedAuth, error) {
+	switch {
+	case c.User != "" && c.PasswordFile != "":
+		pw, err := readSecret(c.PasswordFile)
+		if err != nil {
+			return embeddedAuth{}, err
+		}
+		return embeddedAuth{user: c.User, password: pw}, nil
+	case c.User != "":
+		return embeddedAuth{user: c.User, password: c.Password}, nil
+	case c.Token != "":
+		return embeddedAuth{token: c.Token}, nil
+	}
+	return embeddedAuth{}, nil
+}
+
+// method names the login a for logs, never its secret.
+func (a embeddedAuth) method() string {
+	switch {
+	case a.user != "":
+		return "user"
+	case a.token != "":
+		return "token"
+	}
+	return "none"
+}
+
+// startEmbedded is StartEmbedded with auth's login required, that also
+// returns the temporary store directory it created, "" if cfg.StoreDir
+// was set.
+func startEmbedded(cfg EmbeddedConfig, auth embeddedAuth, log zerolog.Logger) (srv *server.Server, tempDir string, err error) {
 	host, port, err := cfg.hostPort()
 	if err != nil {
 		return nil, "", err
@@ -60,7 +99,7 @@ func startEmbedded(cfg EmbeddedConfig, log zerolog.Logger) (srv *server.Server, 
 		}()
 	}
 
-	srv, err = server.NewServer(&server.Options{
+	opts := &server.Options{
 		ServerName: "carrywatch-embedded",
 		Host:       host,
 		Port:       port,
@@ -68,7 +107,14 @@ func startEmbedded(cfg EmbeddedConfig, log zerolog.Logger) (srv *server.Server, 
 		StoreDir:   storeDir,
 		NoSigs:     true,
 		NoLog:      true, // we install our own logger below
-	})
+	}
+	switch {
+	case auth.user != "":
+		opts.Users = []*server.User{{Username: auth.user, Password: auth.password}}
+	case auth.token != "":
+		opts.Authorization = auth.token
+	}
+	srv, err = server.NewServer(opts)
 	if err != nil {
 		return nil, "", fmt.Errorf("create embedded nats server: %w", err)
 	}
@@ -81,7 +127,8 @@ func startEmbedded(cfg EmbeddedConfig, log zerolog.Logger) (srv *server.Server, 
 		srv.WaitForShutdown()
 		return nil, "", fmt.Errorf("%w: listen %s: %w", ErrEmbeddedNotReady, cfg.Listen, err)
 	}
-	slog.Info().Str("url", srv.ClientURL()).Str("store_dir", storeDir).Msg("embedded nats server started")
+	slog.Info().Str("url", srv.ClientURL()).Str("store_dir", storeDir).Str("auth", auth.method()).
+		Msg("embedded nats server started")
 	return srv, tempDir, nil
 }
 

@@ -109,7 +109,7 @@ func (s *Scorer) consume(it jetstream.MessagesContext) error {
 			continue
 		}
 		caughtUp = meta.NumPending == 0
-		if !s.apply(meta.Sequence.Stream, msg.Data()) {
+		if !s.apply(meta.Sequence.Stream, msg.Subject(), msg.Data()) {
 			return nil
 		}
 		s.checkpoint(time.Now())
@@ -119,14 +119,19 @@ func (s *Scorer) consume(it jetstream.MessagesContext) error {
 // apply feeds the event at stream sequence seq to the model and hands the
 // print, if the publish rule selects one, to the publisher. It returns
 // false if Stop came while the publisher's queue was full: that print is
-// not queued, and the snapshot saved on stop stays before it.
-func (s *Scorer) apply(seq uint64, data []byte) bool {
+// not queued, and the snapshot saved on stop stays before it. An event is
+// read only from its own subject, as the sink stores it: a user that may
+// publish yields must not pass off a heartbeat as one.
+func (s *Scorer) apply(seq uint64, subject string, data []byte) bool {
 	if seq <= s.seq {
 		return true
 	}
 	s.seq = seq
 	defer s.applied.Store(seq) // after the print, if any, is counted
 	ev, err := event.Parse(data, time.Now())
+	if err == nil {
+		err = event.CheckSubject(ev, subject)
+	}
 	if err != nil {
 		s.m.invalid.Inc()
 		s.log.Debug().Err(err).Uint64("stream_seq", seq).Msg("input skipped (the sink dead-letters it)")

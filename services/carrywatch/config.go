@@ -17,7 +17,8 @@ import (
 )
 
 // defaultNATSURL is where the client subcommands look for the NATS server
-// of a running `carrywatch up` when CW_NATS_URL is not set.
+// of a `carrywatch up` when CW_NATS_URL is not set and no up has written
+// its login to CW_DATA_DIR (see withLocalNATS).
 const defaultNATSURL = "nats://127.0.0.1:4222"
 
 // config is everything the all-in-one binary reads from the environment.

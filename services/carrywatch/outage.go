@@ -96,6 +96,9 @@ func outageEvent(ctx context.Context, js jetstream.JetStream, action string, f o
 		}
 		at = t
 	}
+	// Seal cuts observed_at to the wire's milliseconds; started_at and
+	// resolved_at are the same instant and must not end up after it.
+	at = event.Millis(at)
 	venue := strings.ToLower(f.venue)
 	ev := &event.VenueStatus{
 		Meta:       event.Meta{Source: f.source, ObservedAt: at},

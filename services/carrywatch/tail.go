@@ -103,24 +103,23 @@ func tail(ctx context.Context, js jetstream.JetStream, nc *nats.Conn, subject st
 }
 
 // clientConnect connects the client subcommands to CW_NATS_URL, or to the
-// embedded server of a local `carrywatch up`.
+// embedded server of the `carrywatch up` on CW_DATA_DIR with the login up
+// keeps there.
 func clientConnect() (*nats.Conn, jetstream.JetStream, error) {
 	c, err := loadConfig()
 	if err != nil {
 		return nil, nil, err
 	}
-	url := c.NATS.URL
-	if url == "" {
-		url = defaultNATSURL
+	cfg, err := withLocalNATS(c.NATS, c.DataDir)
+	if err != nil {
+		return nil, nil, err
 	}
-	cfg := c.NATS
-	cfg.URL = url
 	opts, err := natsfx.Options(cfg, logDiscard())
 	if err != nil {
 		return nil, nil, err
 	}
 	opts = append(opts, nats.MaxReconnects(0))
-	nc, err := nats.Connect(url, opts...)
+	nc, err := nats.Connect(cfg.URL, opts...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("connect %s (is `carrywatch up` running, or CW_NATS_URL set?): %w", cfg.RedactedURL(), err)
 	}

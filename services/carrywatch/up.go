@@ -45,8 +45,12 @@ func newUpCmd() *cobra.Command {
 		Use:   "up",
 		Short: "Run every service in one process on an embedded NATS and a local ClickHouse",
 		Long: `Run the whole pipeline in one process: an embedded NATS server with JetStream
-(store under --data-dir), ClickHouse (CW_CLICKHOUSE_ADDR if set, otherwise a
-clickhouse server binary from PATH started with its data under --data-dir),
+(store under --data-dir; it lets in only the login of CW_NATS_USER and
+CW_NATS_PASSWORD(_FILE) if set, else the one it makes at the first start
+and keeps in <data-dir>/credentials/nats.env, where the other commands
+find the server and that login when CW_NATS_URL is unset), ClickHouse
+(CW_CLICKHOUSE_ADDR if set, otherwise a clickhouse server binary from PATH
+started with its data under --data-dir),
 the sink, and the sources of a feeds file (--config or CW_FEED_CONFIG;
 see deploy/feeds.example.yaml). With neither a feeds file nor --scenario it
 replays the nov-2025 episode, a simulated day every 5 s.
@@ -78,7 +82,7 @@ waits until every event is stored, and prints one JSON report line on stdout.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.config, "config", "", "feeds file to poll (default $CW_FEED_CONFIG)")
-	fl.StringVar(&f.dataDir, "data-dir", "", "where the embedded NATS store and local ClickHouse data live (default $CW_DATA_DIR or ~/.local/share/carrywatch)")
+	fl.StringVar(&f.dataDir, "data-dir", "", "where the embedded NATS store and login and local ClickHouse data live (default $CW_DATA_DIR or ~/.local/share/carrywatch)")
 	fl.StringVar(&f.scenario, "scenario", "", "replay a scenario: an embedded name ("+fmt.Sprint(scenario.Names())+") or a .jsonl file")
 	fl.Float64Var(&f.speed, "speed", 17280, "scenario event time per wall time (17280 = a day every 5 s; 0 = as fast as possible)")
 	fl.BoolVar(&f.exitWhenDone, "exit-when-done", false, "exit after the scenario is stored, printing the report")
@@ -90,8 +94,24 @@ waits until every event is stored, and prints one JSON report line on stdout.`,
 
 func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
 	log := logfx.New("carrywatch", c.Log, cmd.ErrOrStderr())
-	if c.NATS.URL == "" && c.NATS.Embedded.StoreDir == "" {
-		c.NATS.Embedded.StoreDir = filepath.Join(c.DataDir, "nats")
+	var local *localNATS
+	if c.NATS.URL == "" {
+		if c.NATS.Embedded.StoreDir == "" {
+			c.NATS.Embedded.StoreDir = filepath.Join(c.DataDir, "nats")
+		}
+		// The embedded server lets in only the login of the environment
+		// or else the one kept in the data dir, where the client commands
+		// find the server and that login.
+		if len(natsAuthVars(c.NATS)) > 0 {
+			local = &localNATS{User: c.NATS.User} // the password stays where the environment keeps it
+		} else {
+			l, err := localNATSLogin(c.DataDir)
+			if err != nil {
+				return err
+			}
+			c.NATS.User, c.NATS.Password = l.User, l.Password
+			local = &l
+		}
 	}
 	if len(c.CH.Addr) == 0 {
 		srv, err := startLocalClickHouse(ctx, filepath.Join(c.DataDir, "clickhouse"), log)
@@ -151,6 +171,13 @@ func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
 			log.Error().Err(err).Msg("stop")
 		}
 	}()
+	if local != nil {
+		local.URL = bus.ClientURL()
+		if err := saveLocalNATS(c.DataDir, *local); err != nil {
+			return err
+		}
+		log.Info().Str("file", localNATSFile(c.DataDir)).Msg("embedded nats login written for clients")
+	}
 	log.Info().Str("nats_url", bus.ClientURL()).Strs("clickhouse", c.CH.Addr).Str("database", ch.Database()).
 		Msg("carrywatch is up")
 

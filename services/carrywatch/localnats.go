@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/carrywatch/carrywatch/pkg/natsfx"
+)
+
+// localNATSUser is the only user of the embedded NATS server of
+// `carrywatch up`; it may do anything, as admin does in a deployment.
+const localNATSUser = "admin"
+
+// localNATS is the embedded NATS server of a `carrywatch up` and the login
+// it takes, as up writes them to its data directory for the client
+// commands and for stock NATS clients. Password is empty when up was given
+// its login in the environment, which keeps it.
+type localNATS struct {
+	URL      string
+	User     string
+	Password string
+}
+
+// localNATSFile is where up keeps the login of its embedded server: a
+// file only the owner may read, in a directory only the owner may enter.
+func localNATSFile(dataDir string) string {
+	return filepath.Join(dataDir, "credentials", "nats.env")
+}
+
+// loadLocalNATS reads the file up wrote in dataDir. The error wraps
+// fs.ErrNotExist when up has never run there.
+func loadLocalNATS(dataDir string) (localNATS, error) {
+	path := localNATSFile(dataDir)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return localNATS{}, fmt.Errorf("read embedded nats login: %w", err)
+	}
+	var l localNATS
+	s := bufio.NewScanner(bytes.NewReader(data))
+	for s.Scan() {
+		line := strings.TrimSpace(s.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, v, _ := strings.Cut(line, "=")
+		switch k {
+		case "NATS_URL":
+			l.URL = v
+		case "NATS_USER":
+			l.User = v
+		case "NATS_PASSWORD":
+			l.Password = v
+		}
+	}
+	if l.URL == "" {
+		return localNATS{}, fmt.Errorf("%w: %s has no NATS_URL; restart carrywatch up", natsfx.ErrInvalidConfig, path)
+	}
+	return l, nil
+}
+
+// localNATSLogin returns the login up's embedded server takes: the one
+// saved in dataDir by an earlier start, or else a new random password.
+func localNATSLogin(dataDir string) (localNATS, error) {
+	l, err := loadLocalNATS(dataDir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) || err == nil && l.Password == "":
+		return localNATS{User: localNATSUser, Password: rand.Text()}, nil
+	case err != nil:
+		return localNATS{}, err
+	}
+	return l, nil
+}
+
+// saveLocalNATS writes l to dataDir, replacing the file at once, readable
+// and writable by the owner only (0600, in a 0700 directory). Its lines
+// are environment variables a stock NATS client reads.
+func saveLocalNATS(dataDir string, l localNATS) error {
+	path := localNATSFile(dataDir)
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create embedded nats login dir: %w", err)
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return fmt.Errorf("restrict embedded nats login dir: %w", err)
+	}
+	var b strings.Builder
+	b.WriteString("# The embedded NATS server of carrywatch up and its login, rewritten at\n" +
+		"# every start. carrywatch commands read it when CW_NATS_URL is unset.\n")
+	if l.Password != "" {
+		fmt.Fprintf(&b, "# The password is made once. A stock client:\n#   set -a; . \"%s\"; set +a\n#   nats sub cw.risk.score\n", path)
+	} else {
+		b.WriteString("# The password is the one up was given (CW_NATS_PASSWORD or CW_NATS_PASSWORD_FILE).\n")
+	}
+	fmt.Fprintf(&b, "NATS_URL=%s\n", l.URL)
+	if l.User != "" {
+		fmt.Fprintf(&b, "NATS_USER=%s\n", l.User)
+	}
+	if l.Password != "" {
+		fmt.Fprintf(&b, "NATS_PASSWORD=%s\n", l.Password)
+	}
+	content := b.String()
+	f, err := os.CreateTemp(dir, ".nats.env-*") // mode 0600
+	if err != nil {
+		return fmt.Errorf("write embedded nats login: %w", err)
+	}
+	_, err = f.WriteString(content)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		_ = os.Remove(f.Name())
+		return fmt.Errorf("write embedded nats login: %w", err)
+	}
+	return nil
+}
+
+// withLocalNATS points a client command's NATS configuration, when
+// CW_NATS_URL is unset, at the embedded server of the `carrywatch up`
+// running on dataDir, with its login unless the environment gives one.
+// The error wraps natsfx.ErrInvalidConfig when up kept no password there
+// (it had its login from its environment) and the environment has none.
+// Without such a server it leaves cfg on defaultNATSURL.
+func withLocalNATS(cfg natsfx.Config, dataDir string) (natsfx.Config, error) {
+	if cfg.URL != "" {
+		return cfg, nil
+	}
+	l, err := loadLocalNATS(dataDir)
+	if errors.Is(err, fs.ErrNotExist) {
+		cfg.URL = defaultNATSURL
+		return cfg, nil
+	}
+	if err != nil {
+		return cfg, err
+	}
+	cfg.URL = l.URL
+	if len(natsAuthVars(cfg)) > 0 {
+		return cfg, nil
+	}
+	if l.Password == "" {
+		return cfg, fmt.Errorf("%w: the carrywatch up on %s was given its NATS login in its environment: set the same CW_NATS_USER and CW_NATS_PASSWORD or CW_NATS_PASSWORD_FILE",
+			natsfx.ErrInvalidConfig, dataDir)
+	}
+	cfg.User, cfg.Password = l.User, l.Password
+	return cfg, nil
+}
+
+// natsAuthVars names the authentication variables set in cfg.
+func natsAuthVars(cfg natsfx.Config) []string {
+	var out []string
+	for _, v := range []struct{ name, value string }{
+		{"CW_NATS_USER", cfg.User}, {"CW_NATS_PASSWORD", cfg.Password}, {"CW_NATS_PASSWORD_FILE", cfg.PasswordFile},
+		{"CW_NATS_TOKEN", cfg.Token}, {"CW_NATS_NKEY_SEED_FILE", cfg.NKeySeedFile}, {"CW_NATS_CREDS_FILE", cfg.CredsFile},
+	} {
+		if v.value != "" {
+			out = append(out, v.name)
+		}
+	}
+	return out
+}
