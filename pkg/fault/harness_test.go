@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -132,9 +133,10 @@ func eventMsgs(t *testing.T, events []event.Event) []outMsg {
 // whose acknowledgement fails or does not come within publishAckWait, with
 // backoff, until all are acknowledged or ctx ends. It is how a carrywatch
 // publisher rides out a server restart or a leader election. progress, if
-// not nil, is called with the number of messages acknowledged so far. It
-// returns each message's stream sequence, in msgs' order.
-func publish(ctx context.Context, js jetstream.JetStream, msgs []outMsg, progress func(int)) ([]uint64, error) {
+// not nil, is called with the number of messages acknowledged so far, and
+// resent counts the messages sent more than once. It returns each
+// message's stream sequence, in msgs' order.
+func publish(ctx context.Context, js jetstream.JetStream, msgs []outMsg, progress func(int), resent *atomic.Int64) ([]uint64, error) {
 	seqs := make([]uint64, len(msgs))
 	done := 0
 	for start := 0; start < len(msgs); start += publishWindow {
@@ -160,6 +162,9 @@ func publish(ctx context.Context, js jetstream.JetStream, msgs []outMsg, progres
 				}
 			}
 			if ack == nil {
+				if resent != nil {
+					resent.Add(1)
+				}
 				var err error
 				if ack, err = publishOne(ctx, js, chunk[i]); err != nil {
 					return nil, err
@@ -206,11 +211,12 @@ func (m outMsg) nats() *nats.Msg {
 
 // background runs publish in a goroutine; wait returns its result.
 type background struct {
-	acked chan int // latest count, buffered; read with acknowledged
-	done  chan struct{}
-	seqs  []uint64
-	err   error
-	n     int
+	acked  chan int // latest count, buffered; read with acknowledged
+	resent atomic.Int64
+	done   chan struct{}
+	seqs   []uint64
+	err    error
+	n      int
 }
 
 func publishInBackground(ctx context.Context, js jetstream.JetStream, msgs []outMsg) *background {
@@ -223,7 +229,7 @@ func publishInBackground(ctx context.Context, js jetstream.JetStream, msgs []out
 			default:
 			}
 			b.acked <- n
-		})
+		}, &b.resent)
 	}()
 	return b
 }

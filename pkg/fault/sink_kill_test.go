@@ -24,7 +24,7 @@ func TestSinkKilledMidBatchLosesNothing(t *testing.T) {
 	js := connect(t, ns.URL)
 	ensureStreams(t, js, 1)
 	events := synthetic(n, 1)
-	_, err := publish(ctx, js, eventMsgs(t, events), nil)
+	_, err := publish(ctx, js, eventMsgs(t, events), nil, nil)
 	require.NoError(t, err)
 
 	env := sinkEnv(ns.URL, db)

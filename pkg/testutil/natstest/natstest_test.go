@@ -69,3 +69,25 @@ func TestCleanupShutsDown(t *testing.T) {
 	assert.False(t, srv.Srv.Running())
 	assert.True(t, nc.IsClosed())
 }
+
+// A restarted server listens on the same URL and brings back the streams
+// and messages of its file store; a client reconnects to it by itself.
+func TestRestartKeepsPortAndStore(t *testing.T) {
+	srv := natstest.New(t)
+	js := srv.Streams(t, nats.ReconnectWait(20*time.Millisecond), nats.MaxReconnects(-1))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err := js.Publish(ctx, "cw.dlq.sink", []byte("before"))
+	require.NoError(t, err)
+	url, old := srv.URL, srv.Srv
+
+	srv.Restart(t)
+	assert.False(t, old.Running())
+	assert.Equal(t, url, srv.URL)
+	require.Eventually(t, func() bool { return js.Conn().IsConnected() }, 30*time.Second, 10*time.Millisecond)
+	s, err := js.Stream(ctx, natsfx.StreamDLQ)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(1), s.CachedInfo().State.Msgs, "the message survived the restart")
+	_, err = js.Publish(ctx, "cw.dlq.sink", []byte("after"))
+	require.NoError(t, err)
+}
