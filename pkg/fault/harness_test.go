@@ -79,11 +79,10 @@ func ids(events []event.Event) []string {
 }
 
 // connect opens a NATS connection that reconnects forever, closed when the
-// test ends, and returns its JetStream context.
-func connect(t *testing.T, url string) jetstream.JetStream {
+// test ends, and returns its JetStream context; opts add to its options.
+func connect(t *testing.T, url string, opts ...nats.Option) jetstream.JetStream {
 	t.Helper()
-	nc, err := nats.Connect(url, nats.MaxReconnects(-1), nats.ReconnectWait(100*time.Millisecond),
-		nats.RetryOnFailedConnect(false))
+	nc, err := nats.Connect(url, append([]nats.Option{nats.MaxReconnects(-1), nats.ReconnectWait(100 * time.Millisecond)}, opts...)...)
 	require.NoError(t, err)
 	t.Cleanup(nc.Close)
 	js, err := jetstream.New(nc)

@@ -124,7 +124,7 @@ func (p *proc) cleanup(t *testing.T) {
 		t.Errorf("%s reported a data race:\n%s", p.name, log)
 		return
 	}
-	if t.Failed() {
+	if t.Failed() || os.Getenv("FAULT_DEBUG") != "" {
 		t.Logf("%s log (tail):\n%s", p.name, p.logTail())
 	}
 }
