@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-		"github.com/stretchr/testify/require"
+	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
