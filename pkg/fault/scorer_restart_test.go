@@ -73,7 +73,11 @@ func TestScorerKilledAndRestartedPrintsAsUninterrupted(t *testing.T) {
 	got := prints(t, ctx, js)
 
 	missing, extra := diffPrints(want, got)
-	require.Empty(t, missing, "prints of the uninterrupted run missing after the kill at seq %d", snap)
+	if len(missing) > 0 {
+		t.Fatalf("%d prints of the uninterrupted run, of input seqs %d to %d, were never published; "+
+			"the restarted scorer resumed after its snapshot at seq %d", len(missing),
+			missing[0].Watermark, missing[len(missing)-1].Watermark, snap)
+	}
 	require.Empty(t, extra, "prints the uninterrupted run does not have, after the kill at seq %d", snap)
 	require.Len(t, got, len(want), "as many prints as the uninterrupted run")
 	for i := range want {
