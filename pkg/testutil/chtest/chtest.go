@@ -67,7 +67,19 @@ var shared struct {
 //
 // Without it the server still dies with the test binary (it is started with
 // a parent-death signal) but its temporary directory is left behind.
-func Main(m *testing.M) {
+func Main(m *testing.M) { os.Exit(Run(m)) }
+
+// Run is Main without the exit: it runs the tests, stops the shared server
+// and returns m.Run's exit code, for a TestMain with set-up or clean-up of
+// its own around the tests:
+//
+//	func TestMain(m *testing.M) {
+//		dir := setUp()
+//		code := chtest.Run(m)
+//		os.RemoveAll(dir)
+//		os.Exit(code)
+//	}
+func Run(m *testing.M) int {
 	code := m.Run()
 	shared.mu.Lock()
 	if shared.server != nil {
@@ -80,7 +92,7 @@ func Main(m *testing.M) {
 		_ = os.RemoveAll(shared.dir)
 	}
 	shared.mu.Unlock()
-	os.Exit(code)
+	return code
 }
 
 // New returns a fresh, migrated database for t on the test server and drops

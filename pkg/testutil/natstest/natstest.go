@@ -4,6 +4,7 @@ package natstest
 
 import (
 	"context"
+	"net"
 	"testing"
 	"time"
 
@@ -18,8 +19,12 @@ import (
 type Server struct {
 	// URL is the client URL (nats://127.0.0.1:<port>, tls:// with TLS).
 	URL string
-	// Srv is the server, for tests that restart it or inspect it.
+	// Srv is the server, for tests that inspect it. Restart replaces it.
 	Srv *server.Server
+
+	// opts are the options of the next start: the first start's, with the
+	// port it bound.
+	opts *server.Options
 }
 
 // New starts a JetStream server on 127.0.0.1 and a random port, stored in
@@ -45,19 +50,47 @@ func NewWithOptions(t testing.TB, configure func(*server.Options)) *Server {
 	if configure != nil {
 		configure(opts)
 	}
-	srv, err := server.NewServer(opts)
+	s := &Server{opts: opts}
+	s.start(t)
+	t.Cleanup(s.Shutdown)
+	return s
+}
+
+// start starts a server with s.opts and pins s.opts.Port to the port it
+// bound, so that a restart listens where the clients reconnect.
+func (s *Server) start(t testing.TB) {
+	t.Helper()
+	srv, err := server.NewServer(s.opts.Clone())
 	if err != nil {
 		t.Fatalf("natstest: new server: %v", err)
 	}
 	srv.Start()
-	t.Cleanup(func() {
-		srv.Shutdown()
-		srv.WaitForShutdown()
-	})
 	if !srv.ReadyForConnections(10 * time.Second) {
+		srv.Shutdown()
 		t.Fatalf("natstest: server not ready within 10s")
 	}
-	return &Server{URL: srv.ClientURL(), Srv: srv}
+	s.Srv, s.URL = srv, srv.ClientURL()
+	s.opts.Port = srv.Addr().(*net.TCPAddr).Port
+}
+
+// Shutdown stops the server and waits until it has stopped, as a crash of
+// the server process would, minus the loss of unsynced writes: clients
+// see their connection drop and start reconnecting. Shutting down a
+// stopped server does nothing.
+func (s *Server) Shutdown() {
+	s.Srv.Shutdown()
+	s.Srv.WaitForShutdown()
+}
+
+// Restart shuts the server down if it runs, then starts a new one with the
+// same options on the same port and store directory: streams, consumers
+// and messages come back from the file store, and clients that reconnect
+// to URL find them. It fails the test if the new server does not start
+// within 10 s.
+func (s *Server) Restart(t testing.TB) {
+	t.Helper()
+	s.Shutdown()
+	s.start(t)
 }
 
 // Connect connects to the server with opts and closes the connection when

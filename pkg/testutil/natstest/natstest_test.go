@@ -7,6 +7,7 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -68,4 +69,54 @@ func TestCleanupShutsDown(t *testing.T) {
 	})
 	assert.False(t, srv.Srv.Running())
 	assert.True(t, nc.IsClosed())
+}
+
+// A restarted server listens on the same URL and brings back the streams
+// and messages of its file store; a client reconnects to it by itself.
+func TestRestartKeepsPortAndStore(t *testing.T) {
+	srv := natstest.New(t)
+	js := srv.Streams(t, nats.ReconnectWait(20*time.Millisecond), nats.MaxReconnects(-1))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err := js.Publish(ctx, "cw.dlq.sink", []byte("before"))
+	require.NoError(t, err)
+	url, old := srv.URL, srv.Srv
+
+	srv.Restart(t)
+	assert.False(t, old.Running())
+	assert.Equal(t, url, srv.URL)
+	require.Eventually(t, func() bool { return js.Conn().IsConnected() }, 30*time.Second, 10*time.Millisecond)
+	s, err := js.Stream(ctx, natsfx.StreamDLQ)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(1), s.CachedInfo().State.Msgs, "the message survived the restart")
+	_, err = js.Publish(ctx, "cw.dlq.sink", []byte("after"))
+	require.NoError(t, err)
+}
+
+// A 3-node cluster serves R3 streams; when the leader of one is shut down a
+// survivor takes over and the stream keeps its messages.
+func TestClusterElectsANewStreamLeader(t *testing.T) {
+	c := natstest.NewCluster(t, 3)
+	require.Len(t, c.Servers, 3)
+	nc, err := nats.Connect(c.URL(), nats.MaxReconnects(-1), nats.ReconnectWait(20*time.Millisecond))
+	require.NoError(t, err)
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), natstest.ClusterTimeout)
+	defer cancel()
+	cfg := natsfx.DefaultConfig().Streams
+	cfg.Replicas = 3
+	require.NoError(t, natsfx.EnsureStreams(ctx, js, cfg))
+	_, err = js.Publish(ctx, "cw.dlq.sink", []byte("before"))
+	require.NoError(t, err)
+
+	leader := c.WaitStreamLeader(t, natsfx.StreamDLQ)
+	leader.Shutdown()
+	next := c.WaitStreamLeader(t, natsfx.StreamDLQ)
+	assert.NotSame(t, leader, next)
+	require.Eventually(t, func() bool {
+		s, err := js.Stream(ctx, natsfx.StreamDLQ)
+		return err == nil && s.CachedInfo().State.Msgs == 1
+	}, natstest.ClusterTimeout, 20*time.Millisecond, "the message survived the leader")
 }
