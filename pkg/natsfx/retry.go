@@ -106,7 +106,10 @@ func RetryJetStream(ctx context.Context, log zerolog.Logger, step string, fn fun
 func attemptContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	d := attemptTimeout
 	if dl, ok := ctx.Deadline(); ok {
-		d = max(min(d, time.Until(dl)-retryMargin), time.Until(dl)/2)
+		left := time.Until(dl)
+		if d = min(d, left-retryMargin); d <= 0 {
+			d = left / 2 // too little left for the margin: half of it
+		}
 	}
 	return context.WithTimeout(ctx, d)
 }

@@ -132,7 +132,7 @@ func (s *Scorer) Start(ctx context.Context) error {
 	s.savedSeq, s.checkpointSeq = s.seq, s.seq
 	s.applied.Store(s.seq)
 	var it jetstream.MessagesContext
-	err = retryStart(ctx, s.log, "ordered consumer on "+natsfx.StreamEvents, func(ctx context.Context) error {
+	err = natsfx.RetryJetStream(ctx, s.log, "ordered consumer on "+natsfx.StreamEvents, func(ctx context.Context) error {
 		it, err = s.subscribe(ctx)
 		return err
 	})

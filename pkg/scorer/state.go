@@ -9,6 +9,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/rs/zerolog"
 
+	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/risk"
 )
 
@@ -33,7 +34,7 @@ type stateStore struct {
 // still forming it retries until ctx ends; its error names the bucket.
 func openState(ctx context.Context, js jetstream.JetStream, bucket string, replicas int, key string, log zerolog.Logger) (*stateStore, error) {
 	var kv jetstream.KeyValue
-	err := retryStart(ctx, log, "state bucket "+bucket, func(ctx context.Context) error {
+	err := natsfx.RetryJetStream(ctx, log, "state bucket "+bucket, func(ctx context.Context) error {
 		var err error
 		kv, err = js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
 			Bucket: bucket, Description: "carrywatch scorer state snapshots", History: 1,
