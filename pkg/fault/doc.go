@@ -65,13 +65,15 @@
 //     through; restarted, it restores its last snapshot and must publish,
 //     within 60 s, exactly the prints of an uninterrupted run, in order.
 //  7. TestPoisonInputsAreDeadLetteredAndTheRestStored — load: 2,000 valid
-//     events with 36 bad inputs spread among them (not JSON, truncated,
+//     events with 39 bad inputs spread among them (not JSON, truncated,
 //     empty, wrong or unknown schema, missing or wrong id, bad times,
 //     NaN-like and huge numbers, out-of-range values, duplicate keys,
 //     unknown fields, invalid UTF-8, 20,000-deep nesting, wrong types, a
-//     dead letter on cw.events, …) and one odd but valid input (a time
-//     with an offset). Every valid event is stored once, every bad one is
-//     in dead_letters once with its code, reason and original bytes within
+//     dead letter on cw.events, a 10Y yield on the 2Y subject, 1 MB
+//     messages just under max_payload, …) and one odd but valid input (a
+//     time with an offset). Every valid event is stored once, every bad one
+//     is in dead_letters once with its code, reason and original bytes (a
+//     prefix, the size and SHA-256 for the 1 MB ones) within
 //     60 s of the last publish, and the sink keeps running.
 //
 // The child processes log JSON to a file; a failing case prints the tail

@@ -2,6 +2,8 @@ package fault_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +28,10 @@ type poison struct {
 	code string
 	// reason is a part of the dead letter's reason.
 	reason string
+	// truncated: the message is too large for its dead letter to carry it
+	// whole under max_payload; the dead letter keeps a prefix, the size and
+	// the SHA-256.
+	truncated bool
 }
 
 // poisons returns the bad inputs, built from one valid JGB yield and one
@@ -101,16 +107,16 @@ func poisons(t *testing.T, now time.Time) []poison {
 		{name: "nested 20,000 deep", subject: ySubject, data: replace(y, `"tenor":"10Y"`, `"tenor":`+strings.Repeat("[", 20000)+strings.Repeat("]", 20000)), code: "malformed", reason: "exceeded max depth"},
 		{name: "number for a string", subject: ySubject, data: replace(y, `"tenor":"10Y"`, `"tenor":10`), code: "malformed", reason: "cannot unmarshal number"},
 		{name: "null for a required field", subject: ySubject, data: replace(y, `"tenor":"10Y"`, `"tenor":null`), code: "missing", reason: "tenor: missing required field: null"},
-		// (A message of about 1 MB, just under max_payload, belongs here;
-		// it is left out while the sink's handling of it is being fixed.)
-		{name: "dead letter on cw.events", subject: ySubject, data: d, code: "bad_format", reason: "cw.dead_letter/v1 sent on subject cw.events.jgb.yield.10Y"},
-		// (A valid event on the subject of another key of its kind, such as
-		// a 10Y yield on cw.events.jgb.yield.2Y, belongs here; it is left
-		// out while the sink's subject check is being fixed.)
+		{name: "1 MB pad field", subject: ySubject, data: replace(y, `"tenor":"10Y"`, `"tenor":"10Y","pad":"`+strings.Repeat("x", 900_000)+`"`),
+			code: "malformed", reason: `unknown field "pad"`, truncated: true},
+		{name: "1 MB source", subject: ySubject, data: replace(y, `"source":"mof"`, `"source":"`+strings.Repeat("m", 1_000_000)+`"`),
+			code: "bad_format", reason: "source", truncated: true},
+		{name: "dead letter on cw.events", subject: ySubject, data: d, code: "bad_subject", reason: "cw.dead_letter/v1 belongs on cw.dlq.ingest, not cw.events.jgb.yield.10Y"},
+		{name: "10Y yield on the 2Y subject", subject: "cw.events.jgb.yield.2Y", data: y, code: "bad_subject", reason: "belongs on cw.events.jgb.yield.10Y, not cw.events.jgb.yield.2Y"},
 	}
 }
 
-// Bad inputs of 36 kinds are published among 2,000 valid events. Every
+// Bad inputs of 39 kinds are published among 2,000 valid events. Every
 // valid event (and the one odd but valid input) is stored once; every bad
 // one is in dead_letters once, with its subject, its sequence, its code,
 // its reason and its original bytes; the sink keeps running and its
@@ -186,7 +192,14 @@ func TestPoisonInputsAreDeadLetteredAndTheRestStored(t *testing.T) {
 		assert.Equal(t, p.subject, d.subject, p.name)
 		assert.Equal(t, p.code, d.code, p.name)
 		assert.Contains(t, d.reason, p.reason, p.name)
-		assert.Equal(t, p.data, d.payload, "%s: the original bytes", p.name)
+		if p.truncated {
+			sum := sha256.Sum256([]byte(p.data))
+			assert.Less(t, len(d.payload), len(p.data), "%s: the dead letter carries a prefix", p.name)
+			assert.True(t, strings.HasPrefix(p.data, d.payload), "%s: the dead letter carries a prefix", p.name)
+			assert.Contains(t, d.reason, fmt.Sprintf("original %d bytes, sha256 %x", len(p.data), sum), p.name)
+		} else {
+			assert.Equal(t, p.data, d.payload, "%s: the original bytes", p.name)
+		}
 	}
 	rows, distinct, err := visible(ctx, db, []string{"v_dead_letters"})
 	require.NoError(t, err)
