@@ -113,9 +113,14 @@ func (s *Sink) Start(ctx context.Context) error {
 			MaxDeliver:    s.cfg.MaxDeliver,
 			MaxAckPending: 5 * s.cfg.BatchMaxRows,
 		}
-		cons, err := s.js.CreateOrUpdateConsumer(ctx, src.stream, cfg)
+		var cons jetstream.Consumer
+		step := fmt.Sprintf("create consumer %s on %s", cfg.Durable, src.stream)
+		err := natsfx.RetryJetStream(ctx, s.log, step, func(ctx context.Context) (err error) {
+			cons, err = s.js.CreateOrUpdateConsumer(ctx, src.stream, cfg)
+			return err
+		})
 		if err != nil {
-			return fmt.Errorf("create consumer %s on %s: %w", cfg.Durable, src.stream, err)
+			return err
 		}
 		consumers = append(consumers, cons)
 		s.workers = append(s.workers, &worker{
