@@ -15,6 +15,7 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
+	"github.com/carrywatch/carrywatch/pkg/testutil/logtest"
 	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
 )
 
@@ -94,7 +95,7 @@ func serviceConfig(url, user string) natsfx.Config {
 // startBusAs starts a Bus as user and stops it when the test ends. The
 // returned buffer holds its debug log, where natsfx reports any error the
 // server sends, permission violations included.
-func startBusAs(t *testing.T, url, user string) (*natsfx.Bus, *logBuffer) {
+func startBusAs(t *testing.T, url, user string) (*natsfx.Bus, *logtest.Buffer) {
 	t.Helper()
 	log, logs := testLogger(t)
 	bus := natsfx.New(serviceConfig(url, user), log)
@@ -105,7 +106,7 @@ func startBusAs(t *testing.T, url, user string) (*natsfx.Bus, *logBuffer) {
 
 // assertNoViolation checks that a service's log reports no refusal from
 // the server.
-func assertNoViolation(t *testing.T, name string, logs *logBuffer) {
+func assertNoViolation(t *testing.T, name string, logs *logtest.Buffer) {
 	t.Helper()
 	out := logs.String()
 	assert.False(t, strings.Contains(strings.ToLower(out), "permissions violation"),

@@ -25,6 +25,7 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/scorer"
 	"github.com/carrywatch/carrywatch/pkg/sink"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
+	"github.com/carrywatch/carrywatch/pkg/testutil/logtest"
 )
 
 // usersOf returns user name → account name and permissions of opts.
@@ -276,7 +277,7 @@ func TestDeployScorerRunsAsScorer(t *testing.T) {
 	require.NoError(t, err)
 	events := scenario.WithHeartbeats(sc.Events, 10*time.Minute)
 
-	start := func(heartbeat time.Duration) (*scorer.Scorer, *logBuffer, *logBuffer) {
+	start := func(heartbeat time.Duration) (*scorer.Scorer, *logtest.Buffer, *logtest.Buffer) {
 		bus, busLogs := startBusAs(t, srv.URL, "scorer")
 		cfg := scorer.DefaultConfig()
 		cfg.Heartbeat = heartbeat

@@ -1,13 +1,11 @@
 package scorer
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
+	"github.com/carrywatch/carrywatch/pkg/testutil/logtest"
 	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
 )
 
@@ -31,24 +30,6 @@ type testBus struct {
 
 func (b testBus) JetStream() jetstream.JetStream { return b.js }
 func (b testBus) StreamReplicas() int            { return b.replicas }
-
-// syncBuffer is a log sink read while the scorer writes to it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // freePorts returns n TCP ports free on 127.0.0.1 a moment ago.
 func freePorts(t *testing.T, n int) []int {
@@ -96,7 +77,7 @@ func newBareScorer(t *testing.T, url string, replicas int, log io.Writer) *Score
 func TestStartRetriesWhileTheClusterForms(t *testing.T) {
 	routes := freePorts(t, 3)
 	first := clusterNode(t, 0, routes)
-	var logs syncBuffer
+	var logs logtest.Buffer
 	s := newBareScorer(t, first.URL, 3, &logs)
 	started := make(chan error, 1)
 	go func() {

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,32 +16,15 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
+	"github.com/carrywatch/carrywatch/pkg/testutil/logtest"
 )
-
-// lockedBuffer is a bytes.Buffer a command writes to while the test reads.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // startUp runs `carrywatch up` with args until the returned function stops
 // it; it returns once up says it is up, with what up writes to stderr.
-func startUp(t *testing.T, args ...string) (stop func(), logs *lockedBuffer) {
+func startUp(t *testing.T, args ...string) (stop func(), logs *logtest.Buffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	stderr := &lockedBuffer{}
+	stderr := &logtest.Buffer{}
 	done := make(chan error, 1)
 	go func() {
 		cmd := newRootCmd(&bytes.Buffer{}, stderr)
