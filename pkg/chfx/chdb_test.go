@@ -96,7 +96,7 @@ func TestCurrentDialectOnChdb(t *testing.T) {
 		}
 	}
 	// No schema_migrations: this test renders the DDL, it does not run Migrate.
-	assert.Equal(t, []string{"dead_letters", "etf_flows", "fed_odds", "jgb_yields", "risk_scores", "venue_status"}, tables)
+	assert.Equal(t, []string{"dead_letters", "etf_flows", "fed_odds", "jgb_yields", "market_quotes", "risk_scores", "venue_status"}, tables)
 	assert.Equal(t, wantViews, views)
 
 	types := map[string]string{}

@@ -110,7 +110,7 @@ func TestMigrateOnCluster(t *testing.T) {
 		rows.Close()
 		assert.Len(t, engines, wantObjects, "objects on %s", n.name)
 		assert.Equal(t, "ReplicatedReplacingMergeTree", engines[chfx.MigrationsTable], n.name)
-		for _, table := range []string{"jgb_yields", "fed_odds", "etf_flows", "venue_status", "risk_scores", "dead_letters"} {
+		for _, table := range []string{"jgb_yields", "fed_odds", "etf_flows", "venue_status", "market_quotes", "risk_scores", "dead_letters"} {
 			assert.Equal(t, "ReplicatedReplacingMergeTree", engines[table+"_local"], "%s_local on %s", table, n.name)
 			assert.Equal(t, "Distributed", engines[table], "%s on %s", table, n.name)
 		}

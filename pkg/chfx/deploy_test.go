@@ -185,7 +185,7 @@ func TestDeployUsers(t *testing.T) {
 	migs, err := chfx.Render(d, target)
 	require.NoError(t, err)
 	require.Len(t, applied, len(migs))
-	for _, f := range fixtures() {
+	for _, f := range append(fixtures(), marketHistory()...) {
 		b, err := sink.PrepareBatch(ctx, "INSERT INTO "+db+"."+f.table+" ("+quotedCols(f.cols)+")")
 		require.NoError(t, err, f.table)
 		require.NoError(t, b.Append(f.vals(d)...), f.table)
@@ -256,7 +256,7 @@ func TestDeployUsers(t *testing.T) {
 		}
 		var n uint64
 		require.NoError(t, sink.QueryRow(ctx, "SELECT count() FROM "+db+".jgb_yields").Scan(&n))
-		assert.Equal(t, uint64(1), n, "jgb_yields unchanged")
+		assert.Equal(t, uint64(2), n, "jgb_yields unchanged: the fixture and marketHistory's 2Y")
 	})
 
 	t.Run("stays in its database and limits", func(t *testing.T) {

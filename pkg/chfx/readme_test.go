@@ -51,7 +51,7 @@ func readmeQueries(t *testing.T) []readmeQuery {
 func TestReadmeQueriesOnServer(t *testing.T) {
 	db := chtest.New(t)
 	ctx := t.Context()
-	for _, f := range fixtures() {
+	for _, f := range append(fixtures(), marketHistory()...) {
 		insertFixture(ctx, t, db, f)
 	}
 	for _, q := range readmeQueries(t) {

@@ -54,6 +54,8 @@ func fixtures() []fixture {
 		StartedAt: started}
 	event.Seal(venue, fixtureNow)
 
+	usdjpy := marketQuote("fred", event.InstrumentUSDJPY, 157.41, event.UnitJPYPerUSD, time.Date(2025, 11, 20, 17, 0, 0, 0, time.UTC))
+
 	score := &event.RiskScore{Meta: event.Meta{Source: "carrywatch", ObservedAt: time.Date(2025, 11, 28, 3, 0, 0, 0, time.UTC)},
 		Index: 71.5, Regime: event.RegimeElevated,
 		Blocks: []event.Block{
@@ -111,6 +113,7 @@ func fixtures() []fixture {
 					venue.Status, venue.Title, venue.Components, d.Time(venue.StartedAt), d.NullableTime(venue.ResolvedAt))
 			},
 		},
+		marketFixture(usdjpy, 5),
 		{
 			table: "risk_scores", view: "v_risk_scores", id: score.ID,
 			cols: cols("index", "regime", "triggers", "drivers", "block_names", "block_scores", "block_contributions",
@@ -123,7 +126,7 @@ func fixtures() []fixture {
 					scores = append(scores, b.Score)
 					contribs = append(contribs, b.Contribution)
 				}
-				return append(commonVals(d, &score.Meta, 5), score.Index, score.Regime, score.Triggers, score.Drivers,
+				return append(commonVals(d, &score.Meta, 6), score.Index, score.Regime, score.Triggers, score.Drivers,
 					names, scores, contribs, score.ModelVersion, score.CalibrationHash, score.Watermark.StreamSeq,
 					d.Time(score.Watermark.EventTime), string(explanation))
 			},
@@ -132,7 +135,49 @@ func fixtures() []fixture {
 			table: "dead_letters", view: "v_dead_letters", id: dl.ID,
 			cols: cols("stage", "original_subject", "reason", "code", "payload", "original_seq"),
 			vals: func(d chfx.Dialect) []any {
-				return append(commonVals(d, &dl.Meta, 6), dl.Stage, dl.OriginalSubject, dl.Reason, dl.Code, string(dl.Payload), dl.StreamSeq)
+				return append(commonVals(d, &dl.Meta, 7), dl.Stage, dl.OriginalSubject, dl.Reason, dl.Code, string(dl.Payload), dl.StreamSeq)
+			},
+		},
+	}
+}
+
+// marketQuote returns a sealed market quote (FRED: a fixing for USDJPY, a
+// close otherwise).
+func marketQuote(source, instrument string, value float64, unit string, at time.Time) *event.MarketQuote {
+	kind := event.QuoteClose
+	if instrument == event.InstrumentUSDJPY {
+		kind = event.QuoteFixing
+	}
+	q := &event.MarketQuote{Meta: event.Meta{Source: source, ObservedAt: at}, Instrument: instrument, Value: value, Unit: unit, Kind: kind}
+	event.Seal(q, fixtureNow)
+	return q
+}
+
+func marketFixture(q *event.MarketQuote, seq uint64) fixture {
+	return fixture{
+		table: "market_quotes", view: "v_market_quotes", id: q.ID,
+		cols: cols("instrument", "value", "unit", "kind", "derived_from"),
+		vals: func(d chfx.Dialect) []any {
+			return append(commonVals(d, &q.Meta, seq), q.Instrument, q.Value, q.Unit, q.Kind, q.DerivedFrom)
+		},
+	}
+}
+
+// marketHistory returns the rows the derived market views need beyond
+// fixtures' one per table, real values all: the USDJPY fixing of the day
+// before (FRED DEXJPUS 2025-11-19), and a UST 2-year close and a JGB 2-year
+// yield of one date (FRED DGS2 and MoF, 2023-12-29).
+func marketHistory() []fixture {
+	jgb2 := &event.JGBYield{Meta: event.Meta{Source: "mof", ObservedAt: time.Date(2023, 12, 29, 6, 0, 0, 0, time.UTC)}, Tenor: "2Y", YieldPct: 0.048}
+	event.Seal(jgb2, fixtureNow)
+	return []fixture{
+		marketFixture(marketQuote("fred", event.InstrumentUSDJPY, 156.63, event.UnitJPYPerUSD, time.Date(2025, 11, 19, 17, 0, 0, 0, time.UTC)), 101),
+		marketFixture(marketQuote("fred", event.InstrumentUST2Y, 4.23, event.UnitPercent, time.Date(2023, 12, 29, 21, 0, 0, 0, time.UTC)), 102),
+		{
+			table: "jgb_yields", view: "v_jgb_yields", id: jgb2.ID,
+			cols: cols("tenor", "tenor_months", "yield_pct"),
+			vals: func(d chfx.Dialect) []any {
+				return append(commonVals(d, &jgb2.Meta, 103), jgb2.Tenor, jgb2.TenorMonths(), jgb2.YieldPct)
 			},
 		},
 	}

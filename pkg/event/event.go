@@ -20,6 +20,7 @@ const (
 	SchemaFedOdds     = "cw.fed.odds/v1"
 	SchemaETFFlow     = "cw.etf.flow/v1"
 	SchemaVenueStatus = "cw.venue.status/v1"
+	SchemaMarketQuote = "cw.market.quote/v1"
 	SchemaRiskScore   = "cw.risk.score/v1"
 	SchemaDeadLetter  = "cw.dead_letter/v1"
 	// SchemaHeartbeat advances event time (cw.events.heartbeat).
@@ -77,6 +78,8 @@ func New(schema string) (Event, error) {
 		return &ETFFlow{}, nil
 	case SchemaVenueStatus:
 		return &VenueStatus{}, nil
+	case SchemaMarketQuote:
+		return &MarketQuote{}, nil
 	case SchemaRiskScore:
 		return &RiskScore{}, nil
 	case SchemaDeadLetter:
@@ -91,8 +94,8 @@ func New(schema string) (Event, error) {
 
 // Schemas lists every schema name this version reads and writes.
 func Schemas() []string {
-	return []string{SchemaJGBYield, SchemaFedOdds, SchemaETFFlow, SchemaVenueStatus, SchemaRiskScore, SchemaDeadLetter,
-		SchemaHeartbeat, SchemaRiskComponent}
+	return []string{SchemaJGBYield, SchemaFedOdds, SchemaETFFlow, SchemaVenueStatus, SchemaMarketQuote, SchemaRiskScore,
+		SchemaDeadLetter, SchemaHeartbeat, SchemaRiskComponent}
 }
 
 // Decode parses one JSON message of any known kind. It rejects unknown

@@ -56,6 +56,90 @@ func TestValidate(t *testing.T) {
 			},
 		},
 		{
+			name: "market quote: missing instrument",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, resealed(func(e *event.MarketQuote) { e.Instrument = "" }))
+			},
+			wantErr: event.ErrMissing, wantField: "instrument",
+		},
+		{
+			name: "market quote: instrument in lowercase",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, resealed(func(e *event.MarketQuote) { e.Instrument = "usdjpy" }))
+			},
+			wantErr: event.ErrBadFormat, wantField: "instrument",
+		},
+		{
+			name: "market quote: instrument starting with a dash",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, resealed(func(e *event.MarketQuote) { e.Instrument = "-BTC" }))
+			},
+			wantErr: event.ErrBadFormat, wantField: "instrument",
+		},
+		{
+			name: "market quote: unknown unit",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, resealed(func(e *event.MarketQuote) { e.Unit = "yen" }))
+			},
+			wantErr: event.ErrBadFormat, wantField: "unit",
+		},
+		{
+			name: "market quote: missing kind",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, resealed(func(e *event.MarketQuote) { e.Kind = "" }))
+			},
+			wantErr: event.ErrMissing, wantField: "kind",
+		},
+		{
+			name: "market quote: unknown kind",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, resealed(func(e *event.MarketQuote) { e.Kind = "open" }))
+			},
+			wantErr: event.ErrBadFormat, wantField: "kind",
+		},
+		{
+			name: "market quote: USDJPY in sen",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, resealed(func(e *event.MarketQuote) { e.Value = 15741 }))
+			},
+			wantErr: event.ErrOutOfRange, wantField: "value", wantMsg: "15741 is outside [1, 1000]",
+		},
+		{
+			name: "market quote: yield in basis points",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, resealed(func(e *event.MarketQuote) { e.Unit, e.Value = event.UnitPercent, 420 }))
+			},
+			wantErr: event.ErrOutOfRange, wantField: "value",
+		},
+		{
+			name: "market quote: VIX below zero",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, resealed(func(e *event.MarketQuote) { e.Unit, e.Value = event.UnitPoints, -1 }))
+			},
+			wantErr: event.ErrOutOfRange, wantField: "value",
+		},
+		{
+			name: "market quote: NaN",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, resealed(func(e *event.MarketQuote) { e.Value = math.NaN() }))
+			},
+			wantErr: event.ErrNotFinite, wantField: "value",
+		},
+		{
+			name: "market quote: infinite price",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, resealed(func(e *event.MarketQuote) { e.Unit, e.Value = event.UnitUSD, math.Inf(1) }))
+			},
+			wantErr: event.ErrNotFinite, wantField: "value",
+		},
+		{
+			name: "market quote: in the future",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, resealed(func(e *event.MarketQuote) { e.ObservedAt = validationTime.Add(event.MaxClockSkew + time.Second) }))
+			},
+			wantErr: event.ErrFutureTime, wantField: "observed_at",
+		},
+		{
 			name: "missing tenor",
 			event: func(t *testing.T) event.Event {
 				return fresh(t, func(e *event.JGBYield) { e.Tenor = "" })
@@ -149,7 +233,7 @@ func TestValidate(t *testing.T) {
 		{
 			name: "heartbeat one hour ahead",
 			event: func(t *testing.T) event.Event {
-				return fresh(t, resealed(func(e *event.Heartbeat) { e.ObservedAt = validationTime.Add(time.Hour) }))
+				return fresh(t, resealed(func(e *event.Heartbeat) { e.ObservedAt = validationTime.Add(event.MaxClockSkew + time.Second) }))
 			},
 			wantErr: event.ErrFutureTime, wantField: "observed_at",
 		},
@@ -232,7 +316,7 @@ func TestValidate(t *testing.T) {
 		{
 			name: "observed_at one hour ahead",
 			event: func(t *testing.T) event.Event {
-				return fresh(t, resealed(func(e *event.JGBYield) { e.ObservedAt = validationTime.Add(time.Hour) }))
+				return fresh(t, resealed(func(e *event.JGBYield) { e.ObservedAt = validationTime.Add(event.MaxClockSkew + time.Second) }))
 			},
 			wantErr: event.ErrFutureTime, wantField: "observed_at",
 		},
@@ -783,6 +867,7 @@ func TestCheckSubject(t *testing.T) {
 		{schema: event.SchemaFedOdds, subject: event.SubjectFedOdds("2026-01-28")},
 		{schema: event.SchemaETFFlow, subject: event.SubjectETFFlow(event.TickerTotal)},
 		{schema: event.SchemaVenueStatus, subject: event.SubjectVenueStatus("binance")},
+		{schema: event.SchemaMarketQuote, subject: event.SubjectMarketQuote(event.InstrumentBTCUSD)},
 		{schema: event.SchemaRiskScore, subject: event.SubjectComponent("score")},
 		{schema: event.SchemaRiskComponent, subject: event.SubjectComponent("E2")},
 		{schema: event.SchemaDeadLetter, subject: event.SubjectDeadLetter("ingest")},

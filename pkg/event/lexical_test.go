@@ -20,6 +20,7 @@ var patterns = []struct {
 	{"ticker", regexp.MustCompile(`^[A-Z0-9]{1,12}$`), isTicker},
 	{"tenor", regexp.MustCompile(`^[1-9][0-9]?[MY]$`), isTenor},
 	{"venue", regexp.MustCompile(`^[a-z0-9_-]{1,64}$`), isVenue},
+	{"instrument", regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{0,31}$`), isInstrument},
 }
 
 var lexicalSeeds = []string{
@@ -27,7 +28,7 @@ var lexicalSeeds = []string{
 	"2025-12-01T24:00:00Z", "2025-12-01T23:59:59-23:59", "2025-12-01T06:00:00+24:00", "2025-12-01T06:00:60Z",
 	"2025-12-01T06:00:00.Z", "2025-12-01t06:00:00z", "2025-12-01", "2025-1-01", "mof", "m.o-f_1", "-mof",
 	"bc917da5d1921269b58452e0098df7ea", "BC917DA5D1921269B58452E0098DF7EA", "10Y", "6M", "40Y", "0Y", "100Y", "1y",
-	"IBIT", "ibit", "TOTAL", "ABCDEFGHIJKLM", "binance", "cme_globex", "CME", "a.b", "a b", "é",
+	"IBIT", "ibit", "TOTAL", "BTC-USD", "-BTC", "UST10Y", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456", "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345", "ABCDEFGHIJKLM", "binance", "cme_globex", "CME", "a.b", "a b", "é",
 }
 
 func TestLexicalMatchesPatterns(t *testing.T) {

@@ -175,11 +175,43 @@ func fixtures() []fixture {
 	cut := event.NewDeadLetter("sink", bad.Subject(), padded, 48215, errors.New("pad: malformed message"),
 		time.Date(2025, 12, 1, 9, 5, 13, 0, time.UTC), time.Date(2025, 12, 1, 9, 5, 13, 0, time.UTC))
 
+	usdjpy := &event.MarketQuote{
+		// FRED DEXJPUS for 20 Nov 2025: the noon New York buying rate.
+		Meta:       event.Meta{Source: "fred", ObservedAt: time.Date(2025, 11, 20, 17, 0, 0, 0, time.UTC)},
+		Instrument: event.InstrumentUSDJPY,
+		Value:      157.41,
+		Unit:       event.UnitJPYPerUSD,
+		Kind:       event.QuoteFixing,
+	}
+	event.Seal(usdjpy, time.Date(2025, 11, 21, 14, 0, 0, 0, time.UTC))
+	btc := &event.MarketQuote{
+		// FRED CBBTCUSD for 21 Nov 2025 (Coinbase, 00:00 UTC close).
+		Meta:       event.Meta{Source: "fred", ObservedAt: time.Date(2025, 11, 22, 0, 0, 0, 0, time.UTC)},
+		Instrument: event.InstrumentBTCUSD,
+		Value:      84826,
+		Unit:       event.UnitUSD,
+		Kind:       event.QuoteClose,
+	}
+	event.Seal(btc, time.Date(2025, 11, 22, 14, 0, 0, 0, time.UTC))
+	crossed := &event.MarketQuote{
+		// USDJPY crossed from the ECB's EURJPY and EURUSD reference rates.
+		Meta:        event.Meta{Source: "ecb", ObservedAt: time.Date(2025, 11, 20, 13, 15, 0, 0, time.UTC)},
+		Instrument:  event.InstrumentUSDJPY,
+		Value:       157.2,
+		Unit:        event.UnitJPYPerUSD,
+		Kind:        event.QuoteFixing,
+		DerivedFrom: "EURJPY/EURUSD",
+	}
+	event.Seal(crossed, time.Date(2025, 11, 20, 15, 0, 0, 0, time.UTC))
+
 	return []fixture{
 		{name: "jgb yield 10Y", event: jgb10},
 		{name: "jgb yield 2Y", event: jgb2},
 		{name: "fed odds", event: fed},
 		{name: "etf flow", event: ibit},
+		{name: "market quote USDJPY", event: usdjpy},
+		{name: "market quote BTC-USD", event: btc},
+		{name: "market quote crossed", event: crossed},
 		{name: "venue status open", event: haltOpen},
 		{name: "venue status resolve", event: haltResolve},
 		{name: "risk score", event: score},

@@ -30,6 +30,7 @@ const (
 	prefixFedOdds     = "cw.events.fed.odds."
 	prefixETFFlow     = "cw.events.etf.flow."
 	prefixVenueStatus = "cw.events.venue.status."
+	prefixMarketQuote = "cw.events.market.quote."
 	prefixComponent   = "cw.risk.component."
 	prefixDLQ         = "cw.dlq."
 )
@@ -45,6 +46,9 @@ func SubjectETFFlow(ticker string) string { return prefixETFFlow + ticker }
 
 // SubjectVenueStatus returns cw.events.venue.status.<venue>.
 func SubjectVenueStatus(venue string) string { return prefixVenueStatus + venue }
+
+// SubjectMarketQuote returns cw.events.market.quote.<instrument>.
+func SubjectMarketQuote(instrument string) string { return prefixMarketQuote + instrument }
 
 // SubjectComponent returns cw.risk.component.<name>.
 func SubjectComponent(name string) string { return prefixComponent + name }
@@ -63,6 +67,8 @@ func SchemaForSubject(subject string) string {
 		return SchemaETFFlow
 	case strings.HasPrefix(subject, prefixVenueStatus):
 		return SchemaVenueStatus
+	case strings.HasPrefix(subject, prefixMarketQuote):
+		return SchemaMarketQuote
 	case subject == SubjectRiskScore:
 		return SchemaRiskScore
 	case subject == SubjectHeartbeat:

@@ -84,6 +84,14 @@ var tables = map[string]*table{
 				orEmpty(e.Components), d.Time(e.StartedAt), d.NullableTime(e.ResolvedAt))
 		},
 	},
+	event.SchemaMarketQuote: {
+		name:    "market_quotes",
+		columns: columns("instrument", "value", "unit", "kind", "derived_from"),
+		row: func(ev event.Event, _ []byte, seq uint64, d chfx.Dialect) []any {
+			e := ev.(*event.MarketQuote)
+			return metaRow(&e.Meta, seq, d, e.Instrument, e.Value, e.Unit, e.Kind, e.DerivedFrom)
+		},
+	},
 	event.SchemaRiskScore: {
 		name: "risk_scores",
 		columns: columns("index", "regime", "triggers", "drivers", "block_names", "block_scores",
