@@ -169,6 +169,32 @@ func genEvents(n int) []event.Event {
 	return out
 }
 
+// genMixed returns genEvents(n) with a market quote after every fifth
+// event: USDJPY fixings (some crossed from EUR rates) and BTC-USD last
+// prices, n/5 of them.
+func genMixed(n int) []event.Event {
+	ingested := time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)
+	out := make([]event.Event, 0, n+n/5)
+	for i, ev := range genEvents(n) {
+		out = append(out, ev)
+		if i%5 != 4 {
+			continue
+		}
+		meta := event.Meta{Source: "test", ObservedAt: ev.Header().ObservedAt.Add(time.Second), IngestedAt: ingested}
+		q := &event.MarketQuote{Meta: meta, Instrument: event.InstrumentUSDJPY, Value: 140 + float64(i%2000)/100,
+			Unit: event.UnitJPYPerUSD, Kind: event.QuoteFixing}
+		switch i % 3 {
+		case 1:
+			q.Instrument, q.Value, q.Unit, q.Kind = event.InstrumentBTCUSD, 80000+float64(i)/7, event.UnitUSD, event.QuoteLast
+		case 2:
+			q.DerivedFrom = "EURJPY/EURUSD"
+		}
+		event.Seal(q, ingested)
+		out = append(out, q)
+	}
+	return out
+}
+
 // publish sends events asynchronously; withID sets Nats-Msg-Id.
 func publish(t *testing.T, js jetstream.JetStream, events []event.Event, withID bool) {
 	t.Helper()
@@ -209,7 +235,7 @@ func publish(t *testing.T, js jetstream.JetStream, events []event.Event, withID 
 // visible counts rows and distinct ids across the deduplicated views.
 func visible(t *testing.T, db *chtest.DB) (rows, ids uint64) {
 	t.Helper()
-	for _, v := range []string{"v_jgb_yields", "v_fed_odds", "v_etf_flows", "v_venue_status", "v_risk_scores"} {
+	for _, v := range []string{"v_jgb_yields", "v_fed_odds", "v_etf_flows", "v_venue_status", "v_market_quotes", "v_risk_scores"} {
 		var n, u uint64
 		require.NoError(t, db.Conn.QueryRow(context.Background(),
 			"SELECT count(), uniqExact(id) FROM "+db.Database+"."+v).Scan(&n, &u))

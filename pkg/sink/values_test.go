@@ -42,6 +42,8 @@ func expectedRow(ev event.Event) (view string, row string) {
 		}
 		return "v_venue_status", fmt.Sprint(head, e.Venue, e.IncidentID, e.Action, e.Severity, e.Status, e.Title,
 			e.Components, e.StartedAt.UnixMilli(), resolved)
+	case *event.MarketQuote:
+		return "v_market_quotes", fmt.Sprint(head, e.Instrument, e.Value, e.Unit, e.Kind, e.DerivedFrom)
 	case *event.RiskScore:
 		data, _ := event.Marshal(e)
 		var names []string
@@ -111,6 +113,11 @@ func readRows(t *testing.T, db *chtest.DB) map[string]map[string]string {
 				return fmt.Sprint(venue, inc, action, sev, status, title, comps, started, resolved)
 			}
 		})
+	read("v_market_quotes", "instrument, value, unit, kind, derived_from", func() ([]any, func() string) {
+		var inst, unit, kind, derived string
+		var v float64
+		return []any{&inst, &v, &unit, &kind, &derived}, func() string { return fmt.Sprint(inst, v, unit, kind, derived) }
+	})
 	read("v_risk_scores", "index, regime, triggers, drivers, block_names, block_scores, block_contributions, model_version, calibration_hash, watermark_seq, "+d.MillisExpr("watermark_time")+", explanation",
 		func() ([]any, func() string) {
 			var index float64
