@@ -19,8 +19,8 @@ func TestNewGivesAMigratedDatabase(t *testing.T) {
 	assert.NotEmpty(t, db.Addr)
 	assert.NotZero(t, db.Dialect.Major)
 	// Conn's default database is the test's.
-	assert.Equal(t, uint64(8), Count(t, db, "SELECT count() FROM schema_migrations FINAL"))
-	assert.Equal(t, uint64(18), Count(t, db, "SELECT count() FROM system.tables WHERE database = currentDatabase()"))
+	assert.Equal(t, uint64(10), Count(t, db, "SELECT count() FROM schema_migrations FINAL"))
+	assert.Equal(t, uint64(24), Count(t, db, "SELECT count() FROM system.tables WHERE database = currentDatabase()"))
 }
 
 func TestNewIsolatesTests(t *testing.T) {
