@@ -88,6 +88,28 @@ func TestPublishValidatesBeforeSending(t *testing.T) {
 	assert.Equal(t, uint64(1), st.CachedInfo().State.Msgs, "the invalid event was not sent")
 }
 
+// A market quote built from flags, units with spaces included; a USDJPY
+// in the wrong unit's range is refused before sending.
+func TestPublishMarketQuote(t *testing.T) {
+	ns := natstest.New(t)
+	ns.Streams(t)
+	t.Setenv("CW_NATS_URL", ns.URL)
+	ctx := context.Background()
+
+	out, _, err := run(t, ctx, "publish", "--schema", event.SchemaMarketQuote, "--source", "manual",
+		"--at", "2024-08-05T06:00:00Z", "--set", "instrument=USDJPY", "--set", "value=141.7",
+		"--set", "unit=JPY per USD", "--set", "kind=last")
+	require.NoError(t, err)
+	want := event.NewID("manual", "USDJPY", time.Date(2024, 8, 5, 6, 0, 0, 0, time.UTC))
+	assert.Equal(t, "cw.events.market.quote.USDJPY "+want+" stream=CW_EVENTS seq=1 duplicate=false\n", out)
+
+	_, _, err = run(t, ctx, "publish", "--schema", event.SchemaMarketQuote, "--source", "manual",
+		"--at", "2024-08-05T06:00:00Z", "--set", "instrument=USDJPY", "--set", "value=14170",
+		"--set", "unit=JPY per USD", "--set", "kind=last")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "value: value out of range: 14170 is outside [1, 1000]")
+}
+
 func TestTailRiskScoreStartsWithLatestPrint(t *testing.T) {
 	ns := natstest.New(t)
 	ns.Streams(t)
