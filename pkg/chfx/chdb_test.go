@@ -76,6 +76,11 @@ func TestCurrentDialectOnChdb(t *testing.T) {
 	qTotal := add("SELECT asset, toString(trade_date) AS trade_date, flow_usd, aum_usd FROM " + db + ".v_etf_flows_total")
 	qCurve := add("SELECT toString(observed_date) AS d, yield_2y_pct, yield_10y_pct FROM " + db + ".v_jgb_curve")
 
+	// The README's market queries need more than one day of quotes; the
+	// rows go in after the one-row-per-view reads above.
+	for _, f := range marketHistory() {
+		add(insertSQL(db, f, chfx.Current))
+	}
 	var qReadme []int
 	for _, q := range readmeQueries(t) {
 		qReadme = append(qReadme, add(q.sql))
