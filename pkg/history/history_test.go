@@ -11,6 +11,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/feed/markets"
 	"github.com/carrywatch/carrywatch/pkg/history"
 )
 
@@ -92,6 +95,53 @@ func TestValuesQuoteTheSource(t *testing.T) {
 			require.Len(t, found, 1)
 			assert.Equal(t, tt.text, found[0].Text)
 			assert.Equal(t, tt.want, found[0].Value)
+		})
+	}
+}
+
+// Each event series reads, with its format and parameters, into exactly one
+// valid event per row, with the row's value, at the source's time of day.
+func TestEventSeriesParse(t *testing.T) {
+	now := time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC)
+	var names []string
+	for _, s := range history.Events() {
+		names = append(names, s.Name)
+	}
+	assert.Equal(t, []string{"jgb_2y", "jgb_10y", "usdjpy", "ust_2y", "ust_10y", "btc_usd", "vix"}, names)
+
+	atUTC := map[string]time.Duration{"jgb_2y": 6 * time.Hour, "jgb_10y": 6 * time.Hour, "usdjpy": 17 * time.Hour,
+		"ust_2y": 21 * time.Hour, "ust_10y": 21 * time.Hour, "btc_usd": 21 * time.Hour, "vix": 21 * time.Hour}
+	for _, s := range history.Events() {
+		t.Run(s.Name, func(t *testing.T) {
+			f, err := feed.Lookup(markets.Formats(), s.Format())
+			require.NoError(t, err)
+			parse, err := f.New(s.Params())
+			require.NoError(t, err)
+			body, err := s.Bytes()
+			require.NoError(t, err)
+			obs, err := parse(body, now)
+			require.NoError(t, err)
+			assert.Empty(t, obs.Warnings)
+			vs, err := s.Values()
+			require.NoError(t, err)
+			require.Len(t, obs.Events, s.Rows)
+			for i, e := range obs.Events {
+				h := e.Header()
+				require.Equal(t, vs[i].Date.Add(atUTC[s.Name]), h.ObservedAt, "row %d", i+2)
+				require.Equal(t, s.Source, h.Source)
+				switch e := e.(type) {
+				case *event.MarketQuote:
+					require.Equal(t, s.Instrument, e.Instrument)
+					require.Equal(t, s.Unit, e.Unit)
+					require.Equal(t, s.Kind, e.Kind)
+					require.Equal(t, vs[i].Value, e.Value, "row %d", i+2)
+				case *event.JGBYield:
+					require.Equal(t, s.Tenor, e.Tenor)
+					require.Equal(t, vs[i].Value, e.YieldPct, "row %d", i+2)
+				default:
+					t.Fatalf("row %d: %T", i+2, e)
+				}
+			}
 		})
 	}
 }
