@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"embed"
-	"errors"
 	"fmt"
 	"path"
 	"slices"
@@ -15,14 +14,6 @@ import (
 
 //go:embed data/*.csv
 var files embed.FS
-
-// ErrUnknownSeries is returned by Lookup for a name that is not an
-// embedded series.
-var ErrUnknownSeries = errors.New("unknown history series")
-
-// ErrBadFile means an embedded file is not a date,value file as
-// data/README.md describes it; it does not happen with the files shipped.
-var ErrBadFile = errors.New("bad history file")
 
 // LastDate is the out-of-sample cut-off: no file has a row after it, and
 // the later period is held out to validate the model.
