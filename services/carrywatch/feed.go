@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,6 +16,7 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
 	"github.com/carrywatch/carrywatch/pkg/feed/formats"
+	"github.com/carrywatch/carrywatch/pkg/history"
 	"github.com/carrywatch/carrywatch/pkg/scenario"
 )
 
@@ -48,19 +51,20 @@ type parseFlags struct {
 }
 
 func (f *parseFlags) register(cmd *cobra.Command) {
+	f.registerOptional(cmd)
+	_ = cmd.MarkFlagRequired("format")
+}
+
+// registerOptional is register for a command that may do without --format.
+func (f *parseFlags) registerOptional(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.format, "format", "", "source format (see `carrywatch feed formats`)")
 	cmd.Flags().StringArrayVar(&f.params, "param", nil, "format parameter key=value (e.g. venue=kraken, asset=BTC)")
-	_ = cmd.MarkFlagRequired("format")
 }
 
 // parseSource reads location (a file, an http(s) URL, or - for stdin) and
 // returns its sealed, validated events. Any invalid observation fails the
 // whole parse: nothing half-checked is printed or sent.
 func parseSource(ctx context.Context, stdin io.Reader, stderr io.Writer, f parseFlags, location string, now time.Time) ([]event.Event, error) {
-	format, err := feed.Lookup(formats.All(), f.format)
-	if err != nil {
-		return nil, err
-	}
 	params := map[string]string{}
 	for _, kv := range f.params {
 		k, v, ok := strings.Cut(kv, "=")
@@ -69,7 +73,7 @@ func parseSource(ctx context.Context, stdin io.Reader, stderr io.Writer, f parse
 		}
 		params[k] = v
 	}
-	parse, err := format.New(params)
+	parse, err := newParser(f.format, params)
 	if err != nil {
 		return nil, err
 	}
@@ -82,9 +86,25 @@ func parseSource(ctx context.Context, stdin io.Reader, stderr io.Writer, f parse
 	if err != nil {
 		return nil, err
 	}
+	return parseBody(stderr, parse, body, location, f.format, now)
+}
+
+// newParser returns the parser of the format called name with params.
+func newParser(name string, params map[string]string) (feed.Parser, error) {
+	format, err := feed.Lookup(formats.All(), name)
+	if err != nil {
+		return nil, err
+	}
+	return format.New(params)
+}
+
+// parseBody parses body, read from location, with the parser of format,
+// writes the warnings to stderr, and returns the events sealed and
+// validated, or an error if any is invalid.
+func parseBody(stderr io.Writer, parse feed.Parser, body []byte, location, format string, now time.Time) ([]event.Event, error) {
 	obs, err := parse(body, now)
 	if err != nil {
-		return nil, fmt.Errorf("%s is not valid %s: %w", location, f.format, err)
+		return nil, fmt.Errorf("%s is not valid %s: %w", location, format, err)
 	}
 	for _, w := range obs.Warnings {
 		fmt.Fprintln(stderr, "warning:", w)
@@ -136,16 +156,46 @@ is not of the format or an observation is invalid.
 }
 
 func newFeedBackfillCmd() *cobra.Command {
-	var f parseFlags
+	var (
+		f           parseFlags
+		fromHistory bool
+	)
 	cmd := &cobra.Command{
-		Use:   "backfill --format F [--param k=v] FILE|URL|-",
-		Short: "Parse a source body and publish its events to CW_EVENTS",
+		Use:   "backfill (--format F [--param k=v] FILE|URL|- | --history [SERIES...])",
+		Short: "Parse a source body, or the embedded history, and publish its events to CW_EVENTS",
 		Long: `Load a file's history straight into the pipeline: parse and validate every
 observation (nothing is sent if any is invalid), then publish each with
-Nats-Msg-Id = its id, so a repeated backfill stores nothing twice.`,
-		Args: cobra.ExactArgs(1),
+Nats-Msg-Id = its id, so a repeated backfill stores nothing twice.
+
+With --history, the source is the 1999-2023 daily history built into the
+binary (pkg/history): every market and JGB series, or the SERIES named
+(` + strings.Join(historyNames(), ", ") + `), no file needed.
+
+  carrywatch feed backfill --format mof-jgb jgbcm_all.csv
+  carrywatch feed backfill --history
+  carrywatch feed backfill --history usdjpy vix`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case fromHistory && (f.format != "" || len(f.params) > 0):
+				return errors.New("--history reads the embedded files: give series names, not --format or --param")
+			case fromHistory:
+				return nil
+			case f.format == "":
+				return errors.New(`required flag(s) "format" not set (or use --history)`)
+			}
+			return cobra.ExactArgs(1)(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			events, err := parseSource(cmd.Context(), cmd.InOrStdin(), cmd.ErrOrStderr(), f, args[0], time.Now())
+			var (
+				events   []event.Event
+				bySeries map[string]int
+				err      error
+			)
+			if fromHistory {
+				events, bySeries, err = historyEvents(cmd.ErrOrStderr(), args, time.Now())
+			} else {
+				events, err = parseSource(cmd.Context(), cmd.InOrStdin(), cmd.ErrOrStderr(), f, args[0], time.Now())
+			}
 			if err != nil {
 				return err
 			}
@@ -159,10 +209,79 @@ Nats-Msg-Id = its id, so a repeated backfill stores nothing twice.`,
 			if err != nil {
 				return err
 			}
-			_, err = fmt.Fprintf(cmd.OutOrStdout(), "{\"parsed\":%d,\"published\":%d,\"duplicates\":%d}\n", len(events), res.Published, res.Duplicates)
+			out := backfillReport{Parsed: len(events), Published: res.Published, Duplicates: res.Duplicates, Series: bySeries}
+			data, err := json.Marshal(out)
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "%s\n", data)
 			return err
 		},
 	}
-	f.register(cmd)
+	f.registerOptional(cmd)
+	cmd.Flags().BoolVar(&fromHistory, "history", false, "publish the embedded 1999-2023 history: every series, or the SERIES given as arguments")
 	return cmd
+}
+
+// backfillReport is the line `feed backfill` prints.
+type backfillReport struct {
+	Parsed     int `json:"parsed"`
+	Published  int `json:"published"`
+	Duplicates int `json:"duplicates"`
+	// Series counts the events of each history series (--history only).
+	Series map[string]int `json:"series,omitempty"`
+}
+
+// historyNames lists the embedded series that are events.
+func historyNames() []string {
+	var names []string
+	for _, s := range history.Events() {
+		names = append(names, s.Name)
+	}
+	return names
+}
+
+// historyEvents parses the embedded history series called names (every
+// event series if none) with their formats, and returns their sealed,
+// validated events in observation-time order and the count of each. A name
+// that is not an event series is an error, before anything is parsed.
+func historyEvents(stderr io.Writer, names []string, now time.Time) ([]event.Event, map[string]int, error) {
+	series := history.Events()
+	if len(names) > 0 {
+		series = nil
+		for _, name := range names {
+			s, err := history.Lookup(name)
+			if err != nil {
+				return nil, nil, err
+			}
+			if !s.IsEvent() {
+				return nil, nil, fmt.Errorf("history series %q is a calibration input, not events (event series: %s)", name, strings.Join(historyNames(), ", "))
+			}
+			if !slices.ContainsFunc(series, func(o history.Series) bool { return o.Name == name }) {
+				series = append(series, s)
+			}
+		}
+	}
+	var events []event.Event
+	bySeries := make(map[string]int, len(series))
+	for _, s := range series {
+		parse, err := newParser(s.Format(), s.Params())
+		if err != nil {
+			return nil, nil, fmt.Errorf("history %s: %w", s.Name, err)
+		}
+		body, err := s.Bytes()
+		if err != nil {
+			return nil, nil, err
+		}
+		evs, err := parseBody(stderr, parse, body, "history "+s.Name, s.Format(), now)
+		if err != nil {
+			return nil, nil, err
+		}
+		bySeries[s.Name] = len(evs)
+		events = append(events, evs...)
+	}
+	slices.SortStableFunc(events, func(a, b event.Event) int {
+		return a.Header().ObservedAt.Compare(b.Header().ObservedAt)
+	})
+	return events, bySeries, nil
 }

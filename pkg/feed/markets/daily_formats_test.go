@@ -1,0 +1,62 @@
+package markets_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/feed/markets"
+)
+
+func TestDailyFormatsAreListed(t *testing.T) {
+	names := feed.FormatNames(markets.Formats())
+	for _, name := range []string{"cboe-vix", "fred-csv", "history-csv", "history-jgb", "treasury-par"} {
+		assert.Contains(t, names, name)
+	}
+	for _, f := range markets.Formats() {
+		assert.NotEmpty(t, f.Doc, f.Name)
+	}
+}
+
+func TestDailyFormatParams(t *testing.T) {
+	tests := []struct {
+		format  string
+		params  map[string]string
+		wantErr string
+	}{
+		{format: "fred-csv", params: map[string]string{"series": "DEXJPUS"},
+			wantErr: `format fred-csv: bad format parameter: unknown parameter "series" (known: source, instrument, unit, kind, at)`},
+		{format: "fred-csv", params: map[string]string{"source": "FRED", "unit": "yen", "kind": "settle", "at": "24:00"},
+			wantErr: "format fred-csv: bad format parameter: at \"24:00\" is not a UTC time of day HH:MM\n" +
+				"kind \"settle\" is not one of [\"close\" \"fixing\" \"last\"]\n" +
+				"source \"FRED\" must be 1-64 of lowercase [a-z0-9_.-], starting with a letter or digit\n" +
+				"unit \"yen\" is not one of [\"JPY per USD\" \"percent\" \"USD\" \"points\"]"},
+		{format: "fred-csv", params: map[string]string{"instrument": "usd/jpy"},
+			wantErr: `format fred-csv: bad format parameter: instrument "usd/jpy" must be 1-32 of [A-Z0-9-], starting with a letter or digit`},
+		{format: "treasury-par", params: map[string]string{"instrument": "UST2Y"},
+			wantErr: `format treasury-par: bad format parameter: unknown parameter "instrument" (known: source)`},
+		{format: "cboe-vix", params: map[string]string{"unit": "points"},
+			wantErr: `format cboe-vix: bad format parameter: unknown parameter "unit" (known: source, instrument)`},
+		{format: "history-csv", params: nil,
+			wantErr: "format history-csv: bad format parameter: no instrument: give the instrument parameter"},
+		{format: "history-csv", params: map[string]string{"instrument": "DXY", "kind": "close"},
+			wantErr: "format history-csv: bad format parameter: instrument DXY has no built-in unit and kind: give the unit and kind parameters"},
+		{format: "history-jgb", params: map[string]string{"source": "mof"},
+			wantErr: "format history-jgb: bad format parameter: no tenor: give the tenor parameter (2Y, 10Y, …)"},
+		{format: "history-jgb", params: map[string]string{"tenor": "10", "instrument": "JGB10Y"},
+			wantErr: "format history-jgb: bad format parameter: unknown parameter \"instrument\" (known: tenor, source, at)\n" +
+				"tenor \"10\" is not like 2Y, 10Y or 6M"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.format+" "+tt.wantErr, func(t *testing.T) {
+			f, err := feed.Lookup(markets.Formats(), tt.format)
+			require.NoError(t, err)
+			p, err := f.New(tt.params)
+			require.ErrorIs(t, err, feed.ErrBadParam)
+			assert.EqualError(t, err, tt.wantErr)
+			assert.Nil(t, p)
+		})
+	}
+}

@@ -1,0 +1,97 @@
+package markets_test
+
+import (
+	"cmp"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/feed/markets"
+)
+
+// parseNow is the fetch time of the daily-series tests: after every
+// fixture's last date.
+var parseNow = time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC)
+
+// readFixture returns testdata/name (see testdata/README.md).
+func readFixture(tb testing.TB, name string) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	require.NoError(tb, err)
+	return b
+}
+
+// newDaily builds the parser of format with params, failing the test on
+// error.
+func newDaily(tb testing.TB, format string, params map[string]string) feed.Parser {
+	tb.Helper()
+	f, err := feed.Lookup(markets.Formats(), format)
+	require.NoError(tb, err)
+	p, err := f.New(params)
+	require.NoError(tb, err)
+	return p
+}
+
+// quoteKey names a quote in the maps the tests compare: "USDJPY 2025-11-20".
+func quoteKey(q *event.MarketQuote) string {
+	return q.Instrument + " " + q.ObservedAt.UTC().Format(time.DateOnly)
+}
+
+// quotesOf checks obs (see checkDaily) and returns its quotes by quoteKey.
+func quotesOf(tb testing.TB, obs feed.Observations) map[string]*event.MarketQuote {
+	tb.Helper()
+	checkDaily(tb, obs)
+	out := make(map[string]*event.MarketQuote, len(obs.Events))
+	for i, e := range obs.Events {
+		q, ok := e.(*event.MarketQuote)
+		require.Truef(tb, ok, "event %d is %T", i, e)
+		out[quoteKey(q)] = q
+	}
+	return out
+}
+
+// checkDaily asserts what every successful parse must give: unsealed
+// events that seal and validate at parseNow, one per key and UTC date,
+// sorted by observation time and then key.
+func checkDaily(tb testing.TB, obs feed.Observations) {
+	tb.Helper()
+	seen := make(map[string]bool, len(obs.Events))
+	for i, e := range obs.Events {
+		require.Emptyf(tb, e.Header().ID, "event %d is sealed already", i)
+		var sealed event.Event
+		switch e := e.(type) {
+		case *event.MarketQuote:
+			c := *e
+			sealed = &c
+		case *event.JGBYield:
+			c := *e
+			sealed = &c
+		default:
+			tb.Fatalf("event %d is %T", i, e)
+		}
+		event.Seal(sealed, parseNow)
+		require.NoErrorf(tb, sealed.Validate(parseNow), "event %d: %+v", i, e)
+		k := e.Key() + " " + e.Header().ObservedAt.UTC().Format(time.DateOnly)
+		require.Falsef(tb, seen[k], "%s twice", k)
+		seen[k] = true
+	}
+	require.True(tb, slices.IsSortedFunc(obs.Events, func(a, b event.Event) int {
+		return cmp.Or(a.Header().ObservedAt.Compare(b.Header().ObservedAt), strings.Compare(a.Key(), b.Key()))
+	}), "events are not sorted by time, then key")
+}
+
+// utc is a date at a UTC time of day, e.g. utc("2025-11-20", 17).
+func utc(date string, hour int) time.Time {
+	d, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		panic(err)
+	}
+	return d.Add(time.Duration(hour) * time.Hour)
+}
