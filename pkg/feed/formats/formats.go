@@ -7,6 +7,7 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/feed/etfflows"
 	"github.com/carrywatch/carrywatch/pkg/feed/fedodds"
 	"github.com/carrywatch/carrywatch/pkg/feed/jgb"
+	"github.com/carrywatch/carrywatch/pkg/feed/markets"
 	"github.com/carrywatch/carrywatch/pkg/feed/outages"
 )
 
@@ -22,10 +23,13 @@ func ETFFlows() []feed.Format { return etfflows.Formats() }
 // Outages returns the venue status formats (ingest-outages).
 func Outages() []feed.Format { return outages.Formats() }
 
+// Markets returns the market quote formats (ingest-markets).
+func Markets() []feed.Format { return markets.Formats() }
+
 // All returns every format.
 func All() []feed.Format {
 	var all []feed.Format
-	for _, f := range [][]feed.Format{JGB(), FedOdds(), ETFFlows(), Outages()} {
+	for _, f := range [][]feed.Format{JGB(), FedOdds(), ETFFlows(), Outages(), Markets()} {
 		all = append(all, f...)
 	}
 	return all

@@ -20,6 +20,7 @@ func TestAllFormats(t *testing.T) {
 		"zq-futures", "kalshi", "polymarket", "fedodds-csv",
 		"farside-html", "farside-csv", "sosovalue", "etf-csv",
 		"statuspage-summary", "statuspage-incidents", "kraken-status", "binance-status",
+		"ecb-fx", "coinbase-ticker", "coinbase-candles", "kraken-ticker", "kraken-ohlc",
 	}, names)
 	for _, f := range formats.All() {
 		assert.NotEmpty(t, f.Doc, f.Name)
@@ -36,12 +37,12 @@ func TestExampleFeedsFile(t *testing.T) {
 	require.NoError(t, err)
 	families := map[string]int{}
 	for _, s := range c.Sources {
-		for name, fs := range map[string][]feed.Format{"jgb": formats.JGB(), "fedodds": formats.FedOdds(), "etf": formats.ETFFlows(), "outages": formats.Outages()} {
+		for name, fs := range map[string][]feed.Format{"jgb": formats.JGB(), "fedodds": formats.FedOdds(), "etf": formats.ETFFlows(), "outages": formats.Outages(), "markets": formats.Markets()} {
 			if _, err := feed.Lookup(fs, s.Format); err == nil {
 				families[name]++
 			}
 		}
 	}
-	assert.Len(t, families, 4, "the example covers every feed family: %v", families)
+	assert.Len(t, families, 5, "the example covers every feed family: %v", families)
 	assert.Equal(t, 0.6, c.Venues[0].Weight, "CME Globex weighs 0.6")
 }
