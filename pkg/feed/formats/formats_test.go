@@ -45,4 +45,5 @@ func TestExampleFeedsFile(t *testing.T) {
 	}
 	assert.Len(t, families, 5, "the example covers every feed family: %v", families)
 	assert.Equal(t, 0.6, c.Venues[0].Weight, "CME Globex weighs 0.6")
+	assert.Equal(t, feed.DefaultMarkets(), c.Markets, "the example lists the default markets")
 }
