@@ -33,7 +33,7 @@ const repoRoot = ".."
 var (
 	natsUserOf = map[string]string{
 		"carrywatch": "admin", "sink": "sink", "scorer": "scorer",
-		"ingest-jgb": "ingest", "ingest-fedodds": "ingest", "ingest-etfflows": "ingest", "ingest-outages": "ingest",
+		"ingest-jgb": "ingest", "ingest-fedodds": "ingest", "ingest-etfflows": "ingest", "ingest-outages": "ingest", "ingest-markets": "ingest",
 	}
 	clickhouseUserOf = map[string]string{"carrywatch": "sink", "sink": "sink"}
 )
@@ -75,7 +75,7 @@ func loadRepo(t testing.TB, root string) *repo {
 			bins[e.Name()] = true
 		}
 	}
-	require.Len(t, bins, 7, "services/")
+	require.Len(t, bins, 8, "services/")
 	return &repo{root: root, env: env, binaries: bins}
 }
 
@@ -234,8 +234,8 @@ func TestChecksCatchBrokenCopies(t *testing.T) {
 			"scorer's NATS password"},
 		{"prometheus: scrape target not a service", "deploy/prometheus/prometheus.yml", "names: [sink,", "names: [sinks,",
 			"sinks:8080"},
-		{"prometheus: service not scraped", "deploy/prometheus/prometheus.yml", ", ingest-outages]", "]",
-			"ingest-outages is not scraped"},
+		{"prometheus: service not scraped", "deploy/prometheus/prometheus.yml", ", ingest-markets]", "]",
+			"ingest-markets is not scraped"},
 		// Dockerfiles.
 		{"Dockerfile builds a missing service", "deploy/docker/Dockerfile", "./services/scorer \\", "./services/scorers \\",
 			"services/scorers"},

@@ -63,6 +63,7 @@ var formatsOf = map[string][]feed.Format{
 	"ingest-fedodds":  formats.FedOdds(),
 	"ingest-etfflows": formats.ETFFlows(),
 	"ingest-outages":  formats.Outages(),
+	"ingest-markets":  formats.Markets(),
 }
 
 func TestKubernetes(t *testing.T) { assertNoFindings(t, checkKubernetes) }
@@ -76,7 +77,7 @@ func TestKubernetesRenders(t *testing.T) {
 			t.Fatalf("%s: %v", o.name, err)
 		}
 		for _, name := range []string{"nats", "clickhouse-keeper", "clickhouse-s0", "clickhouse-s1", "migrate",
-			"sink", "scorer", "ingest-jgb", "ingest-fedodds", "ingest-etfflows", "ingest-outages"} {
+			"sink", "scorer", "ingest-jgb", "ingest-fedodds", "ingest-etfflows", "ingest-outages", "ingest-markets"} {
 			if m.workload(name) == nil {
 				t.Errorf("%s: no workload %s", o.name, name)
 			}

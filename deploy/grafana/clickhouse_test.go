@@ -37,6 +37,7 @@ var currentOnly = map[string]string{
 	"carrywatch-risk/Trigger activity/A":                            whyTimeMacros,
 	"carrywatch-risk/Components at the latest print/A":              whyJSON,
 	"carrywatch-risk/Venue incidents/Anno":                          whyTimeMacros,
+	"carrywatch-risk/BTC/A":                                         whyTimeMacros,
 	"carrywatch-pipeline/Latest observation per feed/A":             whyNow64,
 	"carrywatch-pipeline/Incidents in the time range/A":             whyTimeMacros,
 	"carrywatch-pipeline/Dead letters stored, by stage/A":           whyTimeMacros,
@@ -238,11 +239,14 @@ const (
 		"model_version, calibration_hash, watermark_seq, watermark_time, explanation"
 	colsVenue = colsMeta + "venue, incident_id, action, severity, status, title, components, started_at, resolved_at"
 	colsDLQ   = colsMeta + "stage, original_subject, reason, code, payload, original_seq"
+	colsQuote = colsMeta + "instrument, value, unit, kind, derived_from"
 )
 
 // fixtures are a few rows of every kind around now: two prints (the second
 // delivered twice), an open and a resolved incident, two dead letters (the
-// second delivered twice) and one observation per feed.
+// second delivered twice), one observation per feed and market quotes (a
+// USDJPY fixing delivered twice, a UST2Y close with a JGB 2Y yield of the
+// same time, two BTC-USD quotes, a VIX close).
 func fixtures(t *testing.T, now time.Time) []row {
 	t.Helper()
 	ago := func(d time.Duration) time.Time { return now.Add(-d) }
@@ -261,8 +265,16 @@ func fixtures(t *testing.T, now time.Time) []row {
 		[]float64{0.5, 0.4, 0.2, 0.9}, []float64{25, 12.5, 6, 20}, "clri-v1", "h1", uint64(20), ago(10 * time.Minute), string(explanation)}}
 	dl2 := row{"dead_letters", colsDLQ, []any{"d2", "carrywatch", ago(5 * time.Minute), ago(5 * time.Minute), uint64(2),
 		"ingest", "", "mof-jgb-current: no yield table in the body", "bad_format", "<html>maintenance</html>", uint64(0)}}
+	usdjpy := row{"market_quotes", colsQuote, []any{"q1", "ecb", ago(50 * time.Minute), ago(50 * time.Minute), uint64(8),
+		"USDJPY", 157.41, "JPY per USD", "fixing", "EURJPY/EURUSD"}}
 	return []row{
 		{"jgb_yields", colsMeta + "tenor, tenor_months, yield_pct", []any{"j1", "mof", ago(26 * time.Hour), ago(20 * time.Hour), uint64(1), "10Y", 120, 1.86}},
+		{"jgb_yields", colsMeta + "tenor, tenor_months, yield_pct", []any{"j2", "jgb-csv", ago(40 * time.Minute), ago(40 * time.Minute), uint64(9), "2Y", 24, 1.0}},
+		usdjpy, usdjpy,
+		{"market_quotes", colsQuote, []any{"q2", "fred", ago(40 * time.Minute), ago(40 * time.Minute), uint64(10), "UST2Y", 3.49, "percent", "close", ""}},
+		{"market_quotes", colsQuote, []any{"q3", "coinbase", ago(30 * time.Minute), ago(30 * time.Minute), uint64(11), "BTC-USD", 84826.0, "USD", "last", ""}},
+		{"market_quotes", colsQuote, []any{"q4", "coinbase", ago(10 * time.Minute), ago(10 * time.Minute), uint64(12), "BTC-USD", 85133.92, "USD", "last", ""}},
+		{"market_quotes", colsQuote, []any{"q5", "cboe", ago(40 * time.Minute), ago(40 * time.Minute), uint64(13), "VIX", 23.43, "points", "close", ""}},
 		{"fed_odds", colsMeta + "meeting, change_bp, probability, expected_change_bp", []any{"f1", "kalshi", ago(3 * time.Hour), ago(3 * time.Hour), uint64(2),
 			"2025-12-10", []int{-25, 0}, []float64{0.85, 0.15}, -21.25}},
 		{"etf_flows", colsMeta + "asset, ticker, trade_date, flow_usd, aum_usd", []any{"e1", "farside", ago(12 * time.Hour), ago(12 * time.Hour), uint64(3),
@@ -315,7 +327,13 @@ func expectations(d chfx.Dialect, now time.Time) map[string]expect {
 		"carrywatch-risk/Trigger activity/A":                            {1, map[string]string{"trigger_name": "VENUE_DOWN", "prints": "1"}},
 		"carrywatch-risk/Components at the latest print/A":              {2, map[string]string{"block": "A carry", "component": "A1", "meaning": "JGB yield level (percentile)", "score": "0.5", "raw": "<nil>"}},
 		"carrywatch-risk/Venue incidents/Anno":                          {2, nil},
-		"carrywatch-pipeline/Latest observation per feed/A":             {4, map[string]string{"feed": "JGB yields", "source": "mof", "last_observed_at": ts(now.Add(-26 * time.Hour))}},
+		"carrywatch-pipeline/Latest observation per feed/A":             {5, map[string]string{"feed": "JGB yields", "source": "mof", "last_observed_at": ts(now.Add(-26 * time.Hour))}},
+		// Markets: the USDJPY fixing once although delivered twice; the
+		// gap 3.49 - 1.0; one BTC-USD point per minute with a quote.
+		"carrywatch-risk/USDJPY/A":        {1, map[string]string{"USDJPY": "157.41"}},
+		"carrywatch-risk/UST2Y − JGB2Y/A": {1, map[string]string{"UST2Y−JGB2Y": "2.49"}},
+		"carrywatch-risk/BTC/A":           {2, map[string]string{"BTC-USD": "84826"}},
+		"carrywatch-risk/VIX/A":           {1, map[string]string{"VIX": "23.43"}},
 		// Binance only: the CME halt is resolved; its latest step says major.
 		"carrywatch-pipeline/Open incidents/A": {1, map[string]string{
 			"venue": "binance", "incident_id": "bn-1", "severity": "major", "status": "identified",

@@ -20,6 +20,11 @@ type Config struct {
 	// weight in the venue-availability component (CME Globex 0.6, a top spot
 	// exchange 0.2).
 	Venues []Venue `yaml:"venues,omitempty"`
+	// Markets are the market inputs the model reads, with their unit,
+	// cadence, calendar and max_age: DefaultMarkets, each overridden field
+	// by field by an entry of the same name in the file, plus the file's
+	// other entries. See MarketConfig.
+	Markets []MarketConfig `yaml:"markets,omitempty"`
 }
 
 // Venue is a trading venue and its weight.
@@ -49,7 +54,9 @@ func ParseConfig(data []byte) (Config, error) {
 	for i, s := range c.Sources {
 		c.Sources[i] = s.inherit(c.Defaults).WithDefaults()
 	}
-	if err := c.Validate(); err != nil {
+	dups := duplicateMarkets(c.Markets)
+	c.Markets = mergeMarkets(c.Markets)
+	if err := errors.Join(c.Validate(), dups); err != nil {
 		return Config{}, err
 	}
 	return c, nil
@@ -79,7 +86,8 @@ func (s Source) inherit(d Source) Source {
 }
 
 // Validate reports every problem: invalid sources, duplicate names,
-// venues without a name or with a weight outside [0, 1].
+// venues without a name or with a weight outside [0, 1], invalid or
+// duplicate markets.
 func (c Config) Validate() error {
 	var errs []error
 	seen := map[string]bool{}
@@ -99,6 +107,16 @@ func (c Config) Validate() error {
 		if v.Weight < 0 || v.Weight > 1 {
 			errs = append(errs, fmt.Errorf("venue %q: weight %v is outside [0, 1]", v.Name, v.Weight))
 		}
+	}
+	markets := map[string]bool{}
+	for _, m := range c.Markets {
+		if err := m.Validate(); err != nil {
+			errs = append(errs, err)
+		}
+		if markets[m.Name] {
+			errs = append(errs, fmt.Errorf("market %q appears twice", m.Name))
+		}
+		markets[m.Name] = true
 	}
 	return errors.Join(errs...)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
@@ -67,6 +68,28 @@ func newPoller(src Source, parse Parser, pub Publisher, m *metrics, log zerolog.
 		rand:   rand.Float64,
 		seen:   newSeenSet(1 << 18),
 	}
+}
+
+// NewPoller returns a Poller of src, which it completes with WithDefaults,
+// that parses with parse and publishes with pub, its metrics registered on
+// reg. now is its clock (time.Now when nil): tests step it to poll as a
+// running source would, one Poll at a time. It does no I/O and returns an
+// error if src is invalid or the metrics cannot be registered. A Runner
+// builds its pollers the same way.
+func NewPoller(src Source, parse Parser, pub Publisher, reg prometheus.Registerer, log zerolog.Logger, now func() time.Time) (*Poller, error) {
+	src = src.WithDefaults()
+	if err := src.Validate(); err != nil {
+		return nil, err
+	}
+	m, err := newMetrics(reg)
+	if err != nil {
+		return nil, fmt.Errorf("register feed metrics: %w", err)
+	}
+	p := newPoller(src, parse, pub, m, log)
+	if now != nil {
+		p.now = now
+	}
+	return p, nil
 }
 
 // Run polls until ctx ends: at once, then every Interval (± Jitter). After

@@ -24,7 +24,8 @@ func ETFFlows() []feed.Format { return etfflows.Formats() }
 func Outages() []feed.Format { return outages.Formats() }
 
 // Markets returns the market quote formats (FRED, Treasury, CBOE, history
-// files), read by the all-in-one binary's feeds file and backfill.
+// files, ECB, Coinbase, Kraken), read by ingest-markets, the all-in-one
+// binary's feeds file and backfill.
 func Markets() []feed.Format { return markets.Formats() }
 
 // All returns every format.

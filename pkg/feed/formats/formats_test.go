@@ -21,6 +21,7 @@ func TestAllFormats(t *testing.T) {
 		"farside-html", "farside-csv", "sosovalue", "etf-csv",
 		"statuspage-summary", "statuspage-incidents", "kraken-status", "binance-status",
 		"fred-csv", "treasury-par", "cboe-vix", "history-csv", "history-jgb",
+		"ecb-fx", "coinbase-ticker", "coinbase-candles", "kraken-ticker", "kraken-ohlc",
 	}, names)
 	for _, f := range formats.All() {
 		assert.NotEmpty(t, f.Doc, f.Name)
@@ -47,4 +48,5 @@ func TestExampleFeedsFile(t *testing.T) {
 	}
 	assert.Len(t, families, 5, "the example covers every feed family: %v", families)
 	assert.Equal(t, 0.6, c.Venues[0].Weight, "CME Globex weighs 0.6")
+	assert.Equal(t, feed.DefaultMarkets(), c.Markets, "the example lists the default markets")
 }

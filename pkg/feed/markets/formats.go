@@ -6,12 +6,15 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/feed"
 )
 
-// Formats returns the market formats for `carrywatch feed parse --format`,
-// one block per family of sources. Each Format's New returns an error
+// Formats returns the market formats for `carrywatch feed parse --format`
+// and the ingest-markets service, one block per family of sources. Each Format's New returns an error
 // wrapping feed.ErrBadParam for an unknown or invalid parameter.
 func Formats() []feed.Format {
 	return slices.Concat(
-		dailyFormats(), // FRED, Treasury, CBOE, history files
+		dailyFormats(),    // FRED, Treasury, CBOE, history files: below
+		ecbFormats(),      // ECB euro reference rates: ecb.go
+		coinbaseFormats(), // Coinbase Exchange ticker and candles: coinbase.go
+		krakenFormats(),   // Kraken ticker and OHLC: kraken.go
 	)
 }
 

@@ -1,0 +1,127 @@
+package markets_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/feed/markets"
+)
+
+// The helpers of the ECB, Coinbase and Kraken tests start with "ex" to keep
+// clear of the CSV format tests' helpers in this package.
+
+// exNow is the fetch time of the ECB, Coinbase and Kraken tests unless a
+// case says otherwise.
+var exNow = time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC)
+
+// exRead returns the bytes of a file under testdata/.
+func exRead(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	require.NoError(t, err)
+	return b
+}
+
+// exLookup returns the named format of markets.Formats.
+func exLookup(t testing.TB, name string) feed.Format {
+	t.Helper()
+	f, err := feed.Lookup(markets.Formats(), name)
+	require.NoError(t, err)
+	return f
+}
+
+// exParser returns the parser of format name for params.
+func exParser(t testing.TB, name string, params map[string]string) feed.Parser {
+	t.Helper()
+	p, err := exLookup(t, name).New(params)
+	require.NoError(t, err)
+	return p
+}
+
+// exUTC parses an RFC 3339 time.
+func exUTC(t testing.TB, s string) time.Time {
+	t.Helper()
+	v, err := time.Parse(time.RFC3339, s)
+	require.NoError(t, err)
+	return v.UTC()
+}
+
+// exQuotes checks what every successful parse must give (unsealed market
+// quotes that seal, validate at now, survive the wire and have distinct
+// ids) and returns the events.
+func exQuotes(t testing.TB, obs feed.Observations, now time.Time) []*event.MarketQuote {
+	t.Helper()
+	var out []*event.MarketQuote
+	seen := map[string]bool{}
+	for _, e := range obs.Events {
+		q, ok := e.(*event.MarketQuote)
+		require.Truef(t, ok, "event %T is not a *event.MarketQuote", e)
+		require.Empty(t, q.ID, "parsers return unsealed events")
+		c := *q
+		event.Seal(&c, now)
+		require.NoError(t, c.Validate(now), "%+v", c)
+		require.Equal(t, event.Millis(c.ObservedAt), c.ObservedAt)
+		b, err := event.Marshal(&c)
+		require.NoError(t, err)
+		back, err := event.Parse(b, now)
+		require.NoError(t, err, "%s", b)
+		assert.Equal(t, &c, back)
+		require.Falsef(t, seen[c.ID], "duplicate id for %s at %s", c.Instrument, c.ObservedAt)
+		seen[c.ID] = true
+		out = append(out, q)
+	}
+	return out
+}
+
+// exCheckFuzz holds one fuzzed parse to the properties of every parser:
+// the input is not changed; a rejection wraps feed.ErrBadBody and carries
+// no events; a success gives valid quotes of the given kind, and the same
+// body parsed again gives the same observations.
+func exCheckFuzz(t *testing.T, parse feed.Parser, body []byte, kind string) {
+	in := bytes.Clone(body)
+	obs, err := parse(body, exNow)
+	require.Equal(t, in, body, "the parser changed its input")
+	if err != nil {
+		require.ErrorIs(t, err, feed.ErrBadBody)
+		require.Empty(t, obs.Events)
+		return
+	}
+	for _, q := range exQuotes(t, obs, exNow) {
+		require.Equal(t, kind, q.Kind)
+	}
+	again, err := parse(body, exNow)
+	require.NoError(t, err)
+	require.Equal(t, obs, again, "the same body parsed twice differs")
+}
+
+// exSeeds adds every file matching the patterns under testdata/ to the
+// seed corpus, which every `go test` runs, with damaged copies of each:
+// cut in half, cut short, a byte flipped.
+func exSeeds(f *testing.F, patterns ...string) {
+	f.Helper()
+	for _, p := range patterns {
+		files, err := filepath.Glob(filepath.Join("testdata", p))
+		require.NoError(f, err)
+		require.NotEmpty(f, files, p)
+		for _, file := range files {
+			b, err := os.ReadFile(file)
+			require.NoError(f, err)
+			f.Add(b)
+			if n := len(b); n > 8 {
+				flipped := bytes.Clone(b)
+				flipped[n/2] ^= 0xff
+				f.Add(b[:n/2])
+				f.Add(b[:n-7])
+				f.Add(flipped)
+			}
+		}
+	}
+}
