@@ -35,6 +35,9 @@ type RiskScore struct {
 	CalibrationHash string `json:"calibration_hash"`
 	// Watermark says how far into the input the print has read.
 	Watermark Watermark `json:"watermark"`
+	// ETFCostBasisUSD is the flow-weighted average cost in USD per BTC of
+	// the coins US spot BTC ETFs hold, when the model knows it.
+	ETFCostBasisUSD *float64 `json:"etf_cost_basis_usd,omitempty"`
 }
 
 // Block is one block of the index.

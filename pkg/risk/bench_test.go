@@ -86,7 +86,7 @@ func benchMix(b *testing.B) []event.Event {
 // warmMix returns a model fed the warm-up part of the mix, and the index of
 // the next event.
 func warmMix(in []event.Event) (*Model, int) {
-	m := NewModel(DefaultCalibration())
+	m := NewModel(v1Calibration())
 	for i := range mixWarm {
 		m.Update(in[i], uint64(i+1))
 	}
@@ -116,14 +116,14 @@ func BenchmarkApply(b *testing.B) {
 // the warm-up growth of the state).
 func BenchmarkApplyNov2025(b *testing.B) {
 	in := nov2025Input(b)
-	m := NewModel(DefaultCalibration())
+	m := NewModel(v1Calibration())
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := range b.N {
 		k := i % len(in)
 		if k == 0 && i > 0 {
 			b.StopTimer()
-			m = NewModel(DefaultCalibration())
+			m = NewModel(v1Calibration())
 			b.StartTimer()
 		}
 		m.Apply(in[k], uint64(k+1))

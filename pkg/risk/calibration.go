@@ -16,12 +16,19 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/event"
 )
 
-// ModelVersion is the version of the model this package implements; it is
-// on every print and in every snapshot.
-const ModelVersion = "clri-v1"
+// ModelVersionV1 is the version of model v1; it is on every v1 print and
+// in every v1 snapshot.
+const ModelVersionV1 = "clri-v1"
+
+// DefaultModelVersion is the model the scorer runs unless told otherwise
+// (CW_SCORER_MODEL).
+const DefaultModelVersion = ModelVersionV2
 
 //go:embed calibration/clri-v1.yaml
-var defaultCalibrationYAML []byte
+var v1CalibrationYAML []byte
+
+//go:embed calibration/clri-v2.yaml
+var v2CalibrationYAML []byte
 
 // Calibration is a parsed, validated calibration file: every parameter of
 // the model (reference distributions, weights, EWMA λ and windows, regime and
@@ -29,22 +36,42 @@ var defaultCalibrationYAML []byte
 // publish rule). It is immutable; the zero value stands for
 // DefaultCalibration().
 type Calibration struct {
-	p *params
+	p  *params   // model v1
+	v2 *paramsV2 // model v2
 }
 
-var defaultCalibration = sync.OnceValues(func() (Calibration, error) {
-	return ParseCalibration(defaultCalibrationYAML)
-})
+var (
+	v1Calibration = mustParse("clri-v1.yaml", v1CalibrationYAML)
+	v2Calibration = mustParse("clri-v2.yaml", v2CalibrationYAML)
+)
 
-// DefaultCalibration returns the embedded calibration/clri-v1.yaml. It
-// panics only if the embedded file does not parse, which the package tests
-// rule out (the same contract as regexp.MustCompile on a constant).
-func DefaultCalibration() Calibration {
-	c, err := defaultCalibration()
-	if err != nil {
-		panic("risk: embedded calibration/clri-v1.yaml: " + err.Error())
+// mustParse parses an embedded calibration once, on first use. It panics
+// only if the embedded file does not parse, which the package tests rule
+// out (the same contract as regexp.MustCompile on a constant).
+func mustParse(name string, data []byte) func() Calibration {
+	return sync.OnceValue(func() Calibration {
+		c, err := ParseCalibration(data)
+		if err != nil {
+			panic("risk: embedded calibration/" + name + ": " + err.Error())
+		}
+		return c
+	})
+}
+
+// DefaultCalibration returns the embedded calibration of
+// DefaultModelVersion.
+func DefaultCalibration() Calibration { return v2Calibration() }
+
+// CalibrationFor returns the embedded calibration of a model version:
+// clri-v1 (calibration/clri-v1.yaml) or clri-v2 (calibration/clri-v2.yaml).
+func CalibrationFor(version string) (Calibration, error) {
+	switch version {
+	case ModelVersionV1:
+		return v1Calibration(), nil
+	case ModelVersionV2:
+		return v2Calibration(), nil
 	}
-	return c
+	return Calibration{}, fmt.Errorf("%w: unknown model version %q (known: %s, %s)", ErrBadCalibration, version, ModelVersionV1, ModelVersionV2)
 }
 
 // ParseCalibration decodes and validates a calibration file. Decoding is
@@ -53,6 +80,16 @@ func DefaultCalibration() Calibration {
 // table that is not strictly increasing all give an error wrapping
 // ErrBadCalibration.
 func ParseCalibration(data []byte) (Calibration, error) {
+	var head struct {
+		ModelVersion string `yaml:"model_version"`
+	}
+	if err := yaml.Unmarshal(data, &head); err == nil && head.ModelVersion == ModelVersionV2 {
+		p, err := parseV2(data)
+		if err != nil {
+			return Calibration{}, err
+		}
+		return Calibration{v2: p}, nil
+	}
 	var f calFile
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -73,34 +110,65 @@ func ParseCalibration(data []byte) (Calibration, error) {
 	return Calibration{p: p}, nil
 }
 
-// params returns the parsed parameters, the default calibration's for the
-// zero value.
+// resolve returns c, or DefaultCalibration() for the zero value.
+func (c Calibration) resolve() Calibration {
+	if c.p == nil && c.v2 == nil {
+		return DefaultCalibration()
+	}
+	return c
+}
+
+// params returns the parsed v1 parameters (the embedded v1 file's for a
+// v2 calibration).
 func (c Calibration) params() *params {
-	if c.p == nil {
-		return DefaultCalibration().p
+	if c = c.resolve(); c.p == nil {
+		return v1Calibration().p
 	}
 	return c.p
 }
 
 // Hash returns the hex SHA-256 (first 16 bytes) of the file bytes the
 // calibration was parsed from. It never fails.
-func (c Calibration) Hash() string { return c.params().hash }
+func (c Calibration) Hash() string {
+	if c = c.resolve(); c.v2 != nil {
+		return c.v2.hash
+	}
+	return c.p.hash
+}
 
-// Version returns the model version the file declares (ModelVersion).
-func (c Calibration) Version() string { return c.params().version }
+// Version returns the model version the file declares.
+func (c Calibration) Version() string {
+	if c = c.resolve(); c.v2 != nil {
+		return ModelVersionV2
+	}
+	return c.p.version
+}
 
 // Bytes returns a copy of the file the calibration was parsed from.
-func (c Calibration) Bytes() []byte { return bytes.Clone(c.params().raw) }
+func (c Calibration) Bytes() []byte {
+	if c = c.resolve(); c.v2 != nil {
+		return []byte(c.v2.raw)
+	}
+	return bytes.Clone(c.p.raw)
+}
 
 // MaxInterval returns the longest span of event time between published
 // prints (the publish rule's max_interval).
 func (c Calibration) MaxInterval() time.Duration {
-	return time.Duration(c.params().maxIntervalMs) * time.Millisecond
+	if c = c.resolve(); c.v2 != nil {
+		return time.Duration(c.v2.maxInterval) * time.Millisecond
+	}
+	return time.Duration(c.p.maxIntervalMs) * time.Millisecond
 }
 
 // RegimeThresholds returns the entry thresholds of watch, elevated and
 // stress.
-func (c Calibration) RegimeThresholds() [3]float64 { return c.params().thresholds }
+func (c Calibration) RegimeThresholds() [3]float64 {
+	if c = c.resolve(); c.v2 != nil {
+		return c.v2.thresholds
+	}
+	return c.p.thresholds
+}
 
 // params are the typed, validated values of a calibration file. Durations
 // are milliseconds, days are days since the Unix epoch (UTC).
@@ -266,7 +334,7 @@ type freshFile struct {
 	Cadence  string   `yaml:"cadence"`
 	Grace    string   `yaml:"grace"`
 	HalfLife string   `yaml:"half_life"`
-	Holidays []string `yaml:"holidays"`
+	Holidays []string `yaml:"holidays,omitempty"`
 }
 
 // checker collects the first validation error with its YAML path.
@@ -403,8 +471,8 @@ func (c *checker) fresh(path string, f *freshFile, allowHolidays bool) freshness
 func (f *calFile) params() (*params, error) {
 	c := &checker{}
 	p := &params{version: f.ModelVersion}
-	if f.ModelVersion != ModelVersion {
-		c.fail("model_version", "%q is not %q", f.ModelVersion, ModelVersion)
+	if f.ModelVersion != ModelVersionV1 {
+		c.fail("model_version", "%q is not %q", f.ModelVersion, ModelVersionV1)
 	}
 
 	if c.present("blocks", f.Blocks != nil) {

@@ -12,15 +12,15 @@ import (
 )
 
 func TestDefaultCalibration(t *testing.T) {
-	c := DefaultCalibration()
-	sum := sha256.Sum256(defaultCalibrationYAML)
+	c := v1Calibration()
+	sum := sha256.Sum256(v1CalibrationYAML)
 	assert.Equal(t, hex.EncodeToString(sum[:16]), c.Hash())
 	assert.Len(t, c.Hash(), 32)
-	assert.Equal(t, ModelVersion, c.Version())
-	assert.Equal(t, defaultCalibrationYAML, c.Bytes())
+	assert.Equal(t, ModelVersionV1, c.Version())
+	assert.Equal(t, v1CalibrationYAML, c.Bytes())
 	assert.Equal(t, time.Hour, c.MaxInterval())
 	assert.Equal(t, [3]float64{40, 60, 75}, c.RegimeThresholds())
-	assert.Equal(t, c.Hash(), Calibration{}.Hash(), "the zero Calibration is the default")
+	assert.Equal(t, DefaultCalibration().Hash(), Calibration{}.Hash(), "the zero Calibration is the default")
 
 	p := c.params()
 	assert.Equal(t, [nBlocks]float64{0.35, 0.20, 0.25, 0.20}, p.weights)
@@ -39,13 +39,13 @@ func TestDefaultCalibration(t *testing.T) {
 }
 
 func TestCalibrationHashFollowsTheBytes(t *testing.T) {
-	c, err := ParseCalibration(append(DefaultCalibration().Bytes(), "# a comment changes the file\n"...))
+	c, err := ParseCalibration(append(v1Calibration().Bytes(), "# a comment changes the file\n"...))
 	require.NoError(t, err)
-	assert.NotEqual(t, DefaultCalibration().Hash(), c.Hash())
+	assert.NotEqual(t, v1Calibration().Hash(), c.Hash())
 }
 
 func TestParseCalibrationRejects(t *testing.T) {
-	base := string(defaultCalibrationYAML)
+	base := string(v1CalibrationYAML)
 	tests := []struct {
 		name    string
 		old     string // replaced once in the default file
@@ -53,7 +53,7 @@ func TestParseCalibrationRejects(t *testing.T) {
 		wantMsg string
 	}{
 		{"unknown key", "model_version: clri-v1", "model_version: clri-v1\nextra: 1", "field extra not found"},
-		{"another version", "model_version: clri-v1", "model_version: clri-v2", "model_version"},
+		{"another version", "model_version: clri-v1", "model_version: clri-v0", "model_version"},
 		{"weights do not sum to 1", "A: 0.35", "A: 0.45", "sum to"},
 		{"unknown block", "E: 0.20 #", "F: 0.20 #", "blocks.weights"},
 		{"lambda out of range", "correlation_lambda: 0.93", "correlation_lambda: 1.5", "correlation_lambda"},

@@ -29,8 +29,8 @@ func marshalPrints(t *testing.T, steps []step) [][]byte {
 
 func TestReplayIsByteIdentical(t *testing.T) {
 	in := nov2025Input(t)
-	a := marshalPrints(t, replay(NewModel(DefaultCalibration()), in, 0))
-	b := marshalPrints(t, replay(NewModel(DefaultCalibration()), in, 0))
+	a := marshalPrints(t, replay(NewModel(v1Calibration()), in, 0))
+	b := marshalPrints(t, replay(NewModel(v1Calibration()), in, 0))
 	require.Equal(t, len(a), len(b))
 	for i := range a {
 		require.True(t, bytes.Equal(a[i], b[i]), "print %d differs:\n%s\n%s", i+1, a[i], b[i])
@@ -39,7 +39,7 @@ func TestReplayIsByteIdentical(t *testing.T) {
 
 func TestTwoModelsFedTheSameInputAgree(t *testing.T) {
 	in := nov2025Input(t)
-	m1, m2 := NewModel(DefaultCalibration()), NewModel(Calibration{})
+	m1, m2 := NewModel(v1Calibration()), NewModel(v1Calibration())
 	for i, ev := range in {
 		p1, pub1 := m1.Apply(ev, uint64(i+1))
 		p2, pub2 := m2.Apply(ev, uint64(i+1))
@@ -60,14 +60,14 @@ func TestTwoModelsFedTheSameInputAgree(t *testing.T) {
 
 func TestSnapshotAtMidpointThenRestoreGivesTheSamePrints(t *testing.T) {
 	in := nov2025Input(t)
-	want := marshalPrints(t, replay(NewModel(DefaultCalibration()), in, 0))
+	want := marshalPrints(t, replay(NewModel(v1Calibration()), in, 0))
 
 	mid := len(in) / 2
-	m := NewModel(DefaultCalibration())
+	m := NewModel(v1Calibration())
 	first := marshalPrints(t, replay(m, in[:mid], 0))
 	snap, err := m.Snapshot()
 	require.NoError(t, err)
-	restored, err := Restore(DefaultCalibration(), snap)
+	restored, err := Restore(v1Calibration(), snap)
 	require.NoError(t, err)
 	again, err := restored.Snapshot()
 	require.NoError(t, err)
@@ -82,11 +82,11 @@ func TestSnapshotAtMidpointThenRestoreGivesTheSamePrints(t *testing.T) {
 }
 
 func TestRestoreRefuses(t *testing.T) {
-	m := NewModel(DefaultCalibration())
+	m := NewModel(v1Calibration())
 	replay(m, nov2025Input(t)[:500], 0)
 	snap, err := m.Snapshot()
 	require.NoError(t, err)
-	other, err := ParseCalibration(append(DefaultCalibration().Bytes(), "# another file\n"...))
+	other, err := ParseCalibration(append(v1Calibration().Bytes(), "# another file\n"...))
 	require.NoError(t, err)
 
 	tests := []struct {
@@ -97,11 +97,11 @@ func TestRestoreRefuses(t *testing.T) {
 		wantField string
 	}{
 		{name: "another calibration", cal: other, data: snap, wantErr: ErrSnapshotMismatch, wantField: "calibration_hash"},
-		{name: "another model version", cal: DefaultCalibration(), data: bytes.Replace(snap, []byte(`"clri-v1"`), []byte(`"clri-v0"`), 1), wantErr: ErrSnapshotMismatch, wantField: "model_version"},
-		{name: "not JSON", cal: DefaultCalibration(), data: []byte("{"), wantErr: ErrBadSnapshot},
-		{name: "unknown field", cal: DefaultCalibration(), data: bytes.Replace(snap, []byte(`{"model_version"`), []byte(`{"x":1,"model_version"`), 1), wantErr: ErrBadSnapshot},
-		{name: "trailing data", cal: DefaultCalibration(), data: append(bytes.Clone(snap), "{}"...), wantErr: ErrBadSnapshot},
-		{name: "wrong tenors", cal: DefaultCalibration(), data: bytes.Replace(snap, []byte(`"tenor":"10Y"`), []byte(`"tenor":"5Y"`), 1), wantErr: ErrBadSnapshot},
+		{name: "another model version", cal: v1Calibration(), data: bytes.Replace(snap, []byte(`"clri-v1"`), []byte(`"clri-v0"`), 1), wantErr: ErrSnapshotMismatch, wantField: "model_version"},
+		{name: "not JSON", cal: v1Calibration(), data: []byte("{"), wantErr: ErrBadSnapshot},
+		{name: "unknown field", cal: v1Calibration(), data: bytes.Replace(snap, []byte(`{"model_version"`), []byte(`{"x":1,"model_version"`), 1), wantErr: ErrBadSnapshot},
+		{name: "trailing data", cal: v1Calibration(), data: append(bytes.Clone(snap), "{}"...), wantErr: ErrBadSnapshot},
+		{name: "wrong tenors", cal: v1Calibration(), data: bytes.Replace(snap, []byte(`"tenor":"10Y"`), []byte(`"tenor":"5Y"`), 1), wantErr: ErrBadSnapshot},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -53,7 +53,7 @@ func TestStoppedFeedDriftsToNeutral(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := NewModel(DefaultCalibration())
+			m := NewModel(v1Calibration())
 			first, _ := feed(m, tt.input...)
 			require.NotNil(t, first)
 			c0, ok := componentOf(first, tt.comp)

@@ -56,6 +56,10 @@ var regimes = [4]string{event.RegimeCalm, event.RegimeWatch, event.RegimeElevate
 // same calibration and the same ordered input give the same prints, bit for
 // bit. A Model is not safe for concurrent use.
 type Model struct {
+	// v2 runs model v2 when the calibration is a clri-v2 file; every
+	// other field then serves it as its inner v1 machinery.
+	v2 *modelV2
+
 	p           *params
 	hash        string
 	cal         *fedodds.Calendar
@@ -121,6 +125,9 @@ type compVal struct {
 // history come from fedodds.Shipped(); if it were unreadable (the fedodds
 // tests rule that out) block B would never have input.
 func NewModel(c Calibration) *Model {
+	if c = c.resolve(); c.v2 != nil {
+		return &Model{v2: newModelV2(c.v2)}
+	}
 	p := c.params()
 	m := &Model{p: p, hash: p.hash}
 	if cal, err := fedodds.Shipped(); err == nil {
@@ -129,7 +136,7 @@ func NewModel(c Calibration) *Model {
 			m.meetingDays = append(m.meetingDays, int32(mt.Date.Unix()/86400))
 		}
 	}
-	m.s.Version = ModelVersion
+	m.s.Version = ModelVersionV1
 	m.s.CalibrationHash = p.hash
 	m.s.Fed.B1Var = p.b1SeedVar
 	for i, t := range p.tenors {
@@ -164,6 +171,13 @@ const maxDailySamples = 400
 // returns true: the same state changes and the same prints, without the
 // cost of building a print that is not published.
 func (m *Model) Apply(ev event.Event, seq uint64) (p *event.RiskScore, publish bool) {
+	if m.v2 != nil {
+		valid, publish := m.v2.update(ev, seq)
+		if !valid {
+			return m.v2.current(), false
+		}
+		return m.v2.build(m.v2.s.Now, &m.v2.last), publish
+	}
 	valid, publish := m.update(ev, seq)
 	if !valid {
 		return m.current(), false
@@ -175,6 +189,10 @@ func (m *Model) Apply(ev event.Event, seq uint64) (p *event.RiskScore, publish b
 // publish flag, without building the print; Print returns it. In steady
 // state it does not allocate.
 func (m *Model) Update(ev event.Event, seq uint64) (publish bool) {
+	if m.v2 != nil {
+		_, publish = m.v2.update(ev, seq)
+		return publish
+	}
 	_, publish = m.update(ev, seq)
 	return publish
 }
@@ -182,7 +200,12 @@ func (m *Model) Update(ev event.Event, seq uint64) (publish bool) {
 // Print returns the print at the model's current state, the one Apply
 // would have returned for the last event applied (nil before the first
 // valid event). Every call builds a new print.
-func (m *Model) Print() *event.RiskScore { return m.current() }
+func (m *Model) Print() *event.RiskScore {
+	if m.v2 != nil {
+		return m.v2.current()
+	}
+	return m.current()
+}
 
 // update is Apply without the print: valid reports whether ev was applied
 // (m.last then holds the numbers of the new state).
@@ -527,7 +550,7 @@ func (m *Model) build(now int64, r *numbers) *event.RiskScore {
 		Regime:          regimes[r.level],
 		Triggers:        triggers,
 		Drivers:         m.drivers(b.drivers[:0], now, &r.ag),
-		ModelVersion:    ModelVersion,
+		ModelVersion:    ModelVersionV1,
 		CalibrationHash: m.hash,
 		Watermark:       event.Watermark{StreamSeq: m.s.Seq, EventTime: t},
 	}

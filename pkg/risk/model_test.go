@@ -13,7 +13,7 @@ import (
 )
 
 func TestApplyBeforeAnyValidEventReturnsNoPrint(t *testing.T) {
-	m := NewModel(DefaultCalibration())
+	m := NewModel(v1Calibration())
 	p, pub := m.Apply(&event.Heartbeat{}, 1) // not sealed: invalid
 	assert.Nil(t, p)
 	assert.False(t, pub)
@@ -59,7 +59,7 @@ func TestApplyIgnoresWhatItCannotUse(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := NewModel(DefaultCalibration())
+			m := NewModel(v1Calibration())
 			before, _ := feed(m, jgb(t0, "2Y", 0.965), jgb(t0, "10Y", 1.824), heartbeat(t0.Add(30*time.Minute)))
 			state := stateWithoutSeq(t, m)
 			seq := tt.seq
@@ -83,7 +83,7 @@ func TestApplyIgnoresWhatItCannotUse(t *testing.T) {
 
 func TestPublishRule(t *testing.T) {
 	t0 := date(2025, 11, 28, 0, 0)
-	m := NewModel(DefaultCalibration())
+	m := NewModel(v1Calibration())
 	steps := []struct {
 		name string
 		ev   event.Event
@@ -108,7 +108,7 @@ func TestPublishRule(t *testing.T) {
 
 func TestPublishOnIndexMove(t *testing.T) {
 	t0 := date(2025, 11, 28, 0, 0)
-	m := NewModel(DefaultCalibration())
+	m := NewModel(v1Calibration())
 	p0, _ := feed(m, jgb(t0, "10Y", 1.0))
 	p1, pub := m.Apply(jgb(t0.Add(time.Second), "10Y", 1.7), m.s.Seq+1) // same MoF day: a revision
 	require.GreaterOrEqual(t, math.Abs(p1.Index-p0.Index), 0.5)
@@ -132,7 +132,7 @@ func TestNextLevel(t *testing.T) {
 }
 
 func TestAggregate(t *testing.T) {
-	m := NewModel(DefaultCalibration())
+	m := NewModel(v1Calibration())
 	zero := m.aggregate([nBlocks]float64{})
 	assert.Equal(t, aggregation{}, zero, "I = 0: index 0, contributions 0")
 
@@ -204,7 +204,7 @@ func TestTriggers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, _ := feed(NewModel(DefaultCalibration()), tt.events...)
+			p, _ := feed(NewModel(v1Calibration()), tt.events...)
 			require.NotNil(t, p)
 			var named []string
 			for _, tr := range p.Triggers {
@@ -228,7 +228,7 @@ func TestFedPathRebasesAcrossADecision(t *testing.T) {
 	// range after January is 3.50-3.75 %": before the cut that is a −25 bp
 	// cumulative change vs 3.75-4.00 %, after it 0 bp vs 3.50-3.75 %. Rebased to
 	// the range in force now, the path did not move.
-	m := NewModel(DefaultCalibration())
+	m := NewModel(v1Calibration())
 	before := &event.FedOdds{Meta: event.Meta{Source: "kalshi", ObservedAt: date(2025, 12, 9, 16, 0)}, Meeting: "2026-01-28",
 		Outcomes: []event.Outcome{{ChangeBP: -25, Probability: 1}}}
 	event.Seal(before, before.ObservedAt)

@@ -20,7 +20,7 @@ const tol = 1e-12
 // meeting), and the time of its last event.
 func randomHistory(t *testing.T, rng *rand.Rand, days int) (*Model, time.Time) {
 	t.Helper()
-	m := NewModel(DefaultCalibration())
+	m := NewModel(v1Calibration())
 	y2, y10, cut := 0.5+rng.Float64()*0.5, 1.2+rng.Float64()*0.7, rng.Float64()
 	d := date(2025, 9, 1, 0, 0)
 	var last time.Time
@@ -58,7 +58,7 @@ func clone(t *testing.T, m *Model) *Model {
 	t.Helper()
 	b, err := m.Snapshot()
 	require.NoError(t, err)
-	c, err := Restore(DefaultCalibration(), b)
+	c, err := Restore(v1Calibration(), b)
 	require.NoError(t, err)
 	return c
 }
@@ -143,7 +143,7 @@ func TestMissingInputsAreAbsentNotZero(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, _ := feed(NewModel(DefaultCalibration()), tt.events...)
+			p, _ := feed(NewModel(v1Calibration()), tt.events...)
 			require.NotNil(t, p)
 			var names []string
 			for _, c := range p.Components {

@@ -109,7 +109,7 @@ var (
 // calibration.
 func nov2025(t testing.TB) []step {
 	t.Helper()
-	novOnce.Do(func() { novSteps = replay(NewModel(DefaultCalibration()), nov2025Input(t), 0) })
+	novOnce.Do(func() { novSteps = replay(NewModel(v1Calibration()), nov2025Input(t), 0) })
 	require.NotEmpty(t, novSteps)
 	return novSteps
 }

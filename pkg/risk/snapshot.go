@@ -12,7 +12,12 @@ import (
 // error only if the state holds a non-finite number, which the model never
 // produces.
 func (m *Model) Snapshot() ([]byte, error) {
-	b, err := json.Marshal(&m.s)
+	var v any = &m.s
+	if m.v2 != nil {
+		m.v2.s.Inner = m.v2.inner.s
+		v = &m.v2.s
+	}
+	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
@@ -26,6 +31,9 @@ func (m *Model) Snapshot() ([]byte, error) {
 // wrapping ErrBadSnapshot.
 func Restore(c Calibration, data []byte) (*Model, error) {
 	m := NewModel(c)
+	if m.v2 != nil {
+		return m, m.v2.restore(data)
+	}
 	var s state
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -35,8 +43,8 @@ func Restore(c Calibration, data []byte) (*Model, error) {
 	if dec.More() {
 		return nil, fmt.Errorf("%w: trailing data", ErrBadSnapshot)
 	}
-	if s.Version != ModelVersion {
-		return nil, &SnapshotMismatchError{Field: "model_version", Want: ModelVersion, Got: s.Version}
+	if s.Version != ModelVersionV1 {
+		return nil, &SnapshotMismatchError{Field: "model_version", Want: ModelVersionV1, Got: s.Version}
 	}
 	if s.CalibrationHash != m.hash {
 		return nil, &SnapshotMismatchError{Field: "calibration_hash", Want: m.hash, Got: s.CalibrationHash}

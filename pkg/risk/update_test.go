@@ -15,7 +15,7 @@ import (
 func TestUpdateAndPrintMatchApply(t *testing.T) {
 	in := nov2025Input(t)
 	in = append(in, in[len(in)/2]) // a redelivery at the end
-	a, u := NewModel(DefaultCalibration()), NewModel(DefaultCalibration())
+	a, u := NewModel(v1Calibration()), NewModel(v1Calibration())
 	for i, ev := range in {
 		seq := uint64(i + 1)
 		if i == len(in)-1 {
@@ -38,7 +38,7 @@ func TestUpdateAndPrintMatchApply(t *testing.T) {
 }
 
 func TestPrintIsNilBeforeTheFirstValidEvent(t *testing.T) {
-	m := NewModel(DefaultCalibration())
+	m := NewModel(v1Calibration())
 	require.Nil(t, m.Print())
 	require.False(t, m.Update(nil, 1))
 	require.Nil(t, m.Print())
@@ -47,7 +47,7 @@ func TestPrintIsNilBeforeTheFirstValidEvent(t *testing.T) {
 // Prints do not share memory: changing one leaves the next as built.
 func TestPrintsAreIndependent(t *testing.T) {
 	in := nov2025Input(t)
-	m := NewModel(DefaultCalibration())
+	m := NewModel(v1Calibration())
 	p1, _ := m.Apply(in[0], 1)
 	want, err := event.Marshal(m.Print())
 	require.NoError(t, err)
@@ -63,7 +63,7 @@ func TestPrintsAreIndependent(t *testing.T) {
 // A source publishing odds many times a second keeps one observation per
 // minute: the state is bounded by the window, not by the input rate.
 func TestFedHistoryKeepsOneObservationPerMinute(t *testing.T) {
-	m := NewModel(DefaultCalibration())
+	m := NewModel(v1Calibration())
 	start := date(2025, time.December, 1, 0, 0)
 	const perSecond, minutes = 20, 30
 	for i := range perSecond * 60 * minutes {

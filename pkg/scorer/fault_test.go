@@ -81,7 +81,7 @@ func savedSnapshot(t *testing.T, js jetstream.JetStream) (snapshot, bool) {
 	ctx := context.Background()
 	kv, err := js.KeyValue(ctx, DefaultConfig().StateBucket)
 	require.NoError(t, err)
-	entry, err := kv.Get(ctx, risk.ModelVersion+"."+risk.DefaultCalibration().Hash())
+	entry, err := kv.Get(ctx, risk.DefaultModelVersion+"."+risk.DefaultCalibration().Hash())
 	if err != nil {
 		return snapshot{}, false
 	}

@@ -110,7 +110,7 @@ func New(cfg Config, bus Bus, reg prometheus.Registerer, log zerolog.Logger) (*S
 
 // stateKey is the snapshot's key: a new model version or calibration
 // starts from the beginning of CW_EVENTS instead of mixing states.
-func (s *Scorer) stateKey() string { return risk.ModelVersion + "." + s.cal.Hash() }
+func (s *Scorer) stateKey() string { return s.cal.Version() + "." + s.cal.Hash() }
 
 // Start opens the state bucket and restores the last snapshot, creates an
 // ordered consumer on CW_EVENTS from the sequence after it, and starts
@@ -158,7 +158,7 @@ func (s *Scorer) Start(ctx context.Context) error {
 	s.mu.Lock()
 	s.started = true
 	s.mu.Unlock()
-	s.log.Info().Str("model_version", risk.ModelVersion).Str("calibration_hash", s.cal.Hash()).
+	s.log.Info().Str("model_version", s.cal.Version()).Str("calibration_hash", s.cal.Hash()).
 		Uint64("stream_seq", from).Msg("scorer started")
 	return nil
 }

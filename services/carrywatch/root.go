@@ -15,6 +15,6 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newUpCmd(), newMigrateCmd(), newPublishCmd(), newTailCmd(), newFeedCmd(), newOutageCmd(), newBacktestCmd(), newBenchCmd())
+	root.AddCommand(newUpCmd(), newMigrateCmd(), newPublishCmd(), newTailCmd(), newFeedCmd(), newOutageCmd(), newBacktestCmd(), newBenchCmd(), newCalibrateCmd(), newValidateCmd())
 	return root
 }
