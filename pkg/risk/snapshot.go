@@ -31,8 +31,18 @@ func (m *Model) Snapshot() ([]byte, error) {
 // wrapping ErrBadSnapshot.
 func Restore(c Calibration, data []byte) (*Model, error) {
 	m := NewModel(c)
+	want := c.resolve().Version()
+	var head struct {
+		Version string `json:"model_version"`
+	}
+	if json.Unmarshal(data, &head) == nil && head.Version != want {
+		return nil, &SnapshotMismatchError{Field: "model_version", Want: want, Got: head.Version}
+	}
 	if m.v2 != nil {
-		return m, m.v2.restore(data)
+		if err := m.v2.restore(data); err != nil {
+			return nil, err
+		}
+		return m, nil
 	}
 	var s state
 	dec := json.NewDecoder(bytes.NewReader(data))
