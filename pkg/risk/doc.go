@@ -1,5 +1,5 @@
-// Package risk is the carry & liquidity risk index (CLRI), model v1 of
-// the CLRI v1 model specification: a pure, deterministic function of an ordered stream of
+// Package risk is the carry & liquidity risk index (CLRI): models clri-v2
+// (the default; see "Model v2" below) and clri-v1, each a pure, deterministic function of an ordered stream of
 // input events (JGB yields, FOMC odds, spot BTC ETF flows, venue status,
 // heartbeats) to a stream of explained prints (event.RiskScore). It does no
 // I/O beyond parsing given bytes, starts no goroutines and never reads the
@@ -133,4 +133,87 @@
 // multiply-adds differently, so replicas should run one architecture.
 // Snapshot/Restore carry the full state; a restored model continues bit for
 // bit.
+//
+// # Model v2
+//
+// clri-v2 keeps v1's architecture (components → blocks → the CISS quadratic
+// form, contributions that sum, freshness toward neutral, event time, no
+// revisions) and changes what it measures and how it is scaled. Its file,
+// calibration/clri-v2.yaml, is written by `carrywatch calibrate` (CalibrateV2)
+// from the 1999–2023 history in pkg/history and nothing later (Cutoff).
+//
+// Every market input is kept as one value per UTC day; a day's value may be
+// revised until a later day arrives, and only then do its changes enter the
+// zero-mean EWMA variances (λ 0.94 for 1-day, 0.97 for 5-day changes), so a
+// move is always judged against the variance of earlier moves. A fitted
+// component's score is the percentile of its statistic x among the weekdays
+// of 1999–2023 (the calibration's knots, interpolated), as the ECB's CISS
+// scores its inputs by their empirical distribution: 0.5 is a median day.
+//
+//   - A2 JGB repricing, both directions: x = max over 2Y and 10Y of
+//     |5-day change| / sd. v1 scored Φ(z) of the signed change, so the fall
+//     of 12.5 bp on 29 Jan 2016 (BoJ negative rate) read as calm; a flight
+//     to safety and a tightening are both stress.
+//   - A3 US–Japan 2-year gap narrowing: x = −(5-day change of UST2Y − JGB2Y)
+//     / sd. The gap is the carry itself; it narrowed 100 bp in three
+//     sessions around SVB (March 2023).
+//   - A4 yen shock: x = max(−z1, −z5), z the 1- and 5-day log return of
+//     USDJPY over its sd; a falling USDJPY (the yen appreciating) is stress.
+//     The 16 Aug 2007 and 24 Oct 2008 unwinds are its two largest z1 of the
+//     1999–2008 sample.
+//   - B1 Fed repricing: x = the 1-day move of the expected path over the
+//     next 3 meetings (v1's B1 raw, from the odds) / its EWMA sd (λ 0.94,
+//     seeded with the history's RMS, floored at 2 bp). B2 hawkish level:
+//     x = the 20-day change of that path. The history's odds come from the
+//     fed funds futures through the FedWatch method.
+//   - C1 ETF flow intensity: Φ(z), z = the 5-session outflow in units of
+//     0.75 % of AUM ($1 bn without AUM): the ETF_BLEED level (1.5 %, $2 bn)
+//     reads as 2 sd. No ETF existed before 2024, so nothing here is fitted.
+//   - C2 cost-basis pain: Φ(−z), z = ln(BTC / cost basis) / (BTC's daily sd
+//     × √20). The cost basis (on every print as etf_cost_basis_usd) is the
+//     average cost of the coins the funds hold: an inflow day buys at that
+//     day's close, an outflow day sells at that day's close without changing
+//     the average cost of what is left (average-cost accounting, so a run of
+//     redemptions cannot send the basis to infinity or below zero).
+//   - D1 BTC drawdown: x = −ln(BTC / its 90-day high). D2 realized-volatility
+//     shock: x = ln(10-day RMS return / 250-day RMS return). D3 BTC return
+//     shock: as A4, for BTC.
+//   - E1, E2 as v1, scored 0.5 + 0.5 × v1's score: no incident (nearly every
+//     day) is a median day, a full halt is 1.
+//   - X1 cross-asset volatility: x = ln(VIX / its 250-day mean), a level
+//     against its own moving history as the OFR FSI does, not against a
+//     fixed 25-year distribution.
+//
+// v1's A1 (the JGB level's percentile in 1999–2024) is gone: in every print
+// of November 2025 it held about 30 of v1's 40 points, saying "yields are
+// high by zero-rate standards" rather than "risk rose today".
+//
+// Blocks A (carry) 0.30, B (Fed) 0.15, C (ETF) 0.15, D (crypto) 0.15,
+// E (venues) 0.10, X (cross-asset) 0.15 are the prior weights; a block with
+// no component is absent (not zero): the index is taken over the present
+// blocks with their weights rescaled to sum to 1, so the 1999–2013 history
+// (no BTC, no ETFs) and a live print use one scale. C starts from the
+// covariance of the block scores over the history (demeaned at 0.5) and
+// then follows the EWMA (λ 0.93), one sample per UTC day of event time; it
+// is never the identity, so the index spans 0–100.
+//
+// Regimes: the thresholds are the lowest percentiles of the replayed
+// weekday index at which at most 25 % of weekdays are watch or above, 8 %
+// elevated or above and 2 % stress, counting triggers and hysteresis (3
+// points); the file records the shares reached. Triggers: VENUE_DOWN
+// (E1 ≥ 0.2), POLICY_SHOCK (B1 move ≥ 10 bp and in the history's top 1 %),
+// ETF_BLEED (as v1), CARRY_UNWIND (A4 or A2 in the top 1 %), CRYPTO_CRASH
+// (D3 in the top 1 %), SINGLE_POCKET_<block> (a block at or above its own
+// 99.5th percentile over the history; 0.95 for C and E, which the history
+// lacks). Each trigger raises the regime one level, a single pocket to at
+// least elevated, and a raised regime lifts the line to that regime's entry
+// threshold, the lift shared among the firing blocks' contributions. So the
+// line and the label never tell two stories: every print's index lies in
+// its regime's band, or up to the hysteresis below it. The lift is on the
+// print as the firing blocks' contributions and names the trigger.
+//
+// Event study (`carrywatch validate`, the README has the table): every
+// episode of the history's README §5 reaches at least watch, six of eight
+// elevated or stress, and the replayed weekdays spend under 8 % elevated or
+// above and under 2 % in stress.
 package risk

@@ -3,6 +3,8 @@ package scorer
 import (
 	"fmt"
 	"time"
+
+	"github.com/carrywatch/carrywatch/pkg/risk"
 )
 
 // Config tunes the scorer service.
@@ -16,13 +18,17 @@ type Config struct {
 	// Heartbeat is how often a heartbeat is published to advance event time
 	// while inputs are quiet; 0 disables it (replays bring their own).
 	Heartbeat time.Duration `env:"CW_SCORER_HEARTBEAT" envDefault:"10s"`
-	// CalibrationFile overrides the embedded calibration (YAML).
+	// Model is the model version to run: clri-v2 (the default) or clri-v1,
+	// each with its embedded calibration.
+	Model string `env:"CW_SCORER_MODEL" envDefault:"clri-v2"`
+	// CalibrationFile overrides the embedded calibration (YAML); its
+	// model_version then decides the model.
 	CalibrationFile string `env:"CW_SCORER_CALIBRATION"`
 }
 
 // DefaultConfig returns the defaults of the env tags.
 func DefaultConfig() Config {
-	return Config{StateBucket: "CW_SCORER_STATE", SnapshotInterval: 30 * time.Second, Heartbeat: 10 * time.Second}
+	return Config{StateBucket: "CW_SCORER_STATE", SnapshotInterval: 30 * time.Second, Heartbeat: 10 * time.Second, Model: risk.DefaultModelVersion}
 }
 
 // Validate reports settings that cannot work.
@@ -35,5 +41,16 @@ func (c Config) Validate() error {
 	case c.Heartbeat < 0:
 		return fmt.Errorf("CW_SCORER_HEARTBEAT must not be negative")
 	}
+	if _, err := risk.CalibrationFor(c.model()); err != nil {
+		return fmt.Errorf("CW_SCORER_MODEL: %w", err)
+	}
 	return nil
+}
+
+// model returns the model version, the default when unset.
+func (c Config) model() string {
+	if c.Model == "" {
+		return risk.DefaultModelVersion
+	}
+	return c.Model
 }

@@ -87,7 +87,10 @@ func New(cfg Config, bus Bus, reg prometheus.Registerer, log zerolog.Logger) (*S
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("scorer config: %w", err)
 	}
-	cal := risk.DefaultCalibration()
+	cal, err := risk.CalibrationFor(cfg.model())
+	if err != nil {
+		return nil, err
+	}
 	if cfg.CalibrationFile != "" {
 		data, err := os.ReadFile(cfg.CalibrationFile)
 		if err != nil {
