@@ -267,14 +267,7 @@ func shorten(hashes []string, n int) []string {
 
 // fit shortens s with an ellipsis until it is at most w wide.
 func (c *chart) fit(s string, size float64, bold bool, w float64) string {
-	if c.f.measure(s, size, bold) <= w {
-		return s
-	}
-	r := []rune(s)
-	for len(r) > 0 && c.f.measure(string(r)+"…", size, bold) > w {
-		r = r[:len(r)-1]
-	}
-	return string(r) + "…"
+	return c.f.fit(s, size, bold, w)
 }
 
 // heading writes a panel's heading on the left and its legend on the right

@@ -43,7 +43,10 @@ func newBacktestCmd() *cobra.Command {
 ClickHouse between two times, exactly as the live scorer would (same model,
 same calibration, heartbeats every 10 minutes of event time), and write every
 print as CSV and a chart: the index with regime bands, stacked block
-contributions, trigger markers and the input series.
+contributions, trigger markers and the input series. A PNG has the tables of
+regime changes and trigger episodes under the chart; an HTML page has them
+under the SVG chart. The CSV has a raw, score and confidence column for
+every component on the prints.
 
 A scenario line that is not a valid event is left out of the replay and
 reported: each one on stderr as FILE:LINE: CODE: REASON, then a count by
