@@ -142,7 +142,7 @@ func buildDrawing(st *story, o Options) (*drawing, error) {
 			ErrBadOptions, o.Height, -flex, len(panels), len(st.triggers), len(st.venues))
 	}
 	c.d.items = append(c.d.items, rect{x: 0, y: 0, w: W, h: H, fill: colWhite})
-	c.header(o.Title)
+	c.header(o.Title, len(o.Rejected))
 	y := float64(topH)
 	for i, p := range panels {
 		h := p.fixed
@@ -218,7 +218,8 @@ func (c *chart) blockLegend() []legendItem {
 }
 
 // header writes the title and a one-line summary that fits the width.
-func (c *chart) header(title string) {
+// rejected is the number of input lines that were not valid events.
+func (c *chart) header(title string, rejected int) {
 	st, W := c.st, c.d.width
 	c.add(text{attrs: attrs{id: "title"}, x: 16, y: 28, s: c.fit(title, sizeTitle, true, W-32), size: sizeTitle, bold: true, fill: colInk})
 	last := st.prints[len(st.prints)-1]
@@ -226,8 +227,11 @@ func (c *chart) header(title string) {
 	parts := []string{
 		fmt.Sprintf("%s → %s UTC", utc(st.start), utc(st.end)),
 		fmt.Sprintf("%d prints", len(st.prints)),
-		fmt.Sprintf("last %.1f %s", last.Index, last.Regime),
 	}
+	if rejected > 0 {
+		parts = append(parts, plural(rejected, "input line")+" rejected")
+	}
+	parts = append(parts, fmt.Sprintf("last %.1f %s", last.Index, last.Regime))
 	if len(st.absent) > 0 {
 		parts = append(parts, "not in the input: "+strings.Join(st.absent, ", "))
 	}
@@ -263,14 +267,7 @@ func shorten(hashes []string, n int) []string {
 
 // fit shortens s with an ellipsis until it is at most w wide.
 func (c *chart) fit(s string, size float64, bold bool, w float64) string {
-	if c.f.measure(s, size, bold) <= w {
-		return s
-	}
-	r := []rune(s)
-	for len(r) > 0 && c.f.measure(string(r)+"…", size, bold) > w {
-		r = r[:len(r)-1]
-	}
-	return string(r) + "…"
+	return c.f.fit(s, size, bold, w)
 }
 
 // heading writes a panel's heading on the left and its legend on the right

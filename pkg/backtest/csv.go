@@ -16,14 +16,25 @@ import (
 const timeLayout = "2006-01-02T15:04:05.000Z07:00"
 
 // WriteCSV writes prints to w as CSV, one row per print in the order given,
-// under a header of event_time, stream_seq, index, regime, then
-// <block>_score and <block>_contribution for every block name that occurs in
-// any print (sorted by name; a print without that block leaves both cells
-// empty), then triggers and drivers (each joined with "|"), model_version and
-// calibration_hash. Times are UTC RFC 3339 with milliseconds; numbers are the
-// shortest decimal that reads back as the same float64. The output is a pure
-// function of prints. It returns ErrNoPrints or ErrNilPrint (wrapped) for
-// such input, and the writer's error otherwise.
+// under a header of
+//
+//   - event_time, stream_seq, index, regime;
+//   - <block>_score and <block>_contribution for every block name that occurs
+//     in any print, sorted by name;
+//   - <component>_raw, <component>_score and <component>_conf (the
+//     component's confidence) for every component name that occurs in any
+//     print, sorted by name (byte order: A1, A2, B1, …, X1);
+//   - triggers and drivers (each joined with "|"), model_version and
+//     calibration_hash.
+//
+// The block and component columns come from the prints themselves, so a
+// model version that adds a block or a component adds its columns. A print
+// without a block or component leaves its cells empty, and so does a
+// component without a raw input for its _raw cell. Times are UTC RFC 3339
+// with milliseconds; numbers are the shortest decimal that reads back as the
+// same float64. The output is a pure function of prints. It returns
+// ErrNoPrints or ErrNilPrint (wrapped) for such input, and the writer's error
+// otherwise.
 func WriteCSV(w io.Writer, prints []*event.RiskScore) error {
 	if err := checkPrints(prints); err != nil {
 		return fmt.Errorf("write csv: %w", err)
@@ -32,6 +43,10 @@ func WriteCSV(w io.Writer, prints []*event.RiskScore) error {
 	header := []string{"event_time", "stream_seq", "index", "regime"}
 	for _, b := range blocks {
 		header = append(header, b+"_score", b+"_contribution")
+	}
+	components := componentNames(prints)
+	for _, c := range components {
+		header = append(header, c+"_raw", c+"_score", c+"_conf")
 	}
 	header = append(header, "triggers", "drivers", "model_version", "calibration_hash")
 
@@ -52,6 +67,17 @@ func WriteCSV(w io.Writer, prints []*event.RiskScore) error {
 				row = append(row, formatFloat(b.Score), formatFloat(b.Contribution))
 			} else {
 				row = append(row, "", "")
+			}
+		}
+		for _, name := range components {
+			if c, ok := findComponent(p, name); ok {
+				raw := ""
+				if c.Raw != nil {
+					raw = formatFloat(*c.Raw)
+				}
+				row = append(row, raw, formatFloat(c.Score), formatFloat(c.Confidence))
+			} else {
+				row = append(row, "", "", "")
 			}
 		}
 		row = append(row,
@@ -102,6 +128,28 @@ func findBlock(p *event.RiskScore, name string) (event.Block, bool) {
 		}
 	}
 	return event.Block{}, false
+}
+
+// componentNames returns every component name in prints, sorted.
+func componentNames(prints []*event.RiskScore) []string {
+	var names []string
+	for _, p := range prints {
+		for _, c := range p.Components {
+			names = append(names, c.Name)
+		}
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+// findComponent returns the first component of p called name.
+func findComponent(p *event.RiskScore, name string) (event.Component, bool) {
+	for _, c := range p.Components {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return event.Component{}, false
 }
 
 // formatFloat writes v as the shortest decimal that parses back to v.

@@ -142,6 +142,18 @@ func (f *faces) measure(s string, size float64, bold bool) float64 {
 	return fixedToFloat(font.MeasureString(fc, s))
 }
 
+// fit shortens s with an ellipsis until it is at most w pixels wide.
+func (f *faces) fit(s string, size float64, bold bool, w float64) string {
+	if f.measure(s, size, bold) <= w {
+		return s
+	}
+	r := []rune(s)
+	for len(r) > 0 && f.measure(string(r)+"…", size, bold) > w {
+		r = r[:len(r)-1]
+	}
+	return string(r) + "…"
+}
+
 func fixedToFloat(v fixed.Int26_6) float64 { return float64(v) / 64 }
 
 func rgb(c uint32) color.NRGBA {

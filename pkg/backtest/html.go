@@ -12,9 +12,10 @@ import (
 )
 
 // RenderHTML writes a self-contained HTML page (no scripts, no external
-// style sheets or fonts): the title, a summary line, the SVG chart of
-// RenderSVG inline, a table of regime changes and a table of trigger
-// episodes. The bytes are a pure function of the arguments. It returns an
+// style sheets or fonts): the title, a summary line, a warning that counts
+// the rejected input lines by code if there are any (Options.Rejected), the
+// SVG chart of RenderSVG inline, a table of regime changes, a table of
+// trigger episodes and, if there are any, a table of the rejected lines. The bytes are a pure function of the arguments. It returns an
 // error wrapping ErrNoPrints, ErrNilPrint or ErrBadOptions for such input,
 // and the writer's error otherwise.
 func RenderHTML(w io.Writer, prints []*event.RiskScore, inputs []event.Event, opts Options) error {
@@ -27,7 +28,7 @@ func RenderHTML(w io.Writer, prints []*event.RiskScore, inputs []event.Event, op
 		return fmt.Errorf("render html: %w", err)
 	}
 	var b bytes.Buffer
-	if err := tmpl.Execute(&b, newPage(d, st)); err != nil {
+	if err := tmpl.Execute(&b, newPage(d, st, opts.Rejected)); err != nil {
 		return fmt.Errorf("render html: %w", err)
 	}
 	if _, err := w.Write(b.Bytes()); err != nil {
@@ -42,6 +43,10 @@ type page struct {
 	SVG      template.HTML // encodeSVG escapes every text and attribute
 	Changes  []changeRow
 	Episodes []episodeRow
+	// RejectedSummary counts the rejected input lines by code; Rejected
+	// lists them.
+	RejectedSummary string
+	Rejected        []rejectedRow
 }
 
 type changeRow struct {
@@ -52,39 +57,63 @@ type episodeRow struct {
 	Trigger, From, To, Duration, Prints, Peak string
 }
 
-func newPage(d *drawing, st *story) page {
+type rejectedRow struct {
+	Line, Code, Reason string
+}
+
+func newPage(d *drawing, st *story, rejected []RejectedLine) page {
 	versions, hashes := st.modelVersions()
 	p := page{
 		Title: d.title,
 		Summary: fmt.Sprintf("%s → %s UTC · %d prints · model %s · calibration %s", utc(st.start), utc(st.end), len(st.prints),
 			strings.Join(versions, ", "), strings.Join(hashes, ", ")),
-		SVG: template.HTML(encodeSVG(d)), // trusted: encodeSVG escapes every text and attribute
+		SVG:             template.HTML(encodeSVG(d)), // trusted: encodeSVG escapes every text and attribute
+		Changes:         changeRows(st),
+		Episodes:        episodeRows(st),
+		RejectedSummary: SummarizeRejected(rejected),
 	}
 	if len(st.absent) > 0 {
 		p.Summary += " · not in the input: " + strings.Join(st.absent, ", ")
 	}
+	for _, r := range rejected {
+		p.Rejected = append(p.Rejected, rejectedRow{Line: fmt.Sprint(r.Line), Code: r.Code, Reason: r.Reason})
+	}
+	return p
+}
+
+// changeRows are the rows of the regime-change table, as the HTML page and
+// the PNG show them.
+func changeRows(st *story) []changeRow {
+	var rows []changeRow
 	for _, c := range st.changes {
 		from := c.from
 		if from == "" {
 			from = "(start)"
 		}
-		p.Changes = append(p.Changes, changeRow{
+		rows = append(rows, changeRow{
 			At: utc(c.at), Seq: fmt.Sprint(c.seq),
 			From: from, FromClass: regimeClass(c.from), To: c.to, ToClass: regimeClass(c.to),
 			Index: fmt.Sprintf("%.1f", c.index), Triggers: strings.Join(c.triggers, ", "),
 		})
 	}
+	return rows
+}
+
+// episodeRows are the rows of the trigger-episode table, as the HTML page
+// and the PNG show them.
+func episodeRows(st *story) []episodeRow {
+	var rows []episodeRow
 	for _, e := range st.episodes {
 		to, dur := utc(e.to), duration(e.to.Sub(e.from))
 		if e.open {
 			to, dur = "still active", "≥ "+dur
 		}
-		p.Episodes = append(p.Episodes, episodeRow{
+		rows = append(rows, episodeRow{
 			Trigger: e.trigger, From: utc(e.from), To: to, Duration: dur,
 			Prints: fmt.Sprint(e.prints), Peak: fmt.Sprintf("%.1f", e.peak),
 		})
 	}
-	return p
+	return rows
 }
 
 // regimeClass is the CSS class of a regime badge.
@@ -113,6 +142,7 @@ body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans
 h1 { font-size: 22px; margin: 0 0 4px; }
 h2 { font-size: 17px; margin: 28px 0 8px; }
 p.summary { color: #666; margin: 0 0 16px; }
+p.warning { background: #fdecea; border-left: 4px solid #c62828; padding: 6px 10px; margin: 0 0 16px; }
 figure { margin: 0; }
 figure svg { max-width: 100%; height: auto; border: 1px solid #eee; }
 table { border-collapse: collapse; font-size: 14px; }
@@ -128,6 +158,9 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 <body>
 <h1>{{.Title}}</h1>
 <p class="summary">{{.Summary}}</p>
+{{- if .RejectedSummary}}
+<p class="warning" id="rejected-summary">{{.RejectedSummary}}: the model never saw them (<a href="#rejected-lines">list</a>).</p>
+{{- end}}
 <figure>
 {{.SVG}}</figure>
 <h2>Regime changes</h2>
@@ -150,6 +183,17 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 {{- end}}
 </tbody>
 </table>
+{{- if .Rejected}}
+<h2>Rejected input lines</h2>
+<table id="rejected-lines">
+<thead><tr><th>line</th><th>code</th><th>reason</th></tr></thead>
+<tbody>
+{{- range .Rejected}}
+<tr><td class="num">{{.Line}}</td><td>{{.Code}}</td><td>{{.Reason}}</td></tr>
+{{- end}}
+</tbody>
+</table>
+{{- end}}
 </body>
 </html>
 `

@@ -19,8 +19,12 @@ const (
 type Options struct {
 	// Title heads the chart and names the HTML page.
 	Title string
-	// Width and Height are the canvas size in pixels; 0 takes the default.
+	// Width and Height are the chart's size in pixels; 0 takes the default.
+	// The PNG adds its tables below the chart (see RenderPNG).
 	Width, Height int
+	// Rejected are the input lines that were not valid events. The chart's
+	// subtitle counts them, and the HTML page lists every one.
+	Rejected []RejectedLine
 }
 
 // Validate returns an error wrapping ErrBadOptions if Width or Height is

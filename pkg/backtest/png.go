@@ -18,15 +18,23 @@ import (
 )
 
 // RenderPNG draws the same chart as RenderSVG, rasterised (anti-aliased,
-// Go fonts) at Width × Height pixels and encoded as PNG. The bytes are a
+// Go fonts) at Width × Height pixels, and under it, as text, the tables of
+// the HTML page: regime changes and trigger episodes, each cut at 40 rows
+// with a line counting the rest. The image is Width pixels wide and as tall
+// as the chart and the tables need; it is encoded as PNG. The bytes are a
 // pure function of the arguments. It returns an error wrapping ErrNoPrints,
 // ErrNilPrint or ErrBadOptions for such input, and the writer's error
 // otherwise.
 func RenderPNG(w io.Writer, prints []*event.RiskScore, inputs []event.Event, opts Options) error {
-	d, _, err := prepare(prints, inputs, opts)
+	d, st, err := prepare(prints, inputs, opts)
 	if err != nil {
 		return fmt.Errorf("render png: %w", err)
 	}
+	f, err := newFaces()
+	if err != nil {
+		return fmt.Errorf("render png: %w", err)
+	}
+	appendTables(d, f, storyTables(st))
 	img, err := rasterize(d)
 	if err != nil {
 		return fmt.Errorf("render png: %w", err)
