@@ -16,7 +16,7 @@ import (
 )
 
 type backtestFlags struct {
-	scenario, csv, chart, calibration string
+	scenario, csv, chart, calibration, model string
 	fromCH, strict                    bool
 	from, to                          string
 }
@@ -72,7 +72,10 @@ outputs.
 					return err
 				}
 			}
-			cal := risk.DefaultCalibration()
+			cal, err := risk.CalibrationFor(f.model)
+			if err != nil {
+				return err
+			}
 			if f.calibration != "" {
 				data, err := os.ReadFile(f.calibration)
 				if err != nil {
@@ -115,7 +118,8 @@ outputs.
 	fl.StringVar(&f.to, "to", "", "end (RFC 3339 or YYYY-MM-DD) with --from-clickhouse")
 	fl.StringVar(&f.csv, "csv", "", "write every print as CSV")
 	fl.StringVar(&f.chart, "chart", "", "draw the chart: .svg, .png or .html")
-	fl.StringVar(&f.calibration, "calibration", "", "calibration file (default: the embedded one)")
+	fl.StringVar(&f.model, "model", risk.DefaultModelVersion, "model version: clri-v2 or clri-v1, with its embedded calibration")
+	fl.StringVar(&f.calibration, "calibration", "", "calibration file (default: the model's embedded one); its model_version decides the model")
 	fl.BoolVar(&f.strict, "strict", false, "fail if any scenario line is not a valid event (the outputs are still written)")
 	return cmd
 }
