@@ -72,3 +72,16 @@ func TestValidateMeetsTheEventStudyTargets(t *testing.T) {
 	_, _, err = run(t, context.Background(), "validate", "--model", "clri-v1")
 	require.ErrorContains(t, err, "misses its targets")
 }
+
+// The README shows the event study `carrywatch validate` prints.
+func TestREADMEShowsTheEventStudy(t *testing.T) {
+	out, _, err := run(t, context.Background(), "validate")
+	require.NoError(t, err)
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	const begin, end = "<!-- validate -->\n", "<!-- /validate -->"
+	s := string(readme)
+	i, j := strings.Index(s, begin), strings.Index(s, end)
+	require.True(t, i >= 0 && j > i, "README.md has the validate markers")
+	assert.Equal(t, out, s[i+len(begin):j], "README.md's event study is not what carrywatch validate prints; paste its output between the markers")
+}
