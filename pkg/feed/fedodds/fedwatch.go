@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/fomc"
 )
 
 // LateMeetingDays is the late-meeting threshold. A meeting that leaves this
@@ -102,7 +103,7 @@ type FedWatchInput struct {
 // MeetingOdds is the FedWatch result for one upcoming meeting.
 type MeetingOdds struct {
 	// Meeting is the FOMC meeting.
-	Meeting Meeting
+	Meeting fomc.Meeting
 	// Start and End are the expected rates, in percent, just before and
 	// after the meeting.
 	Start, End float64
@@ -139,7 +140,7 @@ type MeetingOdds struct {
 // calendar does not cover, or at an implausible move (beyond ±500 bp); a
 // stop before the last priced month is reported as a warning. It returns an
 // error if no meeting could be priced at all, saying why.
-func FedWatch(cal *Calendar, in FedWatchInput) ([]MeetingOdds, []string, error) {
+func FedWatch(cal *fomc.Calendar, in FedWatchInput) ([]MeetingOdds, []string, error) {
 	if len(in.Prices) == 0 {
 		return nil, nil, errors.New("no prices")
 	}
@@ -246,7 +247,7 @@ func FedWatch(cal *Calendar, in FedWatchInput) ([]MeetingOdds, []string, error) 
 
 // endRate returns the expected rate after meeting mt in month m and the
 // contract it was read from, with a note when it had to fall back.
-func endRate(cal *Calendar, m ContractMonth, mt Meeting, start float64, avg func(ContractMonth) (float64, bool)) (float64, ContractMonth, string, error) {
+func endRate(cal *fomc.Calendar, m ContractMonth, mt fomc.Meeting, start float64, avg func(ContractMonth) (float64, bool)) (float64, ContractMonth, string, error) {
 	day, n := mt.Date.Day(), m.Days()
 	late := n-day+1 <= LateMeetingDays
 	next := m.Next()

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/fomc"
 )
 
 // CME's worked example for the 17 Sep 2015 FOMC meeting (CME "Fed funds
@@ -72,7 +73,7 @@ func TestFedWatchCMEWorkedExample(t *testing.T) {
 // (Reported FedWatch for 22 Nov 2025, Jan 2026: −50 23.7, −25 57.1,
 // hold 19.2: the same shape.)
 func TestFedWatchChainedNov2025(t *testing.T) {
-	cal, err := Shipped()
+	cal, err := fomc.Shipped()
 	require.NoError(t, err)
 	prices := map[ContractMonth]float64{
 		{2025, time.November}: 96.12,
@@ -108,7 +109,7 @@ func TestFedWatchChainedNov2025(t *testing.T) {
 }
 
 func TestFedWatchRules(t *testing.T) {
-	cal, err := Shipped()
+	cal, err := fomc.Shipped()
 	require.NoError(t, err)
 	rate := func(r float64) func() (float64, error) { return func() (float64, error) { return r, nil } }
 	tests := []struct {
@@ -195,7 +196,7 @@ func TestFedWatchRules(t *testing.T) {
 		{
 			name: "start rate unknown", observed: "2025-11-21",
 			prices:    map[ContractMonth]float64{{2025, time.December}: 96.245},
-			startRate: func() (float64, error) { return 0, ErrUnknownRange }, wantErr: "start rate: target range unknown",
+			startRate: func() (float64, error) { return 0, fomc.ErrUnknownRange }, wantErr: "start rate: target range unknown",
 		},
 		{
 			name: "implausible price", observed: "2025-11-21",

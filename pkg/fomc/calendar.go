@@ -1,4 +1,4 @@
-package fedodds
+package fomc
 
 import (
 	_ "embed"
@@ -117,7 +117,7 @@ func ParseCalendar(data []byte) (*Calendar, error) {
 		if i > 0 && !d.After(c.ranges[i-1].Decision) {
 			return nil, fmt.Errorf("parse calendar: range %s out of order", r.Decision)
 		}
-		if !onGrid(r.Lower) || !onGrid(r.Upper) || math.Abs(r.Upper-r.Lower-0.25) > 1e-9 {
+		if !OnGrid(r.Lower) || !OnGrid(r.Upper) || math.Abs(r.Upper-r.Lower-0.25) > 1e-9 {
 			return nil, fmt.Errorf("parse calendar: range %s: %.2f-%.2f is not a 25 bp range on the 25 bp grid", r.Decision, r.Lower, r.Upper)
 		}
 		c.ranges = append(c.ranges, TargetRange{Decision: d, Lower: r.Lower, Upper: r.Upper, Source: r.Source})
@@ -138,8 +138,9 @@ func ParseCalendar(data []byte) (*Calendar, error) {
 
 func monthKey(year int, month time.Month) int { return year*100 + int(month) }
 
-// onGrid reports whether v percent is a multiple of 25 bp.
-func onGrid(v float64) bool {
+// OnGrid reports whether v percent is a multiple of 25 bp. It has no error
+// case.
+func OnGrid(v float64) bool {
 	q := v * 4
 	return math.Abs(q-math.Round(q)) < 1e-9
 }

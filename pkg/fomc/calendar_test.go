@@ -1,4 +1,4 @@
-package fedodds
+package fomc
 
 import (
 	"testing"
@@ -134,4 +134,13 @@ func TestParseCalendarErrors(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.wantMsg)
 		})
 	}
+}
+
+// day parses a YYYY-MM-DD test date.
+func day(s string) time.Time {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return d
 }
