@@ -36,6 +36,9 @@
 //     its month at the new rate takes its end rate from the next month's
 //     contract when that month is meeting-free and priced (CME works from
 //     meeting-free months; the 7-day threshold is this package's).
+//   - Unscheduled decisions (pkg/fomc) count from their own day on: a known
+//     one makes its month no anchor, and a meeting later that month reads
+//     the next meeting-free month; odds are only for scheduled meetings.
 //   - Each meeting's expected move is split over the two bracketing 25-bp
 //     steps and chained into a tree of unconditional outcomes (Compound).
 //   - observed_at: the observation date at 21:00 UTC unless a timestamp is
