@@ -27,7 +27,7 @@
 //     day's update; an observation of an older day than the tenor's latest is
 //     ignored.
 //   - B1 and B2 use the expected path over the next 3 FOMC meetings (calendar:
-//     fedodds.Shipped()) after the evaluation time t; a meeting leaves the set
+//     fomc.Shipped()) after the evaluation time t; a meeting leaves the set
 //     at 19:00Z of its decision day. Point k is the expected cumulative change
 //     at meeting k: per meeting, the mean of Σ change × probability over each
 //     source's latest FedOdds at or before the as-of time, leaving out sources

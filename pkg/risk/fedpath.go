@@ -56,7 +56,7 @@ func (m *Model) cutoff(d int32) int64 {
 }
 
 // baseBP returns the midpoint of the federal funds target range in force at
-// ms, in bp, per the shipped FOMC history (fedodds.Calendar.RangeAt).
+// ms, in bp, per the shipped FOMC history (fomc.Calendar.RangeAt).
 // RangeAt depends only on the UTC day, so the answer is memoized per day.
 func (m *Model) baseBP(ms int64) (float64, bool) {
 	if m.cal == nil {

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
-	"github.com/carrywatch/carrywatch/pkg/feed/fedodds"
+	"github.com/carrywatch/carrywatch/pkg/fomc"
 )
 
 // Blocks, in print order.
@@ -62,7 +62,7 @@ type Model struct {
 
 	p           *params
 	hash        string
-	cal         *fedodds.Calendar
+	cal         *fomc.Calendar
 	meetingDays []int32
 	s           state
 
@@ -122,7 +122,7 @@ type compVal struct {
 
 // NewModel returns an empty model for calibration c (the zero Calibration
 // stands for DefaultCalibration()). The FOMC calendar and target-range
-// history come from fedodds.Shipped(); if it were unreadable (the fedodds
+// history come from fomc.Shipped(); if it were unreadable (the fomc
 // tests rule that out) block B would never have input.
 func NewModel(c Calibration) *Model {
 	if c = c.resolve(); c.v2 != nil {
@@ -130,7 +130,7 @@ func NewModel(c Calibration) *Model {
 	}
 	p := c.params()
 	m := &Model{p: p, hash: p.hash}
-	if cal, err := fedodds.Shipped(); err == nil {
+	if cal, err := fomc.Shipped(); err == nil {
 		m.cal = cal
 		for _, mt := range cal.Meetings() {
 			m.meetingDays = append(m.meetingDays, int32(mt.Date.Unix()/86400))

@@ -13,6 +13,7 @@ import (
 
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/fomc"
 )
 
 // SourceCSV is the default source of events read from fedodds-csv.
@@ -20,7 +21,7 @@ const SourceCSV = "csv"
 
 // csvParser reads the long-form fedodds-csv format.
 type csvParser struct {
-	cal    *Calendar
+	cal    *fomc.Calendar
 	source string
 }
 

@@ -12,12 +12,11 @@
 // feed.ErrBadBody that says what is wrong; problems that leave other events
 // usable (a skipped market, a chain that stops early) become warnings.
 //
-// # Shipped data
+// # Calendar
 //
-// data/fomc.json holds the FOMC decision dates of 2015 and 2024–2027 (2027
-// as published, tentatively) and the target range history from December
-// 2008, complete through the date in target_ranges_verified_through (see
-// data/README.md for sources and what is unverified). Calendar reads it.
+// The FOMC calendar and the target range history come from pkg/fomc
+// (fomc.Shipped; its data/README.md gives the sources and what is
+// unverified).
 //
 // # FedWatch conventions (zq-futures)
 //
@@ -32,11 +31,14 @@
 //     else the start rate.
 //   - Start rate: the effr parameter if given, else the midpoint of the
 //     target range in force on the observation day from the shipped history
-//     (ErrUnknownRange once the history is stale: pass effr).
+//     (fomc.ErrUnknownRange once the history is stale: pass effr).
 //   - Late meetings: a meeting leaving LateMeetingDays (7) days or fewer of
 //     its month at the new rate takes its end rate from the next month's
 //     contract when that month is meeting-free and priced (CME works from
 //     meeting-free months; the 7-day threshold is this package's).
+//   - Unscheduled decisions (pkg/fomc) count from their own day on: a known
+//     one makes its month no anchor, and a meeting later that month reads
+//     the next meeting-free month; odds are only for scheduled meetings.
 //   - Each meeting's expected move is split over the two bracketing 25-bp
 //     steps and chained into a tree of unconditional outcomes (Compound).
 //   - observed_at: the observation date at 21:00 UTC unless a timestamp is

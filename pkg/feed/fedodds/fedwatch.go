@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/fomc"
 )
 
 // LateMeetingDays is the late-meeting threshold. A meeting that leaves this
@@ -16,9 +17,10 @@ import (
 // noise up to 31-fold), so the next month's contract is used instead when
 // that month has no meeting: its average is the post-meeting rate. CME
 // describes working from meeting-free months; its public pages state no
-// day threshold, so the number is this package's. Every shipped FOMC date (2015, 2024–2027) leaves either ≤ 5 or ≥ 12
-// days, so any threshold from 5 to 11 gives the same results; 7 (the last
-// week of the month) is the documented choice.
+// day threshold, so the number is this package's: 7, the last week of the
+// month. The shipped dates of 2015 and 2024–2027 leave either ≤ 5 or ≥ 12
+// days, so any threshold from 5 to 11 gives the same results for them;
+// older years have meetings leaving 6 to 11 days, where the choice matters.
 const LateMeetingDays = 7
 
 // StepBP is the size of one rate move the method assumes, in basis points.
@@ -102,7 +104,7 @@ type FedWatchInput struct {
 // MeetingOdds is the FedWatch result for one upcoming meeting.
 type MeetingOdds struct {
 	// Meeting is the FOMC meeting.
-	Meeting Meeting
+	Meeting fomc.Meeting
 	// Start and End are the expected rates, in percent, just before and
 	// after the meeting.
 	Start, End float64
@@ -132,6 +134,14 @@ type MeetingOdds struct {
 // meeting's move is split over 25-bp steps (StepOutcomes) and chained
 // (Compound).
 //
+// Unscheduled decisions count only once they are known: one made on or
+// before the observation day makes its month not meeting-free (its average
+// mixes two rates), and an upcoming meeting in such a month takes its end
+// rate from the next month's contract when that month is meeting-free and
+// priced, else the chain stops there. One made later is unknown on the
+// observation day and changes nothing. Odds are only computed for
+// scheduled meetings.
+//
 // Prices must lie in [75, 101] (implied rates −1 % to 25 %) and the start
 // rate in [−1, 25] %.
 //
@@ -139,7 +149,7 @@ type MeetingOdds struct {
 // calendar does not cover, or at an implausible move (beyond ±500 bp); a
 // stop before the last priced month is reported as a warning. It returns an
 // error if no meeting could be priced at all, saying why.
-func FedWatch(cal *Calendar, in FedWatchInput) ([]MeetingOdds, []string, error) {
+func FedWatch(cal *fomc.Calendar, in FedWatchInput) ([]MeetingOdds, []string, error) {
 	if len(in.Prices) == 0 {
 		return nil, nil, errors.New("no prices")
 	}
@@ -158,10 +168,7 @@ func FedWatch(cal *Calendar, in FedWatchInput) ([]MeetingOdds, []string, error) 
 		p, ok := in.Prices[m]
 		return 100 - p, ok
 	}
-	meetingFree := func(m ContractMonth) bool {
-		_, has, err := cal.MeetingIn(m.Year, m.Month)
-		return err == nil && !has
-	}
+	meetingFree := func(m ContractMonth) bool { return meetingFree(cal, m, obs) }
 
 	var (
 		cur      float64
@@ -174,7 +181,7 @@ func FedWatch(cal *Calendar, in FedWatchInput) ([]MeetingOdds, []string, error) 
 	)
 	// The rate before the chain: a meeting-free previous month, unless a
 	// meeting earlier this month has moved the rate since.
-	if mt, has, err := cal.MeetingIn(first.Year, first.Month); err == nil && (!has || !mt.Date.Before(obs)) {
+	if mt, has, err := cal.MeetingIn(first.Year, first.Month); err == nil && (!has || !mt.Date.Before(obs)) && len(cal.UnscheduledIn(first.Year, first.Month, obs)) == 0 {
 		if a, ok := avg(first.Prev()); ok && meetingFree(first.Prev()) {
 			cur, curFrom, haveCur = a, first.Prev().String(), true
 		}
@@ -204,7 +211,7 @@ func FedWatch(cal *Calendar, in FedWatchInput) ([]MeetingOdds, []string, error) 
 			break
 		}
 		if !has || mt.Date.Before(obs) {
-			if a, ok := avg(m); ok && !has {
+			if a, ok := avg(m); ok && !has && meetingFree(m) {
 				cur, curFrom, haveCur = a, m.String(), true
 			}
 			continue
@@ -214,7 +221,7 @@ func FedWatch(cal *Calendar, in FedWatchInput) ([]MeetingOdds, []string, error) 
 			stop = fmt.Sprintf("meeting %s: %v", mt, err)
 			break
 		}
-		end, endFrom, note, err := endRate(cal, m, mt, start, avg)
+		end, endFrom, note, err := endRate(cal, obs, m, mt, start, avg)
 		if err != nil {
 			stop = fmt.Sprintf("meeting %s: %v", mt, err)
 			break
@@ -244,19 +251,29 @@ func FedWatch(cal *Calendar, in FedWatchInput) ([]MeetingOdds, []string, error) 
 	return results, warnings, nil
 }
 
-// endRate returns the expected rate after meeting mt in month m and the
-// contract it was read from, with a note when it had to fall back.
-func endRate(cal *Calendar, m ContractMonth, mt Meeting, start float64, avg func(ContractMonth) (float64, bool)) (float64, ContractMonth, string, error) {
+// meetingFree reports whether month m has neither a scheduled meeting nor
+// an unscheduled decision known on day obs, in a year the calendar covers.
+func meetingFree(cal *fomc.Calendar, m ContractMonth, obs time.Time) bool {
+	_, has, err := cal.MeetingIn(m.Year, m.Month)
+	return err == nil && !has && len(cal.UnscheduledIn(m.Year, m.Month, obs)) == 0
+}
+
+// endRate returns the expected rate after meeting mt in month m, seen on
+// day obs, and the contract it was read from, with a note when it had to
+// fall back.
+func endRate(cal *fomc.Calendar, obs time.Time, m ContractMonth, mt fomc.Meeting, start float64, avg func(ContractMonth) (float64, bool)) (float64, ContractMonth, string, error) {
 	day, n := mt.Date.Day(), m.Days()
 	late := n-day+1 <= LateMeetingDays
 	next := m.Next()
-	_, nextHas, err := cal.MeetingIn(next.Year, next.Month)
-	nextFree := err == nil && !nextHas
+	nextFree := meetingFree(cal, next, obs)
 	nextAvg, nextPriced := avg(next)
 	own, ownPriced := avg(m)
+	moved := cal.UnscheduledIn(m.Year, m.Month, obs)
 	switch {
-	case late && nextFree && nextPriced:
+	case (late || len(moved) > 0) && nextFree && nextPriced:
 		return nextAvg, next, "", nil
+	case len(moved) > 0:
+		return 0, ContractMonth{}, "", fmt.Errorf("the unscheduled decision of %s moved the rate earlier in %s and %s is not a priced meeting-free month", moved[0], m, next)
 	case ownPriced:
 		note := ""
 		if late {

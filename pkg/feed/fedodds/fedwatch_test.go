@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/fomc"
 )
 
 // CME's worked example for the 17 Sep 2015 FOMC meeting (CME "Fed funds
@@ -72,7 +73,7 @@ func TestFedWatchCMEWorkedExample(t *testing.T) {
 // (Reported FedWatch for 22 Nov 2025, Jan 2026: −50 23.7, −25 57.1,
 // hold 19.2: the same shape.)
 func TestFedWatchChainedNov2025(t *testing.T) {
-	cal, err := Shipped()
+	cal, err := fomc.Shipped()
 	require.NoError(t, err)
 	prices := map[ContractMonth]float64{
 		{2025, time.November}: 96.12,
@@ -108,7 +109,7 @@ func TestFedWatchChainedNov2025(t *testing.T) {
 }
 
 func TestFedWatchRules(t *testing.T) {
-	cal, err := Shipped()
+	cal, err := fomc.Shipped()
 	require.NoError(t, err)
 	rate := func(r float64) func() (float64, error) { return func() (float64, error) { return r, nil } }
 	tests := []struct {
@@ -182,9 +183,9 @@ func TestFedWatchRules(t *testing.T) {
 			startRate: rate(3.625), wantMeetings: []string{"2026-01-28"}, wantStart: 3.625, wantFrom: "start rate",
 		},
 		{
-			name: "calendar gap stops the chain", observed: "2015-11-02",
-			prices:    map[ContractMonth]float64{{2015, time.November}: 99.87, {2015, time.December}: 99.75, {2016, time.January}: 99.6},
-			startRate: rate(99), wantMeetings: []string{"2015-12-16"},
+			name: "calendar gap stops the chain", observed: "2027-11-02",
+			prices:    map[ContractMonth]float64{{2027, time.November}: 99.87, {2027, time.December}: 99.75, {2028, time.January}: 99.6},
+			startRate: rate(99), wantMeetings: []string{"2027-12-08"},
 			wantWarning: "not covered by the shipped FOMC calendar",
 		},
 		{
@@ -195,7 +196,34 @@ func TestFedWatchRules(t *testing.T) {
 		{
 			name: "start rate unknown", observed: "2025-11-21",
 			prices:    map[ContractMonth]float64{{2025, time.December}: 96.245},
-			startRate: func() (float64, error) { return 0, ErrUnknownRange }, wantErr: "start rate: target range unknown",
+			startRate: func() (float64, error) { return 0, fomc.ErrUnknownRange }, wantErr: "start rate: target range unknown",
+		},
+		{
+			// The 17 Sep 2001 cut is not known on 10 Sep: September is
+			// meeting-free and anchors the chain.
+			name: "unscheduled decision not yet known", observed: "2001-09-10",
+			prices:    map[ContractMonth]float64{{2001, time.September}: 96.6, {2001, time.October}: 97.1},
+			startRate: rate(3.5), wantMeetings: []string{"2001-10-02"}, wantStart: 3.4, wantFrom: "2001-09",
+			wantLast: map[int]float64{-75: 0.2 / 3, -50: 2.8 / 3},
+		},
+		{
+			// Once the cut is known, September mixes two rates: the start
+			// rate (the target in force) anchors October instead.
+			name: "known unscheduled decision is no anchor", observed: "2001-09-20",
+			prices:    map[ContractMonth]float64{{2001, time.September}: 96.6, {2001, time.October}: 97.1},
+			startRate: rate(3), wantMeetings: []string{"2001-10-02"}, wantStart: 3, wantFrom: "start rate",
+			wantLast: map[int]float64{-25: 6.2 / 15, 0: 8.8 / 15},
+		},
+		{
+			name: "meeting after an unscheduled move reads the next month", observed: "2008-10-09",
+			prices:    map[ContractMonth]float64{{2008, time.October}: 98.4, {2008, time.November}: 98.9},
+			startRate: rate(1.5), wantMeetings: []string{"2008-10-29"}, wantStart: 1.5, wantFrom: "start rate",
+			wantLast: map[int]float64{-50: 0.6, -25: 0.4},
+		},
+		{
+			name: "meeting after an unscheduled move without the next month", observed: "2008-10-09",
+			prices:    map[ContractMonth]float64{{2008, time.October}: 98.4},
+			startRate: rate(1.5), wantErr: "the unscheduled decision of 2008-10-08 moved the rate earlier in 2008-10",
 		},
 		{
 			name: "implausible price", observed: "2025-11-21",

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/fomc"
 )
 
 // reSource is event.Meta's rule for a source name.
@@ -60,7 +61,7 @@ func ZQFutures(params map[string]string) (feed.Parser, error) {
 	if p.effr, err = percentParam("zq-futures", params, "effr", 100-maxPrice, 100-minPrice); err != nil {
 		return nil, err
 	}
-	if p.cal, err = Shipped(); err != nil {
+	if p.cal, err = fomc.Shipped(); err != nil {
 		return nil, fmt.Errorf("zq-futures: %w", err)
 	}
 	return p.parse, nil
@@ -85,10 +86,10 @@ func Kalshi(params map[string]string) (feed.Parser, error) {
 	if p.targetUpper, err = percentParam("kalshi", params, "target_upper", 0.25, 25); err != nil {
 		return nil, err
 	}
-	if p.targetUpper != nil && !onGrid(*p.targetUpper) {
+	if p.targetUpper != nil && !fomc.OnGrid(*p.targetUpper) {
 		return nil, badParam("kalshi: target_upper %v is not a multiple of 0.25", *p.targetUpper)
 	}
-	if p.cal, err = Shipped(); err != nil {
+	if p.cal, err = fomc.Shipped(); err != nil {
 		return nil, fmt.Errorf("kalshi: %w", err)
 	}
 	return p.parse, nil
@@ -109,7 +110,7 @@ func Polymarket(params map[string]string) (feed.Parser, error) {
 	if p.source, err = sourceParam("polymarket", params, SourcePolymarket); err != nil {
 		return nil, err
 	}
-	if p.cal, err = Shipped(); err != nil {
+	if p.cal, err = fomc.Shipped(); err != nil {
 		return nil, fmt.Errorf("polymarket: %w", err)
 	}
 	return p.parse, nil
@@ -132,7 +133,7 @@ func CSV(params map[string]string) (feed.Parser, error) {
 	if p.source, err = sourceParam("fedodds-csv", params, SourceCSV); err != nil {
 		return nil, err
 	}
-	if p.cal, err = Shipped(); err != nil {
+	if p.cal, err = fomc.Shipped(); err != nil {
 		return nil, fmt.Errorf("fedodds-csv: %w", err)
 	}
 	return p.parse, nil

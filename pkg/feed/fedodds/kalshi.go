@@ -12,6 +12,7 @@ import (
 
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/fomc"
 )
 
 // SourceKalshi is the default source of events read from Kalshi.
@@ -24,7 +25,7 @@ const maxStrikeDistance = 4.75
 
 // kalshiParser reads Kalshi KXFED / KXFEDDECISION markets.
 type kalshiParser struct {
-	cal         *Calendar
+	cal         *fomc.Calendar
 	source      string
 	targetUpper *float64
 }
@@ -59,7 +60,7 @@ var (
 type kalshiEvent struct {
 	ticker    string
 	decision  bool
-	meeting   Meeting
+	meeting   fomc.Meeting
 	strikes   []kalshiStrike
 	decisions []event.Outcome
 }

@@ -45,3 +45,9 @@ func observation(s string, now time.Time) (day, at time.Time, err error) {
 	}
 	return day, event.Millis(at), nil
 }
+
+// utcDay returns midnight UTC of t's UTC calendar day.
+func utcDay(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}

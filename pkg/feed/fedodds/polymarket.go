@@ -12,6 +12,7 @@ import (
 
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/fomc"
 )
 
 // SourcePolymarket is the default source of events read from Polymarket.
@@ -23,7 +24,7 @@ const endDateWindow = 7 * 24 * time.Hour
 
 // polyParser reads Polymarket Gamma Fed-decision markets.
 type polyParser struct {
-	cal    *Calendar
+	cal    *fomc.Calendar
 	source string
 }
 
@@ -227,7 +228,7 @@ func pmChange(text string) (int, bool) {
 // meeting finds the FOMC meeting a market is about: a "<month> <year>" in
 // the question, the bucket label, the slug, or the event's title or slug;
 // else the meeting within a week of the market's (or event's) endDate.
-func (p polyParser) meeting(m pmMarket, ctx pmContext) (Meeting, error) {
+func (p polyParser) meeting(m pmMarket, ctx pmContext) (fomc.Meeting, error) {
 	texts := []string{jsonString(m.Question), jsonString(m.GroupItemTitle), strings.ReplaceAll(jsonString(m.Slug), "-", " "), ctx.title, strings.ReplaceAll(ctx.slug, "-", " ")}
 	var tried []string
 	for _, t := range texts {
@@ -259,9 +260,9 @@ func (p polyParser) meeting(m pmMarket, ctx pmContext) (Meeting, error) {
 		tried = append(tried, "endDate "+s)
 	}
 	if len(tried) == 0 {
-		return Meeting{}, fmt.Errorf("names no month and year and has no endDate")
+		return fomc.Meeting{}, fmt.Errorf("names no month and year and has no endDate")
 	}
-	return Meeting{}, fmt.Errorf("no shipped FOMC meeting for %s", strings.Join(tried, ", "))
+	return fomc.Meeting{}, fmt.Errorf("no shipped FOMC meeting for %s", strings.Join(tried, ", "))
 }
 
 // pmYes returns the YES price: the entry of outcomePrices at the position

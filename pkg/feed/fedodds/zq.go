@@ -15,6 +15,7 @@ import (
 
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/fomc"
 )
 
 // SourceZQ is the default source of events computed from ZQ futures.
@@ -22,7 +23,7 @@ const SourceZQ = "fedwatch-zq"
 
 // zqParser computes FedWatch odds from ZQ prices.
 type zqParser struct {
-	cal    *Calendar
+	cal    *fomc.Calendar
 	source string
 	effr   *float64
 }

@@ -129,7 +129,7 @@ func TestZQFuturesBadBodies(t *testing.T) {
 		// and asking the csv.Reader for its position then panicked.
 		{name: "unterminated quote", body: "dAte,ContrACt,priCe\n2000\"00000000000000000", wantMsg: `zq-futures: parse error on line 2, column 5: bare " in non-quoted-field`},
 		{name: "no meeting covered", body: "date,contract,price\n2025-11-21,ZQX5,96.12\n", wantMsg: "no meeting odds computed: 2025-11-21: no upcoming FOMC meeting in the priced months 2025-11..2025-11"},
-		{name: "year not in calendar", body: "date,contract,price\n2019-07-01,2019-07,97.6\n", wantMsg: "2019-07: date not covered by the shipped FOMC calendar"},
+		{name: "year not in calendar", body: "date,contract,price\n1998-07-01,1998-07,94.5\n", wantMsg: "1998-07: date not covered by the shipped FOMC calendar"},
 		{name: "json not an object", body: `[1, 2]`, wantMsg: "JSON body is not {\"as_of\":..., \"prices\":[...]}"},
 		{name: "json without as_of", body: `{"prices": [{"contract": "2025-12", "price": 96.1}]}`, wantMsg: "JSON body has no as_of"},
 		{name: "json without prices", body: `{"as_of": "2025-11-21"}`, wantMsg: "JSON body has no prices"},

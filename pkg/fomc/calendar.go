@@ -1,4 +1,4 @@
-package fedodds
+package fomc
 
 import (
 	_ "embed"
@@ -13,7 +13,8 @@ import (
 //go:embed data/fomc.json
 var fomcJSON []byte
 
-// Meeting is one scheduled FOMC meeting.
+// Meeting is one FOMC decision: a scheduled meeting, or an unscheduled
+// (intermeeting) one that changed the target.
 type Meeting struct {
 	// Date is the decision day (the second day of a two-day meeting), UTC
 	// midnight.
@@ -21,18 +22,24 @@ type Meeting struct {
 	// Tentative is true for meetings of a year the FOMC published only as
 	// a tentative schedule.
 	Tentative bool
+	// Unscheduled is true for an intermeeting decision (a conference call
+	// or emergency meeting that changed the target), which nobody could
+	// know of before it was announced.
+	Unscheduled bool
 }
 
 // String returns the decision day as YYYY-MM-DD, the form event.FedOdds
 // carries.
 func (m Meeting) String() string { return m.Date.Format(time.DateOnly) }
 
-// TargetRange is the federal funds target range set by one decision.
+// TargetRange is the federal funds target set by one decision: a range
+// from 16 Dec 2008 on, a single target rate before (then Lower = Upper).
 type TargetRange struct {
 	// Decision is the day the FOMC announced the range. The range is in
 	// force from the next day on.
 	Decision time.Time
-	// Lower and Upper are the bounds in percent.
+	// Lower and Upper are the bounds in percent; both are the target rate
+	// for a decision before the range regime.
 	Lower, Upper float64
 	// Source says where the value was checked.
 	Source string
@@ -46,8 +53,9 @@ func (r TargetRange) Midpoint() float64 { return (r.Lower + r.Upper) / 2 }
 // A Calendar is immutable and safe for concurrent use.
 type Calendar struct {
 	years           map[int]bool
-	byMonth         map[int]Meeting // key year*100+month
+	byMonth         map[int]Meeting // scheduled, key year*100+month
 	meetings        []Meeting
+	unscheduled     []Meeting
 	ranges          []TargetRange
 	verifiedThrough time.Time
 }
@@ -60,25 +68,29 @@ func Shipped() (*Calendar, error) { return shipped() }
 
 type calendarFile struct {
 	Meetings []struct {
-		Year      int      `json:"year"`
-		Tentative bool     `json:"tentative"`
-		Source    string   `json:"source"`
-		Dates     []string `json:"dates"`
+		Year        int      `json:"year"`
+		Tentative   bool     `json:"tentative"`
+		Source      string   `json:"source"`
+		Dates       []string `json:"dates"`
+		Unscheduled []string `json:"unscheduled"`
 	} `json:"meetings"`
 	VerifiedThrough string `json:"target_ranges_verified_through"`
 	Ranges          []struct {
-		Decision string  `json:"decision"`
-		Lower    float64 `json:"lower"`
-		Upper    float64 `json:"upper"`
-		Source   string  `json:"source"`
+		Decision string   `json:"decision"`
+		Lower    float64  `json:"lower"`
+		Upper    float64  `json:"upper"`
+		Target   *float64 `json:"target"`
+		Source   string   `json:"source"`
 	} `json:"target_ranges"`
 }
 
 // ParseCalendar reads a calendar in the format of data/fomc.json. It returns
 // an error if the JSON is malformed, a date is not YYYY-MM-DD, a year is
-// listed twice, a meeting lies outside its year or shares a month with
-// another, the ranges are not in decision order, or a range is not 25 bp
-// wide on the 25 bp grid.
+// listed twice, a meeting lies outside its year, a scheduled meeting shares
+// a month with another, an unscheduled decision falls on a scheduled
+// meeting's day, the ranges are not in decision order, a range is not 25 bp
+// wide on the 25 bp grid, or a target rate (an entry with "target" instead
+// of "lower" and "upper") is off the grid or dated from 16 Dec 2008 on.
 func ParseCalendar(data []byte) (*Calendar, error) {
 	var f calendarFile
 	if err := json.Unmarshal(data, &f); err != nil {
@@ -106,8 +118,25 @@ func ParseCalendar(data []byte) (*Calendar, error) {
 			c.byMonth[k] = m
 			c.meetings = append(c.meetings, m)
 		}
+		for _, s := range y.Unscheduled {
+			d, err := time.Parse(time.DateOnly, s)
+			if err != nil {
+				return nil, fmt.Errorf("parse calendar: unscheduled decision %q: %w", s, err)
+			}
+			if d.Year() != y.Year {
+				return nil, fmt.Errorf("parse calendar: unscheduled decision %s listed under %d", s, y.Year)
+			}
+			c.unscheduled = append(c.unscheduled, Meeting{Date: d, Unscheduled: true})
+		}
 	}
-	slices.SortFunc(c.meetings, func(a, b Meeting) int { return a.Date.Compare(b.Date) })
+	byDate := func(a, b Meeting) int { return a.Date.Compare(b.Date) }
+	slices.SortFunc(c.meetings, byDate)
+	slices.SortFunc(c.unscheduled, byDate)
+	for _, u := range c.unscheduled {
+		if m, ok := c.byMonth[monthKey(u.Date.Year(), u.Date.Month())]; ok && m.Date.Equal(u.Date) {
+			return nil, fmt.Errorf("parse calendar: %s is both a scheduled and an unscheduled decision", u)
+		}
+	}
 
 	for i, r := range f.Ranges {
 		d, err := time.Parse(time.DateOnly, r.Decision)
@@ -117,10 +146,17 @@ func ParseCalendar(data []byte) (*Calendar, error) {
 		if i > 0 && !d.After(c.ranges[i-1].Decision) {
 			return nil, fmt.Errorf("parse calendar: range %s out of order", r.Decision)
 		}
-		if !onGrid(r.Lower) || !onGrid(r.Upper) || math.Abs(r.Upper-r.Lower-0.25) > 1e-9 {
-			return nil, fmt.Errorf("parse calendar: range %s: %.2f-%.2f is not a 25 bp range on the 25 bp grid", r.Decision, r.Lower, r.Upper)
+		lo, hi := r.Lower, r.Upper
+		switch {
+		case r.Target != nil:
+			if !d.Before(RangeRegimeStart) || lo != 0 || hi != 0 || !OnGrid(*r.Target) {
+				return nil, fmt.Errorf("parse calendar: target %s: a target rate is one value on the 25 bp grid, decided before %s", r.Decision, RangeRegimeStart.Format(time.DateOnly))
+			}
+			lo, hi = *r.Target, *r.Target
+		case !OnGrid(lo) || !OnGrid(hi) || math.Abs(hi-lo-0.25) > 1e-9:
+			return nil, fmt.Errorf("parse calendar: range %s: %.2f-%.2f is not a 25 bp range on the 25 bp grid", r.Decision, lo, hi)
 		}
-		c.ranges = append(c.ranges, TargetRange{Decision: d, Lower: r.Lower, Upper: r.Upper, Source: r.Source})
+		c.ranges = append(c.ranges, TargetRange{Decision: d, Lower: lo, Upper: hi, Source: r.Source})
 	}
 	if len(c.ranges) == 0 {
 		return nil, fmt.Errorf("parse calendar: no target ranges")
@@ -136,10 +172,15 @@ func ParseCalendar(data []byte) (*Calendar, error) {
 	return c, nil
 }
 
+// RangeRegimeStart is the decision day from which the FOMC sets a target
+// range instead of a single target rate (16 Dec 2008).
+var RangeRegimeStart = time.Date(2008, time.December, 16, 0, 0, 0, 0, time.UTC)
+
 func monthKey(year int, month time.Month) int { return year*100 + int(month) }
 
-// onGrid reports whether v percent is a multiple of 25 bp.
-func onGrid(v float64) bool {
+// OnGrid reports whether v percent is a multiple of 25 bp. It has no error
+// case.
+func OnGrid(v float64) bool {
 	q := v * 4
 	return math.Abs(q-math.Round(q)) < 1e-9
 }
@@ -157,10 +198,32 @@ func (c *Calendar) Years() []int {
 	return ys
 }
 
-// Meetings lists every shipped meeting in date order.
+// Meetings lists every shipped scheduled meeting in date order (the
+// meetings a forecast can name in advance); see Unscheduled for the
+// intermeeting decisions.
 func (c *Calendar) Meetings() []Meeting { return slices.Clone(c.meetings) }
 
-// MeetingIn returns the meeting held in the given month, if any. It returns
+// Unscheduled lists every shipped unscheduled (intermeeting) decision in
+// date order. It has no error case.
+func (c *Calendar) Unscheduled() []Meeting { return slices.Clone(c.unscheduled) }
+
+// UnscheduledIn lists the unscheduled decisions of the given month made on
+// or before the UTC calendar day of known, in date order: what an observer
+// on that day knows of. It has no error case; a month the calendar does not
+// cover has none.
+func (c *Calendar) UnscheduledIn(year int, month time.Month, known time.Time) []Meeting {
+	last := utcDay(known)
+	var out []Meeting
+	for _, u := range c.unscheduled {
+		if u.Date.Year() == year && u.Date.Month() == month && !u.Date.After(last) {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// MeetingIn returns the scheduled meeting held in the given month, if any
+// (unscheduled decisions are not reported; see UnscheduledIn). It returns
 // an error wrapping ErrNotCovered if the calendar does not list that year.
 func (c *Calendar) MeetingIn(year int, month time.Month) (Meeting, bool, error) {
 	if !c.years[year] {
@@ -170,7 +233,8 @@ func (c *Calendar) MeetingIn(year int, month time.Month) (Meeting, bool, error) 
 	return m, ok, nil
 }
 
-// NearestMeeting returns the meeting closest to t within ±window, if any.
+// NearestMeeting returns the scheduled meeting closest to t within
+// ±window, if any.
 func (c *Calendar) NearestMeeting(t time.Time, window time.Duration) (Meeting, bool) {
 	var best Meeting
 	bestGap := time.Duration(math.MaxInt64)
