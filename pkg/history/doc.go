@@ -18,4 +18,6 @@
 // mof-jgb feed gives the same day, and the two never show twice. The
 // package reads bytes only; it imports no parser, so the model's
 // calibration can use it ([Series.Values]) without an ingest adapter.
+// pkg/history/replay turns the files into events through the feeds'
+// parsers, including the Fed odds from the ZQ prices.
 package history

@@ -1,6 +1,7 @@
 package fedodds
 
 import (
+	"maps"
 	"slices"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
@@ -16,17 +17,20 @@ func finish(outs []event.Outcome, normalize bool) []event.Outcome {
 			merged[o.ChangeBP] += o.Probability
 		}
 	}
+	// Sum in change order, not map order, so the same outcomes always give
+	// the same bits.
+	changes := slices.Sorted(maps.Keys(merged))
 	var sum float64
-	for _, p := range merged {
-		sum += p
+	for _, c := range changes {
+		sum += merged[c]
 	}
 	res := make([]event.Outcome, 0, len(merged))
-	for c, p := range merged {
+	for _, c := range changes {
+		p := merged[c]
 		if normalize && sum > 0 {
 			p /= sum
 		}
 		res = append(res, event.Outcome{ChangeBP: c, Probability: min(max(p, 0), 1)})
 	}
-	slices.SortFunc(res, func(a, b event.Outcome) int { return a.ChangeBP - b.ChangeBP })
 	return res
 }
