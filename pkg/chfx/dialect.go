@@ -71,6 +71,10 @@ type Dialect struct {
 	// TTL (≥ 19.6): table TTL expiring old rows; without it, rows stay until
 	// an operator drops their partitions.
 	TTL bool
+	// AddColumnIfNotExists (≥ 20.1): ALTER TABLE … ADD COLUMN IF NOT EXISTS;
+	// without it (18.16 rejects the clause), ADD COLUMN, and Migrate takes
+	// the server's "column already exists" for an ADD COLUMN as done.
+	AddColumnIfNotExists bool
 }
 
 // Feature thresholds: the first release where carrywatch relies on each.
@@ -79,13 +83,14 @@ var (
 	minLowCardinality = Version{Major: 19, Minor: 3}
 	minCodecs         = Version{Major: 19, Minor: 1}
 	minTTL            = Version{Major: 19, Minor: 6}
+	minAddColumnIfNot = Version{Major: 20, Minor: 1}
 )
 
 // DialectFor returns the dialect of a server release: DateTime64 from 20.1,
-// LowCardinality from 19.3, codecs from 19.1 and TTL from 19.6, each the
-// first release where carrywatch relies on the feature (LowCardinality
-// existed earlier behind an experimental setting, which carrywatch treats as
-// absent).
+// LowCardinality from 19.3, codecs from 19.1, TTL from 19.6 and ADD COLUMN
+// IF NOT EXISTS from 20.1, each the first release where carrywatch relies on
+// the feature (LowCardinality existed earlier behind an experimental
+// setting, which carrywatch treats as absent).
 func DialectFor(v Version) Dialect {
 	return Dialect{
 		Version:        v,
@@ -93,6 +98,8 @@ func DialectFor(v Version) Dialect {
 		LowCardinality: v.AtLeast(minLowCardinality),
 		Codecs:         v.AtLeast(minCodecs),
 		TTL:            v.AtLeast(minTTL),
+
+		AddColumnIfNotExists: v.AtLeast(minAddColumnIfNot),
 	}
 }
 
@@ -103,8 +110,8 @@ var Current = DialectFor(Version{Major: 26, Minor: 1})
 
 // String names the version and the features in use, for logs.
 func (d Dialect) String() string {
-	return fmt.Sprintf("%s (datetime64=%t lowcardinality=%t codecs=%t ttl=%t)",
-		d.Version, d.DateTime64, d.LowCardinality, d.Codecs, d.TTL)
+	return fmt.Sprintf("%s (datetime64=%t lowcardinality=%t codecs=%t ttl=%t add_column_if_not_exists=%t)",
+		d.Version, d.DateTime64, d.LowCardinality, d.Codecs, d.TTL, d.AddColumnIfNotExists)
 }
 
 // Time returns t as the value of a timestamp column: a time.Time in UTC

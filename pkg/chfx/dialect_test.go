@@ -43,6 +43,7 @@ func TestDialectFor(t *testing.T) {
 	tests := []struct {
 		version                               chfx.Version
 		wantDT64, wantLC, wantCodecs, wantTTL bool
+		wantAddColumnIfNot                    bool
 	}{
 		{version: chfx.Version{Major: 18, Minor: 16, Patch: 1}},
 		{version: chfx.Version{Major: 19, Minor: 1}, wantCodecs: true},
@@ -50,8 +51,8 @@ func TestDialectFor(t *testing.T) {
 		{version: chfx.Version{Major: 19, Minor: 5, Patch: 99}, wantCodecs: true, wantLC: true},
 		{version: chfx.Version{Major: 19, Minor: 6}, wantCodecs: true, wantLC: true, wantTTL: true},
 		{version: chfx.Version{Major: 19, Minor: 17}, wantCodecs: true, wantLC: true, wantTTL: true},
-		{version: chfx.Version{Major: 20, Minor: 1}, wantCodecs: true, wantLC: true, wantTTL: true, wantDT64: true},
-		{version: chfx.Version{Major: 26, Minor: 7, Patch: 2}, wantCodecs: true, wantLC: true, wantTTL: true, wantDT64: true},
+		{version: chfx.Version{Major: 20, Minor: 1}, wantCodecs: true, wantLC: true, wantTTL: true, wantDT64: true, wantAddColumnIfNot: true},
+		{version: chfx.Version{Major: 26, Minor: 7, Patch: 2}, wantCodecs: true, wantLC: true, wantTTL: true, wantDT64: true, wantAddColumnIfNot: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.version.String(), func(t *testing.T) {
@@ -61,9 +62,10 @@ func TestDialectFor(t *testing.T) {
 			assert.Equal(t, tt.wantLC, d.LowCardinality, "LowCardinality")
 			assert.Equal(t, tt.wantCodecs, d.Codecs, "Codecs")
 			assert.Equal(t, tt.wantTTL, d.TTL, "TTL")
+			assert.Equal(t, tt.wantAddColumnIfNot, d.AddColumnIfNotExists, "AddColumnIfNotExists")
 		})
 	}
-	assert.True(t, chfx.Current.DateTime64 && chfx.Current.LowCardinality && chfx.Current.Codecs && chfx.Current.TTL)
+	assert.True(t, chfx.Current.DateTime64 && chfx.Current.LowCardinality && chfx.Current.Codecs && chfx.Current.TTL && chfx.Current.AddColumnIfNotExists)
 	assert.Equal(t, 26, chfx.Current.Major)
 }
 

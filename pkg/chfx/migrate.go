@@ -266,12 +266,17 @@ func compact(ctx context.Context, conn driver.Conn, db string, log zerolog.Logge
 }
 
 // execDDL runs an idempotent DDL statement, re-running it when a concurrent
-// creator made it fail.
+// creator made it fail. An ADD COLUMN without IF NOT EXISTS (servers
+// without it, see Dialect.AddColumnIfNotExists) whose column exists is
+// done.
 func execDDL(ctx context.Context, conn driver.Conn, stmt string) error {
 	backoff := 20 * time.Millisecond
 	for attempt := 1; ; attempt++ {
 		err := conn.Exec(ctx, stmt)
 		var ex *clickhouse.Exception
+		if err != nil && errors.As(err, &ex) && columnExists(stmt, ex) {
+			return nil
+		}
 		if err == nil || attempt == 5 || !errors.As(err, &ex) || !ddlRaceCodes[ex.Code] {
 			return err
 		}
@@ -280,6 +285,14 @@ func execDDL(ctx context.Context, conn driver.Conn, stmt string) error {
 		}
 		backoff *= 2
 	}
+}
+
+// columnExists reports whether ex is a server's refusal to add a column
+// that is already there (18.16: code 44, ILLEGAL_COLUMN, "Cannot add column
+// c: column with this name already exists") to an ALTER TABLE … ADD COLUMN.
+func columnExists(stmt string, ex *clickhouse.Exception) bool {
+	return ex.Code == 44 && strings.Contains(ex.Message, "already exists") &&
+		strings.HasPrefix(stmt, "ALTER TABLE ") && strings.Contains(stmt, " ADD COLUMN ")
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

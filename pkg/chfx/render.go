@@ -82,10 +82,13 @@ func Render(d Dialect, t Target) ([]Migration, error) {
 //	{{ttl "inserted_at" 90}}    TTL toDateTime(inserted_at) + INTERVAL 90 DAY | ""
 //	{{todt "observed_at"}}      observed_at (a DateTime64)  | toDateTime(intDiv(observed_at, 1000), 'UTC')
 //	{{nowts}}                   now64(3)                    | toUInt64(now()) * 1000
+//	{{addColumn}}               ADD COLUMN IF NOT EXISTS    | ADD COLUMN
 //
 // where the left column applies when d has the feature and the right one
 // when it has not (ttl on a server with TTL but without DateTime64 renders
-// TTL toDateTime(intDiv(inserted_at, 1000), 'UTC') + INTERVAL 90 DAY).
+// TTL toDateTime(intDiv(inserted_at, 1000), 'UTC') + INTERVAL 90 DAY). A
+// column added with {{addColumn}} without IF NOT EXISTS stays idempotent
+// because Migrate takes "column already exists" for it as done.
 //
 // These render a table for a single server or for a cluster (t.Cluster set),
 // where each table is a replicated table <name>_local on every shard behind
@@ -244,6 +247,12 @@ func templateFuncs(d Dialect, t Target) template.FuncMap {
 			return fmt.Sprintf("TTL %s + INTERVAL %d DAY", dt, days)
 		},
 		"todt": todt,
+		"addColumn": func() string {
+			if d.AddColumnIfNotExists {
+				return "ADD COLUMN IF NOT EXISTS"
+			}
+			return "ADD COLUMN"
+		},
 		"nowts": func() string {
 			if d.DateTime64 {
 				return "now64(3)"

@@ -3,12 +3,12 @@ package chfx_test
 import (
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
 	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/testutil/chdbtest"
 )
 
 // fixture is one row of one table, built from a real event, as both
@@ -23,6 +23,9 @@ type fixture struct {
 
 // fixtureNow is the clock the fixtures are sealed at.
 var fixtureNow = time.Date(2025, 12, 1, 6, 0, 0, 0, time.UTC)
+
+// wantCostBasis is the ETF cost basis of the fixtures' print, USD per BTC.
+const wantCostBasis = 89_600.0
 
 func ptr[T any](v T) *T { return &v }
 
@@ -64,7 +67,8 @@ func fixtures() []fixture {
 		},
 		Triggers: []string{"cme_halt"}, Drivers: []string{"carry", "venue"},
 		ModelVersion: "clri-1", CalibrationHash: "c0ffee",
-		Watermark: event.Watermark{StreamSeq: 42, EventTime: started.Add(5 * time.Minute)}}
+		Watermark:       event.Watermark{StreamSeq: 42, EventTime: started.Add(5 * time.Minute)},
+		ETFCostBasisUSD: ptr(wantCostBasis)}
 	event.Seal(score, fixtureNow)
 	explanation, err := json.Marshal(score)
 	if err != nil {
@@ -117,7 +121,7 @@ func fixtures() []fixture {
 		{
 			table: "risk_scores", view: "v_risk_scores", id: score.ID,
 			cols: cols("index", "regime", "triggers", "drivers", "block_names", "block_scores", "block_contributions",
-				"model_version", "calibration_hash", "watermark_seq", "watermark_time", "explanation"),
+				"model_version", "calibration_hash", "watermark_seq", "watermark_time", "explanation", "etf_cost_basis_usd"),
 			vals: func(d chfx.Dialect) []any {
 				var names []string
 				var scores, contribs []float64
@@ -128,7 +132,7 @@ func fixtures() []fixture {
 				}
 				return append(commonVals(d, &score.Meta, 6), score.Index, score.Regime, score.Triggers, score.Drivers,
 					names, scores, contribs, score.ModelVersion, score.CalibrationHash, score.Watermark.StreamSeq,
-					d.Time(score.Watermark.EventTime), string(explanation))
+					d.Time(score.Watermark.EventTime), string(explanation), score.ETFCostBasisUSD)
 			},
 		},
 		{
@@ -194,60 +198,5 @@ func quotedCols(cols []string) string {
 
 // insertSQL renders f as an INSERT … VALUES statement with literals.
 func insertSQL(db string, f fixture, d chfx.Dialect) string {
-	vals := f.vals(d)
-	lits := make([]string, len(vals))
-	for i, v := range vals {
-		lits[i] = literal(v)
-	}
-	return fmt.Sprintf("INSERT INTO %s.%s (%s) VALUES (%s)", db, f.table, quotedCols(f.cols), strings.Join(lits, ", "))
-}
-
-// literal renders a fixture value as a ClickHouse SQL literal.
-func literal(v any) string {
-	switch v := v.(type) {
-	case nil:
-		return "NULL"
-	case string:
-		return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(v) + "'"
-	case time.Time:
-		return "'" + v.UTC().Format("2006-01-02 15:04:05.000") + "'"
-	case *time.Time:
-		if v == nil {
-			return "NULL"
-		}
-		return literal(*v)
-	case *uint64:
-		if v == nil {
-			return "NULL"
-		}
-		return literal(*v)
-	case *float64:
-		if v == nil {
-			return "NULL"
-		}
-		return literal(*v)
-	case uint64:
-		return strconv.FormatUint(v, 10)
-	case uint16:
-		return strconv.FormatUint(uint64(v), 10)
-	case int16:
-		return strconv.FormatInt(int64(v), 10)
-	case float64:
-		return strconv.FormatFloat(v, 'g', -1, 64)
-	case []string:
-		return list(v)
-	case []int16:
-		return list(v)
-	case []float64:
-		return list(v)
-	}
-	panic(fmt.Sprintf("literal: unsupported %T", v)) // test helper: a new fixture type needs a case
-}
-
-func list[T any](vs []T) string {
-	parts := make([]string, len(vs))
-	for i, v := range vs {
-		parts[i] = literal(v)
-	}
-	return "[" + strings.Join(parts, ", ") + "]"
+	return fmt.Sprintf("INSERT INTO %s.%s (%s) VALUES %s", db, f.table, quotedCols(f.cols), chdbtest.Values(f.vals(d)))
 }

@@ -343,6 +343,17 @@ func number(field string, v, lo, hi float64) error {
 	return nil
 }
 
+// positive checks that v is finite and above zero.
+func positive(field string, v float64) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return invalid(field, ErrNotFinite, "%v", v)
+	}
+	if v <= 0 {
+		return invalid(field, ErrOutOfRange, "%v is not above 0", v)
+	}
+	return nil
+}
+
 // oneOf checks that v is one of the allowed words.
 func oneOf(field, v string, allowed ...string) error {
 	if v == "" {

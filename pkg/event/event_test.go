@@ -196,6 +196,33 @@ func TestValidate(t *testing.T) {
 			wantErr: event.ErrNotFinite, wantField: "components.0.raw",
 		},
 		{
+			name: "NaN ETF cost basis",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, func(e *event.RiskScore) { *e.ETFCostBasisUSD = math.NaN() })
+			},
+			wantErr: event.ErrNotFinite, wantField: "etf_cost_basis_usd",
+		},
+		{
+			name: "+Inf ETF cost basis",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, func(e *event.RiskScore) { *e.ETFCostBasisUSD = math.Inf(1) })
+			},
+			wantErr: event.ErrNotFinite, wantField: "etf_cost_basis_usd",
+		},
+		{
+			name: "zero ETF cost basis",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, func(e *event.RiskScore) { *e.ETFCostBasisUSD = 0 })
+			},
+			wantErr: event.ErrOutOfRange, wantField: "etf_cost_basis_usd",
+		},
+		{
+			name: "ETF cost basis unknown",
+			event: func(t *testing.T) event.Event {
+				return fresh(t, func(e *event.RiskScore) { e.ETFCostBasisUSD = nil })
+			},
+		},
+		{
 			name: "NaN component score",
 			event: func(t *testing.T) event.Event {
 				return fresh(t, func(e *event.RiskComponent) { e.Score = math.NaN() })

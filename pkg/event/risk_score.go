@@ -35,8 +35,9 @@ type RiskScore struct {
 	CalibrationHash string `json:"calibration_hash"`
 	// Watermark says how far into the input the print has read.
 	Watermark Watermark `json:"watermark"`
-	// ETFCostBasisUSD is the flow-weighted average cost in USD per BTC of
-	// the coins US spot BTC ETFs hold, when the model knows it.
+	// ETFCostBasisUSD is the flow-weighted cost basis of US spot BTC ETFs:
+	// the average cost in USD per BTC of the coins they hold, as the model
+	// computes it; nil when unknown.
 	ETFCostBasisUSD *float64 `json:"etf_cost_basis_usd,omitempty"`
 }
 
@@ -78,7 +79,8 @@ func (e *RiskScore) Key() string {
 func (e *RiskScore) Subject() string { return SubjectRiskScore }
 
 // Validate checks the index range, the regime, every block and component
-// score, and the model identification.
+// score, the model identification and, when present, that the ETF cost
+// basis is a finite price above zero.
 func (e *RiskScore) Validate(now time.Time) error { return e.check(now, true) }
 
 // check is Validate; withID false skips the id (see ValidateContent).
@@ -119,6 +121,11 @@ func (e *RiskScore) check(now time.Time, withID bool) error {
 			if err := number(field+".raw", *c.Raw, -1e15, 1e15); err != nil {
 				return err
 			}
+		}
+	}
+	if e.ETFCostBasisUSD != nil {
+		if err := positive("etf_cost_basis_usd", *e.ETFCostBasisUSD); err != nil {
+			return err
 		}
 	}
 	if e.ModelVersion == "" {

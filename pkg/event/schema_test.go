@@ -100,7 +100,8 @@ func fixtures() []fixture {
 	}
 	event.Seal(haltResolve, reopen.Add(2*time.Second))
 
-	jgb10Raw, flowRaw := 1.807, -903e6
+	// The ETF cost basis the model put at about $89.6k that week.
+	jgb10Raw, flowRaw, costBasis := 1.807, -903e6, 89_600.0
 	score := &event.RiskScore{
 		Meta:   event.Meta{Source: "carrywatch", ObservedAt: haltStart},
 		Index:  62.4,
@@ -124,10 +125,13 @@ func fixtures() []fixture {
 		ModelVersion:    "clri-v1.0.0",
 		CalibrationHash: "sha256:4f2a9c0d1e7b",
 		Watermark:       event.Watermark{StreamSeq: 48213, EventTime: haltStart},
+		ETFCostBasisUSD: &costBasis,
 	}
 	event.Seal(score, haltStart.Add(150*time.Microsecond))
 
-	// A calm print with nothing active: Go writes the empty lists as null.
+	// A calm print with nothing active: Go writes the empty lists as null,
+	// and leaves out the ETF cost basis, unknown here, as prints from
+	// before the field did.
 	calm := &event.RiskScore{
 		Meta:            event.Meta{Source: "carrywatch", ObservedAt: time.Date(2025, 10, 31, 6, 0, 0, 0, time.UTC)},
 		Index:           21.5,
@@ -496,7 +500,7 @@ func TestFixtureValues(t *testing.T) {
 		{
 			name:    "risk score",
 			schema:  event.SchemaRiskScore,
-			want:    map[string]any{"index": 62.4, "regime": "elevated", "ingested_at": "2025-11-28T02:40:00Z"},
+			want:    map[string]any{"index": 62.4, "regime": "elevated", "ingested_at": "2025-11-28T02:40:00Z", "etf_cost_basis_usd": 89600.0},
 			wantSub: "cw.risk.score",
 		},
 		{
@@ -726,6 +730,10 @@ func TestRejectRiskScore(t *testing.T) {
 		{name: "component raw beyond 1e15", mutate: in("components", 0, set("raw", 2e15)), wantErr: event.ErrOutOfRange, wantField: "components.0.raw"},
 		{name: "component without as_of", mutate: in("components", 2, del("as_of")), wantErr: event.ErrMissing, wantField: "components.2.as_of"},
 		{name: "extra component property", mutate: in("components", 0, set("weight", 0.5)), wantErr: event.ErrMalformed},
+		{name: "zero etf_cost_basis_usd", mutate: set("etf_cost_basis_usd", 0), wantErr: event.ErrOutOfRange, wantField: "etf_cost_basis_usd"},
+		{name: "negative etf_cost_basis_usd", mutate: set("etf_cost_basis_usd", -89600), wantErr: event.ErrOutOfRange, wantField: "etf_cost_basis_usd"},
+		{name: "null etf_cost_basis_usd", mutate: set("etf_cost_basis_usd", nil), wantErr: event.ErrBadFormat, wantField: "etf_cost_basis_usd"},
+		{name: "etf_cost_basis_usd as string", mutate: set("etf_cost_basis_usd", "89600"), wantErr: event.ErrMalformed},
 	})
 }
 

@@ -34,6 +34,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/feed/markets"
 	"github.com/carrywatch/carrywatch/pkg/scenario"
 )
 
@@ -101,10 +102,11 @@ func TestNov2025ScenarioContent(t *testing.T) {
 		}
 	}
 	assert.Equal(t, map[string]int{
-		event.SchemaJGBYield:    41 * 4, // R7.10.31 … R7.12.30, 2Y/5Y/10Y/30Y
-		event.SchemaFedOdds:     15,     // 22 rows of fed_odds.csv, 7 left out
-		event.SchemaETFFlow:     19,     // 14 daily totals and 5 per-fund rows of daily_long.csv
-		event.SchemaVenueStatus: 3,      // CME halt: open, update, resolve
+		event.SchemaJGBYield:    41 * 4,  // R7.10.31 … R7.12.30, 2Y/5Y/10Y/30Y
+		event.SchemaFedOdds:     15,      // 22 rows of fed_odds.csv, 7 left out
+		event.SchemaETFFlow:     19,      // 14 daily totals and 5 per-fund rows of daily_long.csv
+		event.SchemaVenueStatus: 3,       // CME halt: open, update, resolve
+		event.SchemaMarketQuote: 34 + 50, // FRED DEXJPUS business days, CBBTCUSD every day, 31 Oct – 19 Dec
 	}, kinds, "every input kind, each in full")
 	assert.Equal(t, map[string]int{
 		event.SchemaJGBYield + " mof":         164,
@@ -113,6 +115,7 @@ func TestNov2025ScenarioContent(t *testing.T) {
 		event.SchemaFedOdds + " kalshi":       1,
 		event.SchemaETFFlow + " farside":      19,
 		event.SchemaVenueStatus + " manual":   3,
+		event.SchemaMarketQuote + " fred":     84,
 	}, sources)
 	assert.Equal(t, time.Date(2025, 10, 31, 6, 0, 0, 0, time.UTC), sc.Events[0].Header().ObservedAt, "first: MoF R7.10.31")
 	assert.Equal(t, time.Date(2025, 12, 30, 6, 0, 0, 0, time.UTC), sc.Events[len(sc.Events)-1].Header().ObservedAt, "last: MoF R7.12.30")
@@ -199,6 +202,42 @@ func TestNov2025ScenarioContent(t *testing.T) {
 		assert.Equal(t, halt, v.StartedAt)
 		assert.Equal(t, want.components, v.Components)
 	}
+	quote := func(instrument, day string, hh int) *event.MarketQuote {
+		for _, ev := range sc.Events {
+			if q, ok := ev.(*event.MarketQuote); ok && q.Instrument == instrument && q.ObservedAt.Equal(at(day, hh, 0)) {
+				return q
+			}
+		}
+		t.Fatalf("no %s quote on %s", instrument, day)
+		return nil
+	}
+	usdjpy := quote(event.InstrumentUSDJPY, "2025-11-20", 17)
+	assert.Equal(t, []any{157.41, event.UnitJPYPerUSD, event.QuoteFixing}, []any{usdjpy.Value, usdjpy.Unit, usdjpy.Kind}, "FRED DEXJPUS 2025-11-20, 17:00Z")
+	btc := quote(event.InstrumentBTCUSD, "2025-11-21", 21)
+	assert.Equal(t, []any{84826.0, event.UnitUSD, event.QuoteClose}, []any{btc.Value, btc.Unit, btc.Kind}, "FRED CBBTCUSD 2025-11-21, 21:00Z")
+
+	// The ids are those of the fred-csv ingest of the same files, so a
+	// replay and a live ingest store each quote once.
+	in := readNov2025Inputs(t)
+	parse, err := markets.NewFRED(nil)
+	require.NoError(t, err)
+	wantIDs := map[string]bool{}
+	for _, b := range [][]byte{in.USDJPY, in.BTCUSD} {
+		obs, err := parse(b, nov2025Now)
+		require.NoError(t, err)
+		for _, ev := range obs.Events {
+			event.Seal(ev, nov2025Now)
+			wantIDs[ev.Header().ID] = true
+		}
+	}
+	gotIDs := map[string]bool{}
+	for _, ev := range sc.Events {
+		if _, ok := ev.(*event.MarketQuote); ok {
+			gotIDs[ev.Header().ID] = true
+		}
+	}
+	assert.Equal(t, wantIDs, gotIDs)
+
 	require.NotNil(t, cme[2].ResolvedAt)
 	assert.Equal(t, at("2025-11-28", 13, 30), *cme[2].ResolvedAt, "Globex reopened 13:30Z")
 	assert.Nil(t, cme[0].ResolvedAt)
@@ -233,6 +272,11 @@ func TestNov2025GeneratorRefusesUncoveredRows(t *testing.T) {
 	unit.DailyLong = bytes.Replace(in.DailyLong, []byte(",-903,USD m,"), []byte(",-903,USD bn,"), 1)
 	_, err = generateNov2025(unit)
 	assert.ErrorContains(t, err, `unit "USD bn"`)
+
+	fred := in
+	fred.USDJPY = bytes.Replace(in.USDJPY, []byte("2025-11-20,157.41"), []byte("2025-11-20,157,41"), 1)
+	_, err = generateNov2025(fred)
+	assert.ErrorContains(t, err, "fred file 0")
 }
 
 // nov2025Inputs are the fixture copies the scenario is generated from.
@@ -242,6 +286,8 @@ type nov2025Inputs struct {
 	FedOdds    []byte // fed_odds.csv
 	DailyLong  []byte // daily_long.csv
 	Events     []byte // events.csv
+	USDJPY     []byte // usdjpy_fred.csv
+	BTCUSD     []byte // btcusd_fred.csv
 }
 
 func readNov2025Inputs(t *testing.T) nov2025Inputs {
@@ -257,6 +303,8 @@ func readNov2025Inputs(t *testing.T) nov2025Inputs {
 		FedOdds:    read("fed_odds.csv"),
 		DailyLong:  read("daily_long.csv"),
 		Events:     read("events.csv"),
+		USDJPY:     read("usdjpy_fred.csv"),
+		BTCUSD:     read("btcusd_fred.csv"),
 	}
 }
 
@@ -270,8 +318,9 @@ type nov2025Line struct {
 }
 
 // generateNov2025 is pure: fixture bytes in, scenario bytes out. Lines are in
-// observed_at order; at equal times JGB, Fed odds, ETF flows and venue
-// status follow each other in that order, each kind in fixture order.
+// observed_at order; at equal times JGB, Fed odds, ETF flows, venue status
+// and market quotes follow each other in that order, each kind in fixture
+// order (USDJPY before BTC-USD).
 func generateNov2025(in nov2025Inputs) ([]byte, error) {
 	var all []nov2025Line
 	for _, gen := range []func() ([]nov2025Line, error){
@@ -279,6 +328,7 @@ func generateNov2025(in nov2025Inputs) ([]byte, error) {
 		func() ([]nov2025Line, error) { return nov2025Fed(in.FedOdds) },
 		func() ([]nov2025Line, error) { return nov2025ETF(in.DailyLong) },
 		func() ([]nov2025Line, error) { return nov2025Venue(in.Events) },
+		func() ([]nov2025Line, error) { return nov2025Markets(in.USDJPY, in.BTCUSD) },
 	} {
 		lines, err := gen()
 		if err != nil {
@@ -800,4 +850,44 @@ func nov2025Decimal(s string, places int) (int64, error) {
 		n = -n
 	}
 	return n, nil
+}
+
+// ---- Market quotes: FRED DEXJPUS and CBBTCUSD ---------------------------
+
+type nov2025QuoteLine struct {
+	Schema     string    `json:"schema"`
+	Source     string    `json:"source"`
+	ObservedAt time.Time `json:"observed_at"`
+	Instrument string    `json:"instrument"`
+	Value      float64   `json:"value"`
+	Unit       string    `json:"unit"`
+	Kind       string    `json:"kind"`
+}
+
+// nov2025Markets runs the fred-csv parser, as the markets ingest does, over
+// each FRED download and emits its quotes: DEXJPUS as USDJPY fixings at
+// 17:00Z, CBBTCUSD as BTC-USD closes at 21:00Z, source fred. A missing
+// value gives no line. The player derives each line's id from source,
+// instrument and observed_at, as the parser's quotes are sealed, so a
+// replay and a live ingest of the same day store one row.
+func nov2025Markets(files ...[]byte) ([]nov2025Line, error) {
+	parse, err := markets.NewFRED(nil)
+	if err != nil {
+		return nil, err
+	}
+	var out []nov2025Line
+	for i, b := range files {
+		obs, err := parse(b, nov2025Now)
+		if err != nil {
+			return nil, fmt.Errorf("fred file %d: %w", i, err)
+		}
+		for _, ev := range obs.Events {
+			q, ok := ev.(*event.MarketQuote)
+			if !ok || q.DerivedFrom != "" {
+				return nil, fmt.Errorf("fred file %d: %T %+v is not a quoted market value", i, ev, ev)
+			}
+			out = append(out, nov2025Line{q.ObservedAt, nov2025QuoteLine{event.SchemaMarketQuote, q.Source, q.ObservedAt, q.Instrument, q.Value, q.Unit, q.Kind}})
+		}
+	}
+	return out, nil
 }

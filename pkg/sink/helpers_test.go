@@ -162,6 +162,10 @@ func genEvents(n int) []event.Event {
 				Drivers:      []string{"E", "A"},
 				ModelVersion: "test", CalibrationHash: "abc",
 				Watermark: event.Watermark{StreamSeq: uint64(i), EventTime: at}}
+			if i%10 == 4 { // every other print knows the ETF cost basis
+				basis := 85000 + float64(i%1000)/8
+				ev.(*event.RiskScore).ETFCostBasisUSD = &basis
+			}
 		}
 		event.Seal(ev, ingested)
 		out = append(out, ev)

@@ -95,7 +95,8 @@ var tables = map[string]*table{
 	event.SchemaRiskScore: {
 		name: "risk_scores",
 		columns: columns("index", "regime", "triggers", "drivers", "block_names", "block_scores",
-			"block_contributions", "model_version", "calibration_hash", "watermark_seq", "watermark_time", "explanation"),
+			"block_contributions", "model_version", "calibration_hash", "watermark_seq", "watermark_time", "explanation",
+			"etf_cost_basis_usd"),
 		row: func(ev event.Event, raw []byte, seq uint64, d chfx.Dialect) []any {
 			e := ev.(*event.RiskScore)
 			names := make([]string, len(e.Blocks))
@@ -106,7 +107,7 @@ var tables = map[string]*table{
 			}
 			return metaRow(&e.Meta, seq, d, e.Index, e.Regime, orEmpty(e.Triggers), orEmpty(e.Drivers),
 				names, scores, contribs, e.ModelVersion, e.CalibrationHash,
-				e.Watermark.StreamSeq, d.Time(e.Watermark.EventTime), string(raw))
+				e.Watermark.StreamSeq, d.Time(e.Watermark.EventTime), string(raw), e.ETFCostBasisUSD)
 		},
 	},
 	event.SchemaDeadLetter: {

@@ -14,6 +14,14 @@ import (
 
 func msOf(t interface{ UnixMilli() int64 }) int64 { return t.UnixMilli() }
 
+// orNull renders an optional number as its value or "null".
+func orNull(v *float64) string {
+	if v == nil {
+		return "null"
+	}
+	return fmt.Sprint(*v)
+}
+
 // expectedRow renders what the views must return for an event, in the
 // column order of readRows.
 func expectedRow(ev event.Event) (view string, row string) {
@@ -30,11 +38,7 @@ func expectedRow(ev event.Event) (view string, row string) {
 		}
 		return "v_fed_odds", fmt.Sprint(head, e.Meeting, change, prob, e.ExpectedChangeBP())
 	case *event.ETFFlow:
-		aum := "null"
-		if e.AUMUSD != nil {
-			aum = fmt.Sprint(*e.AUMUSD)
-		}
-		return "v_etf_flows", fmt.Sprint(head, e.Asset, e.Ticker, e.TradeDate, e.FlowUSD, aum)
+		return "v_etf_flows", fmt.Sprint(head, e.Asset, e.Ticker, e.TradeDate, e.FlowUSD, orNull(e.AUMUSD))
 	case *event.VenueStatus:
 		var resolved int64
 		if e.ResolvedAt != nil {
@@ -52,7 +56,8 @@ func expectedRow(ev event.Event) (view string, row string) {
 			names, scores, contribs = append(names, b.Name), append(scores, b.Score), append(contribs, b.Contribution)
 		}
 		return "v_risk_scores", fmt.Sprint(head, e.Index, e.Regime, e.Triggers, e.Drivers, names, scores, contribs,
-			e.ModelVersion, e.CalibrationHash, e.Watermark.StreamSeq, e.Watermark.EventTime.UnixMilli(), string(data))
+			e.ModelVersion, e.CalibrationHash, e.Watermark.StreamSeq, e.Watermark.EventTime.UnixMilli(), string(data),
+			orNull(e.ETFCostBasisUSD))
 	}
 	panic(fmt.Sprintf("no view for %T", ev))
 }
@@ -96,13 +101,7 @@ func readRows(t *testing.T, db *chtest.DB) map[string]map[string]string {
 		var asset, ticker, date string
 		var flow float64
 		var aum *float64
-		return []any{&asset, &ticker, &date, &flow, &aum}, func() string {
-			a := "null"
-			if aum != nil {
-				a = fmt.Sprint(*aum)
-			}
-			return fmt.Sprint(asset, ticker, date, flow, a)
-		}
+		return []any{&asset, &ticker, &date, &flow, &aum}, func() string { return fmt.Sprint(asset, ticker, date, flow, orNull(aum)) }
 	})
 	read("v_venue_status", "venue, incident_id, action, severity, status, title, components, "+d.MillisExpr("started_at")+", "+d.MillisExpr("resolved_at"),
 		func() ([]any, func() string) {
@@ -118,7 +117,7 @@ func readRows(t *testing.T, db *chtest.DB) map[string]map[string]string {
 		var v float64
 		return []any{&inst, &v, &unit, &kind, &derived}, func() string { return fmt.Sprint(inst, v, unit, kind, derived) }
 	})
-	read("v_risk_scores", "index, regime, triggers, drivers, block_names, block_scores, block_contributions, model_version, calibration_hash, watermark_seq, "+d.MillisExpr("watermark_time")+", explanation",
+	read("v_risk_scores", "index, regime, triggers, drivers, block_names, block_scores, block_contributions, model_version, calibration_hash, watermark_seq, "+d.MillisExpr("watermark_time")+", explanation, etf_cost_basis_usd",
 		func() ([]any, func() string) {
 			var index float64
 			var regime, mv, ch, expl string
@@ -126,8 +125,9 @@ func readRows(t *testing.T, db *chtest.DB) map[string]map[string]string {
 			var scores, contribs []float64
 			var wseq uint64
 			var wtime int64
-			return []any{&index, &regime, &triggers, &drivers, &names, &scores, &contribs, &mv, &ch, &wseq, &wtime, &expl}, func() string {
-				return fmt.Sprint(index, regime, triggers, drivers, names, scores, contribs, mv, ch, wseq, wtime, expl)
+			var basis *float64
+			return []any{&index, &regime, &triggers, &drivers, &names, &scores, &contribs, &mv, &ch, &wseq, &wtime, &expl, &basis}, func() string {
+				return fmt.Sprint(index, regime, triggers, drivers, names, scores, contribs, mv, ch, wseq, wtime, expl, orNull(basis))
 			}
 		})
 	return out

@@ -34,7 +34,7 @@ func TestBacktestScenarioIsReproducible(t *testing.T) {
 			Regime string  `json:"last_regime"`
 		}
 		require.NoError(t, json.Unmarshal([]byte(out), &rep))
-		assert.Equal(t, 201, rep.Events)
+		assert.Equal(t, 285, rep.Events)
 		assert.Positive(t, rep.Prints)
 		data, err := os.ReadFile(csv)
 		require.NoError(t, err)

@@ -143,8 +143,8 @@ func TestUpWithoutFeedsReplaysNov2025(t *testing.T) {
 	var rep report
 	require.NoError(t, json.Unmarshal([]byte(out), &rep))
 	assert.Equal(t, "nov-2025", rep.Scenario)
-	assert.Equal(t, 201, rep.Stored)
-	assert.Equal(t, map[string]int{"jgb_yields": 164, "fed_odds": 15, "etf_flows": 19, "venue_status": 3}, rep.ByTable)
+	assert.Equal(t, 285, rep.Stored)
+	assert.Equal(t, map[string]int{"jgb_yields": 164, "fed_odds": 15, "etf_flows": 19, "venue_status": 3, "market_quotes": 84}, rep.ByTable)
 	assert.Positive(t, rep.Scores, "the scorer printed")
 	require.NotNil(t, rep.LastPrint)
 	assert.Equal(t, 2025, rep.LastPrint.EventTime.Year())
@@ -161,7 +161,7 @@ func TestUpWithoutFeedsReplaysNov2025(t *testing.T) {
 	out, _, err = run(t, ctx, "backtest", "--from-clickhouse", "--from", "2025-10-01", "--to", "2026-01-01",
 		"--csv", filepath.Join(dir, "stored.csv"))
 	require.NoError(t, err)
-	assert.Contains(t, out, `"events":201`)
+	assert.Contains(t, out, `"events":285`)
 	fromFile, err := os.ReadFile(filepath.Join(dir, "file.csv"))
 	require.NoError(t, err)
 	fromStore, err := os.ReadFile(filepath.Join(dir, "stored.csv"))

@@ -30,7 +30,7 @@ func storedEvents(ctx context.Context, cfg chfx.Config, from, to time.Time) ([]e
 	}
 	r := &storedReader{conn: conn, db: cfg.Database, d: d, from: from, to: to}
 	var stored []storedEvent
-	for _, read := range []func(context.Context) ([]storedEvent, error){r.jgb, r.fedOdds, r.etf, r.venues} {
+	for _, read := range []func(context.Context) ([]storedEvent, error){r.jgb, r.fedOdds, r.etf, r.venues, r.markets} {
 		evs, err := read(ctx)
 		if err != nil {
 			return nil, err
@@ -137,6 +137,18 @@ func (r *storedReader) venues(ctx context.Context) ([]storedEvent, error) {
 			t := time.UnixMilli(resolved).UTC()
 			e.ResolvedAt = &t
 		}
+		e.Schema = e.SchemaName()
+		return e, err
+	})
+}
+
+func (r *storedReader) markets(ctx context.Context) ([]storedEvent, error) {
+	return r.query(ctx, "v_market_quotes", "instrument, value, unit, kind, derived_from", func(rows driver.Rows) (event.Event, error) {
+		var id, source, instrument, unit, kind, derived string
+		var obs, ing int64
+		var v float64
+		err := rows.Scan(&id, &source, &obs, &ing, &instrument, &v, &unit, &kind, &derived, &r.lastSeq)
+		e := &event.MarketQuote{Meta: meta(id, source, obs, ing), Instrument: instrument, Value: v, Unit: unit, Kind: kind, DerivedFrom: derived}
 		e.Schema = e.SchemaName()
 		return e, err
 	})

@@ -15,8 +15,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -113,4 +115,65 @@ func FirstError(results []Result, statements []string) error {
 		}
 	}
 	return nil
+}
+
+// Literal renders a value as clickhouse-go appends it to a batch (the
+// fixtures' and the sink's rows) as a ClickHouse SQL literal; it panics on
+// a type it does not know, which a test adding one must teach it.
+func Literal(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "NULL"
+	case string:
+		return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(v) + "'"
+	case time.Time:
+		return "'" + v.UTC().Format("2006-01-02 15:04:05.000") + "'"
+	case *time.Time:
+		if v == nil {
+			return "NULL"
+		}
+		return Literal(*v)
+	case *uint64:
+		if v == nil {
+			return "NULL"
+		}
+		return Literal(*v)
+	case *float64:
+		if v == nil {
+			return "NULL"
+		}
+		return Literal(*v)
+	case uint64:
+		return strconv.FormatUint(v, 10)
+	case uint16:
+		return strconv.FormatUint(uint64(v), 10)
+	case int16:
+		return strconv.FormatInt(int64(v), 10)
+	case float64:
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	case []string:
+		return list(v)
+	case []int16:
+		return list(v)
+	case []float64:
+		return list(v)
+	}
+	panic(fmt.Sprintf("chdbtest.Literal: unsupported %T", v)) // test helper: a new value type needs a case
+}
+
+func list[T any](vs []T) string {
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = Literal(v)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// Values renders one row of values as a parenthesised VALUES tuple.
+func Values(vals []any) string {
+	lits := make([]string, len(vals))
+	for i, v := range vals {
+		lits[i] = Literal(v)
+	}
+	return "(" + strings.Join(lits, ", ") + ")"
 }
