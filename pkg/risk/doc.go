@@ -213,7 +213,7 @@
 // print as the firing blocks' contributions and names the trigger.
 //
 // Event study (`carrywatch validate`, the README has the table): every
-// episode of the history's README §5 reaches at least watch, six of eight
-// elevated or stress, and the replayed weekdays spend under 8 % elevated or
-// above and under 2 % in stress.
+// episode of the history's README §5 reaches at least elevated (four of them
+// stress), and the replayed weekdays spend 8 % elevated or above and 2 %
+// in stress.
 package risk

@@ -204,10 +204,9 @@ func CalibrateV2(in FitInput) ([]byte, error) {
 		f.Series.SeedSD[name] = sd
 	}
 	if h.fedN == 0 {
-		f.Fed.SeedSDBP = 10 // XXXFED
-	} else {
-		f.Fed.SeedSDBP = round(math.Sqrt(h.fedSq/float64(h.fedN)), 4)
+		return nil, fmt.Errorf("calibrate: no Fed path in the history")
 	}
+	f.Fed.SeedSDBP = round(math.Sqrt(h.fedSq/float64(h.fedN)), 4)
 
 	// Pass 2: component distributions.
 	if h, err = replayFit(&f, in.Events); err != nil {
@@ -215,9 +214,6 @@ func CalibrateV2(in FitInput) ([]byte, error) {
 	}
 	for i, name := range c2Names {
 		if !c2Fitted[i] {
-			continue
-		}
-		if len(h.xs[i]) < 250 && c2Block[i] == b2B { // XXXFED
 			continue
 		}
 		if len(h.xs[i]) < 250 {

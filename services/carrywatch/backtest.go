@@ -17,8 +17,8 @@ import (
 
 type backtestFlags struct {
 	scenario, csv, chart, calibration, model string
-	fromCH, strict                    bool
-	from, to                          string
+	fromCH, strict                           bool
+	from, to                                 string
 }
 
 // errRejectedLines is the error of a --strict backtest whose scenario has

@@ -195,7 +195,7 @@ func TestBacktestCSVComponentColumns(t *testing.T) {
 			assert.Contains(t, header, name+"_conf")
 		}
 	}
-	assert.Equal(t, []string{"A1", "A2", "B1", "B2", "C1", "E1", "E2"}, components, "the model's components, sorted")
+	assert.Equal(t, []string{"A2", "A4", "B1", "B2", "C1", "C2", "D1", "D3", "E1", "E2"}, components, "clri-v2's components with data in nov-2025 (no VIX or UST; too little BTC for D2), sorted")
 	col := func(name string) int { return slices.Index(header, name) }
 	for _, c := range components {
 		raw, score, conf := col(c+"_raw"), col(c+"_score"), col(c+"_conf")

@@ -7,13 +7,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/history"
+	histreplay "github.com/carrywatch/carrywatch/pkg/history/replay"
 	"github.com/carrywatch/carrywatch/pkg/risk"
 )
 
@@ -59,10 +59,6 @@ history file it read. Data from 2024 on is never read: it judges the model.
 	return cmd
 }
 
-// historyParseTime is the "now" the history files are parsed at: after
-// every row, so none is left out as a day not yet closed.
-var historyParseTime = time.Date(2024, time.January, 2, 0, 0, 0, 0, time.UTC)
-
 // calibrationV2 reads the history the model is fitted on and returns the
 // calibration file CalibrateV2 writes.
 func calibrationV2(stderr io.Writer) ([]byte, error) {
@@ -93,13 +89,6 @@ func calibrationV2(stderr io.Writer) ([]byte, error) {
 
 // replayHistory returns the embedded history as one time-ordered stream of
 // input events: market quotes, JGB yields and Fed odds.
-func replayHistory(stderr io.Writer) ([]event.Event, error) {
-	events, _, err := historyEvents(stderr, nil, historyParseTime)
-	if err != nil {
-		return nil, err
-	}
-	slices.SortStableFunc(events, func(a, b event.Event) int {
-		return a.Header().ObservedAt.Compare(b.Header().ObservedAt)
-	})
-	return events, nil
+func replayHistory(_ io.Writer) ([]event.Event, error) {
+	return histreplay.Events()
 }
