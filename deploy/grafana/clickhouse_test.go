@@ -37,7 +37,8 @@ var currentOnly = map[string]string{
 	"carrywatch-risk/Trigger activity/A":                            whyTimeMacros,
 	"carrywatch-risk/Components at the latest print/A":              whyJSON,
 	"carrywatch-risk/Venue incidents/Anno":                          whyTimeMacros,
-	"carrywatch-risk/BTC/A":                                         whyTimeMacros,
+	"carrywatch-risk/BTC and the ETF cost basis/A":                  whyTimeMacros,
+	"carrywatch-risk/BTC and the ETF cost basis/B":                  whyTimeMacros,
 	"carrywatch-pipeline/Latest observation per feed/A":             whyNow64,
 	"carrywatch-pipeline/Incidents in the time range/A":             whyTimeMacros,
 	"carrywatch-pipeline/Dead letters stored, by stage/A":           whyTimeMacros,
@@ -200,6 +201,11 @@ func literal(v any) string {
 			return "NULL"
 		}
 		return literal(*v)
+	case *float64:
+		if v == nil {
+			return "NULL"
+		}
+		return literal(*v)
 	case *uint64:
 		if v == nil {
 			return "NULL"
@@ -236,7 +242,7 @@ func literal(v any) string {
 const (
 	colsMeta  = "id, source, observed_at, ingested_at, stream_seq, "
 	colsPrint = colsMeta + "`index`, regime, triggers, drivers, block_names, block_scores, block_contributions, " +
-		"model_version, calibration_hash, watermark_seq, watermark_time, explanation"
+		"model_version, calibration_hash, watermark_seq, watermark_time, explanation, etf_cost_basis_usd"
 	colsVenue = colsMeta + "venue, incident_id, action, severity, status, title, components, started_at, resolved_at"
 	colsDLQ   = colsMeta + "stage, original_subject, reason, code, payload, original_seq"
 	colsQuote = colsMeta + "instrument, value, unit, kind, derived_from"
@@ -255,14 +261,17 @@ func fixtures(t *testing.T, now time.Time) []row {
 		"schema": "cw.risk.score/v1", "index": 63.5, "regime": "elevated",
 		"components": []map[string]any{
 			{"name": "E1", "block": "E", "raw": 1, "score": 0.9, "as_of": ago(15 * time.Minute), "age_seconds": 300, "confidence": 1},
-			{"name": "A1", "block": "A", "score": 0.5, "as_of": ago(20 * time.Hour), "age_seconds": 72000, "confidence": 0.9},
+			{"name": "A4", "block": "A", "score": 0.5, "as_of": ago(20 * time.Hour), "age_seconds": 72000, "confidence": 0.9},
 		},
 	})
 	require.NoError(t, err)
-	blocks := []string{"A", "B", "C", "E"}
+	// The first print is a clri-v1 one (four blocks, no cost basis), the
+	// second a clri-v2 one: a table keeps the prints of both versions.
+	blocksV1 := []string{"A", "B", "C", "E"}
 	print2 := row{"risk_scores", colsPrint, []any{"p2", "carrywatch", ago(10 * time.Minute), ago(10 * time.Minute), uint64(2),
-		63.5, "elevated", []string{"VENUE_DOWN"}, []string{"E", "A", "B"}, blocks,
-		[]float64{0.5, 0.4, 0.2, 0.9}, []float64{25, 12.5, 6, 20}, "clri-v1", "h1", uint64(20), ago(10 * time.Minute), string(explanation)}}
+		63.5, "elevated", []string{"VENUE_DOWN"}, []string{"E", "A", "B"}, []string{"A", "B", "C", "D", "E", "X"},
+		[]float64{0.5, 0.4, 0.2, 0.6, 0.9, 0.5}, []float64{20, 10.5, 4, 6, 20, 3}, "clri-v2", "h2", uint64(20), ago(10 * time.Minute), string(explanation),
+		89612.5}}
 	dl2 := row{"dead_letters", colsDLQ, []any{"d2", "carrywatch", ago(5 * time.Minute), ago(5 * time.Minute), uint64(2),
 		"ingest", "", "mof-jgb-current: no yield table in the body", "bad_format", "<html>maintenance</html>", uint64(0)}}
 	usdjpy := row{"market_quotes", colsQuote, []any{"q1", "ecb", ago(50 * time.Minute), ago(50 * time.Minute), uint64(8),
@@ -280,8 +289,8 @@ func fixtures(t *testing.T, now time.Time) []row {
 		{"etf_flows", colsMeta + "asset, ticker, trade_date, flow_usd, aum_usd", []any{"e1", "farside", ago(12 * time.Hour), ago(12 * time.Hour), uint64(3),
 			"BTC", "TOTAL", "2025-11-20", -903.2e6, 112.5e9}},
 		{"risk_scores", colsPrint, []any{"p1", "carrywatch", ago(30 * time.Minute), ago(30 * time.Minute), uint64(1),
-			35.2, "calm", []string{}, []string{"A", "B"}, blocks,
-			[]float64{0.3, 0.2, 0.1, 0}, []float64{20.1, 10.1, 5, 0}, "clri-v1", "h1", uint64(10), ago(30 * time.Minute), "{}"}},
+			35.2, "calm", []string{}, []string{"A", "B"}, blocksV1,
+			[]float64{0.3, 0.2, 0.1, 0}, []float64{20.1, 10.1, 5, 0}, "clri-v1", "h1", uint64(10), ago(30 * time.Minute), "{}", (*float64)(nil)}},
 		print2, print2,
 		{"venue_status", colsVenue, []any{"v1", "binance", ago(20 * time.Minute), ago(20 * time.Minute), uint64(4),
 			"binance", "bn-1", "open", "partial", "investigating", "Spot trading degraded", []string{"Spot"}, ago(20 * time.Minute), (*time.Time)(nil)}},
@@ -321,19 +330,21 @@ func expectations(d chfx.Dialect, now time.Time) map[string]expect {
 		"carrywatch-risk/Top drivers/A":                                 {1, map[string]string{"top_drivers": "E infrastructure, A carry, B Fed path"}},
 		"carrywatch-risk/CLRI and regime bands/A":                       {2, map[string]string{"CLRI": "35.2", "peak": "35.2"}},
 		"carrywatch-risk/Regime/A":                                      {2, map[string]string{"regime": "calm"}},
-		"carrywatch-risk/Block contributions (index points, stacked)/A": {8, map[string]string{"block": "A carry", "contribution": "20.1"}},
-		"carrywatch-risk/Block scores (0–1)/A":                          {8, map[string]string{"block": "A carry", "score": "0.3"}},
+		"carrywatch-risk/Block contributions (index points, stacked)/A": {10, map[string]string{"block": "A carry", "contribution": "20.1"}},
+		"carrywatch-risk/Block scores (0–1)/A":                          {10, map[string]string{"block": "A carry", "score": "0.3"}},
 		"carrywatch-risk/Prints: triggers and drivers/A":                {2, map[string]string{"CLRI": "63.5", "regime": "elevated", "active_triggers": "VENUE_DOWN", "top_drivers": "E, A, B"}},
 		"carrywatch-risk/Trigger activity/A":                            {1, map[string]string{"trigger_name": "VENUE_DOWN", "prints": "1"}},
-		"carrywatch-risk/Components at the latest print/A":              {2, map[string]string{"block": "A carry", "component": "A1", "meaning": "JGB yield level (percentile)", "score": "0.5", "raw": "<nil>"}},
+		"carrywatch-risk/Components at the latest print/A":              {2, map[string]string{"block": "A carry", "component": "A4", "meaning": "yen shock", "score": "0.5", "raw": "<nil>"}},
 		"carrywatch-risk/Venue incidents/Anno":                          {2, nil},
 		"carrywatch-pipeline/Latest observation per feed/A":             {5, map[string]string{"feed": "JGB yields", "source": "mof", "last_observed_at": ts(now.Add(-26 * time.Hour))}},
 		// Markets: the USDJPY fixing once although delivered twice; the
 		// gap 3.49 - 1.0; one BTC-USD point per minute with a quote.
-		"carrywatch-risk/USDJPY/A":        {1, map[string]string{"USDJPY": "157.41"}},
-		"carrywatch-risk/UST2Y − JGB2Y/A": {1, map[string]string{"UST2Y−JGB2Y": "2.49"}},
-		"carrywatch-risk/BTC/A":           {2, map[string]string{"BTC-USD": "84826"}},
-		"carrywatch-risk/VIX/A":           {1, map[string]string{"VIX": "23.43"}},
+		"carrywatch-risk/USDJPY/A":                     {1, map[string]string{"USDJPY": "157.41"}},
+		"carrywatch-risk/UST2Y − JGB2Y/A":              {1, map[string]string{"UST2Y−JGB2Y": "2.49"}},
+		"carrywatch-risk/BTC and the ETF cost basis/A": {2, map[string]string{"BTC-USD": "84826"}},
+		// Only the clri-v2 print carries a cost basis.
+		"carrywatch-risk/BTC and the ETF cost basis/B": {1, map[string]string{"ETF cost basis": "89612.5"}},
+		"carrywatch-risk/VIX/A":                        {1, map[string]string{"VIX": "23.43"}},
 		// Binance only: the CME halt is resolved; its latest step says major.
 		"carrywatch-pipeline/Open incidents/A": {1, map[string]string{
 			"venue": "binance", "incident_id": "bn-1", "severity": "major", "status": "identified",
