@@ -15,6 +15,7 @@ import (
 
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
+	"github.com/carrywatch/carrywatch/pkg/risk"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
 	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
 )
@@ -51,6 +52,15 @@ func TestUpSmokeScenario(t *testing.T) {
 	assert.Equal(t, 1, rep.DeadLetters)
 	assert.True(t, rep.Complete)
 	assert.Equal(t, map[string]int{"jgb_yields": 8, "fed_odds": 3, "etf_flows": 4, "venue_status": 2}, rep.ByTable)
+	// up scores with the default model, clri-v2, and its shipped calibration.
+	require.NotNil(t, rep.LastPrint, "the replay's last print")
+	v2, err := risk.CalibrationFor(risk.ModelVersionV2)
+	require.NoError(t, err)
+	assert.Equal(t, "clri-v2", rep.LastPrint.ModelVersion)
+	assert.Equal(t, v2.Hash(), rep.LastPrint.CalibrationHash)
+	var versions []string
+	require.NoError(t, db.Conn.QueryRow(ctx, "SELECT arraySort(groupUniqArray(model_version)) FROM "+db.Database+".v_risk_scores").Scan(&versions))
+	assert.Equal(t, []string{"clri-v2"}, versions, "every stored print")
 
 	var reason string
 	require.NoError(t, db.Conn.QueryRow(ctx, "SELECT reason FROM "+db.Database+".v_dead_letters WHERE stage = 'replay'").Scan(&reason))

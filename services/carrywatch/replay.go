@@ -62,6 +62,9 @@ type lastPrint struct {
 	Triggers  []string  `json:"triggers"`
 	Drivers   []string  `json:"drivers"`
 	ID        string    `json:"id"`
+	// ModelVersion and CalibrationHash say which model scored the replay.
+	ModelVersion    string `json:"model_version"`
+	CalibrationHash string `json:"calibration_hash"`
 }
 
 // replayHeartbeat is the event-time step of a replay's heartbeats.
@@ -113,7 +116,8 @@ func replay(ctx context.Context, f upFlags, bus *natsfx.Bus, ch *chfx.Client, sc
 				return rep, nil
 			}
 			rep.LastPrint = &lastPrint{EventTime: last.ObservedAt, Index: last.Index, Regime: last.Regime,
-				Triggers: last.Triggers, Drivers: last.Drivers, ID: last.ID}
+				Triggers: last.Triggers, Drivers: last.Drivers, ID: last.ID,
+				ModelVersion: last.ModelVersion, CalibrationHash: last.CalibrationHash}
 			if stored, err := countIDs(wctx, ch.Conn(), ch.Database(), "v_risk_scores", []string{last.ID}); err == nil && stored == 1 {
 				rep.Complete, rep.PeakRSSKB = true, peakRSSKB()
 				return rep, nil
