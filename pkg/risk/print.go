@@ -78,26 +78,42 @@ func (m *Model) build(now int64, r *numbers) *event.RiskScore {
 // or before now − window, else the oldest sample), largest rise first, then
 // the others by contribution, largest first; ties keep block order.
 func (m *Model) drivers(out []string, now int64, ag *aggregation) []string {
-	var ref *hourSample
+	var ref []float64
 	for i := range m.s.Hourly {
 		h := &m.s.Hourly[i]
 		if h.Ms <= now-m.p.driverWindowMs || ref == nil {
-			ref = h
+			ref = h.Contrib[:]
 		}
 	}
+	return rankDrivers(out, blockNames[:], ag.contrib[:], ref, nil, m.p.driverMinRise)
+}
+
+// maxDriverBlocks bounds the blocks rankDrivers ranks (v2 has six).
+const maxDriverBlocks = 8
+
+// rankDrivers appends to out the names of the top 3 blocks (of those
+// present; nil present means all): blocks whose contribution rose by at
+// least minRise against ref (nil: no reference, nothing rises), largest rise
+// first, then the others by contribution, largest first; ties keep block
+// order. It does not allocate beyond out.
+func rankDrivers(out, names []string, contrib, ref []float64, present []bool, minRise float64) []string {
 	type cand struct {
 		j      int
 		rise   float64
 		rising bool
 	}
-	var arr [nBlocks]cand
-	cs := arr[:]
-	for j := range cs {
-		cs[j] = cand{j: j}
-		if ref != nil {
-			cs[j].rise = ag.contrib[j] - ref.Contrib[j]
-			cs[j].rising = cs[j].rise >= m.p.driverMinRise
+	var arr [maxDriverBlocks]cand
+	cs := arr[:0]
+	for j := range contrib {
+		if present != nil && !present[j] {
+			continue
 		}
+		c := cand{j: j}
+		if ref != nil {
+			c.rise = contrib[j] - ref[j]
+			c.rising = c.rise >= minRise
+		}
+		cs = append(cs, c)
 	}
 	slices.SortStableFunc(cs, func(a, b cand) int {
 		switch {
@@ -109,10 +125,10 @@ func (m *Model) drivers(out []string, now int64, ag *aggregation) []string {
 		case a.rising && a.rise != b.rise:
 			return cmpDesc(a.rise, b.rise)
 		}
-		return cmpDesc(ag.contrib[a.j], ag.contrib[b.j])
+		return cmpDesc(contrib[a.j], contrib[b.j])
 	})
-	for _, c := range cs[:3] {
-		out = append(out, blockNames[c.j])
+	for _, c := range cs[:min(3, len(cs))] {
+		out = append(out, names[c.j])
 	}
 	return out
 }

@@ -525,47 +525,14 @@ func (m *modelV2) build(now int64, r *numbersV2) *event.RiskScore {
 // by at least min_rise over the drivers window, largest rise first, then
 // the others by contribution.
 func (m *modelV2) drivers(now int64, r *numbersV2) []string {
-	var ref *sampleV2
+	var ref []float64
 	for i := range m.s.Samples {
 		sm := &m.s.Samples[i]
 		if sm.Ms <= now-m.p.driverWindow || ref == nil {
-			ref = sm
+			ref = sm.Contrib[:]
 		}
 	}
-	type cand struct {
-		j      int
-		rise   float64
-		rising bool
-	}
-	var cs []cand
-	for j := range nB2 {
-		if !r.ev.present[j] {
-			continue
-		}
-		cd := cand{j: j}
-		if ref != nil {
-			cd.rise = r.contrib[j] - ref.Contrib[j]
-			cd.rising = cd.rise >= m.p.driverRise
-		}
-		cs = append(cs, cd)
-	}
-	slices.SortStableFunc(cs, func(a, b cand) int {
-		switch {
-		case a.rising != b.rising:
-			if a.rising {
-				return -1
-			}
-			return 1
-		case a.rising && a.rise != b.rise:
-			return cmpDesc(a.rise, b.rise)
-		}
-		return cmpDesc(r.contrib[a.j], r.contrib[b.j])
-	})
-	out := []string{}
-	for _, cd := range cs[:min(3, len(cs))] {
-		out = append(out, b2Names[cd.j])
-	}
-	return out
+	return rankDrivers([]string{}, b2Names[:], r.contrib[:], ref, r.ev.present[:], m.p.driverRise)
 }
 
 // restore replaces the state with a snapshot's, under the same checks as
