@@ -190,12 +190,19 @@
 //
 // Blocks A (carry) 0.30, B (Fed) 0.15, C (ETF) 0.15, D (crypto) 0.15,
 // E (venues) 0.10, X (cross-asset) 0.15 are the prior weights; a block with
-// no component is absent (not zero): the index is taken over the present
-// blocks with their weights rescaled to sum to 1, so the 1999–2013 history
-// (no BTC, no ETFs) and a live print use one scale. C starts from the
+// no component is absent (not zero). Over the present blocks P, with v the
+// weights rescaled to sum to 1, CLRI = 100·√(I(s)/I(1)), I(x) =
+// (v∘x)ᵀ C (v∘x): every block at s reads 100·s, so neutral is 50 and every
+// block at 1 is 100 whichever blocks are present and however they
+// correlate, and the 1999–2013 history (no BTC, no ETFs), a live print and
+// a scorer that has only heard of the venues use one scale. Without the
+// I(1) normalization (CLRI = 100·√I, the spec's form) a lone neutral block
+// read 50 and six neutral blocks 23.4 under the same calibration: a fresh
+// scorer printed "elevated" until its inputs arrived. C starts from the
 // covariance of the block scores over the history (demeaned at 0.5) and
 // then follows the EWMA (λ 0.93), one sample per UTC day of event time; it
-// is never the identity, so the index spans 0–100.
+// is never the identity. Contributions are w_j s_j (C v∘s)_j / I(s) × CLRI
+// and still sum to the index.
 //
 // Regimes: the thresholds are the lowest percentiles of the replayed
 // weekday index at which at most 25 % of weekdays are watch or above, 8 %

@@ -384,26 +384,34 @@ func (m *modelV2) aggregate(ev *evalV2) (float64, [nB2]float64) {
 			wsum += m.p.weights[j]
 		}
 	}
-	var v, u, contrib [nB2]float64
+	var w, v, u, contrib [nB2]float64
 	if wsum == 0 {
 		return 0, contrib
 	}
 	for j := range nB2 {
 		if ev.present[j] {
-			v[j] = m.p.weights[j] / wsum * ev.blocks[j]
+			w[j] = m.p.weights[j] / wsum
+			v[j] = w[j] * ev.blocks[j]
 		}
 	}
-	var in float64
+	// in is the quadratic form at the scores, top its value with every
+	// present block at 1: the index is 100·√(in/top), so every block at s
+	// reads 100·s whichever blocks are present and however they correlate
+	// (a lone neutral block and six neutral blocks both read 50).
+	var in, top float64
 	for i := range nB2 {
+		var t float64
 		for j := range nB2 {
 			u[i] += c[i][j] * v[j]
+			t += c[i][j] * w[j]
 		}
 		in += v[i] * u[i]
+		top += w[i] * t
 	}
-	if in <= 0 {
+	if in <= 0 || top <= 0 {
 		return 0, contrib
 	}
-	idx := math.Min(100, 100*math.Sqrt(in))
+	idx := math.Min(100, 100*math.Sqrt(in/top))
 	for j := range nB2 {
 		contrib[j] = v[j] * u[j] / in * idx
 	}

@@ -105,6 +105,41 @@ func TestV2ContributionsSumToTheIndexAndTheRegimeMatchesTheLine(t *testing.T) {
 	assert.Greater(t, maxIdx, thr[1], "the crash day reaches the elevated band: the scale is not capped")
 }
 
+// Every block at s reads 100·s whichever blocks are present: neutral is
+// 50 for a scorer that has only heard of the venues (the first minutes of a
+// fresh start) as for one with every input, and calm.
+func TestV2NeutralReadsFiftyWhateverIsPresent(t *testing.T) {
+	m := NewModel(DefaultCalibration())
+	at := date(2025, 3, 3, 9, 0)
+	hb := &event.Heartbeat{Meta: event.Meta{Source: "scorer", ObservedAt: at}}
+	event.Seal(hb, at)
+	p, _ := m.Apply(hb, 1)
+	require.NotNil(t, p)
+	require.Len(t, p.Blocks, 1, "only the venue block, always known")
+	assert.Equal(t, "E", p.Blocks[0].Name)
+	assert.InDelta(t, 0.5, p.Blocks[0].Score, 1e-12)
+	assert.InDelta(t, 50, p.Index, 1e-9, "a lone neutral block")
+	assert.Equal(t, event.RegimeCalm, p.Regime, "neutral is not a regime above calm")
+
+	// All six blocks at one score s, with the calibration's correlations.
+	var ev evalV2
+	for j := range nB2 {
+		ev.present[j], ev.blocks[j] = true, 0.5
+	}
+	idx, contrib := m.v2.aggregate(&ev)
+	assert.InDelta(t, 50, idx, 1e-9, "six neutral blocks")
+	var sum float64
+	for _, c := range contrib {
+		sum += c
+	}
+	assert.InDelta(t, idx, sum, 1e-9)
+	for j := range nB2 {
+		ev.blocks[j] = 1
+	}
+	idx, _ = m.v2.aggregate(&ev)
+	assert.InDelta(t, 100, idx, 1e-9, "every block at 1 reaches 100")
+}
+
 func TestV2SeesAYenCrash(t *testing.T) {
 	evs := marketDays(300, 280)
 	prints := applyAll(NewModel(DefaultCalibration()), evs)
