@@ -5,10 +5,12 @@ import (
 	"image/color"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/risk"
 )
 
 // Type sizes and vertical rhythm, in pixels.
@@ -57,21 +59,38 @@ var (
 	}
 )
 
-// regimeStyle is one regime band: its index range (the v1 thresholds of
-// the model specification), a light band colour, a strong strip colour and the colour of
-// text on the strip.
+// regimeStyle is one regime: a light band colour, a strong strip colour
+// and the colour of text on the strip. Its band's index range comes from
+// the calibration (chart.bands).
 type regimeStyle struct {
 	name         string
-	lo, hi       float64
 	band, strong color.NRGBA
 	onStrong     color.NRGBA
 }
 
 var regimeStyles = []regimeStyle{
-	{event.RegimeCalm, 0, 40, rgb(0xe3f1df), rgb(0x3f8f45), colWhite},
-	{event.RegimeWatch, 40, 60, rgb(0xfbf1c5), rgb(0xe0b000), colInk},
-	{event.RegimeElevated, 60, 75, rgb(0xfbdcbd), rgb(0xe8710a), colWhite},
-	{event.RegimeStress, 75, 100, rgb(0xf6cdcd), rgb(0xc62828), colWhite},
+	{event.RegimeCalm, rgb(0xe3f1df), rgb(0x3f8f45), colWhite},
+	{event.RegimeWatch, rgb(0xfbf1c5), rgb(0xe0b000), colInk},
+	{event.RegimeElevated, rgb(0xfbdcbd), rgb(0xe8710a), colWhite},
+	{event.RegimeStress, rgb(0xf6cdcd), rgb(0xc62828), colWhite},
+}
+
+// v1Thresholds are the model specification's regime thresholds, for prints
+// of a model this binary does not know.
+var v1Thresholds = [3]float64{40, 60, 75}
+
+// regimeThresholds returns o.Thresholds, else those of the embedded
+// calibration of the last print's model version.
+func regimeThresholds(prints []*event.RiskScore, o Options) [3]float64 {
+	if o.Thresholds != ([3]float64{}) {
+		return o.Thresholds
+	}
+	if len(prints) > 0 {
+		if c, err := risk.CalibrationFor(prints[len(prints)-1].ModelVersion); err == nil {
+			return c.RegimeThresholds()
+		}
+	}
+	return v1Thresholds
 }
 
 func regimeOf(name string) regimeStyle {
@@ -92,6 +111,8 @@ type chart struct {
 	st          *story
 	left, right float64 // the plot area's x extent
 	ticks       []timeTick
+	// bands are the regimes' index ranges, calmest first.
+	bands [4][2]float64
 }
 
 // panel is one horizontal band of the chart: a heading row, then a plot of
@@ -120,6 +141,8 @@ func buildDrawing(st *story, o Options) (*drawing, error) {
 	}
 	W, H := float64(o.Width), float64(o.Height)
 	c := &chart{d: &drawing{width: W, height: H, title: o.Title}, f: f, st: st}
+	thr := regimeThresholds(st.prints, o)
+	c.bands = [4][2]float64{{0, thr[0]}, {thr[0], thr[1]}, {thr[1], thr[2]}, {thr[2], 100}}
 
 	labelW := 0.0
 	for _, l := range slices.Concat([]string{"regime"}, st.triggers, st.venues) {
@@ -346,14 +369,15 @@ func (c *chart) drawIndex(y0, y1 float64) {
 	st := c.st
 	py1 := y1 - stripH - 6
 	y := scale(0, 100, y0, py1)
-	for _, r := range regimeStyles {
-		c.add(rect{attrs: attrs{class: "regime-band"}, x: c.left, y: y(r.hi), w: c.right - c.left, h: y(r.lo) - y(r.hi), fill: r.band})
+	for i, r := range regimeStyles {
+		lo, hi := c.bands[i][0], c.bands[i][1]
+		c.add(rect{attrs: attrs{class: "regime-band"}, x: c.left, y: y(hi), w: c.right - c.left, h: y(lo) - y(hi), fill: r.band})
 	}
 	// Band labels in the right margin, each centred on its band, pushed
 	// apart where the bands are too thin to hold them.
 	ly := make([]float64, len(regimeStyles))
-	for i, r := range regimeStyles {
-		ly[i] = (y(r.lo)+y(r.hi))/2 + 4
+	for i := range regimeStyles {
+		ly[i] = (y(c.bands[i][0])+y(c.bands[i][1]))/2 + 4
 		if i > 0 {
 			ly[i] = min(ly[i], ly[i-1]-sizeTick)
 		}
@@ -367,8 +391,12 @@ func (c *chart) drawIndex(y0, y1 float64) {
 		c.add(text{attrs: attrs{class: "band-label"}, x: c.right + 8, y: ly[i], s: r.name, size: sizeTick, bold: true, fill: r.strong})
 	}
 	c.vgrid(y0, py1)
-	ticks := []float64{0, 40, 60, 75, 100} // the regime thresholds
-	c.yAxis(ticks, formatTicks(ticks), y)
+	ticks := []float64{0, c.bands[1][0], c.bands[2][0], c.bands[3][0], 100} // the regime thresholds
+	labels := make([]string, len(ticks))
+	for i, v := range ticks {
+		labels[i] = strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	c.yAxis(ticks, labels, y)
 
 	xs, ys := make([]float64, len(st.prints)), make([]float64, len(st.prints))
 	for i, p := range st.prints {

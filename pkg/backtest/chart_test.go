@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/risk"
 )
 
 type renderFunc func(io.Writer, []*event.RiskScore, []event.Event, Options) error
@@ -150,6 +152,36 @@ func TestRenderSVG(t *testing.T) {
 		assert.Contains(t, doc.ids, id)
 	}
 	assert.NotContains(t, string(b), "NaN")
+}
+
+// The regime bands and the index axis's ticks are at the thresholds of the
+// calibration that scored the prints: given, else the embedded one of the
+// prints' model version.
+func TestRenderBandsAtTheModelThresholds(t *testing.T) {
+	v2 := demoPrints(50)
+	for _, p := range v2 {
+		p.ModelVersion = risk.ModelVersionV2
+	}
+	thr := risk.DefaultCalibration().RegimeThresholds()
+	cases := []struct {
+		name   string
+		prints []*event.RiskScore
+		opts   Options
+		want   [3]float64
+	}{
+		{"clri-v1 prints", demoPrints(50), Options{}, [3]float64{40, 60, 75}},
+		{"clri-v2 prints", v2, Options{}, thr},
+		{"given", v2, Options{Thresholds: [3]float64{30, 55.5, 70}}, [3]float64{30, 55.5, 70}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := parseSVG(t, render(t, RenderSVG, tc.prints, demoInputs(), tc.opts))
+			for _, v := range tc.want {
+				assert.Contains(t, doc.textClass["tick"], strconv.FormatFloat(v, 'f', -1, 64), "a tick at the threshold %v", v)
+			}
+		})
+	}
+	assert.NotEqual(t, [3]float64{40, 60, 75}, thr, "clri-v2 has thresholds of its own")
 }
 
 func TestRenderSVGWithoutInputs(t *testing.T) {

@@ -25,6 +25,11 @@ type Options struct {
 	// Rejected are the input lines that were not valid events. The chart's
 	// subtitle counts them, and the HTML page lists every one.
 	Rejected []RejectedLine
+	// Thresholds are the entry levels of watch, elevated and stress, where
+	// the regime bands are drawn: those of the calibration that scored the
+	// prints. Zero takes the embedded calibration of the last print's
+	// model version.
+	Thresholds [3]float64
 }
 
 // Validate returns an error wrapping ErrBadOptions if Width or Height is

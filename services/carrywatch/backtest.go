@@ -95,7 +95,7 @@ outputs.
 				}
 			}
 			if f.chart != "" {
-				opts := backtest.Options{Title: "CLRI backtest: " + name, Rejected: in.rejected}
+				opts := backtest.Options{Title: "CLRI backtest: " + name, Rejected: in.rejected, Thresholds: cal.RegimeThresholds()}
 				if err := backtest.Render(f.chart, prints, events, opts); err != nil {
 					return err
 				}
