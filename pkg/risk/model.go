@@ -74,6 +74,8 @@ type Model struct {
 	rangeCache rangeCache
 }
 
+// NewModel returns an empty model for calibration c (the zero Calibration
+// stands for DefaultCalibration()). The FOMC calendar and target-range
 // history come from fomc.Shipped(); if it were unreadable (the fomc
 // tests rule that out) block B would never have input.
 func NewModel(c Calibration) *Model {

@@ -46,8 +46,6 @@ type compVal struct {
 	conf  float64
 }
 
-// NewModel returns an empty model for calibration c (the zero Calibration
-// stands for DefaultCalibration()). The FOMC calendar and target-range
 // setFrozen stores v in *f, reusing the frozenComp already there (it is
 // never shared outside the state).
 func setFrozen(f **frozenComp, v frozenComp) {
