@@ -86,6 +86,14 @@ type localOptions struct {
 	configFiles map[string][]byte // dir/config.d/<name>
 	usersFiles  map[string][]byte // dir/users.d/<name>
 	env         []string
+	preferred   *localPorts
+}
+
+// WithPreferredPorts makes a server on a new dir listen on these native,
+// HTTP and interserver ports, each one that is free (any free port stands
+// in for one that is taken). A dir that has its ports keeps them.
+func WithPreferredPorts(tcp, http, interserver int) LocalOption {
+	return func(o *localOptions) { o.preferred = &localPorts{TCP: tcp, HTTP: http, Interserver: interserver} }
 }
 
 // WithConfigFile writes content to dir/config.d/name at every start; the
@@ -142,7 +150,7 @@ func StartLocal(ctx context.Context, dir string, log zerolog.Logger, opts ...Loc
 			return nil, fmt.Errorf("start local clickhouse: %w", err)
 		}
 	}
-	ports, err := loadOrPickPorts(dir)
+	ports, err := loadOrPickPorts(dir, o.preferred)
 	if err != nil {
 		return nil, fmt.Errorf("start local clickhouse: %w", err)
 	}
@@ -172,7 +180,7 @@ func LocalAddr(dir string) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	ports, err := loadOrPickPorts(dir)
+	ports, err := loadOrPickPorts(dir, nil)
 	if err != nil {
 		return "", err
 	}

@@ -11,6 +11,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"text/template"
 	"time"
@@ -29,9 +30,10 @@ type localPorts struct {
 	Interserver int `json:"interserver"`
 }
 
-// loadOrPickPorts reads dir/ports.json, or picks three free ports and writes
+// loadOrPickPorts reads dir/ports.json, or picks three free ports (each
+// preferred one that is free, when preferred is given) and writes
 // it.
-func loadOrPickPorts(dir string) (localPorts, error) {
+func loadOrPickPorts(dir string, preferred *localPorts) (localPorts, error) {
 	file := filepath.Join(dir, "ports.json")
 	var p localPorts
 	b, err := os.ReadFile(file)
@@ -54,8 +56,15 @@ func loadOrPickPorts(dir string) (localPorts, error) {
 		}
 	}()
 	ports := make([]int, 3)
+	var want [3]int
+	if preferred != nil {
+		want = [3]int{preferred.TCP, preferred.HTTP, preferred.Interserver}
+	}
 	for i := range ports {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
+		l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(want[i])))
+		if err != nil && want[i] != 0 {
+			l, err = net.Listen("tcp", "127.0.0.1:0") // the preferred port is taken
+		}
 		if err != nil {
 			return p, fmt.Errorf("pick a free port: %w", err)
 		}

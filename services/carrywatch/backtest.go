@@ -167,6 +167,9 @@ func readBacktestInput(ctx context.Context, f backtestFlags) (backtestInput, err
 		if err != nil {
 			return backtestInput{}, err
 		}
+		if c.CH, err = withLocalCH(c.CH, c.DataDir); err != nil {
+			return backtestInput{}, err
+		}
 		events, err := storedEvents(ctx, c.CH, from, to)
 		if err != nil {
 			return backtestInput{}, err

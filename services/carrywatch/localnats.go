@@ -83,13 +83,6 @@ func localNATSLogin(dataDir string) (localNATS, error) {
 // are environment variables a stock NATS client reads.
 func saveLocalNATS(dataDir string, l localNATS) error {
 	path := localNATSFile(dataDir)
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("create embedded nats login dir: %w", err)
-	}
-	if err := os.Chmod(dir, 0o700); err != nil {
-		return fmt.Errorf("restrict embedded nats login dir: %w", err)
-	}
 	var b strings.Builder
 	b.WriteString("# The embedded NATS server of carrywatch up and its login, rewritten at\n" +
 		"# every start. carrywatch commands read it when CW_NATS_URL is unset.\n")
@@ -105,23 +98,7 @@ func saveLocalNATS(dataDir string, l localNATS) error {
 	if l.Password != "" {
 		fmt.Fprintf(&b, "NATS_PASSWORD=%s\n", l.Password)
 	}
-	content := b.String()
-	f, err := os.CreateTemp(dir, ".nats.env-*") // mode 0600
-	if err != nil {
-		return fmt.Errorf("write embedded nats login: %w", err)
-	}
-	_, err = f.WriteString(content)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		_ = os.Remove(f.Name())
-		return fmt.Errorf("write embedded nats login: %w", err)
-	}
-	return nil
+	return writePrivateFile(path, b.String())
 }
 
 // withLocalNATS points a client command's NATS configuration, when

@@ -27,8 +27,11 @@ only check.`,
 			if err != nil {
 				return err
 			}
+			if c.CH, err = withLocalCH(c.CH, c.DataDir); err != nil {
+				return err
+			}
 			if len(c.CH.Addr) == 0 {
-				return fmt.Errorf("CW_CLICKHOUSE_ADDR is not set (host:port of the native protocol, e.g. 127.0.0.1:9000)")
+				return fmt.Errorf("CW_CLICKHOUSE_ADDR is not set (host:port of the native protocol, e.g. 127.0.0.1:9000), and no carrywatch up has run on %s", c.DataDir)
 			}
 			if err := c.CH.Validate(); err != nil {
 				return err

@@ -113,7 +113,8 @@ func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
 			local = &l
 		}
 	}
-	if len(c.CH.Addr) == 0 {
+	localCH := len(c.CH.Addr) == 0
+	if localCH {
 		srv, err := startLocalClickHouse(ctx, filepath.Join(c.DataDir, "clickhouse"), log)
 		if err != nil {
 			return err
@@ -178,8 +179,21 @@ func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
 		}
 		log.Info().Str("file", localNATSFile(c.DataDir)).Msg("embedded nats login written for clients")
 	}
+	info := upInfo{NATSURL: bus.ClientURL(), CHAddr: c.CH.Addr[0], CHDatabase: ch.Database(), CHUser: c.CH.User,
+		CHPassword: c.CH.Password != "", HTTPAddr: c.Ops.Addr, DataDir: c.DataDir}
+	if local != nil && local.Password != "" {
+		info.NATSLogin = localNATSFile(c.DataDir)
+	}
+	if localCH {
+		if err := saveLocalCH(c.DataDir, c.CH.Addr[0], ch.Database()); err != nil {
+			return err
+		}
+	}
 	log.Info().Str("nats_url", bus.ClientURL()).Strs("clickhouse", c.CH.Addr).Str("database", ch.Database()).
 		Msg("carrywatch is up")
+	if err := writeReady(cmd.ErrOrStderr(), info); err != nil {
+		return err
+	}
 
 	if f.scenario != "" {
 		rep, err := replay(ctx, f, bus, ch, sc, c.Sink.Consumer+"-events", log)
@@ -207,7 +221,7 @@ func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
 // startLocalClickHouse starts a ClickHouse server from PATH with its data
 // under dir, or explains how to get one.
 func startLocalClickHouse(ctx context.Context, dir string, log zerolog.Logger) (*chfx.LocalServer, error) {
-	srv, err := chfx.StartLocal(ctx, dir, log)
+	srv, err := chfx.StartLocal(ctx, dir, log, chfx.WithPreferredPorts(localCHTCPPort, localCHHTTPPort, localCHInterserverPort))
 	if errors.Is(err, chfx.ErrNoServerBinary) {
 		return nil, fmt.Errorf("no ClickHouse: set CW_CLICKHOUSE_ADDR=host:9000 to use a running server, "+
 			"or install one (Debian/Ubuntu: sudo apt-get install -y clickhouse-server; "+
