@@ -52,14 +52,9 @@ func (m *Model) applyETF(e *event.ETFFlow) {
 		s.AUM, s.HasAUM = *e.AUMUSD, true
 	}
 	es := &m.s.ETF
-	i, found := slices.BinarySearchFunc(es.Sessions, s.Day, func(x session, t int32) int { return int(x.Day - t) })
-	switch {
-	case found && s.Ms < es.Sessions[i].Ms:
+	var changed bool
+	if es.Sessions, changed = upsertDay(es.Sessions, s, func(x session) (int32, int64) { return x.Day, x.Ms }); !changed {
 		return
-	case found:
-		es.Sessions[i] = s
-	default:
-		es.Sessions = slices.Insert(es.Sessions, i, s)
 	}
 	anchor := es.Sessions[len(es.Sessions)-1]
 	es.Sessions = slices.DeleteFunc(es.Sessions, func(x session) bool { return x.Day < anchor.Day-30 })

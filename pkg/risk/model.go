@@ -164,17 +164,8 @@ func (m *Model) Print() *event.RiskScore {
 // update is Apply without the print: valid reports whether ev was applied
 // (m.last then holds the numbers of the new state).
 func (m *Model) update(ev event.Event, seq uint64) (valid, publish bool) {
-	if seq != 0 && seq <= m.s.Seq {
-		return false, false
-	}
-	if seq != 0 {
-		m.s.Seq = seq
-	}
-	if ev == nil || !known(ev) {
-		return false, false
-	}
-	h := ev.Header()
-	if err := event.ValidateContent(ev, latest(h.ObservedAt, h.IngestedAt)); err != nil {
+	h, ok := admit(&m.s.Seq, ev, seq, known)
+	if !ok {
 		return false, false
 	}
 	m.lastOK = false
@@ -231,6 +222,46 @@ func known(ev event.Event) bool {
 		return true
 	}
 	return false
+}
+
+// admit is the entry check both models' update share: it moves *last to
+// seq (0: unsequenced) and returns ev's header when ev is new in the
+// stream (seq above *last), a kind the model reads and valid content.
+func admit(last *uint64, ev event.Event, seq uint64, reads func(event.Event) bool) (*event.Meta, bool) {
+	if seq != 0 && seq <= *last {
+		return nil, false
+	}
+	if seq != 0 {
+		*last = seq
+	}
+	if ev == nil || !reads(ev) {
+		return nil, false
+	}
+	h := ev.Header()
+	if err := event.ValidateContent(ev, latest(h.ObservedAt, h.IngestedAt)); err != nil {
+		return nil, false
+	}
+	return h, true
+}
+
+// upsertDay files x in xs, sorted by day: it replaces an observation of the
+// same day unless x is older, and reports whether xs changed.
+func upsertDay[T any](xs []T, x T, key func(T) (day int32, ms int64)) ([]T, bool) {
+	day, ms := key(x)
+	i, found := slices.BinarySearchFunc(xs, day, func(y T, d int32) int {
+		yd, _ := key(y)
+		return int(yd - d)
+	})
+	switch {
+	case found:
+		if _, yms := key(xs[i]); ms < yms {
+			return xs, false
+		}
+		xs[i] = x
+	default:
+		xs = slices.Insert(xs, i, x)
+	}
+	return xs, true
 }
 
 func latest(a, b time.Time) time.Time {

@@ -104,17 +104,8 @@ func knownV2(ev event.Event) bool {
 
 // update applies one event: the same contract as Model.Apply.
 func (m *modelV2) update(ev event.Event, seq uint64) (valid, publish bool) {
-	if seq != 0 && seq <= m.s.Seq {
-		return false, false
-	}
-	if seq != 0 {
-		m.s.Seq = seq
-	}
-	if ev == nil || !knownV2(ev) {
-		return false, false
-	}
-	h := ev.Header()
-	if err := event.ValidateContent(ev, latest(h.ObservedAt, h.IngestedAt)); err != nil {
+	h, ok := admit(&m.s.Seq, ev, seq, knownV2)
+	if !ok {
 		return false, false
 	}
 	obs := h.ObservedAt.UnixMilli()

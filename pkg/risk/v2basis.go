@@ -55,14 +55,9 @@ func (m *modelV2) addFlow(e *event.ETFFlow) {
 	if b.Days > 0 && f.Day <= b.Last {
 		return
 	}
-	i, found := slices.BinarySearchFunc(b.Pending, f.Day, func(x flowDay, t int32) int { return int(x.Day - t) })
-	switch {
-	case found && f.Ms < b.Pending[i].Ms:
+	var changed bool
+	if b.Pending, changed = upsertDay(b.Pending, f, func(x flowDay) (int32, int64) { return x.Day, x.Ms }); !changed {
 		return
-	case found:
-		b.Pending[i] = f
-	default:
-		b.Pending = slices.Insert(b.Pending, i, f)
 	}
 	m.foldBasis()
 }
