@@ -49,30 +49,12 @@ func modelPrints(t *testing.T, n int) []*event.RiskScore {
 	return nil
 }
 
-// storedPrints returns the ids of the prints in CW_SCORES, in order: as
-// many as the stream holds on the print subject, fetched until all have
-// arrived (a fetch that does not wait may return before the consumer has
-// any, on a loaded machine).
+// storedPrints returns the ids of the prints in CW_SCORES, in order.
 func storedPrints(t *testing.T, js jetstream.JetStream) []string {
 	t.Helper()
-	ctx := context.Background()
-	st, err := js.Stream(ctx, natsfx.StreamScores)
-	require.NoError(t, err)
-	info, err := st.Info(ctx, jetstream.WithSubjectFilter(event.SubjectRiskScore))
-	require.NoError(t, err)
-	want := int(info.State.Subjects[event.SubjectRiskScore])
-	cons, err := js.OrderedConsumer(ctx, natsfx.StreamScores, jetstream.OrderedConsumerConfig{FilterSubjects: []string{event.SubjectRiskScore}})
-	require.NoError(t, err)
 	var ids []string
-	for len(ids) < want {
-		batch, err := cons.Fetch(want-len(ids), jetstream.FetchMaxWait(time.Minute))
-		require.NoError(t, err)
-		n := len(ids)
-		for msg := range batch.Messages() {
-			ids = append(ids, msg.Headers().Get(jetstream.MsgIDHeader))
-		}
-		require.NoError(t, batch.Error())
-		require.Greater(t, len(ids), n, "no print within a minute: %d of %d", n, want)
+	for _, msg := range natstest.Stored(t, js, natsfx.StreamScores, event.SubjectRiskScore) {
+		ids = append(ids, msg.Headers().Get(jetstream.MsgIDHeader))
 	}
 	return ids
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 )
@@ -126,4 +127,33 @@ func (s *Server) Streams(t testing.TB, opts ...nats.Option) jetstream.JetStream 
 		t.Fatalf("natstest: %v", err)
 	}
 	return js
+}
+
+// Stored returns every message stream holds on subject, in order: as many as
+// the stream counts on that subject when called, fetched until all have
+// arrived (a fetch that does not wait may return before an ordered consumer
+// has any, on a loaded machine). It fails t if one does not come within a
+// minute.
+func Stored(t testing.TB, js jetstream.JetStream, stream, subject string) []jetstream.Msg {
+	t.Helper()
+	ctx := context.Background()
+	st, err := js.Stream(ctx, stream)
+	require.NoError(t, err)
+	info, err := st.Info(ctx, jetstream.WithSubjectFilter(subject))
+	require.NoError(t, err)
+	want := int(info.State.Subjects[subject])
+	cons, err := js.OrderedConsumer(ctx, stream, jetstream.OrderedConsumerConfig{FilterSubjects: []string{subject}})
+	require.NoError(t, err)
+	var out []jetstream.Msg
+	for len(out) < want {
+		batch, err := cons.Fetch(want-len(out), jetstream.FetchMaxWait(time.Minute))
+		require.NoError(t, err)
+		n := len(out)
+		for msg := range batch.Messages() {
+			out = append(out, msg)
+		}
+		require.NoError(t, batch.Error())
+		require.Greater(t, len(out), n, "no message within a minute: %d of %d on %s", n, want, subject)
+	}
+	return out
 }
