@@ -100,7 +100,7 @@ type upInfo struct {
 	CHUser             string
 	CHPassword         bool   // a password is needed (it is never printed)
 	CHFile             string // the address file client commands read, empty if none
-	HTTPAddr           string
+	HTTPAddr           string // the ops endpoint's bound address, "" when disabled
 	DataDir            string
 }
 
@@ -133,7 +133,9 @@ func writeReady(w io.Writer, u upInfo) error {
 	}
 	fmt.Fprintf(&b, "  ClickHouse   %s, database %s\n", u.CHAddr, u.CHDatabase)
 	fmt.Fprintf(&b, "               %s\n", client)
-	fmt.Fprintf(&b, "  ops          http://%s/readyz and /metrics\n", httpHost(u.HTTPAddr))
+	if u.HTTPAddr != "" { // "" when the endpoint is disabled
+		fmt.Fprintf(&b, "  ops          http://%s/readyz and /metrics\n", httpHost(u.HTTPAddr))
+	}
 	fmt.Fprintf(&b, "  clients      carrywatch tail cw.risk.score, publish, outage, migrate and backtest --from-clickhouse\n")
 	fmt.Fprintf(&b, "               find this up through its data dir %s\n\n", u.DataDir)
 	_, err = io.WriteString(w, b.String())

@@ -70,4 +70,8 @@ func TestReadyBlock(t *testing.T) {
 	assert.Contains(t, b.String(), "clickhouse-client --host ch.example --port 9440 --database cw --user analyst --password\n")
 	assert.Contains(t, b.String(), "login: the one in up's environment")
 	assert.Contains(t, b.String(), "http://10.0.0.1:9090/readyz")
+
+	b.Reset()
+	require.NoError(t, writeReady(&b, upInfo{NATSURL: "nats://n:4222", CHAddr: "127.0.0.1:19000", CHDatabase: "cw", DataDir: "/d"}))
+	assert.NotContains(t, b.String(), "ops", "no ops line when the endpoint is disabled")
 }

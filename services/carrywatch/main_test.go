@@ -43,6 +43,8 @@ func TestUpSmokeScenario(t *testing.T) {
 	out, stderr, err := run(t, ctx, "up", "--scenario", "smoke", "--speed", "0", "--exit-when-done",
 		"--data-dir", t.TempDir(), "--nats-listen", "127.0.0.1:-1", "--http-addr", "127.0.0.1:0", "--timeout", "1m")
 	require.NoError(t, err, stderr)
+	// The ready block names the ops endpoint's bound port, not the :0 asked for.
+	assert.Regexp(t, `ops +http://127\.0\.0\.1:[1-9][0-9]*/readyz`, stderr)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	require.Len(t, lines, 1, "exactly one JSON line on stdout: %q", out)
 	var rep report

@@ -19,6 +19,7 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/feed"
 	"github.com/carrywatch/carrywatch/pkg/logfx"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
+	"github.com/carrywatch/carrywatch/pkg/opsfx"
 	"github.com/carrywatch/carrywatch/pkg/scenario"
 	"github.com/carrywatch/carrywatch/pkg/scorer"
 )
@@ -151,11 +152,12 @@ func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
 		bus *natsfx.Bus
 		ch  *chfx.Client
 		sc  *scorer.Scorer
+		ops *opsfx.Server
 	)
 	app := fx.New(
 		appOptions(c, feeds),
 		fx.Replace(log),
-		fx.Populate(&bus, &ch, &sc),
+		fx.Populate(&bus, &ch, &sc, &ops),
 	)
 	if err := app.Err(); err != nil {
 		return err
@@ -180,7 +182,7 @@ func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
 		log.Info().Str("file", localNATSFile(c.DataDir)).Msg("embedded nats login written for clients")
 	}
 	info := upInfo{NATSURL: bus.ClientURL(), CHAddr: c.CH.Addr[0], CHDatabase: ch.Database(), CHUser: c.CH.User,
-		CHPassword: c.CH.Password != "", HTTPAddr: c.Ops.Addr, DataDir: c.DataDir}
+		CHPassword: c.CH.Password != "", HTTPAddr: ops.Addr(), DataDir: c.DataDir}
 	if local != nil && local.Password != "" {
 		info.NATSLogin = localNATSFile(c.DataDir)
 	}
