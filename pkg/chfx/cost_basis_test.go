@@ -83,7 +83,7 @@ func TestETFCostBasisKeepsStoredPrints(t *testing.T) {
 	applied, err := chfx.Migrate(ctx, db.Conn, target, db.Dialect, chtest.Logger(t))
 	require.NoError(t, err)
 	require.NotEmpty(t, applied)
-	assert.Equal(t, "0011_add_risk_scores_etf_cost_basis", applied[len(applied)-1].Name)
+	assert.Equal(t, "0011_add_risk_scores_etf_cost_basis", applied[0].Name, "the migrator applies 0011 again")
 
 	for _, f := range fixtures() {
 		if f.table == "risk_scores" {

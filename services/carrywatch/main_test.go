@@ -165,8 +165,8 @@ func TestMigrateAppliesOnceThenNothing(t *testing.T) {
 		"applied 0001_create_jgb_yields", "applied 0002_create_fed_odds", "applied 0003_create_etf_flows",
 		"applied 0004_create_venue_status", "applied 0005_create_risk_scores", "applied 0006_create_dead_letters",
 		"applied 0007_create_views", "applied 0008_create_risk_index_view", "applied 0009_create_market_quotes", "applied 0010_create_market_views",
-		"applied 0011_add_risk_scores_etf_cost_basis",
-		"database " + db.Database + " is at the current schema (11 migrations applied now)",
+		"applied 0011_add_risk_scores_etf_cost_basis", "applied 0012_add_views_dt_columns",
+		"database " + db.Database + " is at the current schema (12 migrations applied now)",
 	}, strings.Split(strings.TrimSpace(out), "\n"))
 
 	out, _, err = run(t, ctx, "migrate")
