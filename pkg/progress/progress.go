@@ -105,6 +105,26 @@ func (p *Writer) Clear() {
 	}
 }
 
+// Above returns a writer for other output to w's terminal (log lines,
+// warnings): each write first clears the progress line, which the next
+// Update or Step shows again below it. When p shows nothing it returns w.
+func (p *Writer) Above(w io.Writer) io.Writer {
+	if !p.terminal {
+		return w
+	}
+	return above{p: p, w: w}
+}
+
+type above struct {
+	p *Writer
+	w io.Writer
+}
+
+func (a above) Write(b []byte) (int, error) {
+	a.p.Clear()
+	return a.w.Write(b)
+}
+
 // show rewrites the line with text, padding over a longer previous one
 // with blanks (no escape sequences, so any terminal shows it right).
 func (p *Writer) show(text string) {

@@ -68,6 +68,21 @@ func TestClear(t *testing.T) {
 	assert.Equal(t, "\rabc\r   \r", buf.String())
 }
 
+// Other output goes above the line, which the next update shows again.
+func TestAbove(t *testing.T) {
+	var buf bytes.Buffer
+	p := New(&buf, true)
+	w := p.Above(&buf)
+	p.Step("publishing")
+	_, err := w.Write([]byte("warning: x\n"))
+	require.NoError(t, err)
+	p.Update("published 1")
+	assert.Equal(t, "\rpublishing\r          \rwarning: x\n\rpublished 1", buf.String())
+
+	var quiet bytes.Buffer
+	assert.Same(t, &quiet, New(&quiet, false).Above(&quiet), "no terminal: the writer itself")
+}
+
 // For decides by the writer: a buffer or a regular file is no terminal.
 func TestFor(t *testing.T) {
 	var buf bytes.Buffer
