@@ -13,8 +13,17 @@ export CHDB_NODE_MODULES := $(CHDB_DIR)/node_modules
 .PHONY: run test deps deps-clickhouse deps-chdb deps-zookeeper build vet lint bench clean
 
 ## run: start every service on an embedded NATS and a local ClickHouse
+# It builds bin/carrywatch first, saying so (a first build compiles every
+# dependency: minutes on a loaded machine), then runs it. On a terminal the
+# binary runs as a job of its own (set -m), so Ctrl-C reaches carrywatch
+# alone: it shuts down cleanly and exits 0, and so does make. The "; rc=..."
+# keeps bash from exec'ing the binary in place of the job.
 run: deps-clickhouse
-	$(GO) run ./services/carrywatch up
+	@echo "building bin/carrywatch (the first build compiles every dependency and can take minutes; each package is listed as it compiles)"
+	@mkdir -p bin
+	$(GO) build -v -o bin/carrywatch ./services/carrywatch
+	@echo "starting bin/carrywatch up (Ctrl-C stops it)"
+	@if [ -t 0 ]; then set -m; fi; ./bin/carrywatch up; rc=$$?; exit $$rc
 
 ## test: vet and run every test with the race detector against real servers
 test: deps

@@ -66,10 +66,11 @@ func TestCurrentDialectOnChdb(t *testing.T) {
 	qObjects := add("SELECT name, engine FROM system.tables WHERE database = '" + db + "' ORDER BY name")
 	qTypes := add("SELECT table, name, type FROM system.columns WHERE database = '" + db + "' AND table = 'venue_status' " +
 		"AND name IN ('source', 'observed_at', 'resolved_at', 'inserted_at') ORDER BY name")
+	qDT := add("SELECT type, count() AS n FROM system.columns WHERE database = '" + db + "' AND name LIKE '%\\_dt' GROUP BY type ORDER BY type")
 	qTTL := add("SELECT engine_full FROM system.tables WHERE database = '" + db + "' AND name = 'dead_letters'")
 	qViews := map[string]int{}
 	for _, f := range fs {
-		qViews[f.view] = add("SELECT id, toString(observed_at) AS observed_at FROM " + db + "." + f.view)
+		qViews[f.view] = add("SELECT id, toString(observed_at) AS observed_at, toString(observed_at_dt) AS observed_at_dt FROM " + db + "." + f.view)
 	}
 	qOutcomes := add("SELECT change_bp, probability FROM " + db + ".v_fed_odds_outcomes ORDER BY change_bp")
 	qIncidents := add("SELECT venue, incident_id, action, severity, is_open, resolved_at, toString(opened_at) AS opened_at FROM " + db + ".v_venue_incidents")
@@ -81,14 +82,22 @@ func TestCurrentDialectOnChdb(t *testing.T) {
 	for _, f := range marketHistory() {
 		add(insertSQL(db, f, chfx.Current))
 	}
-	var qReadme []int
-	for _, q := range readmeQueries(t) {
-		qReadme = append(qReadme, add(q.sql))
+	// Every README example, current-only ones and their 18.16
+	// equivalents included, runs here; an equivalent returns as many rows
+	// as the current-only query before it.
+	readme := readmeQueries(t)
+	qReadme := make([]int, len(readme))
+	for i, q := range readme {
+		qReadme[i] = add(q.sql)
 	}
 
 	res := runChdb(t, stmts)
-	for _, i := range qReadme {
-		assert.NotEmpty(t, res[i].Rows, "README query returned no rows:\n%s", stmts[i])
+	for i, q := range readme {
+		rows := res[qReadme[i]].Rows
+		assert.NotEmpty(t, rows, "README.md:%d returned no rows:\n%s", q.line, q.sql)
+		if q.servers == readmeEquivalent {
+			assert.Len(t, rows, len(res[qReadme[i-1]].Rows), "README.md:%d and the current-only query it stands for", q.line)
+		}
 	}
 	t.Logf("chdb ClickHouse %v", res[qVersion].Rows[0]["v"])
 
@@ -114,14 +123,21 @@ func TestCurrentDialectOnChdb(t *testing.T) {
 		"resolved_at": "Nullable(DateTime64(3, 'UTC'))",
 		"inserted_at": "DateTime64(3, 'UTC')",
 	}, types)
+	// The views' readable times, as on 18.16 (TestViewsHaveReadableTimes).
+	dtTypes := map[string]any{}
+	for _, r := range res[qDT].Rows {
+		dtTypes[r["type"].(string)] = r["n"]
+	}
+	assert.Equal(t, map[string]any{"DateTime('UTC')": 27.0, "Nullable(DateTime('UTC'))": 2.0}, dtTypes)
 	assert.Contains(t, res[qTTL].Rows[0]["engine_full"], "TTL toDateTime(inserted_at) + toIntervalDay(90)")
 
 	for _, f := range fs {
 		rows := res[qViews[f.view]].Rows
 		require.Len(t, rows, 1, "%s shows the redelivered row once", f.view)
 		assert.Equal(t, f.id, rows[0]["id"], f.view)
-		want := f.vals(chfx.Current)[2].(time.Time).Format("2006-01-02 15:04:05.000")
-		assert.Equal(t, want, rows[0]["observed_at"], f.view)
+		want := f.vals(chfx.Current)[2].(time.Time)
+		assert.Equal(t, want.Format("2006-01-02 15:04:05.000"), rows[0]["observed_at"], f.view)
+		assert.Equal(t, want.Format(time.DateTime), rows[0]["observed_at_dt"], f.view)
 	}
 
 	outcomes := res[qOutcomes].Rows

@@ -34,7 +34,7 @@ func TestModuleStartsMigratesAndStops(t *testing.T) {
 	assert.NoError(t, c.Ping(t.Context()))
 	assert.Equal(t, db.Database, c.Database())
 	assert.Equal(t, db.Dialect, c.Dialect())
-	assert.Equal(t, uint64(11), chtest.Count(t, db, "SELECT count() FROM "+db.Database+".schema_migrations FINAL"))
+	assert.Equal(t, uint64(12), chtest.Count(t, db, "SELECT count() FROM "+db.Database+".schema_migrations FINAL"))
 
 	app.RequireStop()
 	assert.Nil(t, c.Conn())

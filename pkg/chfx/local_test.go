@@ -27,7 +27,7 @@ func TestLocalServerStopRestartKeepsData(t *testing.T) {
 	require.NoError(t, err)
 	applied, err := chfx.Migrate(ctx, conn, chfx.Target{Database: "carrywatch"}, d, chtest.Logger(t))
 	require.NoError(t, err)
-	require.Len(t, applied, 11)
+	require.Len(t, applied, 12)
 	fs := fixtures()
 	for _, f := range fs {
 		b, err := conn.PrepareBatch(ctx, "INSERT INTO carrywatch."+f.table+" ("+quotedCols(f.cols)+")")

@@ -52,7 +52,7 @@ func TestMigrateCreatesEveryTableAndView(t *testing.T) {
 	for _, v := range wantViews {
 		assert.Zero(t, chtest.Count(t, db, "SELECT count() FROM "+v), v)
 	}
-	assert.Equal(t, uint64(11), chtest.Count(t, db, "SELECT count() FROM schema_migrations FINAL"))
+	assert.Equal(t, uint64(12), chtest.Count(t, db, "SELECT count() FROM schema_migrations FINAL"))
 }
 
 func TestMigrateConcurrent(t *testing.T) {
@@ -90,9 +90,9 @@ func TestMigrateConcurrent(t *testing.T) {
 		return chtest.Count(t, db, "SELECT "+query)
 	}
 	sm := db.Database + ".schema_migrations"
-	assert.Equal(t, uint64(11), q("count() FROM "+sm), "physical rows")
-	assert.Equal(t, uint64(11), q("count() FROM "+sm+" FINAL"))
-	assert.Equal(t, uint64(11), q("uniqExact(version) FROM "+sm))
+	assert.Equal(t, uint64(12), q("count() FROM "+sm), "physical rows")
+	assert.Equal(t, uint64(12), q("count() FROM "+sm+" FINAL"))
+	assert.Equal(t, uint64(12), q("uniqExact(version) FROM "+sm))
 	assert.Equal(t, uint64(len(wantTables)+len(wantViews)),
 		chtest.Count(t, db, "SELECT count() FROM system.tables WHERE database = ?", db.Database))
 	tables, views := objects(t, db.Conn, db.Database)
@@ -204,6 +204,10 @@ func TestInsertEveryTableReadThroughViews(t *testing.T) {
 			case *uint64:
 				assert.Equal(t, want, *o, "observed_at in Unix ms")
 			}
+			// observed_at_dt reads as a time on every server, to the second.
+			var readable string
+			require.NoError(t, db.Conn.QueryRow(ctx, "SELECT toString(observed_at_dt) FROM "+f.view).Scan(&readable))
+			assert.Equal(t, fixtureTime(want).Format(time.DateTime), readable, "observed_at_dt")
 			var inserted uint64
 			require.NoError(t, db.Conn.QueryRow(ctx, "SELECT count() FROM "+f.table+" WHERE "+
 				timeExpr(db.Dialect, "inserted_at")+" > toDateTime('2020-01-01 00:00:00', 'UTC')").Scan(&inserted))
@@ -392,4 +396,62 @@ func TestMigrateLayoutMismatch(t *testing.T) {
 	tables, views := objects(t, db.Conn, db.Database)
 	assert.Equal(t, wantTables, tables)
 	assert.Equal(t, wantViews, views)
+}
+
+// fixtureTime is a fixture's timestamp value (a time.Time or Unix ms) as a
+// time in UTC.
+func fixtureTime(v any) time.Time {
+	if ms, ok := v.(uint64); ok {
+		return time.UnixMilli(int64(ms)).UTC()
+	}
+	return v.(time.Time).UTC()
+}
+
+// TestViewsHaveReadableTimes checks the views' naming rule: every
+// timestamp column <col> (DateTime64 on current servers, a UInt64 named
+// *_at or *_time on older ones) has a <col>_dt of type DateTime('UTC'),
+// Nullable where <col> is, and every *_dt column is one of those.
+func TestViewsHaveReadableTimes(t *testing.T) {
+	db := chtest.New(t)
+	rows, err := db.Conn.Query(t.Context(), "SELECT table, name, type FROM system.columns WHERE database = ? AND substring(table, 1, 2) = 'v_' ORDER BY table, name", db.Database)
+	require.NoError(t, err)
+	defer rows.Close()
+	types := map[string]map[string]string{}
+	for rows.Next() {
+		var table, name, typ string
+		require.NoError(t, rows.Scan(&table, &name, &typ))
+		if types[table] == nil {
+			types[table] = map[string]string{}
+		}
+		types[table][name] = typ
+	}
+	require.NoError(t, rows.Err())
+	require.Len(t, types, len(wantViews))
+
+	isTimestamp := func(name, typ string) bool {
+		if db.Dialect.DateTime64 {
+			return strings.Contains(typ, "DateTime64")
+		}
+		return strings.Contains(typ, "UInt64") && (strings.HasSuffix(name, "_at") || strings.HasSuffix(name, "_time"))
+	}
+	pairs := 0
+	for view, cols := range types {
+		for name, typ := range cols {
+			if strings.HasSuffix(name, "_dt") {
+				src, ok := cols[strings.TrimSuffix(name, "_dt")]
+				assert.True(t, ok && isTimestamp(strings.TrimSuffix(name, "_dt"), src), "%s.%s converts no timestamp column", view, name)
+				continue
+			}
+			if !isTimestamp(name, typ) {
+				continue
+			}
+			want := "DateTime('UTC')"
+			if strings.HasPrefix(typ, "Nullable(") {
+				want = "Nullable(DateTime('UTC'))"
+			}
+			assert.Equal(t, want, cols[name+"_dt"], "%s.%s_dt", view, name)
+			pairs++
+		}
+	}
+	assert.Equal(t, 29, pairs, "timestamp columns with a readable twin")
 }

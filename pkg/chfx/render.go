@@ -81,6 +81,7 @@ func Render(d Dialect, t Target) ([]Migration, error) {
 //	{{codec "Delta, ZSTD(1)"}}  " CODEC(Delta, ZSTD(1))"    | ""
 //	{{ttl "inserted_at" 90}}    TTL toDateTime(inserted_at) + INTERVAL 90 DAY | ""
 //	{{todt "observed_at"}}      observed_at (a DateTime64)  | toDateTime(intDiv(observed_at, 1000), 'UTC')
+//	{{dt "observed_at"}}        toDateTime(observed_at, 'UTC') | toDateTime(intDiv(observed_at, 1000), 'UTC')
 //	{{nowts}}                   now64(3)                    | toUInt64(now()) * 1000
 //	{{addColumn}}               ADD COLUMN IF NOT EXISTS    | ADD COLUMN
 //
@@ -217,6 +218,14 @@ func templateFuncs(d Dialect, t Target) template.FuncMap {
 		return "toDateTime(intDiv(" + col + ", 1000), 'UTC')"
 	}
 	return template.FuncMap{
+		// dt is a timestamp column as a DateTime('UTC') (whole seconds) on
+		// every server, for the views' readable <col>_dt columns.
+		"dt": func(col string) string {
+			if d.DateTime64 {
+				return "toDateTime(" + col + ", 'UTC')"
+			}
+			return todt(col)
+		},
 		"ts": func() string {
 			if d.DateTime64 {
 				return "DateTime64(3, 'UTC')"

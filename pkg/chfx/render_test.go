@@ -18,7 +18,7 @@ func TestRenderEmbedded(t *testing.T) {
 		"0001_create_jgb_yields", "0002_create_fed_odds", "0003_create_etf_flows",
 		"0004_create_venue_status", "0005_create_risk_scores", "0006_create_dead_letters",
 		"0007_create_views", "0008_create_risk_index_view", "0009_create_market_quotes", "0010_create_market_views",
-		"0011_add_risk_scores_etf_cost_basis",
+		"0011_add_risk_scores_etf_cost_basis", "0012_add_views_dt_columns",
 	}
 	tests := []struct {
 		name       string

@@ -54,6 +54,10 @@ type Player struct {
 	// player from running too far ahead of the pipeline's consumers (a
 	// backlog costs JetStream memory for every block it caches).
 	Pace func(ctx context.Context, lastSeq uint64) error
+	// Progress, if set, is called after every window of acknowledged
+	// publishes and once at the end with the events acknowledged so far
+	// (Result.Published); it must not block.
+	Progress func(published int)
 	// Now stamps dead letters; time.Now if nil.
 	Now func() time.Time
 }
@@ -118,6 +122,9 @@ func (p *Player) Play(ctx context.Context, sc *Scenario) (Result, error) {
 				return res, err
 			}
 			futures = futures[:0]
+			if p.Progress != nil {
+				p.Progress(res.Published)
+			}
 			if p.Pace != nil {
 				if err := p.Pace(ctx, res.LastSeq); err != nil {
 					return res, err
@@ -125,7 +132,13 @@ func (p *Player) Play(ctx context.Context, sc *Scenario) (Result, error) {
 			}
 		}
 	}
-	return res, awaitAcks(ctx, futures, &res)
+	if err := awaitAcks(ctx, futures, &res); err != nil {
+		return res, err
+	}
+	if p.Progress != nil {
+		p.Progress(res.Published)
+	}
+	return res, nil
 }
 
 // maxInFlight bounds the publishes awaiting their acknowledgement, well

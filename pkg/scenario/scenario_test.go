@@ -160,3 +160,18 @@ func TestWithHeartbeatsFillsQuietStretches(t *testing.T) {
 		"the same instant gives the same heartbeat id")
 	assert.Equal(t, sc.Events, scenario.WithHeartbeats(sc.Events, 0))
 }
+
+// Progress hears the acknowledged count after every window of publishes
+// and once at the end.
+func TestPlayReportsProgress(t *testing.T) {
+	ns := natstest.New(t)
+	js := ns.Streams(t)
+	sc, err := scenario.Open("synthetic:2500", now)
+	require.NoError(t, err)
+	var got []int
+	p := &scenario.Player{JS: js, Speed: 0, Log: zerolog.New(io.Discard), Progress: func(n int) { got = append(got, n) }}
+	res, err := p.Play(context.Background(), sc)
+	require.NoError(t, err)
+	assert.Equal(t, 2500, res.Published)
+	assert.Equal(t, []int{1000, 2000, 2500}, got)
+}

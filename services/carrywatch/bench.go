@@ -21,6 +21,7 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/chfx"
 	"github.com/carrywatch/carrywatch/pkg/logfx"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
+	"github.com/carrywatch/carrywatch/pkg/progress"
 )
 
 // benchReport is what `carrywatch bench` prints as one JSON line.
@@ -125,12 +126,17 @@ a minute; the full run takes about twenty.`,
 			if err != nil {
 				return err
 			}
-			log := logfx.New("carrywatch", c.Log, cmd.ErrOrStderr())
-			rep, err := runBench(cmd.Context(), c, sizes, log)
+			// Progress on stderr when it is a terminal, below the logs;
+			// stdout keeps the one JSON report line.
+			prog := progress.For(cmd.ErrOrStderr())
+			defer prog.Clear()
+			log := logfx.New("carrywatch", c.Log, prog.Above(cmd.ErrOrStderr()))
+			rep, err := runBench(cmd.Context(), c, sizes, log, prog)
 			if err != nil {
 				return err
 			}
 			rep.Mode = mode
+			prog.Clear()
 			printBenchTable(cmd.ErrOrStderr(), rep)
 			return json.NewEncoder(cmd.OutOrStdout()).Encode(rep)
 		},
@@ -139,8 +145,18 @@ a minute; the full run takes about twenty.`,
 	return cmd
 }
 
-func runBench(ctx context.Context, c config, sizes benchSizes, log zerolog.Logger) (*benchReport, error) {
+// benchStages is how many stages runBench shows on its progress line.
+const benchStages = 7
+
+// runBench runs every measurement, naming each stage on prog as it starts.
+func runBench(ctx context.Context, c config, sizes benchSizes, log zerolog.Logger, prog *progress.Writer) (*benchReport, error) {
 	start := time.Now()
+	stage := 0
+	step := func(format string, args ...any) {
+		stage++
+		prog.Step("bench %d/%d (%s elapsed): %s", stage, benchStages, time.Since(start).Round(time.Second), fmt.Sprintf(format, args...))
+	}
+	step("preparing ClickHouse")
 	dir, err := os.MkdirTemp("", "carrywatch-bench-")
 	if err != nil {
 		return nil, err
@@ -185,6 +201,7 @@ func runBench(ctx context.Context, c config, sizes benchSizes, log zerolog.Logge
 			func() { srv.Shutdown(); srv.WaitForShutdown() }, nil
 	}
 	rep := &benchReport{CPUs: runtimeCPUs()}
+	step("sink throughput, %d events", sizes.sinkEvents)
 	e, stop, err := env("sink")
 	if err != nil {
 		return nil, err
@@ -195,6 +212,7 @@ func runBench(ctx context.Context, c config, sizes benchSizes, log zerolog.Logge
 		return nil, fmt.Errorf("sink throughput: %w", err)
 	}
 	for _, rate := range []int{1000, 10000} {
+		step("freshness at %d events/s for %s", rate, sizes.freshDur)
 		e, stop, err := env(fmt.Sprintf("fresh-%d", rate))
 		if err != nil {
 			return nil, err
@@ -206,10 +224,12 @@ func runBench(ctx context.Context, c config, sizes benchSizes, log zerolog.Logge
 		}
 		rep.Freshness = append(rep.Freshness, fr)
 	}
+	step("scorer alone, %d runs", sizes.runs)
 	if rep.Scorer, err = bench.Scorer(sizes.heartbeat, sizes.runs); err != nil {
 		return nil, fmt.Errorf("scorer: %w", err)
 	}
 	for _, n := range []int{sizes.rssSmall, sizes.rssLarge} {
+		step("peak RSS of carrywatch up replaying %d events", n)
 		rss, ms, err := upPeakRSS(ctx, c, chAddr, filepath.Join(dir, fmt.Sprintf("up-%d", n)), n)
 		if err != nil {
 			return nil, fmt.Errorf("memory at %d events: %w", n, err)

@@ -17,6 +17,7 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/feed"
 	"github.com/carrywatch/carrywatch/pkg/feed/formats"
 	"github.com/carrywatch/carrywatch/pkg/history"
+	"github.com/carrywatch/carrywatch/pkg/progress"
 	"github.com/carrywatch/carrywatch/pkg/scenario"
 )
 
@@ -191,24 +192,35 @@ binary (pkg/history): every market and JGB series, or the SERIES named
 				bySeries map[string]int
 				err      error
 			)
+			// Progress on stderr when it is a terminal; stdout keeps the
+			// one report line.
+			prog := progress.For(cmd.ErrOrStderr())
+			defer prog.Clear()
+			stderr := prog.Above(cmd.ErrOrStderr())
 			if fromHistory {
-				events, bySeries, err = historyEvents(cmd.ErrOrStderr(), args, time.Now())
+				events, bySeries, err = historyEvents(stderr, args, time.Now(), prog)
 			} else {
-				events, err = parseSource(cmd.Context(), cmd.InOrStdin(), cmd.ErrOrStderr(), f, args[0], time.Now())
+				prog.Step("parsing %s (%s)", args[0], f.format)
+				events, err = parseSource(cmd.Context(), cmd.InOrStdin(), stderr, f, args[0], time.Now())
 			}
 			if err != nil {
 				return err
 			}
+			prog.Step("connecting to NATS to publish %d events", len(events))
 			nc, js, err := clientConnect()
 			if err != nil {
 				return err
 			}
 			defer nc.Close()
-			p := &scenario.Player{JS: js, Speed: 0, Log: zerolog.Nop()}
+			p := &scenario.Player{JS: js, Speed: 0, Log: zerolog.Nop(), Progress: func(n int) {
+				prog.Update("published %d of %d events (%d%%)", n, len(events), percent(n, len(events)))
+			}}
+			prog.Step("publishing %d events", len(events))
 			res, err := p.Play(cmd.Context(), &scenario.Scenario{Events: events})
 			if err != nil {
 				return err
 			}
+			prog.Clear()
 			out := backfillReport{Parsed: len(events), Published: res.Published, Duplicates: res.Duplicates, Series: bySeries}
 			data, err := json.Marshal(out)
 			if err != nil {
@@ -221,6 +233,14 @@ binary (pkg/history): every market and JGB series, or the SERIES named
 	f.registerOptional(cmd)
 	cmd.Flags().BoolVar(&fromHistory, "history", false, "publish the embedded 1999-2023 history: every series, or the SERIES given as arguments")
 	return cmd
+}
+
+// percent is done of total in whole percent, 100 for an empty total.
+func percent(done, total int) int {
+	if total == 0 {
+		return 100
+	}
+	return done * 100 / total
 }
 
 // backfillReport is the line `feed backfill` prints.
@@ -245,7 +265,8 @@ func historyNames() []string {
 // event series if none) with their formats, and returns their sealed,
 // validated events in observation-time order and the count of each. A name
 // that is not an event series is an error, before anything is parsed.
-func historyEvents(stderr io.Writer, names []string, now time.Time) ([]event.Event, map[string]int, error) {
+// prog shows which series is being parsed.
+func historyEvents(stderr io.Writer, names []string, now time.Time, prog *progress.Writer) ([]event.Event, map[string]int, error) {
 	series := history.Events()
 	if len(names) > 0 {
 		series = nil
@@ -264,7 +285,8 @@ func historyEvents(stderr io.Writer, names []string, now time.Time) ([]event.Eve
 	}
 	var events []event.Event
 	bySeries := make(map[string]int, len(series))
-	for _, s := range series {
+	for i, s := range series {
+		prog.Step("parsing history %s (%d of %d series)", s.Name, i+1, len(series))
 		parse, err := newParser(s.Format(), s.Params())
 		if err != nil {
 			return nil, nil, fmt.Errorf("history %s: %w", s.Name, err)

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"os"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -167,8 +169,8 @@ func TestMigrateAppliesOnceThenNothing(t *testing.T) {
 		"applied 0001_create_jgb_yields", "applied 0002_create_fed_odds", "applied 0003_create_etf_flows",
 		"applied 0004_create_venue_status", "applied 0005_create_risk_scores", "applied 0006_create_dead_letters",
 		"applied 0007_create_views", "applied 0008_create_risk_index_view", "applied 0009_create_market_quotes", "applied 0010_create_market_views",
-		"applied 0011_add_risk_scores_etf_cost_basis",
-		"database " + db.Database + " is at the current schema (11 migrations applied now)",
+		"applied 0011_add_risk_scores_etf_cost_basis", "applied 0012_add_views_dt_columns",
+		"database " + db.Database + " is at the current schema (12 migrations applied now)",
 	}, strings.Split(strings.TrimSpace(out), "\n"))
 
 	out, _, err = run(t, ctx, "migrate")
@@ -199,4 +201,68 @@ func TestMigrateCreatesTheStreams(t *testing.T) {
 	bus := natsfx.New(cfg, zerolog.Nop())
 	require.NoError(t, bus.Start(ctx), "a service that only checks the streams starts")
 	require.NoError(t, bus.Stop(ctx))
+}
+
+// readyWriter is a stderr that closes ready once up has printed its
+// ready block.
+type readyWriter struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	ready chan struct{}
+	once  sync.Once
+}
+
+func (w *readyWriter) Write(b []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n, err := w.buf.Write(b)
+	if strings.Contains(w.buf.String(), "carrywatch is up\n") {
+		w.once.Do(func() { close(w.ready) })
+	}
+	return n, err
+}
+
+func (w *readyWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+// up stops on SIGINT or SIGTERM with a nil error (exit status 0), so that
+// `make run` ends without an error after Ctrl-C.
+func TestUpExitsZeroOnSignal(t *testing.T) {
+	db := chtest.New(t)
+	t.Setenv("CW_CLICKHOUSE_ADDR", db.Addr)
+	t.Setenv("CW_CLICKHOUSE_DATABASE", db.Database)
+	t.Setenv("CW_LOG_LEVEL", envOr("CW_TEST_LOG_LEVEL", "warn"))
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+			defer cancel()
+			stderr := &readyWriter{ready: make(chan struct{})}
+			var stdout bytes.Buffer
+			cmd := newRootCmd(&stdout, stderr)
+			cmd.SetArgs([]string{"up", "--scenario", "smoke", "--speed", "0",
+				"--data-dir", t.TempDir(), "--nats-listen", "127.0.0.1:-1", "--http-addr", ""})
+			done := make(chan error, 1)
+			go func() { done <- cmd.ExecuteContext(ctx) }()
+			select {
+			case <-stderr.ready:
+			case err := <-done:
+				require.FailNow(t, "up returned before it was ready", "%v\n%s", err, stderr)
+			case <-ctx.Done():
+				require.FailNow(t, "up not ready in time", stderr.String())
+			}
+			// up listens for the signal from before it starts anything, so
+			// the signal reaches its handler, not the test process's default.
+			require.NoError(t, syscall.Kill(os.Getpid(), sig))
+			select {
+			case err := <-done:
+				require.NoError(t, err, stderr.String())
+			case <-ctx.Done():
+				require.FailNow(t, "up did not stop on the signal", stderr.String())
+			}
+			assert.Empty(t, stdout.String(), "no report without --exit-when-done")
+		})
+	}
 }

@@ -76,9 +76,16 @@ waits until every event is stored, and prints one JSON report line on stdout.`,
 			if cmd.Flags().Changed("http-addr") {
 				c.Ops.Addr = f.httpAddr
 			}
+			// SIGINT or SIGTERM is the way to stop up: it shuts down
+			// cleanly and returns nil (exit 0), even when it comes while
+			// the services are still starting.
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			return runUp(ctx, c, f, cmd)
+			err = runUp(ctx, c, f, cmd)
+			if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
+				return nil
+			}
+			return err
 		},
 	}
 	fl := cmd.Flags()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/history"
+	"github.com/carrywatch/carrywatch/pkg/progress"
 	"github.com/carrywatch/carrywatch/pkg/risk"
 )
 
@@ -49,11 +50,18 @@ elevated or stress on at most 10 % of business days, stress on at most 3 %.
 					return err
 				}
 			}
-			events, err := replayHistory(cmd.ErrOrStderr())
+			// Progress on stderr when it is a terminal; stdout keeps the
+			// study.
+			prog := progress.For(cmd.ErrOrStderr())
+			defer prog.Clear()
+			prog.Step("building the 1999–2023 history events")
+			events, err := replayHistory(prog.Above(cmd.ErrOrStderr()))
 			if err != nil {
 				return err
 			}
+			prog.Step("scoring %d history events with %s (calibration %s)", len(events), cal.Version(), cal.Hash())
 			res := risk.Study(cal, events, studyEpisodes())
+			prog.Clear()
 			writeStudy(cmd.OutOrStdout(), res)
 			if miss := studyMisses(res); len(miss) > 0 {
 				return fmt.Errorf("event study misses its targets: %s", strings.Join(miss, "; "))

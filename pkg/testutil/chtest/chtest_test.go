@@ -19,7 +19,7 @@ func TestNewGivesAMigratedDatabase(t *testing.T) {
 	assert.NotEmpty(t, db.Addr)
 	assert.NotZero(t, db.Dialect.Major)
 	// Conn's default database is the test's.
-	assert.Equal(t, uint64(11), Count(t, db, "SELECT count() FROM schema_migrations FINAL"))
+	assert.Equal(t, uint64(12), Count(t, db, "SELECT count() FROM schema_migrations FINAL"))
 	assert.Equal(t, uint64(24), Count(t, db, "SELECT count() FROM system.tables WHERE database = currentDatabase()"))
 }
 

@@ -1,0 +1,171 @@
+DROP TABLE IF EXISTS carrywatch.v_jgb_yields
+;
+CREATE VIEW IF NOT EXISTS carrywatch.v_jgb_yields AS
+SELECT id, source, observed_at, ingested_at, stream_seq,
+       tenor, tenor_months, yield_pct,
+       toDateTime(intDiv(observed_at, 1000), 'UTC') AS observed_at_dt,
+       toDateTime(intDiv(ingested_at, 1000), 'UTC') AS ingested_at_dt
+FROM carrywatch.jgb_yields FINAL
+;
+DROP TABLE IF EXISTS carrywatch.v_fed_odds
+;
+CREATE VIEW IF NOT EXISTS carrywatch.v_fed_odds AS
+SELECT id, source, observed_at, ingested_at, stream_seq,
+       meeting, change_bp, probability, expected_change_bp,
+       toDateTime(intDiv(observed_at, 1000), 'UTC') AS observed_at_dt,
+       toDateTime(intDiv(ingested_at, 1000), 'UTC') AS ingested_at_dt
+FROM carrywatch.fed_odds FINAL
+;
+DROP TABLE IF EXISTS carrywatch.v_etf_flows
+;
+CREATE VIEW IF NOT EXISTS carrywatch.v_etf_flows AS
+SELECT id, source, observed_at, ingested_at, stream_seq,
+       asset, ticker, trade_date, flow_usd, aum_usd,
+       toDateTime(intDiv(observed_at, 1000), 'UTC') AS observed_at_dt,
+       toDateTime(intDiv(ingested_at, 1000), 'UTC') AS ingested_at_dt
+FROM carrywatch.etf_flows FINAL
+;
+DROP TABLE IF EXISTS carrywatch.v_venue_status
+;
+CREATE VIEW IF NOT EXISTS carrywatch.v_venue_status AS
+SELECT id, source, observed_at, ingested_at, stream_seq,
+       venue, incident_id, action, severity, status, title, components,
+       started_at, resolved_at,
+       toDateTime(intDiv(observed_at, 1000), 'UTC') AS observed_at_dt,
+       toDateTime(intDiv(ingested_at, 1000), 'UTC') AS ingested_at_dt,
+       toDateTime(intDiv(started_at, 1000), 'UTC')  AS started_at_dt,
+       toDateTime(intDiv(resolved_at, 1000), 'UTC') AS resolved_at_dt
+FROM carrywatch.venue_status FINAL
+;
+DROP TABLE IF EXISTS carrywatch.v_risk_scores
+;
+CREATE VIEW IF NOT EXISTS carrywatch.v_risk_scores AS
+SELECT id, source, observed_at, ingested_at, stream_seq,
+       `index`, regime, triggers, drivers, block_names, block_scores,
+       block_contributions, model_version, calibration_hash, watermark_seq,
+       watermark_time, explanation, etf_cost_basis_usd,
+       toDateTime(intDiv(observed_at, 1000), 'UTC')    AS observed_at_dt,
+       toDateTime(intDiv(ingested_at, 1000), 'UTC')    AS ingested_at_dt,
+       toDateTime(intDiv(watermark_time, 1000), 'UTC') AS watermark_time_dt
+FROM carrywatch.risk_scores FINAL
+;
+DROP TABLE IF EXISTS carrywatch.v_dead_letters
+;
+CREATE VIEW IF NOT EXISTS carrywatch.v_dead_letters AS
+SELECT id, source, observed_at, ingested_at, stream_seq,
+       stage, original_subject, reason, code, payload, original_seq,
+       toDateTime(intDiv(observed_at, 1000), 'UTC') AS observed_at_dt,
+       toDateTime(intDiv(ingested_at, 1000), 'UTC') AS ingested_at_dt
+FROM carrywatch.dead_letters FINAL
+;
+DROP TABLE IF EXISTS carrywatch.v_fed_odds_outcomes
+;
+CREATE VIEW IF NOT EXISTS carrywatch.v_fed_odds_outcomes AS
+SELECT id, source, observed_at, ingested_at, stream_seq,
+       meeting, change_bp, probability, expected_change_bp,
+       toDateTime(intDiv(observed_at, 1000), 'UTC') AS observed_at_dt,
+       toDateTime(intDiv(ingested_at, 1000), 'UTC') AS ingested_at_dt
+FROM carrywatch.fed_odds FINAL
+ARRAY JOIN change_bp, probability
+;
+DROP TABLE IF EXISTS carrywatch.v_venue_incidents
+;
+CREATE VIEW IF NOT EXISTS carrywatch.v_venue_incidents AS
+SELECT
+    venue,
+    incident_id,
+    argMax(s_action, (observed_at, stream_seq))     AS action,
+    argMax(s_severity, (observed_at, stream_seq))   AS severity,
+    argMax(s_status, (observed_at, stream_seq))     AS status,
+    argMax(s_title, (observed_at, stream_seq))      AS title,
+    argMax(s_components, (observed_at, stream_seq)) AS components,
+    min(s_started_at)                               AS opened_at,
+    max(s_resolved_at)                              AS resolved_at,
+    min(observed_at)                                AS first_observed_at,
+    max(observed_at)                                AS last_observed_at,
+    count()                                         AS steps,
+    action != 'resolve'                             AS is_open,
+    toDateTime(intDiv(min(s_started_at), 1000), 'UTC')  AS opened_at_dt,
+    toDateTime(intDiv(max(s_resolved_at), 1000), 'UTC') AS resolved_at_dt,
+    toDateTime(intDiv(min(observed_at), 1000), 'UTC')   AS first_observed_at_dt,
+    toDateTime(intDiv(max(observed_at), 1000), 'UTC')   AS last_observed_at_dt
+FROM
+(
+    SELECT venue, incident_id, observed_at, stream_seq,
+           action AS s_action, severity AS s_severity, status AS s_status,
+           title AS s_title, components AS s_components,
+           started_at AS s_started_at, resolved_at AS s_resolved_at
+    FROM carrywatch.venue_status FINAL
+)
+GROUP BY venue, incident_id
+;
+DROP TABLE IF EXISTS carrywatch.v_etf_flows_total
+;
+CREATE VIEW IF NOT EXISTS carrywatch.v_etf_flows_total AS
+SELECT asset, trade_date, flow_usd, aum_usd,
+       id, source, observed_at, ingested_at, stream_seq,
+       toDateTime(intDiv(observed_at, 1000), 'UTC') AS observed_at_dt,
+       toDateTime(intDiv(ingested_at, 1000), 'UTC') AS ingested_at_dt
+FROM carrywatch.etf_flows FINAL
+WHERE ticker = 'TOTAL'
+ORDER BY asset, trade_date, observed_at DESC, id DESC
+LIMIT 1 BY asset, trade_date
+;
+DROP TABLE IF EXISTS carrywatch.v_jgb_curve
+;
+CREATE VIEW IF NOT EXISTS carrywatch.v_jgb_curve AS
+SELECT
+    toDate(toDateTime(intDiv(observed_at, 1000), 'UTC')) AS observed_date,
+    if(countIf(tenor = '2Y') > 0, argMaxIf(yield_pct, observed_at, tenor = '2Y'), NULL)   AS yield_2y_pct,
+    if(countIf(tenor = '5Y') > 0, argMaxIf(yield_pct, observed_at, tenor = '5Y'), NULL)   AS yield_5y_pct,
+    if(countIf(tenor = '10Y') > 0, argMaxIf(yield_pct, observed_at, tenor = '10Y'), NULL) AS yield_10y_pct,
+    if(countIf(tenor = '30Y') > 0, argMaxIf(yield_pct, observed_at, tenor = '30Y'), NULL) AS yield_30y_pct,
+    max(observed_at) AS last_observed_at,
+    toDateTime(intDiv(max(observed_at), 1000), 'UTC') AS last_observed_at_dt
+FROM carrywatch.jgb_yields FINAL
+WHERE tenor IN ('2Y', '5Y', '10Y', '30Y')
+GROUP BY observed_date
+ORDER BY observed_date
+;
+DROP TABLE IF EXISTS carrywatch.v_market_quotes
+;
+CREATE VIEW IF NOT EXISTS carrywatch.v_market_quotes AS
+SELECT id, source, observed_at, ingested_at, stream_seq,
+       instrument, value, unit, kind, derived_from,
+       toDateTime(intDiv(observed_at, 1000), 'UTC') AS observed_at_dt,
+       toDateTime(intDiv(ingested_at, 1000), 'UTC') AS ingested_at_dt
+FROM carrywatch.market_quotes FINAL
+;
+DROP TABLE IF EXISTS carrywatch.v_market_latest
+;
+CREATE VIEW IF NOT EXISTS carrywatch.v_market_latest AS
+SELECT instrument, value, unit, kind, source, observed_at, derived_from, id,
+       toDateTime(intDiv(observed_at, 1000), 'UTC') AS observed_at_dt
+FROM carrywatch.market_quotes FINAL
+ORDER BY instrument, observed_at DESC, id DESC
+LIMIT 1 BY instrument
+;
+DROP TABLE IF EXISTS carrywatch.v_market_daily
+;
+CREATE VIEW IF NOT EXISTS carrywatch.v_market_daily AS
+SELECT
+    instrument,
+    toDate(toDateTime(intDiv(observed_at, 1000), 'UTC'))   AS observed_date,
+    argMax(value, observed_at)     AS close,
+    any(unit)                      AS unit,
+    max(observed_at)               AS last_observed_at,
+    count()                        AS observations,
+    toDateTime(intDiv(max(observed_at), 1000), 'UTC')      AS last_observed_at_dt
+FROM carrywatch.market_quotes FINAL
+GROUP BY instrument, observed_date
+ORDER BY instrument, observed_date
+;
+DROP TABLE IF EXISTS carrywatch.v_risk_index
+;
+CREATE VIEW IF NOT EXISTS carrywatch.v_risk_index AS
+SELECT model_version, observed_at, `index`, regime, triggers, drivers,
+       calibration_hash, watermark_seq, id, etf_cost_basis_usd,
+       toDateTime(intDiv(observed_at, 1000), 'UTC') AS observed_at_dt
+FROM carrywatch.risk_scores FINAL
+ORDER BY model_version, observed_at
+;
