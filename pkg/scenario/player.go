@@ -16,10 +16,16 @@ const Stage = "replay"
 
 // Result counts what a play published.
 type Result struct {
-	// Published is the number of events JetStream accepted, duplicates included.
+	// Published is the number of events JetStream accepted, duplicates
+	// included, heartbeats aside.
 	Published int `json:"published"`
 	// Duplicates is how many of them JetStream had already (same Nats-Msg-Id).
 	Duplicates int `json:"duplicates"`
+	// Heartbeats is the number of heartbeats JetStream accepted on
+	// cw.events.heartbeat, duplicates included. They are CW_EVENTS messages
+	// like the events, but the sink acknowledges them without storing a
+	// row: Published + Heartbeats is what the play added to CW_EVENTS.
+	Heartbeats int `json:"heartbeats"`
 	// DeadLetters is the number of rejected lines sent to cw.dlq.replay.
 	DeadLetters int `json:"dead_letters_published"`
 	// LastSeq is the highest CW_EVENTS sequence JetStream acknowledged.
@@ -46,7 +52,8 @@ type Player struct {
 	// so a scenario with a gap of weeks does not sit idle; 0 = no cap.
 	MaxGap time.Duration
 	// Heartbeat, if positive, adds a heartbeat at every multiple of it in
-	// event time (see WithHeartbeats); they are published but not counted.
+	// event time (see WithHeartbeats); they are published and counted in
+	// Result.Heartbeats, not in Published.
 	Heartbeat time.Duration
 	Log       zerolog.Logger
 	// Pace, if set, is called after every window of acknowledged publishes
@@ -145,8 +152,8 @@ func (p *Player) Play(ctx context.Context, sc *Scenario) (Result, error) {
 // under the client's limit of pending asynchronous publishes.
 const maxInFlight = 1000
 
-// pending is a publish awaiting its acknowledgement; heartbeats are not
-// counted.
+// pending is a publish awaiting its acknowledgement; heartbeats are
+// counted apart from the events.
 type pending struct {
 	f       jetstream.PubAckFuture
 	counted bool
@@ -159,6 +166,7 @@ func awaitAcks(ctx context.Context, futures []pending, res *Result) error {
 		case ack := <-p.f.Ok():
 			res.LastSeq = max(res.LastSeq, ack.Sequence)
 			if !p.counted {
+				res.Heartbeats++
 				continue
 			}
 			res.Seqs.Add(ack.Sequence)

@@ -114,6 +114,33 @@ func TestPlayPublishesOnceAndDeadLettersRejects(t *testing.T) {
 	assert.Equal(t, "out_of_range", dl.(*event.DeadLetter).Code)
 }
 
+// A play with heartbeats counts them apart from the events, and the two
+// together are what it added to CW_EVENTS.
+func TestPlayCountsHeartbeatsApart(t *testing.T) {
+	ns := natstest.New(t)
+	js := ns.Streams(t)
+	sc, err := scenario.Parse([]byte(
+		`{"schema":"cw.jgb.yield/v1","source":"mof","observed_at":"2025-12-01T06:05:00Z","tenor":"10Y","yield_pct":1.881}
+{"schema":"cw.jgb.yield/v1","source":"mof","observed_at":"2025-12-01T06:35:00Z","tenor":"10Y","yield_pct":1.9}`), now)
+	require.NoError(t, err)
+	p := &scenario.Player{JS: js, Speed: 0, Heartbeat: 10 * time.Minute, Log: zerolog.New(io.Discard)}
+	ctx := context.Background()
+
+	res, err := p.Play(ctx, sc)
+	require.NoError(t, err)
+	assert.Equal(t, 2, res.Published)
+	assert.Equal(t, 3, res.Heartbeats, "06:10, 06:20 and 06:30")
+	assert.Equal(t, map[string]int{event.SchemaJGBYield: 2}, res.ByKind, "heartbeats are no kind of event")
+	assert.Equal(t, uint64(2), res.Seqs.Len(), "the rows of the play are the events'")
+
+	events, err := js.Stream(ctx, natsfx.StreamEvents)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(res.Published+res.Heartbeats), events.CachedInfo().State.Msgs)
+	hb, err := events.GetLastMsgForSubject(ctx, event.SubjectHeartbeat)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(4), hb.Sequence, "the last heartbeat, 06:30, is the fourth message")
+}
+
 func TestPlayPacesByEventTime(t *testing.T) {
 	ns := natstest.New(t)
 	js := ns.Streams(t)

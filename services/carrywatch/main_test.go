@@ -18,6 +18,7 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/risk"
+	"github.com/carrywatch/carrywatch/pkg/scenario"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
 	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
 )
@@ -55,6 +56,21 @@ func TestUpSmokeScenario(t *testing.T) {
 	assert.Equal(t, 17, rep.Stored)
 	assert.Equal(t, 1, rep.DeadLetters)
 	assert.True(t, rep.Complete)
+	// The heartbeats every 10 minutes of event time between the first and
+	// the last event: published, in no table, each input at most one print.
+	sc, err := scenario.Open("smoke", time.Now())
+	require.NoError(t, err)
+	heartbeats := 0
+	for ev := range scenario.Heartbeats(sc.All(), replayHeartbeat) {
+		if ev.SchemaName() == event.SchemaHeartbeat {
+			heartbeats++
+		}
+	}
+	require.Positive(t, heartbeats)
+	assert.Equal(t, heartbeats, rep.Heartbeats)
+	assert.Equal(t, rep.Published-rep.Duplicates, rep.Stored, "every distinct event stored once, no heartbeat")
+	assert.Positive(t, rep.Scores)
+	assert.LessOrEqual(t, rep.Scores, rep.Published+rep.Heartbeats, "at most one print per input")
 	assert.Equal(t, map[string]int{"jgb_yields": 8, "fed_odds": 3, "etf_flows": 4, "venue_status": 2}, rep.ByTable)
 	// up scores with the default model, clri-v2, and its shipped calibration.
 	require.NotNil(t, rep.LastPrint, "the replay's last print")

@@ -20,18 +20,27 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/sink"
 )
 
-// report is the one JSON line `up --scenario` prints.
+// report is the one JSON line `up --scenario` prints. Its counts add up:
+// Published events (Duplicates among them) and Heartbeats are the CW_EVENTS
+// messages the replay added; Stored counts the rows of the distinct events,
+// Published − Duplicates when every one is stored. Heartbeats only advance
+// the scorer's event time: the sink acknowledges them and stores nothing,
+// so they are in no table and not in Stored, yet each can make a print and
+// is part of Scores.
 type report struct {
-	Scenario    string         `json:"scenario"`
-	Published   int            `json:"published"`
-	Duplicates  int            `json:"duplicates"`
-	Stored      int            `json:"stored"`
-	DeadLetters int            `json:"dead_letters"`
-	Scores      int            `json:"scores"`
-	LastPrint   *lastPrint     `json:"last_print,omitempty"`
-	ByTable     map[string]int `json:"stored_by_table"`
-	ElapsedMS   int64          `json:"elapsed_ms"`
-	Complete    bool           `json:"complete"`
+	Scenario    string `json:"scenario"`
+	Published   int    `json:"published"`
+	Duplicates  int    `json:"duplicates"`
+	Heartbeats  int    `json:"heartbeats"`
+	Stored      int    `json:"stored"`
+	DeadLetters int    `json:"dead_letters"`
+	// Scores is the number of prints the scorer made, over the events and
+	// the heartbeats.
+	Scores    int            `json:"scores"`
+	LastPrint *lastPrint     `json:"last_print,omitempty"`
+	ByTable   map[string]int `json:"stored_by_table"`
+	ElapsedMS int64          `json:"elapsed_ms"`
+	Complete  bool           `json:"complete"`
 	// PeakRSSKB is this process's peak resident set size so far (KiB, from
 	// /proc/self/status VmHWM; 0 where there is none).
 	PeakRSSKB int64 `json:"peak_rss_kb,omitempty"`
@@ -87,12 +96,13 @@ func replay(ctx context.Context, f upFlags, bus *natsfx.Bus, ch *chfx.Client, sc
 		p.MaxGap = time.Duration(float64(24*time.Hour) / f.speed) // a quiet stretch takes at most a simulated day
 	}
 	res, err := p.Play(ctx, sc)
-	rep := &report{Scenario: f.scenario, Published: res.Published, Duplicates: res.Duplicates, ByTable: map[string]int{}}
+	rep := &report{Scenario: f.scenario, Published: res.Published, Duplicates: res.Duplicates,
+		Heartbeats: res.Heartbeats, ByTable: map[string]int{}}
 	if err != nil {
 		return rep, fmt.Errorf("replay %s: %w", f.scenario, err)
 	}
 	if !f.exitWhenDone {
-		log.Info().Int("published", res.Published).Msg("scenario published")
+		log.Info().Int("published", res.Published).Int("heartbeats", res.Heartbeats).Msg("scenario published")
 		return nil, nil
 	}
 	// One row per distinct event: an event repeated within the play or
