@@ -1,16 +1,19 @@
 # carrywatch — `make run` runs the whole system, `make test` runs the tests.
 # Both install what is missing first (Debian/Ubuntu: ClickHouse server, Node's
-# chdb for the current-ClickHouse DDL tests, ZooKeeper for the cluster test).
+# chdb for the current-ClickHouse DDL tests, ZooKeeper for the cluster test,
+# the NATS CLI for the quant-desk command the README gives).
 
 SHELL := /bin/bash
 GO ?= go
 CHDB_VERSION := 3.4.0
 CHDB_DIR := $(CURDIR)/.cache/chdb
 GOLANGCI_VERSION := v2.8.0
+NATSCLI_VERSION := v0.5.0
+BIN_DIR := $(CURDIR)/.cache/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export CHDB_NODE_MODULES := $(CHDB_DIR)/node_modules
 
-.PHONY: run test deps deps-clickhouse deps-chdb deps-zookeeper build vet lint bench clean
+.PHONY: run test deps deps-clickhouse deps-chdb deps-zookeeper deps-natscli build vet lint bench clean
 
 ## run: start every service on an embedded NATS and a local ClickHouse
 # It builds bin/carrywatch first, saying so (a first build compiles every
@@ -30,7 +33,16 @@ test: deps
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 30m ./...
 
-deps: deps-clickhouse deps-chdb deps-zookeeper
+deps: deps-clickhouse deps-chdb deps-zookeeper deps-natscli
+
+# The stock NATS CLI, pinned (natstest.CLIVersion): the tests run the
+# README's `nats sub` command for quant desks with it from .cache/bin.
+deps-natscli:
+	@if [ "$$($(BIN_DIR)/nats --version 2>&1)" = "$(NATSCLI_VERSION)" ]; then :; \
+	else \
+		echo "installing natscli $(NATSCLI_VERSION) into $(BIN_DIR)"; \
+		GOBIN="$(BIN_DIR)" $(GO) install github.com/nats-io/natscli/nats@$(NATSCLI_VERSION); \
+	fi
 
 deps-clickhouse:
 	@if command -v clickhouse >/dev/null || command -v clickhouse-server >/dev/null; then :; \
