@@ -21,6 +21,7 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/scenario"
 	"github.com/carrywatch/carrywatch/pkg/scorer"
+	"github.com/carrywatch/carrywatch/pkg/web"
 )
 
 // defaultScenario plays when carrywatch up has neither a feeds file nor a
@@ -37,6 +38,7 @@ type upFlags struct {
 	timeout      time.Duration
 	natsListen   string
 	httpAddr     string
+	webAddr      string
 }
 
 func newUpCmd() *cobra.Command {
@@ -75,6 +77,9 @@ waits until every event is stored, and prints one JSON report line on stdout.`,
 			if cmd.Flags().Changed("http-addr") {
 				c.Ops.Addr = f.httpAddr
 			}
+			if cmd.Flags().Changed("web-addr") {
+				c.Web.Addr = f.webAddr
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			return runUp(ctx, c, f, cmd)
@@ -89,6 +94,7 @@ waits until every event is stored, and prints one JSON report line on stdout.`,
 	fl.DurationVar(&f.timeout, "timeout", 2*time.Minute, "how long --exit-when-done waits for every event to be stored")
 	fl.StringVar(&f.natsListen, "nats-listen", "", "embedded NATS listen address (default $CW_NATS_EMBEDDED_LISTEN or 127.0.0.1:4222)")
 	fl.StringVar(&f.httpAddr, "http-addr", ":8080", "health, readiness and metrics endpoint (empty disables)")
+	fl.StringVar(&f.webAddr, "web-addr", "", "live web page (default $CW_WEB_ADDR or 127.0.0.1:8090; empty disables)")
 	return cmd
 }
 
@@ -151,11 +157,12 @@ func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
 		bus *natsfx.Bus
 		ch  *chfx.Client
 		sc  *scorer.Scorer
+		pg  *web.Server
 	)
 	app := fx.New(
 		appOptions(c, feeds),
 		fx.Replace(log),
-		fx.Populate(&bus, &ch, &sc),
+		fx.Populate(&bus, &ch, &sc, &pg),
 	)
 	if err := app.Err(); err != nil {
 		return err
@@ -180,7 +187,7 @@ func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
 		log.Info().Str("file", localNATSFile(c.DataDir)).Msg("embedded nats login written for clients")
 	}
 	info := upInfo{NATSURL: bus.ClientURL(), CHAddr: c.CH.Addr[0], CHDatabase: ch.Database(), CHUser: c.CH.User,
-		CHPassword: c.CH.Password != "", HTTPAddr: c.Ops.Addr, DataDir: c.DataDir}
+		CHPassword: c.CH.Password != "", HTTPAddr: c.Ops.Addr, WebURL: pg.URL(), DataDir: c.DataDir}
 	if local != nil && local.Password != "" {
 		info.NATSLogin = localNATSFile(c.DataDir)
 	}
@@ -190,7 +197,7 @@ func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
 		}
 	}
 	log.Info().Str("nats_url", bus.ClientURL()).Strs("clickhouse", c.CH.Addr).Str("database", ch.Database()).
-		Msg("carrywatch is up")
+		Str("web", pg.URL()).Msg("carrywatch is up")
 	if err := writeReady(cmd.ErrOrStderr(), info); err != nil {
 		return err
 	}
