@@ -1,6 +1,7 @@
 # carrywatch — `make run` runs the whole system, `make test` runs the tests.
 # Both install what is missing first (Debian/Ubuntu: ClickHouse server, Node's
-# chdb for the current-ClickHouse DDL tests, ZooKeeper for the cluster test).
+# chdb for the current-ClickHouse DDL tests, ZooKeeper for the cluster test,
+# Chromium for the live page's browser test).
 
 SHELL := /bin/bash
 GO ?= go
@@ -10,7 +11,7 @@ GOLANGCI_VERSION := v2.8.0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export CHDB_NODE_MODULES := $(CHDB_DIR)/node_modules
 
-.PHONY: run test deps deps-clickhouse deps-chdb deps-zookeeper build vet lint bench clean
+.PHONY: run test deps deps-clickhouse deps-chdb deps-zookeeper deps-chromium build vet lint bench clean
 
 ## run: start every service on an embedded NATS and a local ClickHouse
 run: deps-clickhouse
@@ -21,7 +22,7 @@ test: deps
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 30m ./...
 
-deps: deps-clickhouse deps-chdb deps-zookeeper
+deps: deps-clickhouse deps-chdb deps-zookeeper deps-chromium
 
 deps-clickhouse:
 	@if command -v clickhouse >/dev/null || command -v clickhouse-server >/dev/null; then :; \
@@ -39,6 +40,14 @@ deps-zookeeper:
 		echo "installing zookeeper (apt)"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq zookeeper >/dev/null; \
 	else echo "install ZooKeeper and set ZOOKEEPER_CLASSPATH for the ClickHouse cluster test" >&2; exit 1; fi
+
+# Chromium runs headless in pkg/web's test of the live page.
+deps-chromium:
+	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null; then :; \
+	elif command -v apt-get >/dev/null; then \
+		echo "installing chromium (apt)"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
+	else echo "install Chromium or Chrome for the live page's browser test" >&2; exit 1; fi
 
 deps-chdb:
 	@if [ -d "$(CHDB_DIR)/node_modules/chdb" ]; then :; \
