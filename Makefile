@@ -1,7 +1,8 @@
 # carrywatch — `make run` runs the whole system, `make test` runs the tests.
 # Both install what is missing first (Debian/Ubuntu: ClickHouse server, Node's
 # chdb for the current-ClickHouse DDL tests, ZooKeeper for the cluster test,
-# the NATS CLI for the quant-desk command the README gives).
+# the NATS CLI for the quant-desk command the README gives, Chromium for the
+# live page's browser test).
 
 SHELL := /bin/bash
 GO ?= go
@@ -13,7 +14,7 @@ BIN_DIR := $(CURDIR)/.cache/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export CHDB_NODE_MODULES := $(CHDB_DIR)/node_modules
 
-.PHONY: run test deps deps-clickhouse deps-chdb deps-zookeeper deps-natscli build vet lint bench clean
+.PHONY: run test deps deps-clickhouse deps-chdb deps-zookeeper deps-natscli deps-chromium build vet lint bench clean
 
 ## run: start every service on an embedded NATS and a local ClickHouse
 # It builds bin/carrywatch first, saying so (a first build compiles every
@@ -33,7 +34,7 @@ test: deps
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 30m ./...
 
-deps: deps-clickhouse deps-chdb deps-zookeeper deps-natscli
+deps: deps-clickhouse deps-chdb deps-zookeeper deps-natscli deps-chromium
 
 # The stock NATS CLI, pinned (natstest.CLIVersion): the tests run the
 # README's `nats sub` command for quant desks with it from .cache/bin.
@@ -60,6 +61,14 @@ deps-zookeeper:
 		echo "installing zookeeper (apt)"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq zookeeper >/dev/null; \
 	else echo "install ZooKeeper and set ZOOKEEPER_CLASSPATH for the ClickHouse cluster test" >&2; exit 1; fi
+
+# Chromium runs headless in pkg/web's test of the live page.
+deps-chromium:
+	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null; then :; \
+	elif command -v apt-get >/dev/null; then \
+		echo "installing chromium (apt)"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
+	else echo "install Chromium or Chrome for the live page's browser test" >&2; exit 1; fi
 
 deps-chdb:
 	@if [ -d "$(CHDB_DIR)/node_modules/chdb" ]; then :; \

@@ -52,7 +52,7 @@ func startProc(t *testing.T, name, bin string, env ...string) *proc {
 
 	p.cmd = exec.Command(bin)
 	p.cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"),
-		"CW_HTTP_ADDR=127.0.0.1:0", "CW_LOG_LEVEL=info"}, env...)
+		"CW_HTTP_ADDR=127.0.0.1:0", "CW_WEB_ADDR=127.0.0.1:0", "CW_LOG_LEVEL=info"}, env...)
 	p.cmd.Stdout, p.cmd.Stderr = pw, pw
 	// Its own process group, and SIGKILL if the test binary dies first.
 	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}

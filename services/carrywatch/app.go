@@ -11,6 +11,7 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/opsfx"
 	"github.com/carrywatch/carrywatch/pkg/scorer"
 	"github.com/carrywatch/carrywatch/pkg/sink"
+	"github.com/carrywatch/carrywatch/pkg/web"
 )
 
 // appOptions composes every service of `carrywatch up`: the same modules
@@ -22,12 +23,13 @@ func appOptions(c config, feeds feed.Config) fx.Option {
 	}
 	return fx.Options(
 		logfx.Module("carrywatch"),
-		fx.Supply(c.Log, c.Ops, c.NATS, c.CH, c.Sink, c.Scorer),
+		fx.Supply(c.Log, c.Ops, c.NATS, c.CH, c.Sink, c.Scorer, c.Web),
 		opsfx.Module,
 		natsfx.Module,
 		chfx.Module,
 		sink.Module,
 		scorer.Module,
+		web.Module,
 		ingest, // after natsfx: start hooks run in this order
 	)
 }

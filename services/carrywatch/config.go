@@ -14,6 +14,7 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/opsfx"
 	"github.com/carrywatch/carrywatch/pkg/scorer"
 	"github.com/carrywatch/carrywatch/pkg/sink"
+	"github.com/carrywatch/carrywatch/pkg/web"
 )
 
 // defaultNATSURL is where the client subcommands look for the NATS server
@@ -31,6 +32,7 @@ type config struct {
 	CH        chfx.Config
 	Sink      sink.Config
 	Scorer    scorer.Config
+	Web       web.Config
 }
 
 func loadConfig() (config, error) {
@@ -49,7 +51,7 @@ func loadConfig() (config, error) {
 }
 
 func (c config) validate() error {
-	for _, v := range []interface{ Validate() error }{c.Ops, c.NATS, c.CH, c.Sink, c.Scorer} {
+	for _, v := range []interface{ Validate() error }{c.Ops, c.NATS, c.CH, c.Sink, c.Scorer, c.Web} {
 		if err := v.Validate(); err != nil {
 			return err
 		}

@@ -138,7 +138,7 @@ func TestUpWithoutFeedsReplaysNov2025(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	out, stderr, err := run(t, ctx, "up", "--speed", "0", "--exit-when-done", "--timeout", "1m",
-		"--data-dir", t.TempDir(), "--nats-listen", "127.0.0.1:-1", "--http-addr", "")
+		"--data-dir", t.TempDir(), "--nats-listen", "127.0.0.1:-1", "--http-addr", "", "--web-addr", "")
 	require.NoError(t, err, stderr)
 	var rep report
 	require.NoError(t, json.Unmarshal([]byte(out), &rep))

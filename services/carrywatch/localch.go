@@ -101,6 +101,7 @@ type upInfo struct {
 	CHPassword         bool   // a password is needed (it is never printed)
 	CHFile             string // the address file client commands read, empty if none
 	HTTPAddr           string // the ops endpoint's bound address, "" when disabled
+	WebURL             string // the live page, "" when disabled
 	DataDir            string
 }
 
@@ -133,6 +134,9 @@ func writeReady(w io.Writer, u upInfo) error {
 	}
 	fmt.Fprintf(&b, "  ClickHouse   %s, database %s\n", u.CHAddr, u.CHDatabase)
 	fmt.Fprintf(&b, "               %s\n", client)
+	if u.WebURL != "" {
+		fmt.Fprintf(&b, "  page         %s (the index, its print, feeds, incidents; live)\n", u.WebURL)
+	}
 	if u.HTTPAddr != "" { // "" when the endpoint is disabled
 		fmt.Fprintf(&b, "  ops          http://%s/readyz and /metrics\n", httpHost(u.HTTPAddr))
 	}

@@ -53,13 +53,13 @@ func TestReadyBlock(t *testing.T) {
 	require.NoError(t, writeReady(&b, upInfo{
 		NATSURL: "nats://127.0.0.1:4222", NATSLogin: "/d/credentials/nats.env",
 		CHAddr: "127.0.0.1:19000", CHDatabase: "carrywatch", CHUser: "default",
-		HTTPAddr: ":8080", DataDir: "/d",
+		HTTPAddr: ":8080", WebURL: "http://127.0.0.1:8090/", DataDir: "/d",
 	}))
 	out := b.String()
 	for _, want := range []string{
 		"nats://127.0.0.1:4222", "login: /d/credentials/nats.env",
 		"clickhouse-client --port 19000 --database carrywatch\n",
-		"http://127.0.0.1:8080/readyz", "data dir /d",
+		"http://127.0.0.1:8080/readyz", "page         http://127.0.0.1:8090/", "data dir /d",
 	} {
 		assert.Contains(t, out, want)
 	}
@@ -70,6 +70,7 @@ func TestReadyBlock(t *testing.T) {
 	assert.Contains(t, b.String(), "clickhouse-client --host ch.example --port 9440 --database cw --user analyst --password\n")
 	assert.Contains(t, b.String(), "login: the one in up's environment")
 	assert.Contains(t, b.String(), "http://10.0.0.1:9090/readyz")
+	assert.NotContains(t, b.String(), "page ", "no page line when the page is off")
 
 	b.Reset()
 	require.NoError(t, writeReady(&b, upInfo{NATSURL: "nats://n:4222", CHAddr: "127.0.0.1:19000", CHDatabase: "cw", DataDir: "/d"}))

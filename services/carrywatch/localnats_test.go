@@ -71,7 +71,7 @@ func TestUpEmbeddedNATSLetsInOnlyItsLogin(t *testing.T) {
 	t.Setenv("CW_DATA_DIR", dataDir)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	upArgs := []string{"--scenario", "smoke", "--speed", "0", "--nats-listen", "127.0.0.1:-1", "--http-addr", ""}
+	upArgs := []string{"--scenario", "smoke", "--speed", "0", "--nats-listen", "127.0.0.1:-1", "--http-addr", "", "--web-addr", ""}
 
 	stop, logs := startUp(t, upArgs...)
 	file := localNATSFile(dataDir)

@@ -44,10 +44,11 @@ func TestUpSmokeScenario(t *testing.T) {
 	defer cancel()
 
 	out, stderr, err := run(t, ctx, "up", "--scenario", "smoke", "--speed", "0", "--exit-when-done",
-		"--data-dir", t.TempDir(), "--nats-listen", "127.0.0.1:-1", "--http-addr", "127.0.0.1:0", "--timeout", "1m")
+		"--data-dir", t.TempDir(), "--nats-listen", "127.0.0.1:-1", "--http-addr", "127.0.0.1:0", "--web-addr", "127.0.0.1:0", "--timeout", "1m")
 	require.NoError(t, err, stderr)
 	// The ready block names the ops endpoint's bound port, not the :0 asked for.
 	assert.Regexp(t, `ops +http://127\.0\.0\.1:[1-9][0-9]*/readyz`, stderr)
+	assert.Contains(t, stderr, "page         http://127.0.0.1:", "the ready block gives the page's URL")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	require.Len(t, lines, 1, "exactly one JSON line on stdout: %q", out)
 	var rep report
@@ -90,7 +91,7 @@ func TestUpSmokeScenario(t *testing.T) {
 func TestUpWithoutClickHouseSaysHowToInstall(t *testing.T) {
 	t.Setenv("CW_CLICKHOUSE_ADDR", "")
 	t.Setenv("CW_CLICKHOUSE_BINARY", t.TempDir()+"/clickhouse")
-	_, _, err := run(t, context.Background(), "up", "--data-dir", t.TempDir(), "--nats-listen", "127.0.0.1:-1", "--http-addr", "")
+	_, _, err := run(t, context.Background(), "up", "--data-dir", t.TempDir(), "--nats-listen", "127.0.0.1:-1", "--http-addr", "", "--web-addr", "")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "apt-get install -y clickhouse-server")
 	assert.Contains(t, err.Error(), "CW_CLICKHOUSE_ADDR")

@@ -102,7 +102,7 @@ func TestSecretsNeverLogged(t *testing.T) {
 		}
 		return out
 	}
-	up := []string{"up", "--scenario", "smoke", "--speed", "0", "--exit-when-done", "--http-addr", "127.0.0.1:0", "--timeout", "1m"}
+	up := []string{"up", "--scenario", "smoke", "--speed", "0", "--exit-when-done", "--http-addr", "127.0.0.1:0", "--web-addr", "127.0.0.1:0", "--timeout", "1m"}
 	upIn := func(t *testing.T) []string {
 		return append(up, "--data-dir", t.TempDir(), "--nats-listen", "127.0.0.1:-1")
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/opsfx"
 	"github.com/carrywatch/carrywatch/pkg/scenario"
 	"github.com/carrywatch/carrywatch/pkg/scorer"
+	"github.com/carrywatch/carrywatch/pkg/web"
 )
 
 // defaultScenario plays when carrywatch up has neither a feeds file nor a
@@ -38,6 +39,7 @@ type upFlags struct {
 	timeout      time.Duration
 	natsListen   string
 	httpAddr     string
+	webAddr      string
 }
 
 func newUpCmd() *cobra.Command {
@@ -76,6 +78,9 @@ waits until every event is stored, and prints one JSON report line on stdout.`,
 			if cmd.Flags().Changed("http-addr") {
 				c.Ops.Addr = f.httpAddr
 			}
+			if cmd.Flags().Changed("web-addr") {
+				c.Web.Addr = f.webAddr
+			}
 			// SIGINT or SIGTERM is the way to stop up: it shuts down
 			// cleanly and returns nil (exit 0), even when it comes while
 			// the services are still starting.
@@ -97,6 +102,7 @@ waits until every event is stored, and prints one JSON report line on stdout.`,
 	fl.DurationVar(&f.timeout, "timeout", 2*time.Minute, "how long --exit-when-done waits for every event to be stored")
 	fl.StringVar(&f.natsListen, "nats-listen", "", "embedded NATS listen address (default $CW_NATS_EMBEDDED_LISTEN or 127.0.0.1:4222)")
 	fl.StringVar(&f.httpAddr, "http-addr", ":8080", "health, readiness and metrics endpoint (empty disables)")
+	fl.StringVar(&f.webAddr, "web-addr", "", "live web page (default $CW_WEB_ADDR or 127.0.0.1:8090; empty disables)")
 	return cmd
 }
 
@@ -160,11 +166,12 @@ func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
 		ch  *chfx.Client
 		sc  *scorer.Scorer
 		ops *opsfx.Server
+		pg  *web.Server
 	)
 	app := fx.New(
 		appOptions(c, feeds),
 		fx.Replace(log),
-		fx.Populate(&bus, &ch, &sc, &ops),
+		fx.Populate(&bus, &ch, &sc, &ops, &pg),
 	)
 	if err := app.Err(); err != nil {
 		return err
@@ -189,7 +196,7 @@ func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
 		log.Info().Str("file", localNATSFile(c.DataDir)).Msg("embedded nats login written for clients")
 	}
 	info := upInfo{NATSURL: bus.ClientURL(), CHAddr: c.CH.Addr[0], CHDatabase: ch.Database(), CHUser: c.CH.User,
-		CHPassword: c.CH.Password != "", HTTPAddr: ops.Addr(), DataDir: c.DataDir}
+		CHPassword: c.CH.Password != "", HTTPAddr: ops.Addr(), WebURL: pg.URL(), DataDir: c.DataDir}
 	if local != nil && local.Password != "" {
 		info.NATSLogin = localNATSFile(c.DataDir)
 	}
@@ -199,7 +206,7 @@ func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
 		}
 	}
 	log.Info().Str("nats_url", bus.ClientURL()).Strs("clickhouse", c.CH.Addr).Str("database", ch.Database()).
-		Msg("carrywatch is up")
+		Str("web", pg.URL()).Msg("carrywatch is up")
 	if err := writeReady(cmd.ErrOrStderr(), info); err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/opsfx"
 	"github.com/carrywatch/carrywatch/pkg/scorer"
+	"github.com/carrywatch/carrywatch/pkg/web"
 )
 
 // config is what the scorer reads from the environment.
@@ -19,6 +20,7 @@ type config struct {
 	Ops    opsfx.Config
 	NATS   natsfx.Config
 	Scorer scorer.Config
+	Web    web.Config
 }
 
 func loadConfig() (config, error) {
@@ -29,7 +31,7 @@ func loadConfig() (config, error) {
 	if c.NATS.URL == "" {
 		return c, fmt.Errorf("CW_NATS_URL is not set")
 	}
-	for _, v := range []interface{ Validate() error }{c.Ops, c.NATS, c.Scorer} {
+	for _, v := range []interface{ Validate() error }{c.Ops, c.NATS, c.Scorer, c.Web} {
 		if err := v.Validate(); err != nil {
 			return c, err
 		}
@@ -45,5 +47,6 @@ func appOptions() fx.Option {
 		opsfx.Module,
 		natsfx.Module,
 		scorer.Module,
+		web.Module,
 	)
 }

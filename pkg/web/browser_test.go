@@ -1,0 +1,223 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/rs/zerolog"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/risk"
+	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
+	"github.com/carrywatch/carrywatch/pkg/web"
+)
+
+// browserWait bounds one wait on the page: generous, the machine is shared
+// and the browser slow to start.
+const browserWait = 2 * time.Minute
+
+// jsOf gives a JetStream context to web.New.
+type jsOf struct{ js jetstream.JetStream }
+
+func (j jsOf) JetStream() jetstream.JetStream { return j.js }
+
+// chromium returns the path of a Chromium or Chrome binary. Without one
+// it skips the test loudly, or fails it when CI is set.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	msg := "no chromium: install it (`apt-get install -y chromium`, or `make deps`)"
+	if os.Getenv("CI") != "" {
+		t.Fatal("web: " + msg)
+	}
+	t.Skip("SKIPPED: " + msg + " — the browser test did NOT run")
+	return ""
+}
+
+// artifacts returns where the test's screenshots go: CW_TEST_ARTIFACTS, or
+// a directory under the system temp dir that outlives the test.
+func artifacts(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("CW_TEST_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "carrywatch-test-artifacts")
+	}
+	dir = filepath.Join(dir, "web")
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	return dir
+}
+
+// publish seals e and publishes it on its subject, with its id as
+// Nats-Msg-Id as the services do.
+func publish(t *testing.T, js jetstream.JetStream, e event.Event) {
+	t.Helper()
+	event.Seal(e, time.Now())
+	data, err := event.Marshal(e)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err = js.Publish(ctx, e.Subject(), data, jetstream.WithMsgID(e.Header().ID))
+	require.NoError(t, err)
+}
+
+// print returns a print of the default model at observed with index and
+// regime, a cost basis, two blocks and two components.
+func print(observed time.Time, seq uint64, index float64, regime string) *event.RiskScore {
+	basis := 89600.0
+	raw := 1.86
+	return &event.RiskScore{
+		Meta:   event.Meta{Source: "scorer", ObservedAt: observed},
+		Index:  index,
+		Regime: regime,
+		Blocks: []event.Block{
+			{Name: "rates", Score: index / 100, Contribution: index * 0.6, Freshness: 1},
+			{Name: "flows", Score: index / 120, Contribution: index * 0.4, Freshness: 0.8},
+		},
+		Components: []event.Component{
+			{Name: "jgb_10y_level", Block: "rates", Raw: &raw, Score: 0.9, AsOf: observed.Add(-6 * time.Hour), AgeSeconds: 21600, Confidence: 0.95},
+			{Name: "etf_flow_5d", Block: "flows", Score: 0.7, AsOf: observed.Add(-24 * time.Hour), AgeSeconds: 86400, Confidence: 0.8},
+		},
+		Triggers:        []string{"jgb_10y_above_1_8"},
+		Drivers:         []string{"rates", "flows"},
+		ModelVersion:    risk.DefaultModelVersion,
+		CalibrationHash: "test",
+		Watermark:       event.Watermark{StreamSeq: seq, EventTime: observed},
+		ETFCostBasisUSD: &basis,
+	}
+}
+
+func TestPageInBrowser(t *testing.T) {
+	chrome := chromium(t)
+	out := artifacts(t)
+
+	srv := natstest.New(t)
+	js := srv.Streams(t)
+	t0 := time.Now().UTC().Add(-2 * time.Hour).Truncate(time.Second)
+
+	// A print stored before the page starts: the page shows it on load.
+	publish(t, js, print(t0, 1, 21.5, event.RegimeCalm))
+
+	cfg := web.DefaultConfig()
+	cfg.Addr = "127.0.0.1:0"
+	page := web.New(cfg, jsOf{js}, zerolog.New(zerolog.NewTestWriter(t)))
+	startCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	require.NoError(t, page.Start(startCtx))
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		assert.NoError(t, page.Stop(ctx))
+	})
+	t.Logf("page at %s", page.URL())
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chrome), chromedp.NoSandbox, chromedp.WindowSize(1280, 1000))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	browser, cancelBrowser := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
+	defer cancelBrowser()
+	// The first Run starts the browser and must not have a deadline.
+	require.NoError(t, chromedp.Do(browser, chromedp.Navigate(page.URL())))
+
+	wait := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(browser, browserWait)
+		defer cancel()
+		require.NoError(t, chromedp.Do(ctx, steps...), what)
+	}
+	text := func(id string) string {
+		t.Helper()
+		s, err := chromedp.Run(browser, chromedp.Evaluate[string](`document.getElementById("`+id+`").textContent`))
+		require.NoError(t, err)
+		return strings.TrimSpace(s)
+	}
+	screenshot := func(name string) {
+		t.Helper()
+		png, err := chromedp.Run(browser, chromedp.FullScreenshot(100))
+		require.NoError(t, err)
+		path := filepath.Join(out, name)
+		require.NoError(t, os.WriteFile(path, png, 0o644))
+		t.Logf("screenshot %s", path)
+	}
+
+	wait("the stored print", chromedp.WaitVisible(chromedp.CSS(`#regime[data-regime="calm"]`)))
+	assert.Equal(t, "21.5", text("index"))
+	assert.Equal(t, "$89,600", text("cost-basis"))
+
+	// Live: a quote, an incident, a dead letter, then a new print.
+	publish(t, js, &event.MarketQuote{Meta: event.Meta{Source: "coinbase", ObservedAt: t0.Add(time.Hour)},
+		Instrument: event.InstrumentBTCUSD, Value: 86250, Unit: event.UnitUSD, Kind: event.QuoteLast})
+	publish(t, js, &event.VenueStatus{Meta: event.Meta{Source: "manual", ObservedAt: t0.Add(time.Hour)},
+		Venue: "cme", IncidentID: "globex-cooling", Action: event.ActionOpen, Severity: event.SeverityHalt,
+		Status: "investigating", Title: "Globex halted: data-centre cooling failure", StartedAt: t0.Add(30 * time.Minute)})
+	dl := event.NewDeadLetter("sink", "cw.events.jgb.yield.10Y", []byte(`{"yield":"n/a"}`), 7,
+		fmt.Errorf("decode: %w", event.ErrMalformed), t0.Add(time.Hour), time.Now())
+	publish(t, js, dl)
+	publish(t, js, print(t0.Add(time.Hour), 2, 80.5, event.RegimeElevated))
+
+	wait("the new print", chromedp.WaitVisible(chromedp.CSS(`#regime[data-regime="elevated"]`)))
+	wait("the quote, incident and dead letter",
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Poll[bool](`document.getElementById("btc").textContent.startsWith("$86,250") &&
+				document.getElementById("incident-count").textContent === "1" &&
+				document.getElementById("dlq-count").textContent === "1"`,
+				chromedp.WithPollingMutation(), chromedp.WithPollingTimeout(0))(ctx, tg)
+			return err
+		}))
+	assert.Equal(t, "80.5", text("index"))
+	assert.Equal(t, "elevated", text("regime"))
+	assert.Equal(t, "jgb_10y_above_1_8", text("triggers"))
+	assert.Contains(t, text("btc-gap"), "below the basis")
+	assert.Contains(t, text("incidents"), "Globex halted")
+	assert.Contains(t, text("dead-letters"), "cw.events.jgb.yield.10Y")
+	assert.Contains(t, text("feeds"), "coinbase")
+	bands, err := chromedp.Run(browser, chromedp.Evaluate[[]string](
+		`Array.from(document.querySelectorAll("#chart rect.band")).map(r => r.dataset.regime + ":" + r.getAttribute("y"))`))
+	require.NoError(t, err)
+	assert.Len(t, bands, 4, "regime bands")
+	points, err := chromedp.Run(browser, chromedp.Evaluate[string](`document.querySelector("#chart path.line").getAttribute("d")`))
+	require.NoError(t, err)
+	assert.Equal(t, 2, strings.Count(points, "M")+strings.Count(points, "L"), "chart points: %s", points)
+	screenshot("page-desktop.png")
+
+	// Phone width: nothing overflows the 390 px viewport.
+	wait("phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
+	overflow, err := chromedp.Run(browser, chromedp.Evaluate[string](`(() => {
+		const w = document.documentElement.clientWidth;
+		const out = [];
+		if (document.documentElement.scrollWidth > w) out.push("document " + document.documentElement.scrollWidth + " > " + w);
+		for (const e of document.querySelectorAll("body *")) {
+			if (e.closest(".scroll")) continue;
+			const r = e.getBoundingClientRect();
+			if (r.right > w + 0.5) out.push((e.id || e.tagName) + " right " + r.right);
+		}
+		return out.join("; ");
+	})()`))
+	require.NoError(t, err)
+	assert.Empty(t, overflow, "horizontal overflow at 390 px")
+	screenshot("page-phone.png")
+
+	// The snapshot the page renders is also served as JSON.
+	var snap web.Snapshot
+	got, err := chromedp.Run(browser, chromedp.Evaluate[string](`fetch("/api/state").then(r => r.text())`, chromedp.EvalAwaitPromise))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal([]byte(got), &snap))
+	require.NotNil(t, snap.Print)
+	assert.Equal(t, 80.5, snap.Print.Index)
+	assert.Len(t, snap.History, 2)
+}
