@@ -62,3 +62,30 @@ func TestClientStartInvalidConfig(t *testing.T) {
 	c = chfx.NewClient(chfx.Config{}, zerolog.Nop())
 	assert.ErrorIs(t, c.Start(t.Context()), chfx.ErrNotConfigured)
 }
+
+// A batch's context is cancelled as soon as Send returns, as the sink does.
+// The driver must not close the connection it has already given back to
+// the pool when that cancel races its context watchdog: with one pooled
+// connection, every later insert would then fail ("use of closed network
+// connection") after the server had stored its rows, and the retry would
+// store them twice. clickhouse-go before v2.51.0 did, about one batch in a
+// few hundred on a loaded machine.
+func TestBatchCancelledAfterSendLeavesThePoolUsable(t *testing.T) {
+	db := chtest.NewEmpty(t)
+	c := chfx.NewClient(chfx.Config{Addr: []string{db.Addr}, Database: db.Database, MaxOpenConns: 1}.WithDefaults(), chtest.Logger(t))
+	require.NoError(t, c.Start(t.Context()))
+	t.Cleanup(func() { _ = c.Stop(context.Background()) })
+	require.NoError(t, c.Conn().Exec(t.Context(), "CREATE TABLE "+db.Database+".batches (n UInt32) ENGINE = Memory"))
+
+	const batches = 2000
+	for n := range batches {
+		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+		b, err := c.Conn().PrepareBatch(ctx, "INSERT INTO "+db.Database+".batches (n)")
+		require.NoError(t, err, "batch %d", n)
+		require.NoError(t, b.Append(uint32(n)))
+		err = b.Send()
+		cancel()
+		require.NoError(t, err, "batch %d", n)
+	}
+	assert.Equal(t, uint64(batches), chtest.Count(t, db, "SELECT count() FROM "+db.Database+".batches"))
+}
