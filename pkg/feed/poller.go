@@ -53,6 +53,7 @@ type Poller struct {
 	polled      bool
 	lastErr     error
 	lastSuccess time.Time
+	failures    int
 }
 
 func newPoller(src Source, parse Parser, pub Publisher, m *metrics, log zerolog.Logger) *Poller {
@@ -128,7 +129,9 @@ func (p *Poller) Poll(ctx context.Context) error {
 	p.mu.Lock()
 	p.polled, p.lastErr = true, err
 	if err == nil {
-		p.lastSuccess = now
+		p.lastSuccess, p.failures = now, 0
+	} else {
+		p.failures++
 	}
 	p.mu.Unlock()
 	if err == nil {
@@ -138,7 +141,9 @@ func (p *Poller) Poll(ctx context.Context) error {
 }
 
 func (p *Poller) poll(ctx context.Context, now time.Time) error {
-	f, err := fetch(ctx, p.client, p.src, p.val)
+	src := p.src
+	src.URL = src.URLAt(now)
+	f, err := fetch(ctx, p.client, src, p.val)
 	switch {
 	case errors.Is(err, ErrNotModified):
 		p.m.polls.WithLabelValues(p.src.Name, resultNotModified).Inc()
@@ -277,6 +282,33 @@ func (p *Poller) deadLetter(ctx context.Context, body []byte, cause error, now t
 	p.m.deadLetters.WithLabelValues(p.src.Name).Inc()
 	p.log.Warn().Err(cause).Str("dead_letter_id", dl.ID).Int("bytes", len(body)).Msg("body rejected to dead letters")
 	return nil
+}
+
+// State is where one source stands: what the feed loop knows of its last
+// polls, for the operator's page and the logs.
+type State struct {
+	Source string `json:"source"`
+	Format string `json:"format"`
+	// Polled is false until the first poll has ended.
+	Polled bool `json:"polled"`
+	// LastSuccess is the end of the last poll that fetched and published
+	// (or found the body unchanged); zero if none has.
+	LastSuccess time.Time `json:"last_success,omitzero"`
+	// Failures counts the polls that failed since the last success; Error
+	// is the last one's error.
+	Failures int    `json:"failures"`
+	Error    string `json:"error,omitempty"`
+}
+
+// state returns the poller's State.
+func (p *Poller) state() State {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	st := State{Source: p.src.Name, Format: p.src.Format, Polled: p.polled, LastSuccess: p.lastSuccess, Failures: p.failures}
+	if p.lastErr != nil {
+		st.Error = p.lastErr.Error()
+	}
+	return st
 }
 
 // health returns nil if the last poll succeeded, or the last success is

@@ -124,3 +124,16 @@ func (r *Runner) Ready(context.Context) error {
 	}
 	return errors.Join(errs...)
 }
+
+// States returns each source's State in the order of the feeds file, and
+// nil before Start.
+func (r *Runner) States() []State {
+	if !r.started.Load() {
+		return nil
+	}
+	out := make([]State, len(r.pollers))
+	for i, p := range r.pollers {
+		out[i] = p.state()
+	}
+	return out
+}

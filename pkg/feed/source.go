@@ -86,7 +86,7 @@ func (s Source) Validate() error {
 	if !reSourceName.MatchString(s.Name) {
 		bad("name must be 1-64 of [a-z0-9_.-], starting with a letter or digit")
 	}
-	if u, err := url.Parse(s.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "file") {
+	if u, err := url.Parse(s.URLAt(time.Time{})); err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "file") {
 		bad("url %q must be http://, https:// or file://", s.URL)
 	}
 	if s.Format == "" {
