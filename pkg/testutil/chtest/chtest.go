@@ -29,6 +29,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/chschema"
 )
 
 // EnvAddr names the variable holding the native address (host:port) of an
@@ -49,7 +50,7 @@ type DB struct {
 	// Database is the test's database name.
 	Database string
 	// Dialect is the server's dialect.
-	Dialect chfx.Dialect
+	Dialect chschema.Dialect
 }
 
 var shared struct {
@@ -109,7 +110,7 @@ func NewOn(t testing.TB, addr string) *DB {
 	db := newEmptyOn(t, addr)
 	ctx, cancel := context.WithTimeout(context.Background(), setupTimeout)
 	defer cancel()
-	if _, err := chfx.Migrate(ctx, db.Conn, chfx.Target{Database: db.Database}, db.Dialect, Logger(t).Level(zerolog.WarnLevel)); err != nil {
+	if _, err := chschema.Migrate(ctx, db.Conn, chschema.Target{Database: db.Database}, db.Dialect, Logger(t).Level(zerolog.WarnLevel)); err != nil {
 		t.Fatalf("chtest: migrate %s: %v", db.Database, err)
 	}
 	// The default database of a connection must exist when it connects, so
@@ -159,7 +160,7 @@ func newEmptyOn(t testing.TB, addr string) *DB {
 		}
 		_ = conn.Close()
 	})
-	d, err := chfx.DetectDialect(ctx, conn)
+	d, err := chschema.DetectDialect(ctx, conn)
 	if err != nil {
 		t.Fatalf("chtest: %v", err)
 	}

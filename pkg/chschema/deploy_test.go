@@ -1,4 +1,4 @@
-package chfx_test
+package chschema_test
 
 import (
 	"context"
@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/chschema"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
 )
 
@@ -60,7 +61,7 @@ func deployFile(t *testing.T, rel string) []byte {
 // Servers older than this predate the deploy files' form: the <clickhouse>
 // root element (they want <yandex>) and settings constraints with
 // changeable_in_readonly.
-var minDeployVersion = chfx.Version{Major: 23, Minor: 1}
+var minDeployVersion = chschema.Version{Major: 23, Minor: 1}
 
 var reConstraints = regexp.MustCompile(`(?s)\s*<constraints>.*?</constraints>`)
 
@@ -70,7 +71,7 @@ var reConstraints = regexp.MustCompile(`(?s)\s*<constraints>.*?</constraints>`)
 // element and without settings constraints, which it does not know (it
 // would refuse the profile). Everything else, from_env included, is taken
 // as written.
-func forServer(content []byte, v chfx.Version) []byte {
+func forServer(content []byte, v chschema.Version) []byte {
 	if v.AtLeast(minDeployVersion) {
 		return content
 	}
@@ -81,7 +82,7 @@ func forServer(content []byte, v chfx.Version) []byte {
 
 // localVersion returns the version of the local server binary the tests
 // start, by starting it once on dir.
-func localVersion(t *testing.T, dir string) chfx.Version {
+func localVersion(t *testing.T, dir string) chschema.Version {
 	t.Helper()
 	chtest.RequireBinary(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
@@ -92,7 +93,7 @@ func localVersion(t *testing.T, dir string) chfx.Version {
 	conn, err := chfx.Open(ctx, srv.Config())
 	require.NoError(t, err)
 	defer conn.Close()
-	d, err := chfx.DetectDialect(ctx, conn)
+	d, err := chschema.DetectDialect(ctx, conn)
 	require.NoError(t, err)
 	return d.Version
 }
@@ -100,7 +101,7 @@ func localVersion(t *testing.T, dir string) chfx.Version {
 // deployServer starts a server of t's own that merges the deploy users
 // files named (relative to deploy/clickhouse), adapted to its version, with
 // env set, and returns it with its version.
-func deployServer(t *testing.T, env []string, users ...string) (*chfx.LocalServer, chfx.Version) {
+func deployServer(t *testing.T, env []string, users ...string) (*chfx.LocalServer, chschema.Version) {
 	t.Helper()
 	dir := t.TempDir()
 	v := localVersion(t, dir)
@@ -177,12 +178,12 @@ func TestDeployUsers(t *testing.T) {
 
 	// The sink migrates and writes.
 	sink := mustOpenAs(t, srv, "sink", sinkPW)
-	d, err := chfx.DetectDialect(ctx, sink)
+	d, err := chschema.DetectDialect(ctx, sink)
 	require.NoError(t, err)
-	target := chfx.Target{Database: db}
-	applied, err := chfx.Migrate(ctx, sink, target, d, chtest.Logger(t))
+	target := chschema.Target{Database: db}
+	applied, err := chschema.Migrate(ctx, sink, target, d, chtest.Logger(t))
 	require.NoError(t, err)
-	migs, err := chfx.Render(d, target)
+	migs, err := chschema.Render(d, target)
 	require.NoError(t, err)
 	require.Len(t, applied, len(migs))
 	for _, f := range append(fixtures(), marketHistory()...) {
@@ -224,7 +225,7 @@ func TestDeployUsers(t *testing.T) {
 		for _, name := range names {
 			var n uint64
 			require.NoError(t, analyst.QueryRow(ctx, "SELECT count() FROM "+db+"."+name).Scan(&n), name)
-			if name == chfx.MigrationsTable {
+			if name == chschema.MigrationsTable {
 				assert.Equal(t, uint64(len(migs)), n, name)
 			} else {
 				assert.Positive(t, n, "%s is empty", name)
