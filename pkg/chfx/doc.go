@@ -5,7 +5,8 @@
 // at stop.
 //
 // The schema itself (dialects, the templated migrations, cluster rendering,
-// Migrate) is package chschema.
+// Migrate) is package chschema; a ClickHouse server run as a child process,
+// for `carrywatch up` and the tests, is package chlocal.
 //
 // # Old servers
 //

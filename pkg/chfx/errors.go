@@ -13,10 +13,4 @@ var (
 	// ErrNotStarted means a Client was used before Start succeeded or after
 	// Stop.
 	ErrNotStarted = errors.New("clickhouse client not started")
-	// ErrNoServerBinary means no ClickHouse server binary was found on this
-	// machine.
-	ErrNoServerBinary = errors.New("no clickhouse server binary found (install it with `apt-get install -y clickhouse-server` or the official packages from https://clickhouse.com/docs/install)")
-	// ErrServerExited means a local server process exited before it became
-	// ready, or while it was expected to run.
-	ErrServerExited = errors.New("clickhouse server exited")
 )

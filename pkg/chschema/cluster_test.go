@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/chlocal"
 	"github.com/carrywatch/carrywatch/pkg/chschema"
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
@@ -21,7 +22,7 @@ import (
 // clusterNode is one server of the test cluster and a connection to it.
 type clusterNode struct {
 	name string
-	srv  *chfx.LocalServer
+	srv  *chlocal.Server
 	conn driver.Conn
 }
 
@@ -57,7 +58,7 @@ func TestMigrateOnCluster(t *testing.T) {
 	var nodes []clusterNode
 	for s, replicas := range c.Shards {
 		for r, srv := range replicas {
-			conn, err := chfx.Open(ctx, srv.Config())
+			conn, err := chfx.Open(ctx, chfx.Config{Addr: []string{srv.Addr()}})
 			require.NoError(t, err)
 			t.Cleanup(func() { _ = conn.Close() })
 			nodes = append(nodes, clusterNode{name: fmt.Sprintf("s%dr%d", s, r), srv: srv, conn: conn})

@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/chlocal"
 	"github.com/carrywatch/carrywatch/pkg/chschema"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
 )
@@ -87,10 +88,10 @@ func localVersion(t *testing.T, dir string) chschema.Version {
 	chtest.RequireBinary(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	srv, err := chfx.StartLocal(ctx, dir, chtest.Logger(t))
+	srv, err := chlocal.Start(ctx, dir, chtest.Logger(t))
 	require.NoError(t, err)
 	defer func() { require.NoError(t, srv.Stop()) }()
-	conn, err := chfx.Open(ctx, srv.Config())
+	conn, err := chfx.Open(ctx, chfx.Config{Addr: []string{srv.Addr()}})
 	require.NoError(t, err)
 	defer conn.Close()
 	d, err := chschema.DetectDialect(ctx, conn)
@@ -101,17 +102,17 @@ func localVersion(t *testing.T, dir string) chschema.Version {
 // deployServer starts a server of t's own that merges the deploy users
 // files named (relative to deploy/clickhouse), adapted to its version, with
 // env set, and returns it with its version.
-func deployServer(t *testing.T, env []string, users ...string) (*chfx.LocalServer, chschema.Version) {
+func deployServer(t *testing.T, env []string, users ...string) (*chlocal.Server, chschema.Version) {
 	t.Helper()
 	dir := t.TempDir()
 	v := localVersion(t, dir)
-	opts := []chfx.LocalOption{chfx.WithEnv(env...)}
+	opts := []chlocal.Option{chlocal.WithEnv(env...)}
 	for _, rel := range users {
-		opts = append(opts, chfx.WithUsersFile(filepath.Base(rel), forServer(deployFile(t, rel), v)))
+		opts = append(opts, chlocal.WithUsersFile(filepath.Base(rel), forServer(deployFile(t, rel), v)))
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	srv, err := chfx.StartLocal(ctx, dir, chtest.Logger(t), opts...)
+	srv, err := chlocal.Start(ctx, dir, chtest.Logger(t), opts...)
 	require.NoError(t, err)
 	t.Cleanup(func() { assert.NoError(t, srv.Stop()) })
 	t.Logf("ClickHouse %s with %s", v, strings.Join(users, ", "))
@@ -128,7 +129,7 @@ func randomPassword(t *testing.T) string {
 
 // openAs logs in to srv as user. dial, if set, replaces the dialer (to
 // connect from another local address).
-func openAs(ctx context.Context, srv *chfx.LocalServer, user, password string, dial func(context.Context, string) (net.Conn, error)) (driver.Conn, error) {
+func openAs(ctx context.Context, srv *chlocal.Server, user, password string, dial func(context.Context, string) (net.Conn, error)) (driver.Conn, error) {
 	conn, err := clickhouse.Open(&clickhouse.Options{
 		Protocol:     clickhouse.Native,
 		Addr:         []string{srv.Addr()},
@@ -147,7 +148,7 @@ func openAs(ctx context.Context, srv *chfx.LocalServer, user, password string, d
 	return conn, nil
 }
 
-func mustOpenAs(t *testing.T, srv *chfx.LocalServer, user, password string) driver.Conn {
+func mustOpenAs(t *testing.T, srv *chlocal.Server, user, password string) driver.Conn {
 	t.Helper()
 	conn, err := openAs(t.Context(), srv, user, password, nil)
 	require.NoError(t, err, "log in as %s", user)

@@ -29,6 +29,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/chlocal"
 	"github.com/carrywatch/carrywatch/pkg/chschema"
 )
 
@@ -56,7 +57,7 @@ type DB struct {
 var shared struct {
 	once   sync.Once
 	mu     sync.Mutex
-	server *chfx.LocalServer
+	server *chlocal.Server
 	dir    string
 	err    error
 }
@@ -169,15 +170,15 @@ func newEmptyOn(t testing.TB, addr string) *DB {
 
 // Dedicated starts a server of t's own in t.TempDir(), which t may Stop and
 // Restart, and stops it when t ends; opts add configuration files or
-// environment (chfx.WithConfigFile, chfx.WithUsersFile, chfx.WithEnv). It
-// needs a server binary even when CLICKHOUSE_TEST_ADDR is set, and skips or
-// fails t like RequireBinary.
-func Dedicated(t testing.TB, opts ...chfx.LocalOption) *chfx.LocalServer {
+// environment (chlocal.WithConfigFile, chlocal.WithUsersFile,
+// chlocal.WithEnv). It needs a server binary even when CLICKHOUSE_TEST_ADDR
+// is set, and skips or fails t like RequireBinary.
+func Dedicated(t testing.TB, opts ...chlocal.Option) *chlocal.Server {
 	t.Helper()
 	requireServerBinary(t)
 	ctx, cancel := context.WithTimeout(context.Background(), setupTimeout)
 	defer cancel()
-	srv, err := chfx.StartLocal(ctx, t.TempDir(), Logger(t), opts...)
+	srv, err := chlocal.Start(ctx, t.TempDir(), Logger(t), opts...)
 	if err != nil {
 		t.Fatalf("chtest: %v", err)
 	}
@@ -202,7 +203,7 @@ func RequireBinary(t testing.TB) {
 
 func requireServerBinary(t testing.TB) {
 	t.Helper()
-	if _, _, err := chfx.FindServerBinary(); err == nil {
+	if _, _, err := chlocal.FindBinary(); err == nil {
 		return
 	}
 	msg := "no ClickHouse server: set " + EnvAddr + "=host:port or install one " +
@@ -252,7 +253,7 @@ func serverAddr(t testing.TB) string {
 		defer cancel()
 		// Not t's logger: the server outlives t.
 		log := zerolog.New(os.Stderr).Level(zerolog.WarnLevel).With().Timestamp().Logger()
-		shared.server, shared.err = chfx.StartLocal(ctx, dir, log)
+		shared.server, shared.err = chlocal.Start(ctx, dir, log)
 	})
 	shared.mu.Lock()
 	defer shared.mu.Unlock()

@@ -18,7 +18,7 @@ import (
 	"text/template"
 	"time"
 
-	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/chlocal"
 )
 
 // EnvZooKeeperJar names the variable holding the classpath of a ZooKeeper
@@ -160,12 +160,12 @@ type Cluster struct {
 	// Name is the cluster's name in every server's remote_servers.
 	Name string
 	// Shards lists the servers of each shard, replicas in order.
-	Shards [][]*chfx.LocalServer
+	Shards [][]*chlocal.Server
 }
 
 // Servers returns every server, shard by shard.
-func (c *Cluster) Servers() []*chfx.LocalServer {
-	var all []*chfx.LocalServer
+func (c *Cluster) Servers() []*chlocal.Server {
+	var all []*chlocal.Server
 	for _, s := range c.Shards {
 		all = append(all, s...)
 	}
@@ -223,7 +223,7 @@ func NewCluster(t testing.TB, zk, name string, shards, replicas int) *Cluster {
 	for s := range shards {
 		for r := range replicas {
 			dir := filepath.Join(t.TempDir(), fmt.Sprintf("s%dr%d", s, r))
-			addr, err := chfx.LocalAddr(dir)
+			addr, err := chlocal.AddrFor(dir)
 			if err != nil {
 				t.Fatalf("chtest: %v", err)
 			}
@@ -232,7 +232,7 @@ func NewCluster(t testing.TB, zk, name string, shards, replicas int) *Cluster {
 			addrs[s] = append(addrs[s], hostPort{host, port})
 		}
 	}
-	c := &Cluster{Name: name, Shards: make([][]*chfx.LocalServer, shards)}
+	c := &Cluster{Name: name, Shards: make([][]*chlocal.Server, shards)}
 	t.Cleanup(func() { c.stop(t) })
 	ctx, cancel := context.WithTimeout(context.Background(), setupTimeout)
 	defer cancel()
@@ -245,7 +245,7 @@ func NewCluster(t testing.TB, zk, name string, shards, replicas int) *Cluster {
 			}); err != nil {
 				t.Fatalf("chtest: %v", err)
 			}
-			srv, err := chfx.StartLocal(ctx, dirs[s][r], Logger(t), chfx.WithConfigFile("cluster.xml", cfg.Bytes()))
+			srv, err := chlocal.Start(ctx, dirs[s][r], Logger(t), chlocal.WithConfigFile("cluster.xml", cfg.Bytes()))
 			if err != nil {
 				t.Fatalf("chtest: start cluster server s%dr%d: %v", s, r, err)
 			}

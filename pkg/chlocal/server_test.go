@@ -1,4 +1,4 @@
-package chfx_test
+package chlocal_test
 
 import (
 	"context"
@@ -12,17 +12,18 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/chlocal"
 	"github.com/carrywatch/carrywatch/pkg/chschema"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
 )
 
-func TestLocalServerStopRestartKeepsData(t *testing.T) {
+func TestServerStopRestartKeepsData(t *testing.T) {
 	srv := chtest.Dedicated(t)
 	ctx := t.Context()
 	addr, httpAddr := srv.Addr(), srv.HTTPAddr()
 	assert.NotEqual(t, addr, httpAddr)
 
-	conn, err := chfx.Open(ctx, srv.Config())
+	conn, err := chfx.Open(ctx, chfx.Config{Addr: []string{srv.Addr()}})
 	require.NoError(t, err)
 	d, err := chschema.DetectDialect(ctx, conn)
 	require.NoError(t, err)
@@ -44,7 +45,7 @@ func TestLocalServerStopRestartKeepsData(t *testing.T) {
 	assert.Equal(t, addr, srv.Addr(), "restart reuses the tcp port")
 	assert.Equal(t, httpAddr, srv.HTTPAddr(), "restart reuses the http port")
 
-	conn, err = chfx.Open(ctx, srv.Config())
+	conn, err = chfx.Open(ctx, chfx.Config{Addr: []string{srv.Addr()}})
 	require.NoError(t, err)
 	defer conn.Close()
 	var id string
@@ -55,9 +56,9 @@ func TestLocalServerStopRestartKeepsData(t *testing.T) {
 	assert.Empty(t, applied, "the migrations survive the restart")
 }
 
-func TestStartLocalReportsEarlyExit(t *testing.T) {
+func TestStartReportsEarlyExit(t *testing.T) {
 	chtest.RequireBinary(t)
-	if _, _, err := chfx.FindServerBinary(); err != nil {
+	if _, _, err := chlocal.FindBinary(); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal("needs a server binary: " + err.Error())
 		}
@@ -78,13 +79,13 @@ func TestStartLocalReportsEarlyExit(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "ports.json"), ports, 0o644))
 
-	ctx, cancel := context.WithTimeout(t.Context(), chfx.StopTimeout)
+	ctx, cancel := context.WithTimeout(t.Context(), chlocal.StopTimeout)
 	defer cancel()
-	srv, err := chfx.StartLocal(ctx, dir, chtest.Logger(t))
+	srv, err := chlocal.Start(ctx, dir, chtest.Logger(t))
 	if srv != nil {
 		_ = srv.Stop()
 	}
 	t.Log(err)
-	require.ErrorIs(t, err, chfx.ErrServerExited)
+	require.ErrorIs(t, err, chlocal.ErrExited)
 	assert.Contains(t, err.Error(), "Address already in use", "the error carries the server's log")
 }
