@@ -9,4 +9,9 @@
 // directory reuse, and returns once the server answers. The process runs in
 // a process group of its own and dies with its parent; [Server.Stop] sends
 // SIGTERM, then SIGKILL after [StopTimeout].
+//
+// [StartCluster] starts several servers forming a ClickHouse cluster
+// (remote_servers, {shard} and {replica} macros, ON CLUSTER queue),
+// coordinated through a ZooKeeper that [StartZooKeeper] runs the same way:
+// 18.16 replicates and runs ON CLUSTER DDL through ZooKeeper only.
 package chlocal

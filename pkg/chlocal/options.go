@@ -43,12 +43,13 @@ func WithEnv(env ...string) Option {
 	return func(o *options) { o.env = append(o.env, env...) }
 }
 
-// validate checks that every extra file name is a plain .xml name.
+// validate checks that every extra file name is a plain .xml name, wrapping
+// ErrInvalidOption if not.
 func (o options) validate() error {
 	for _, files := range []map[string][]byte{o.configFiles, o.usersFiles} {
 		for name := range files {
 			if name != filepath.Base(name) || filepath.Ext(name) != ".xml" || strings.HasPrefix(name, ".") {
-				return fmt.Errorf("configuration file name %q is not a plain name ending in .xml", name)
+				return fmt.Errorf("%w: configuration file name %q is not a plain name ending in .xml", ErrInvalidOption, name)
 			}
 		}
 	}

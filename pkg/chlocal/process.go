@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"syscall"
 	"time"
+
+	"github.com/rs/zerolog"
 )
 
 // readyTimeout bounds how long a server may take to become ready when the
@@ -76,21 +78,27 @@ func (p *process) waitReady(ctx context.Context, ready func(context.Context) err
 	}
 }
 
-// stop sends SIGTERM to the process group and waits up to timeout for the
-// process to exit, then sends SIGKILL and waits for it. It reports whether
-// the process had to be killed; the error is returned only when the group
-// could not be signalled.
-func (p *process) stop(timeout time.Duration) (killed bool, err error) {
+// stop sends SIGTERM to the process group and waits up to StopTimeout for
+// the process to exit, then sends SIGKILL and waits for it, and logs which
+// on log. Stopping an exited process, or a nil one (never started), does
+// nothing; the error is returned only when the group could not be
+// signalled.
+func (p *process) stop(log zerolog.Logger) error {
+	if p == nil || p.exited() {
+		return nil
+	}
 	if err := syscall.Kill(-p.pid(), syscall.SIGTERM); err != nil && !errors.Is(err, syscall.ESRCH) {
-		return false, err
+		return err
 	}
 	select {
 	case <-p.done:
-		return false, nil
-	case <-time.After(timeout):
+		log.Info().Int("pid", p.pid()).Msg("local server stopped")
+		return nil
+	case <-time.After(StopTimeout):
 	}
+	log.Warn().Int("pid", p.pid()).Dur("timeout", StopTimeout).Msg("local server ignored SIGTERM; killing it")
 	p.kill()
-	return true, nil
+	return nil
 }
 
 // kill sends SIGKILL to the process group and waits for the process.

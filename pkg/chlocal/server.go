@@ -194,19 +194,9 @@ func (s *Server) answers(ctx context.Context) error {
 func (s *Server) Stop() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p := s.proc
-	if p == nil || p.exited() {
-		return nil
-	}
-	killed, err := p.stop(StopTimeout)
-	if err != nil {
+	if err := s.proc.stop(s.log); err != nil {
 		return fmt.Errorf("stop local clickhouse: %w", err)
 	}
-	if killed {
-		s.log.Warn().Int("pid", p.pid()).Dur("timeout", StopTimeout).Msg("local clickhouse ignored SIGTERM; killed it")
-		return nil
-	}
-	s.log.Info().Int("pid", p.pid()).Msg("local clickhouse stopped")
 	return nil
 }
 

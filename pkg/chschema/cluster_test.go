@@ -140,7 +140,7 @@ func TestMigrateOnCluster(t *testing.T) {
 // shards, as the sink would (synchronous Distributed inserts), plus
 // events whose rows fall on both shards for the derived views, and reads
 // them back through every server.
-func clusterRows(t *testing.T, nodes []clusterNode, c *chtest.Cluster, db string, d chschema.Dialect) {
+func clusterRows(t *testing.T, nodes []clusterNode, c *chlocal.Cluster, db string, d chschema.Dialect) {
 	ctx := clickhouse.Context(t.Context(), clickhouse.WithSettings(clickhouse.Settings{"insert_distributed_sync": 1}))
 	insert := func(n clusterNode, table string, cols []string, vals ...[]any) {
 		t.Helper()

@@ -5,7 +5,9 @@
 //
 // Dedicated gives a test a server of its own (with extra configuration
 // files if needed), and ZooKeeper with NewCluster a cluster of local
-// servers, for the replicated, ON CLUSTER schema.
+// servers, for the replicated, ON CLUSTER schema. The servers are package
+// chlocal's, the ones `carrywatch up` starts; chtest adds the database per
+// test, the clean-up and the loud skip.
 //
 // Without an address and without a server binary (or, for a cluster, without
 // ZooKeeper), tests skip loudly, or fail when the CI environment variable is
@@ -206,12 +208,19 @@ func requireServerBinary(t testing.TB) {
 	if _, _, err := chlocal.FindBinary(); err == nil {
 		return
 	}
-	msg := "no ClickHouse server: set " + EnvAddr + "=host:port or install one " +
-		"(`apt-get install -y clickhouse-server`, or the official packages from https://clickhouse.com/docs/install)"
+	unavailable(t, "no ClickHouse server: set "+EnvAddr+"=host:port or install one "+
+		"(`apt-get install -y clickhouse-server`, or the official packages from https://clickhouse.com/docs/install)")
+}
+
+// unavailable fails t when the CI variable is set, so that CI never looks
+// green without having run it, and skips it loudly everywhere else; msg
+// says what this machine lacks.
+func unavailable(t testing.TB, msg string) {
+	t.Helper()
 	if os.Getenv("CI") != "" {
 		t.Fatal("chtest: " + msg)
 	}
-	t.Skip("SKIPPED: " + msg + " — these tests did NOT run")
+	t.Skip("SKIPPED: " + msg + " — this test did NOT run")
 }
 
 // Count runs query, which must return one UInt64 (e.g. SELECT count() …),

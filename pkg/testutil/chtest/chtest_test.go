@@ -76,8 +76,3 @@ func TestDatabaseName(t *testing.T) {
 		})
 	}
 }
-
-func TestZooKeeperServes(t *testing.T) {
-	addr := ZooKeeper(t)
-	require.NoError(t, serving(t.Context(), addr))
-}
