@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/chschema"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chdbtest"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
 )
@@ -176,7 +176,7 @@ type row struct {
 	vals  []any
 }
 
-func (r row) insertSQL(d chfx.Dialect) string {
+func (r row) insertSQL(d chschema.Dialect) string {
 	lits := make([]string, len(r.vals))
 	for i, v := range r.vals {
 		switch tv := v.(type) {
@@ -315,7 +315,7 @@ type expect struct {
 
 // expectations are keyed like currentOnly. Timestamps read back as
 // "2006-01-02 15:04:05.000" with DateTime64, as Unix ms without.
-func expectations(d chfx.Dialect, now time.Time) map[string]expect {
+func expectations(d chschema.Dialect, now time.Time) map[string]expect {
 	ts := func(t time.Time) string {
 		if d.DateTime64 {
 			return t.Format("2006-01-02 15:04:05.000")
@@ -372,7 +372,7 @@ func TestQueryListsNameDashboardQueries(t *testing.T) {
 	for k := range currentOnly {
 		assert.True(t, keys[k], "currentOnly names %s, which is not a dashboard query", k)
 	}
-	want := expectations(chfx.Current, time.Now())
+	want := expectations(chschema.Current, time.Now())
 	for k := range want {
 		assert.True(t, keys[k], "expectations name %s, which is not a dashboard query", k)
 	}
@@ -411,7 +411,7 @@ func testRange(now time.Time) timeRange {
 func TestClickHouseQueriesOnCurrent(t *testing.T) {
 	const db = "carrywatch" // the data source's default database
 	now := time.Now().UTC().Truncate(time.Second)
-	migs, err := chfx.Render(chfx.Current, chfx.Target{Database: db})
+	migs, err := chschema.Render(chschema.Current, chschema.Target{Database: db})
 	require.NoError(t, err)
 
 	stmts := []string{"CREATE DATABASE IF NOT EXISTS " + db, "USE " + db}
@@ -419,7 +419,7 @@ func TestClickHouseQueriesOnCurrent(t *testing.T) {
 		stmts = append(stmts, m.Statements...)
 	}
 	for _, r := range fixtures(t, now) {
-		stmts = append(stmts, r.insertSQL(chfx.Current))
+		stmts = append(stmts, r.insertSQL(chschema.Current))
 	}
 	setup := len(stmts)
 	qs := queriesOn(t, typeClickHouse)
@@ -451,7 +451,7 @@ func TestClickHouseQueriesOnCurrent(t *testing.T) {
 		}
 		got[q.Key] = rows
 	}
-	checkResults(t, expectations(chfx.Current, now), got)
+	checkResults(t, expectations(chschema.Current, now), got)
 }
 
 // TestClickHouseQueriesOnServer runs the dashboards' queries on the test

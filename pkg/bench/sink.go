@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/chschema"
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/sink"
@@ -196,7 +197,7 @@ func rawClickHouse(ctx context.Context, env Env, events []event.Event, batch int
 		return 0, err
 	}
 	defer func() { _ = conn.Close() }()
-	d, err := chfx.DetectDialect(ctx, conn)
+	d, err := chschema.DetectDialect(ctx, conn)
 	if err != nil {
 		return 0, err
 	}

@@ -10,6 +10,8 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/rs/zerolog"
+
+	"github.com/carrywatch/carrywatch/pkg/chschema"
 )
 
 // Client owns carrywatch's ClickHouse connection: Start connects (retrying
@@ -21,7 +23,7 @@ type Client struct {
 
 	mu      sync.RWMutex
 	conn    driver.Conn
-	dialect Dialect
+	dialect chschema.Dialect
 }
 
 // NewClient returns a client for cfg. It does no I/O; zero fields of cfg
@@ -35,7 +37,7 @@ func NewClient(cfg Config, log zerolog.Logger) *Client {
 
 // Start connects, retrying with backoff (100 ms doubling to 5 s) while the
 // server is unreachable and ctx is not done, then detects the dialect and
-// runs Migrate. It does not retry an invalid config or a server that
+// runs chschema.Migrate. It does not retry an invalid config or a server that
 // answers with an error (such as a wrong password). The error wraps
 // ErrInvalidConfig, ErrNotConfigured, ctx's error, or the failing step's.
 // Starting a started client does nothing.
@@ -51,12 +53,12 @@ func (c *Client) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	d, err := DetectDialect(ctx, conn)
+	d, err := chschema.DetectDialect(ctx, conn)
 	if err != nil {
 		_ = conn.Close()
 		return fmt.Errorf("detect dialect: %w", err)
 	}
-	applied, err := Migrate(ctx, conn, c.cfg.Target(), d, c.log)
+	applied, err := chschema.Migrate(ctx, conn, c.cfg.Target(), d, c.log)
 	if err != nil {
 		_ = conn.Close()
 		return err
@@ -87,8 +89,10 @@ func (c *Client) connect(ctx context.Context) (driver.Conn, error) {
 		}
 		c.log.Warn().Err(err).Int("attempt", attempt).Dur("backoff", backoff).
 			Msg("clickhouse unreachable; retrying")
-		if serr := sleep(ctx, backoff); serr != nil {
-			return nil, fmt.Errorf("connect clickhouse after %d attempts: %w", attempt, errors.Join(err, serr))
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("connect clickhouse after %d attempts: %w", attempt, errors.Join(err, ctx.Err()))
+		case <-time.After(backoff):
 		}
 		backoff = min(2*backoff, 5*time.Second)
 	}
@@ -120,7 +124,7 @@ func (c *Client) Conn() driver.Conn {
 }
 
 // Dialect returns the server's dialect, the zero Dialect before Start.
-func (c *Client) Dialect() Dialect {
+func (c *Client) Dialect() chschema.Dialect {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	return c.dialect

@@ -3,11 +3,12 @@ package chfx
 import (
 	"fmt"
 	"net"
-	"regexp"
 	"strconv"
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/carrywatch/carrywatch/pkg/chschema"
 )
 
 // Defaults of Config; a zero field means its default.
@@ -48,13 +49,11 @@ type Config struct {
 	MaxOpenConns int `env:"CW_CLICKHOUSE_MAX_OPEN_CONNS" envDefault:"8"`
 	// Cluster names the ClickHouse cluster (a remote_servers entry of every
 	// server) the migrations create the schema on: ON CLUSTER DDL, replicated
-	// tables behind Distributed ones (see Target). Empty means a single
+	// tables behind Distributed ones (see chschema.Target). Empty means a single
 	// server. It is spliced into DDL, so it must match
 	// ^[A-Za-z_][A-Za-z0-9_]*$.
 	Cluster string `env:"CW_CLICKHOUSE_CLUSTER"`
 }
-
-var reIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // WithDefaults returns c with every zero field set to its default.
 func (c Config) WithDefaults() Config {
@@ -73,12 +72,21 @@ func (c Config) WithDefaults() Config {
 	return c
 }
 
-// Validate reports the first unusable field, wrapping ErrInvalidConfig. Zero
-// fields are valid (they take their defaults) and so is an empty Addr.
+// Target returns where c's migrations go: its database (default
+// "carrywatch") on its cluster, if any.
+func (c Config) Target() chschema.Target {
+	c = c.WithDefaults()
+	return chschema.Target{Database: c.Database, Cluster: c.Cluster}
+}
+
+// Validate reports the first unusable field, wrapping ErrInvalidConfig (and
+// chschema.ErrInvalidTarget for a database or cluster name that cannot be
+// spliced into DDL). Zero fields are valid (they take their defaults) and so
+// is an empty Addr.
 func (c Config) Validate() error {
 	c = c.WithDefaults()
 	if err := c.Target().Validate(); err != nil {
-		return err
+		return fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
 	for _, a := range c.Addr {
 		host, port, err := net.SplitHostPort(a)
@@ -100,15 +108,6 @@ func (c Config) Validate() error {
 	}
 	if c.MaxOpenConns < 0 {
 		return fmt.Errorf("%w: max open conns %d is negative", ErrInvalidConfig, c.MaxOpenConns)
-	}
-	return nil
-}
-
-// ValidateDatabase checks that name can be spliced into DDL unquoted,
-// wrapping ErrInvalidConfig if not.
-func ValidateDatabase(name string) error {
-	if !reIdent.MatchString(name) {
-		return fmt.Errorf("%w: database %q must match %s", ErrInvalidConfig, name, reIdent)
 	}
 	return nil
 }

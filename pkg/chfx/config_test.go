@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/chschema"
 )
 
 func TestConfigFromEnv(t *testing.T) {
@@ -90,11 +91,11 @@ func TestConfigValidate(t *testing.T) {
 }
 
 func TestConfigTarget(t *testing.T) {
-	assert.Equal(t, chfx.Target{Database: "carrywatch"}, chfx.Config{}.Target())
-	assert.Equal(t, chfx.Target{Database: "cw", Cluster: "main"}, chfx.Config{Database: "cw", Cluster: "main"}.Target())
-	assert.Equal(t, "cw on cluster main", chfx.Target{Database: "cw", Cluster: "main"}.String())
-	assert.ErrorIs(t, chfx.Target{Database: "cw", Cluster: "a.b"}.Validate(), chfx.ErrInvalidConfig)
-	assert.ErrorIs(t, chfx.Target{}.Validate(), chfx.ErrInvalidConfig, "a target needs a database")
+	assert.Equal(t, chschema.Target{Database: "carrywatch"}, chfx.Config{}.Target())
+	assert.Equal(t, chschema.Target{Database: "cw", Cluster: "main"}, chfx.Config{Database: "cw", Cluster: "main"}.Target())
+	err := chfx.Config{Cluster: "a.b"}.Validate()
+	assert.ErrorIs(t, err, chfx.ErrInvalidConfig)
+	assert.ErrorIs(t, err, chschema.ErrInvalidTarget, "the schema's reason is kept")
 }
 
 func TestOpenNotConfigured(t *testing.T) {

@@ -1,35 +1,12 @@
-// Package chfx owns carrywatch's ClickHouse connection: its configuration,
-// the dialect of the server it talks to, the versioned migrations under
-// schemas/clickhouse, a local server for laptops and tests, and the fx module
-// that connects and migrates at start-up.
+// Package chfx owns carrywatch's ClickHouse connection: its configuration
+// ([Config], variables CW_CLICKHOUSE_*), [Open], and the [Client] that the fx
+// [Module] starts with the application: it connects, detects the server's
+// dialect and brings the schema up to date (package chschema), then closes
+// at stop.
 //
-// # Dialects
-//
-// The DDL targets current ClickHouse (DateTime64, LowCardinality, column
-// codecs, TTL) and degrades explicitly, by detected server version, on older
-// servers such as Debian's 18.16: timestamps become UInt64 Unix milliseconds,
-// LowCardinality(String) becomes String, codecs and TTL are left out. The
-// sink builds rows with [Dialect.Time] and [Dialect.NullableTime] so the same
-// code writes to both.
-//
-// # Migrations
-//
-// Migrations are the files schemas/clickhouse/NNNN_<verb>_<object>.sql,
-// applied in version order. Each file is a Go text/template (see [Render] for
-// the data and functions) whose statements are separated by a line holding
-// only ";". Every statement is idempotent, applied migrations are recorded in
-// <database>.schema_migrations with the SHA-256 of the file, and an applied
-// file must never change: add a new number instead ([ErrChecksumMismatch]).
-//
-// # Clusters
-//
-// With Config.Cluster set (CW_CLICKHOUSE_CLUSTER) the same migrations render
-// for a ClickHouse cluster ([Target]): every statement runs ON CLUSTER, each
-// table is a replicated <table>_local on every shard behind a Distributed
-// <table> sharded by cityHash64(id), the views read the Distributed tables,
-// and schema_migrations is replicated across the whole cluster. Writers and
-// readers name the same tables in both layouts; a database migrated for one
-// layout is never migrated for the other ([ErrLayoutMismatch]).
+// The schema itself (dialects, the templated migrations, cluster rendering,
+// Migrate) is package chschema; a ClickHouse server run as a child process,
+// for `carrywatch up` and the tests, is package chlocal.
 //
 // # Old servers
 //

@@ -14,7 +14,7 @@ import (
 
 // Open connects to the server of cfg over the native protocol and pings it.
 // The connection's default database is the server's, because cfg.Database
-// may not exist before Migrate: qualify table names with cfg.Database.
+// may not exist before chschema.Migrate: qualify table names with cfg.Database.
 // Errors wrap ErrInvalidConfig or ErrNotConfigured, or are the driver's
 // (a *clickhouse.Exception when the server refused, e.g. a wrong password).
 func Open(ctx context.Context, cfg Config) (driver.Conn, error) {

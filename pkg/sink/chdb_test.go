@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/chschema"
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/sink"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chdbtest"
@@ -21,7 +21,7 @@ import (
 // v_risk_index.
 func TestRiskScoresOnCurrentClickHouse(t *testing.T) {
 	const db = "carrywatch"
-	migs, err := chfx.Render(chfx.Current, chfx.Target{Database: db})
+	migs, err := chschema.Render(chschema.Current, chschema.Target{Database: db})
 	require.NoError(t, err)
 	stmts := []string{"CREATE DATABASE IF NOT EXISTS " + db}
 	for _, m := range migs {
@@ -43,7 +43,7 @@ func TestRiskScoresOnCurrentClickHouse(t *testing.T) {
 	for i, p := range prints {
 		raw, err := event.Marshal(p)
 		require.NoError(t, err)
-		stmts = append(stmts, insert+chdbtest.Values(sink.Row(p, raw, uint64(100+i), chfx.Current)))
+		stmts = append(stmts, insert+chdbtest.Values(sink.Row(p, raw, uint64(100+i), chschema.Current)))
 	}
 	qScores := len(stmts)
 	stmts = append(stmts, "SELECT id, source, toUnixTimestamp64Milli(observed_at) AS observed_ms, stream_seq, `index`, regime, "+

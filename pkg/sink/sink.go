@@ -18,6 +18,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/chschema"
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 )
@@ -30,7 +31,7 @@ type Bus interface {
 // Store is what the sink needs of ClickHouse.
 type Store interface {
 	Conn() driver.Conn
-	Dialect() chfx.Dialect
+	Dialect() chschema.Dialect
 	Database() string
 	Ping(ctx context.Context) error
 }

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/chschema"
 	"github.com/carrywatch/carrywatch/pkg/event"
 )
 
@@ -14,7 +14,7 @@ type table struct {
 	columns []string
 	// row returns the values of columns for one message. raw is the message
 	// as received; seq its stream sequence.
-	row func(e event.Event, raw []byte, seq uint64, d chfx.Dialect) []any
+	row func(e event.Event, raw []byte, seq uint64, d chschema.Dialect) []any
 }
 
 // insertSQL names every column: servers before 19.x and the native protocol
@@ -25,7 +25,7 @@ func (t *table) insertSQL(db string) string {
 
 var metaColumns = []string{"id", "source", "observed_at", "ingested_at", "stream_seq"}
 
-func metaRow(m *event.Meta, seq uint64, d chfx.Dialect, extra ...any) []any {
+func metaRow(m *event.Meta, seq uint64, d chschema.Dialect, extra ...any) []any {
 	return append([]any{m.ID, m.Source, d.Time(m.ObservedAt), d.Time(m.IngestedAt), seq}, extra...)
 }
 
@@ -49,7 +49,7 @@ var tables = map[string]*table{
 	event.SchemaJGBYield: {
 		name:    "jgb_yields",
 		columns: columns("tenor", "tenor_months", "yield_pct"),
-		row: func(ev event.Event, _ []byte, seq uint64, d chfx.Dialect) []any {
+		row: func(ev event.Event, _ []byte, seq uint64, d chschema.Dialect) []any {
 			e := ev.(*event.JGBYield)
 			return metaRow(&e.Meta, seq, d, e.Tenor, e.TenorMonths(), e.YieldPct)
 		},
@@ -57,7 +57,7 @@ var tables = map[string]*table{
 	event.SchemaFedOdds: {
 		name:    "fed_odds",
 		columns: columns("meeting", "change_bp", "probability", "expected_change_bp"),
-		row: func(ev event.Event, _ []byte, seq uint64, d chfx.Dialect) []any {
+		row: func(ev event.Event, _ []byte, seq uint64, d chschema.Dialect) []any {
 			e := ev.(*event.FedOdds)
 			change := make([]int16, len(e.Outcomes))
 			prob := make([]float64, len(e.Outcomes))
@@ -70,7 +70,7 @@ var tables = map[string]*table{
 	event.SchemaETFFlow: {
 		name:    "etf_flows",
 		columns: columns("asset", "ticker", "trade_date", "flow_usd", "aum_usd"),
-		row: func(ev event.Event, _ []byte, seq uint64, d chfx.Dialect) []any {
+		row: func(ev event.Event, _ []byte, seq uint64, d chschema.Dialect) []any {
 			e := ev.(*event.ETFFlow)
 			return metaRow(&e.Meta, seq, d, e.Asset, e.Ticker, date(e.TradeDate), e.FlowUSD, e.AUMUSD)
 		},
@@ -78,7 +78,7 @@ var tables = map[string]*table{
 	event.SchemaVenueStatus: {
 		name:    "venue_status",
 		columns: columns("venue", "incident_id", "action", "severity", "status", "title", "components", "started_at", "resolved_at"),
-		row: func(ev event.Event, _ []byte, seq uint64, d chfx.Dialect) []any {
+		row: func(ev event.Event, _ []byte, seq uint64, d chschema.Dialect) []any {
 			e := ev.(*event.VenueStatus)
 			return metaRow(&e.Meta, seq, d, e.Venue, e.IncidentID, e.Action, e.Severity, e.Status, e.Title,
 				orEmpty(e.Components), d.Time(e.StartedAt), d.NullableTime(e.ResolvedAt))
@@ -87,7 +87,7 @@ var tables = map[string]*table{
 	event.SchemaMarketQuote: {
 		name:    "market_quotes",
 		columns: columns("instrument", "value", "unit", "kind", "derived_from"),
-		row: func(ev event.Event, _ []byte, seq uint64, d chfx.Dialect) []any {
+		row: func(ev event.Event, _ []byte, seq uint64, d chschema.Dialect) []any {
 			e := ev.(*event.MarketQuote)
 			return metaRow(&e.Meta, seq, d, e.Instrument, e.Value, e.Unit, e.Kind, e.DerivedFrom)
 		},
@@ -97,7 +97,7 @@ var tables = map[string]*table{
 		columns: columns("index", "regime", "triggers", "drivers", "block_names", "block_scores",
 			"block_contributions", "model_version", "calibration_hash", "watermark_seq", "watermark_time", "explanation",
 			"etf_cost_basis_usd"),
-		row: func(ev event.Event, raw []byte, seq uint64, d chfx.Dialect) []any {
+		row: func(ev event.Event, raw []byte, seq uint64, d chschema.Dialect) []any {
 			e := ev.(*event.RiskScore)
 			names := make([]string, len(e.Blocks))
 			scores := make([]float64, len(e.Blocks))
@@ -113,7 +113,7 @@ var tables = map[string]*table{
 	event.SchemaDeadLetter: {
 		name:    "dead_letters",
 		columns: columns("stage", "original_subject", "reason", "code", "payload", "original_seq"),
-		row: func(ev event.Event, _ []byte, seq uint64, d chfx.Dialect) []any {
+		row: func(ev event.Event, _ []byte, seq uint64, d chschema.Dialect) []any {
 			e := ev.(*event.DeadLetter)
 			return metaRow(&e.Meta, seq, d, e.Stage, e.OriginalSubject, e.Reason, e.Code, string(e.Payload), e.StreamSeq)
 		},
@@ -141,7 +141,7 @@ func Columns(schema string) []string {
 // Row returns the values the sink inserts for ev into Table(ev's schema),
 // raw being the message as received and seq its stream sequence; nil if the
 // schema has no table.
-func Row(ev event.Event, raw []byte, seq uint64, d chfx.Dialect) []any {
+func Row(ev event.Event, raw []byte, seq uint64, d chschema.Dialect) []any {
 	if t, ok := tables[ev.SchemaName()]; ok {
 		return t.row(ev, raw, seq, d)
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/carrywatch/carrywatch/pkg/bench"
 	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/chschema"
 	"github.com/carrywatch/carrywatch/pkg/logfx"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/progress"
@@ -184,11 +185,11 @@ func runBench(ctx context.Context, c config, sizes benchSizes, log zerolog.Logge
 		_ = conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+db)
 		_ = conn.Close()
 	}()
-	d, err := chfx.DetectDialect(ctx, conn)
+	d, err := chschema.DetectDialect(ctx, conn)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := chfx.Migrate(ctx, conn, chfx.Target{Database: db}, d, log); err != nil {
+	if _, err := chschema.Migrate(ctx, conn, chschema.Target{Database: db}, d, log); err != nil {
 		return nil, err
 	}
 

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/chschema"
 	"github.com/carrywatch/carrywatch/pkg/logfx"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 )
@@ -42,11 +43,11 @@ only check.`,
 				return err
 			}
 			defer func() { _ = conn.Close() }()
-			d, err := chfx.DetectDialect(cmd.Context(), conn)
+			d, err := chschema.DetectDialect(cmd.Context(), conn)
 			if err != nil {
 				return err
 			}
-			applied, err := chfx.Migrate(cmd.Context(), conn, c.CH.Target(), d, log)
+			applied, err := chschema.Migrate(cmd.Context(), conn, c.CH.Target(), d, log)
 			if err != nil {
 				return err
 			}

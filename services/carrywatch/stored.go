@@ -9,6 +9,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/chschema"
 	"github.com/carrywatch/carrywatch/pkg/event"
 )
 
@@ -24,7 +25,7 @@ func storedEvents(ctx context.Context, cfg chfx.Config, from, to time.Time) ([]e
 		return nil, err
 	}
 	defer func() { _ = conn.Close() }()
-	d, err := chfx.DetectDialect(ctx, conn)
+	d, err := chschema.DetectDialect(ctx, conn)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +55,7 @@ type storedEvent struct {
 type storedReader struct {
 	conn     driver.Conn
 	db       string
-	d        chfx.Dialect
+	d        chschema.Dialect
 	from, to time.Time
 	lastSeq  uint64 // stream_seq of the row last scanned
 }

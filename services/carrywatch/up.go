@@ -16,6 +16,7 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/chlocal"
 	"github.com/carrywatch/carrywatch/pkg/feed"
 	"github.com/carrywatch/carrywatch/pkg/logfx"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
@@ -236,9 +237,9 @@ func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
 
 // startLocalClickHouse starts a ClickHouse server from PATH with its data
 // under dir, or explains how to get one.
-func startLocalClickHouse(ctx context.Context, dir string, log zerolog.Logger) (*chfx.LocalServer, error) {
-	srv, err := chfx.StartLocal(ctx, dir, log, chfx.WithPreferredPorts(localCHTCPPort, localCHHTTPPort, localCHInterserverPort))
-	if errors.Is(err, chfx.ErrNoServerBinary) {
+func startLocalClickHouse(ctx context.Context, dir string, log zerolog.Logger) (*chlocal.Server, error) {
+	srv, err := chlocal.Start(ctx, dir, log, chlocal.WithPreferredPorts(localCHTCPPort, localCHHTTPPort, localCHInterserverPort))
+	if errors.Is(err, chlocal.ErrNoBinary) {
 		return nil, fmt.Errorf("no ClickHouse: set CW_CLICKHOUSE_ADDR=host:9000 to use a running server, "+
 			"or install one (Debian/Ubuntu: sudo apt-get install -y clickhouse-server; "+
 			"or `make deps`): %w", err)

@@ -5,7 +5,9 @@
 //
 // Dedicated gives a test a server of its own (with extra configuration
 // files if needed), and ZooKeeper with NewCluster a cluster of local
-// servers, for the replicated, ON CLUSTER schema.
+// servers, for the replicated, ON CLUSTER schema. The servers are package
+// chlocal's, the ones `carrywatch up` starts; chtest adds the database per
+// test, the clean-up and the loud skip.
 //
 // Without an address and without a server binary (or, for a cluster, without
 // ZooKeeper), tests skip loudly, or fail when the CI environment variable is
@@ -29,6 +31,8 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/chlocal"
+	"github.com/carrywatch/carrywatch/pkg/chschema"
 )
 
 // EnvAddr names the variable holding the native address (host:port) of an
@@ -49,13 +53,13 @@ type DB struct {
 	// Database is the test's database name.
 	Database string
 	// Dialect is the server's dialect.
-	Dialect chfx.Dialect
+	Dialect chschema.Dialect
 }
 
 var shared struct {
 	once   sync.Once
 	mu     sync.Mutex
-	server *chfx.LocalServer
+	server *chlocal.Server
 	dir    string
 	err    error
 }
@@ -109,7 +113,7 @@ func NewOn(t testing.TB, addr string) *DB {
 	db := newEmptyOn(t, addr)
 	ctx, cancel := context.WithTimeout(context.Background(), setupTimeout)
 	defer cancel()
-	if _, err := chfx.Migrate(ctx, db.Conn, chfx.Target{Database: db.Database}, db.Dialect, Logger(t).Level(zerolog.WarnLevel)); err != nil {
+	if _, err := chschema.Migrate(ctx, db.Conn, chschema.Target{Database: db.Database}, db.Dialect, Logger(t).Level(zerolog.WarnLevel)); err != nil {
 		t.Fatalf("chtest: migrate %s: %v", db.Database, err)
 	}
 	// The default database of a connection must exist when it connects, so
@@ -159,7 +163,7 @@ func newEmptyOn(t testing.TB, addr string) *DB {
 		}
 		_ = conn.Close()
 	})
-	d, err := chfx.DetectDialect(ctx, conn)
+	d, err := chschema.DetectDialect(ctx, conn)
 	if err != nil {
 		t.Fatalf("chtest: %v", err)
 	}
@@ -168,15 +172,15 @@ func newEmptyOn(t testing.TB, addr string) *DB {
 
 // Dedicated starts a server of t's own in t.TempDir(), which t may Stop and
 // Restart, and stops it when t ends; opts add configuration files or
-// environment (chfx.WithConfigFile, chfx.WithUsersFile, chfx.WithEnv). It
-// needs a server binary even when CLICKHOUSE_TEST_ADDR is set, and skips or
-// fails t like RequireBinary.
-func Dedicated(t testing.TB, opts ...chfx.LocalOption) *chfx.LocalServer {
+// environment (chlocal.WithConfigFile, chlocal.WithUsersFile,
+// chlocal.WithEnv). It needs a server binary even when CLICKHOUSE_TEST_ADDR
+// is set, and skips or fails t like RequireBinary.
+func Dedicated(t testing.TB, opts ...chlocal.Option) *chlocal.Server {
 	t.Helper()
 	requireServerBinary(t)
 	ctx, cancel := context.WithTimeout(context.Background(), setupTimeout)
 	defer cancel()
-	srv, err := chfx.StartLocal(ctx, t.TempDir(), Logger(t), opts...)
+	srv, err := chlocal.Start(ctx, t.TempDir(), Logger(t), opts...)
 	if err != nil {
 		t.Fatalf("chtest: %v", err)
 	}
@@ -201,15 +205,22 @@ func RequireBinary(t testing.TB) {
 
 func requireServerBinary(t testing.TB) {
 	t.Helper()
-	if _, _, err := chfx.FindServerBinary(); err == nil {
+	if _, _, err := chlocal.FindBinary(); err == nil {
 		return
 	}
-	msg := "no ClickHouse server: set " + EnvAddr + "=host:port or install one " +
-		"(`apt-get install -y clickhouse-server`, or the official packages from https://clickhouse.com/docs/install)"
+	unavailable(t, "no ClickHouse server: set "+EnvAddr+"=host:port or install one "+
+		"(`apt-get install -y clickhouse-server`, or the official packages from https://clickhouse.com/docs/install)")
+}
+
+// unavailable fails t when the CI variable is set, so that CI never looks
+// green without having run it, and skips it loudly everywhere else; msg
+// says what this machine lacks.
+func unavailable(t testing.TB, msg string) {
+	t.Helper()
 	if os.Getenv("CI") != "" {
 		t.Fatal("chtest: " + msg)
 	}
-	t.Skip("SKIPPED: " + msg + " — these tests did NOT run")
+	t.Skip("SKIPPED: " + msg + " — this test did NOT run")
 }
 
 // Count runs query, which must return one UInt64 (e.g. SELECT count() …),
@@ -251,7 +262,7 @@ func serverAddr(t testing.TB) string {
 		defer cancel()
 		// Not t's logger: the server outlives t.
 		log := zerolog.New(os.Stderr).Level(zerolog.WarnLevel).With().Timestamp().Logger()
-		shared.server, shared.err = chfx.StartLocal(ctx, dir, log)
+		shared.server, shared.err = chlocal.Start(ctx, dir, log)
 	})
 	shared.mu.Lock()
 	defer shared.mu.Unlock()

@@ -5,10 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/carrywatch/carrywatch/pkg/chschema"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/carrywatch/carrywatch/pkg/chfx"
 )
 
 func TestMain(m *testing.M) { Main(m) }
@@ -33,7 +32,7 @@ func TestNewIsolatesTests(t *testing.T) {
 	assert.Equal(t, uint64(0), Count(t, b, "SELECT count() FROM v_dead_letters"))
 }
 
-func now(d chfx.Dialect) string {
+func now(d chschema.Dialect) string {
 	if d.DateTime64 {
 		return "now64(3)"
 	}
@@ -76,9 +75,4 @@ func TestDatabaseName(t *testing.T) {
 			assert.NotEqual(t, got, databaseName(tt.name), "random suffix")
 		})
 	}
-}
-
-func TestZooKeeperServes(t *testing.T) {
-	addr := ZooKeeper(t)
-	require.NoError(t, serving(t.Context(), addr))
 }

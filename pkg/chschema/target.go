@@ -1,6 +1,9 @@
-package chfx
+package chschema
 
-import "fmt"
+import (
+	"fmt"
+	"regexp"
+)
 
 // Target is where the migrations create carrywatch's objects: a database on
 // one server, or a database on every node of a ClickHouse cluster.
@@ -12,7 +15,8 @@ import "fmt"
 // cityHash64(id), and the views read the Distributed tables. Writers and
 // readers name <t> in both layouts.
 type Target struct {
-	// Database is spliced into DDL unquoted; see ValidateDatabase.
+	// Database is spliced into DDL unquoted, so it must match
+	// ^[A-Za-z_][A-Za-z0-9_]*$.
 	Database string
 	// Cluster names a cluster of the servers' remote_servers; empty means a
 	// single server. It is spliced into DDL unquoted, so it must match
@@ -20,21 +24,17 @@ type Target struct {
 	Cluster string
 }
 
-// Target returns where c's migrations go: its database (default
-// "carrywatch") on its cluster, if any.
-func (c Config) Target() Target {
-	c = c.WithDefaults()
-	return Target{Database: c.Database, Cluster: c.Cluster}
-}
+// reIdent matches the names spliced into DDL unquoted.
+var reIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // Validate reports an unusable database or cluster name, wrapping
-// ErrInvalidConfig.
+// ErrInvalidTarget.
 func (t Target) Validate() error {
-	if err := ValidateDatabase(t.Database); err != nil {
-		return err
+	if !reIdent.MatchString(t.Database) {
+		return fmt.Errorf("%w: database %q must match %s", ErrInvalidTarget, t.Database, reIdent)
 	}
 	if t.Cluster != "" && !reIdent.MatchString(t.Cluster) {
-		return fmt.Errorf("%w: cluster %q must match %s", ErrInvalidConfig, t.Cluster, reIdent)
+		return fmt.Errorf("%w: cluster %q must match %s", ErrInvalidTarget, t.Cluster, reIdent)
 	}
 	return nil
 }

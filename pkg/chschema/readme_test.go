@@ -1,4 +1,4 @@
-package chfx_test
+package chschema_test
 
 import (
 	"bufio"

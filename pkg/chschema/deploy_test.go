@@ -1,4 +1,4 @@
-package chfx_test
+package chschema_test
 
 import (
 	"context"
@@ -21,6 +21,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/chlocal"
+	"github.com/carrywatch/carrywatch/pkg/chschema"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
 )
 
@@ -60,7 +62,7 @@ func deployFile(t *testing.T, rel string) []byte {
 // Servers older than this predate the deploy files' form: the <clickhouse>
 // root element (they want <yandex>) and settings constraints with
 // changeable_in_readonly.
-var minDeployVersion = chfx.Version{Major: 23, Minor: 1}
+var minDeployVersion = chschema.Version{Major: 23, Minor: 1}
 
 var reConstraints = regexp.MustCompile(`(?s)\s*<constraints>.*?</constraints>`)
 
@@ -70,7 +72,7 @@ var reConstraints = regexp.MustCompile(`(?s)\s*<constraints>.*?</constraints>`)
 // element and without settings constraints, which it does not know (it
 // would refuse the profile). Everything else, from_env included, is taken
 // as written.
-func forServer(content []byte, v chfx.Version) []byte {
+func forServer(content []byte, v chschema.Version) []byte {
 	if v.AtLeast(minDeployVersion) {
 		return content
 	}
@@ -81,18 +83,18 @@ func forServer(content []byte, v chfx.Version) []byte {
 
 // localVersion returns the version of the local server binary the tests
 // start, by starting it once on dir.
-func localVersion(t *testing.T, dir string) chfx.Version {
+func localVersion(t *testing.T, dir string) chschema.Version {
 	t.Helper()
 	chtest.RequireBinary(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	srv, err := chfx.StartLocal(ctx, dir, chtest.Logger(t))
+	srv, err := chlocal.Start(ctx, dir, chtest.Logger(t))
 	require.NoError(t, err)
 	defer func() { require.NoError(t, srv.Stop()) }()
-	conn, err := chfx.Open(ctx, srv.Config())
+	conn, err := chfx.Open(ctx, chfx.Config{Addr: []string{srv.Addr()}})
 	require.NoError(t, err)
 	defer conn.Close()
-	d, err := chfx.DetectDialect(ctx, conn)
+	d, err := chschema.DetectDialect(ctx, conn)
 	require.NoError(t, err)
 	return d.Version
 }
@@ -100,17 +102,17 @@ func localVersion(t *testing.T, dir string) chfx.Version {
 // deployServer starts a server of t's own that merges the deploy users
 // files named (relative to deploy/clickhouse), adapted to its version, with
 // env set, and returns it with its version.
-func deployServer(t *testing.T, env []string, users ...string) (*chfx.LocalServer, chfx.Version) {
+func deployServer(t *testing.T, env []string, users ...string) (*chlocal.Server, chschema.Version) {
 	t.Helper()
 	dir := t.TempDir()
 	v := localVersion(t, dir)
-	opts := []chfx.LocalOption{chfx.WithEnv(env...)}
+	opts := []chlocal.Option{chlocal.WithEnv(env...)}
 	for _, rel := range users {
-		opts = append(opts, chfx.WithUsersFile(filepath.Base(rel), forServer(deployFile(t, rel), v)))
+		opts = append(opts, chlocal.WithUsersFile(filepath.Base(rel), forServer(deployFile(t, rel), v)))
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	srv, err := chfx.StartLocal(ctx, dir, chtest.Logger(t), opts...)
+	srv, err := chlocal.Start(ctx, dir, chtest.Logger(t), opts...)
 	require.NoError(t, err)
 	t.Cleanup(func() { assert.NoError(t, srv.Stop()) })
 	t.Logf("ClickHouse %s with %s", v, strings.Join(users, ", "))
@@ -127,7 +129,7 @@ func randomPassword(t *testing.T) string {
 
 // openAs logs in to srv as user. dial, if set, replaces the dialer (to
 // connect from another local address).
-func openAs(ctx context.Context, srv *chfx.LocalServer, user, password string, dial func(context.Context, string) (net.Conn, error)) (driver.Conn, error) {
+func openAs(ctx context.Context, srv *chlocal.Server, user, password string, dial func(context.Context, string) (net.Conn, error)) (driver.Conn, error) {
 	conn, err := clickhouse.Open(&clickhouse.Options{
 		Protocol:     clickhouse.Native,
 		Addr:         []string{srv.Addr()},
@@ -146,7 +148,7 @@ func openAs(ctx context.Context, srv *chfx.LocalServer, user, password string, d
 	return conn, nil
 }
 
-func mustOpenAs(t *testing.T, srv *chfx.LocalServer, user, password string) driver.Conn {
+func mustOpenAs(t *testing.T, srv *chlocal.Server, user, password string) driver.Conn {
 	t.Helper()
 	conn, err := openAs(t.Context(), srv, user, password, nil)
 	require.NoError(t, err, "log in as %s", user)
@@ -177,12 +179,12 @@ func TestDeployUsers(t *testing.T) {
 
 	// The sink migrates and writes.
 	sink := mustOpenAs(t, srv, "sink", sinkPW)
-	d, err := chfx.DetectDialect(ctx, sink)
+	d, err := chschema.DetectDialect(ctx, sink)
 	require.NoError(t, err)
-	target := chfx.Target{Database: db}
-	applied, err := chfx.Migrate(ctx, sink, target, d, chtest.Logger(t))
+	target := chschema.Target{Database: db}
+	applied, err := chschema.Migrate(ctx, sink, target, d, chtest.Logger(t))
 	require.NoError(t, err)
-	migs, err := chfx.Render(d, target)
+	migs, err := chschema.Render(d, target)
 	require.NoError(t, err)
 	require.Len(t, applied, len(migs))
 	for _, f := range append(fixtures(), marketHistory()...) {
@@ -224,7 +226,7 @@ func TestDeployUsers(t *testing.T) {
 		for _, name := range names {
 			var n uint64
 			require.NoError(t, analyst.QueryRow(ctx, "SELECT count() FROM "+db+"."+name).Scan(&n), name)
-			if name == chfx.MigrationsTable {
+			if name == chschema.MigrationsTable {
 				assert.Equal(t, uint64(len(migs)), n, name)
 			} else {
 				assert.Positive(t, n, "%s is empty", name)

@@ -1,4 +1,4 @@
-package chfx_test
+package chschema_test
 
 import (
 	"encoding/json"
@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/chschema"
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chdbtest"
 )
@@ -18,7 +18,7 @@ type fixture struct {
 	view  string
 	id    string
 	cols  []string
-	vals  func(d chfx.Dialect) []any
+	vals  func(d chschema.Dialect) []any
 }
 
 // fixtureNow is the clock the fixtures are sealed at.
@@ -29,7 +29,7 @@ const wantCostBasis = 89_600.0
 
 func ptr[T any](v T) *T { return &v }
 
-func commonVals(d chfx.Dialect, m *event.Meta, seq uint64) []any {
+func commonVals(d chschema.Dialect, m *event.Meta, seq uint64) []any {
 	return []any{m.ID, m.Source, d.Time(m.ObservedAt), d.Time(m.IngestedAt), seq}
 }
 
@@ -85,14 +85,14 @@ func fixtures() []fixture {
 		{
 			table: "jgb_yields", view: "v_jgb_yields", id: jgb.ID,
 			cols: cols("tenor", "tenor_months", "yield_pct"),
-			vals: func(d chfx.Dialect) []any {
+			vals: func(d chschema.Dialect) []any {
 				return append(commonVals(d, &jgb.Meta, 1), jgb.Tenor, jgb.TenorMonths(), jgb.YieldPct)
 			},
 		},
 		{
 			table: "fed_odds", view: "v_fed_odds", id: fed.ID,
 			cols: cols("meeting", "change_bp", "probability", "expected_change_bp"),
-			vals: func(d chfx.Dialect) []any {
+			vals: func(d chschema.Dialect) []any {
 				var bp []int16
 				var p []float64
 				for _, o := range fed.Outcomes {
@@ -105,14 +105,14 @@ func fixtures() []fixture {
 		{
 			table: "etf_flows", view: "v_etf_flows", id: etf.ID,
 			cols: cols("asset", "ticker", "trade_date", "flow_usd", "aum_usd"),
-			vals: func(d chfx.Dialect) []any {
+			vals: func(d chschema.Dialect) []any {
 				return append(commonVals(d, &etf.Meta, 3), etf.Asset, etf.Ticker, etf.TradeDate, etf.FlowUSD, etf.AUMUSD)
 			},
 		},
 		{
 			table: "venue_status", view: "v_venue_status", id: venue.ID,
 			cols: cols("venue", "incident_id", "action", "severity", "status", "title", "components", "started_at", "resolved_at"),
-			vals: func(d chfx.Dialect) []any {
+			vals: func(d chschema.Dialect) []any {
 				return append(commonVals(d, &venue.Meta, 4), venue.Venue, venue.IncidentID, venue.Action, venue.Severity,
 					venue.Status, venue.Title, venue.Components, d.Time(venue.StartedAt), d.NullableTime(venue.ResolvedAt))
 			},
@@ -122,7 +122,7 @@ func fixtures() []fixture {
 			table: "risk_scores", view: "v_risk_scores", id: score.ID,
 			cols: cols("index", "regime", "triggers", "drivers", "block_names", "block_scores", "block_contributions",
 				"model_version", "calibration_hash", "watermark_seq", "watermark_time", "explanation", "etf_cost_basis_usd"),
-			vals: func(d chfx.Dialect) []any {
+			vals: func(d chschema.Dialect) []any {
 				var names []string
 				var scores, contribs []float64
 				for _, b := range score.Blocks {
@@ -138,7 +138,7 @@ func fixtures() []fixture {
 		{
 			table: "dead_letters", view: "v_dead_letters", id: dl.ID,
 			cols: cols("stage", "original_subject", "reason", "code", "payload", "original_seq"),
-			vals: func(d chfx.Dialect) []any {
+			vals: func(d chschema.Dialect) []any {
 				return append(commonVals(d, &dl.Meta, 7), dl.Stage, dl.OriginalSubject, dl.Reason, dl.Code, string(dl.Payload), dl.StreamSeq)
 			},
 		},
@@ -161,7 +161,7 @@ func marketFixture(q *event.MarketQuote, seq uint64) fixture {
 	return fixture{
 		table: "market_quotes", view: "v_market_quotes", id: q.ID,
 		cols: cols("instrument", "value", "unit", "kind", "derived_from"),
-		vals: func(d chfx.Dialect) []any {
+		vals: func(d chschema.Dialect) []any {
 			return append(commonVals(d, &q.Meta, seq), q.Instrument, q.Value, q.Unit, q.Kind, q.DerivedFrom)
 		},
 	}
@@ -180,7 +180,7 @@ func marketHistory() []fixture {
 		{
 			table: "jgb_yields", view: "v_jgb_yields", id: jgb2.ID,
 			cols: cols("tenor", "tenor_months", "yield_pct"),
-			vals: func(d chfx.Dialect) []any {
+			vals: func(d chschema.Dialect) []any {
 				return append(commonVals(d, &jgb2.Meta, 103), jgb2.Tenor, jgb2.TenorMonths(), jgb2.YieldPct)
 			},
 		},
@@ -197,6 +197,6 @@ func quotedCols(cols []string) string {
 }
 
 // insertSQL renders f as an INSERT … VALUES statement with literals.
-func insertSQL(db string, f fixture, d chfx.Dialect) string {
+func insertSQL(db string, f fixture, d chschema.Dialect) string {
 	return fmt.Sprintf("INSERT INTO %s.%s (%s) VALUES %s", db, f.table, quotedCols(f.cols), chdbtest.Values(f.vals(d)))
 }

@@ -1,4 +1,4 @@
-package chfx_test
+package chschema_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/chschema"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
 )
 
@@ -62,7 +63,7 @@ func TestMigrateConcurrent(t *testing.T) {
 
 	// Two "processes": separate connection pools, started together.
 	var wg sync.WaitGroup
-	results := make([][]chfx.Migration, 2)
+	results := make([][]chschema.Migration, 2)
 	errs := make([]error, 2)
 	startGate := make(chan struct{})
 	for i := range 2 {
@@ -73,7 +74,7 @@ func TestMigrateConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-startGate
-			results[i], errs[i] = chfx.Migrate(ctx, conn, chfx.Target{Database: db.Database}, db.Dialect, chtest.Logger(t))
+			results[i], errs[i] = chschema.Migrate(ctx, conn, chschema.Target{Database: db.Database}, db.Dialect, chtest.Logger(t))
 		}()
 	}
 	close(startGate)
@@ -82,7 +83,7 @@ func TestMigrateConcurrent(t *testing.T) {
 	require.NoError(t, errs[1])
 	assert.GreaterOrEqual(t, len(results[0])+len(results[1]), 11, "every migration applied by at least one")
 
-	third, err := chfx.Migrate(ctx, db.Conn, chfx.Target{Database: db.Database}, db.Dialect, chtest.Logger(t))
+	third, err := chschema.Migrate(ctx, db.Conn, chschema.Target{Database: db.Database}, db.Dialect, chtest.Logger(t))
 	require.NoError(t, err)
 	assert.Empty(t, third, "third run applies nothing")
 
@@ -100,7 +101,7 @@ func TestMigrateConcurrent(t *testing.T) {
 	assert.Equal(t, wantViews, views)
 
 	// The records carry the files' names and checksums.
-	migs, err := chfx.Render(db.Dialect, chfx.Target{Database: db.Database})
+	migs, err := chschema.Render(db.Dialect, chschema.Target{Database: db.Database})
 	require.NoError(t, err)
 	rows, err := db.Conn.Query(ctx, "SELECT version, name, checksum FROM "+sm+" FINAL ORDER BY version")
 	require.NoError(t, err)
@@ -130,8 +131,8 @@ func TestMigrateChecksumMismatch(t *testing.T) {
 	require.NoError(t, b.Append(uint32(3), "0003_create_etf_flows", "0000tampered", time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)))
 	require.NoError(t, b.Send())
 
-	applied, err := chfx.Migrate(ctx, db.Conn, chfx.Target{Database: db.Database}, db.Dialect, chtest.Logger(t))
-	require.ErrorIs(t, err, chfx.ErrChecksumMismatch)
+	applied, err := chschema.Migrate(ctx, db.Conn, chschema.Target{Database: db.Database}, db.Dialect, chtest.Logger(t))
+	require.ErrorIs(t, err, chschema.ErrChecksumMismatch)
 	assert.Contains(t, err.Error(), "migrate 0003_create_etf_flows")
 	assert.Empty(t, applied)
 }
@@ -158,8 +159,8 @@ func TestMigrateKeepsFirstApply(t *testing.T) {
 // objectCount returns how many tables and views migs leave in a database:
 // schema_migrations and each one a statement creates, once, however often
 // later migrations drop and create it again.
-func objectCount(migs []chfx.Migration) int {
-	created := map[string]bool{chfx.MigrationsTable: true}
+func objectCount(migs []chschema.Migration) int {
+	created := map[string]bool{chschema.MigrationsTable: true}
 	for _, m := range migs {
 		for _, s := range m.Statements {
 			if f := strings.Fields(s); f[0] == "CREATE" {
@@ -265,14 +266,14 @@ func TestInsertEveryTableReadThroughViews(t *testing.T) {
 
 // timeExpr converts a timestamp column to DateTime64 or DateTime for
 // scanning into time.Time on either dialect.
-func timeExpr(d chfx.Dialect, col string) string {
+func timeExpr(d chschema.Dialect, col string) string {
 	if d.DateTime64 {
 		return col
 	}
 	return "toDateTime(intDiv(" + col + ", 1000), 'UTC')"
 }
 
-func nullableTimeExpr(d chfx.Dialect, col string) string {
+func nullableTimeExpr(d chschema.Dialect, col string) string {
 	if d.DateTime64 {
 		return col
 	}
@@ -360,10 +361,10 @@ func TestMigrateAcceptsEquivalentRevisions(t *testing.T) {
 		7: "2f813d4e2507c9844903950d0cc2f4c6c253d044c16ea747e73c6d72b843a059",
 		8: "1e86b94e7c61986d1ec893c76861fb7cbb9e0dd52e7565b281782e884e02651a",
 	}
-	migs, err := chfx.Render(db.Dialect, chfx.Target{Database: db.Database})
+	migs, err := chschema.Render(db.Dialect, chschema.Target{Database: db.Database})
 	require.NoError(t, err)
 	// Migrations added since have only their first revision.
-	var old []chfx.Migration
+	var old []chschema.Migration
 	for _, m := range migs {
 		if _, ok := before[uint32(m.Version)]; ok {
 			old = append(old, m)
@@ -380,7 +381,7 @@ func TestMigrateAcceptsEquivalentRevisions(t *testing.T) {
 	require.NoError(t, b.Send())
 	require.Equal(t, uint64(len(old)), chtest.Count(t, db, "SELECT count() FROM schema_migrations FINAL WHERE toYear(applied_at) = 2025"))
 
-	applied, err := chfx.Migrate(ctx, db.Conn, chfx.Target{Database: db.Database}, db.Dialect, chtest.Logger(t))
+	applied, err := chschema.Migrate(ctx, db.Conn, chschema.Target{Database: db.Database}, db.Dialect, chtest.Logger(t))
 	require.NoError(t, err)
 	assert.Empty(t, applied)
 }
@@ -389,8 +390,8 @@ func TestMigrateAcceptsEquivalentRevisions(t *testing.T) {
 // migrated again for a cluster, and nothing is created.
 func TestMigrateLayoutMismatch(t *testing.T) {
 	db := chtest.New(t)
-	applied, err := chfx.Migrate(t.Context(), db.Conn, chfx.Target{Database: db.Database, Cluster: "carrywatch"}, db.Dialect, chtest.Logger(t))
-	require.ErrorIs(t, err, chfx.ErrLayoutMismatch)
+	applied, err := chschema.Migrate(t.Context(), db.Conn, chschema.Target{Database: db.Database, Cluster: "carrywatch"}, db.Dialect, chtest.Logger(t))
+	require.ErrorIs(t, err, chschema.ErrLayoutMismatch)
 	assert.Contains(t, err.Error(), "migrated for a single server")
 	assert.Empty(t, applied)
 	tables, views := objects(t, db.Conn, db.Database)

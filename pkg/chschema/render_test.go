@@ -1,4 +1,4 @@
-package chfx_test
+package chschema_test
 
 import (
 	"strings"
@@ -8,10 +8,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/chschema"
 )
 
-var legacy = chfx.DialectFor(chfx.Version{Major: 18, Minor: 16, Patch: 1})
+var legacy = chschema.DialectFor(chschema.Version{Major: 18, Minor: 16, Patch: 1})
 
 func TestRenderEmbedded(t *testing.T) {
 	wantNames := []string{
@@ -22,13 +22,13 @@ func TestRenderEmbedded(t *testing.T) {
 	}
 	tests := []struct {
 		name       string
-		dialect    chfx.Dialect
+		dialect    chschema.Dialect
 		wantAll    []string // must occur in the rendered DDL
 		wantAbsent []string // must not occur
 	}{
 		{
 			name:    "current",
-			dialect: chfx.Current,
+			dialect: chschema.Current,
 			wantAll: []string{
 				"observed_at   DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1))",
 				"source        LowCardinality(String)",
@@ -60,7 +60,7 @@ func TestRenderEmbedded(t *testing.T) {
 		},
 		{
 			name:    "19.6: codecs, LowCardinality, TTL, no DateTime64",
-			dialect: chfx.DialectFor(chfx.Version{Major: 19, Minor: 6}),
+			dialect: chschema.DialectFor(chschema.Version{Major: 19, Minor: 6}),
 			wantAll: []string{
 				"observed_at   UInt64 CODEC(Delta, ZSTD(1))",
 				"TTL toDateTime(intDiv(inserted_at, 1000), 'UTC') + INTERVAL 90 DAY",
@@ -71,7 +71,7 @@ func TestRenderEmbedded(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			migs, err := chfx.Render(tt.dialect, chfx.Target{Database: "cw_render"})
+			migs, err := chschema.Render(tt.dialect, chschema.Target{Database: "cw_render"})
 			require.NoError(t, err)
 			var names []string
 			var all strings.Builder
@@ -103,9 +103,9 @@ func TestRenderEmbedded(t *testing.T) {
 }
 
 func TestRenderChecksumIndependentOfDialect(t *testing.T) {
-	cur, err := chfx.Render(chfx.Current, chfx.Target{Database: "a"})
+	cur, err := chschema.Render(chschema.Current, chschema.Target{Database: "a"})
 	require.NoError(t, err)
-	old, err := chfx.Render(legacy, chfx.Target{Database: "b"})
+	old, err := chschema.Render(legacy, chschema.Target{Database: "b"})
 	require.NoError(t, err)
 	require.Len(t, old, len(cur))
 	for i := range cur {
@@ -139,24 +139,24 @@ func TestRenderFS(t *testing.T) {
 				{"CREATE VIEW x.b AS SELECT ';' AS semi;", "SELECT 2"},
 			},
 		},
-		{name: "bad name", files: fstest.MapFS{"1_create.sql": {Data: []byte(ok)}}, db: "x", wantErr: chfx.ErrBadMigration},
-		{name: "no object", files: fstest.MapFS{"0001_create.sql": {Data: []byte(ok)}}, db: "x", wantErr: chfx.ErrBadMigration},
+		{name: "bad name", files: fstest.MapFS{"1_create.sql": {Data: []byte(ok)}}, db: "x", wantErr: chschema.ErrBadMigration},
+		{name: "no object", files: fstest.MapFS{"0001_create.sql": {Data: []byte(ok)}}, db: "x", wantErr: chschema.ErrBadMigration},
 		{
 			name: "duplicate version",
 			files: fstest.MapFS{
 				"0001_create_a.sql": {Data: []byte(ok)},
 				"0001_create_b.sql": {Data: []byte(ok)},
 			},
-			db: "x", wantErr: chfx.ErrBadMigration,
+			db: "x", wantErr: chschema.ErrBadMigration,
 		},
-		{name: "empty", files: fstest.MapFS{"0001_create_a.sql": {Data: []byte("-- nothing\n;\n")}}, db: "x", wantErr: chfx.ErrBadMigration},
-		{name: "unknown function", files: fstest.MapFS{"0001_create_a.sql": {Data: []byte("{{nope}}")}}, db: "x", wantErr: chfx.ErrBadMigration},
-		{name: "unknown field", files: fstest.MapFS{"0001_create_a.sql": {Data: []byte("{{.Nope}}")}}, db: "x", wantErr: chfx.ErrBadMigration},
-		{name: "bad database", files: fstest.MapFS{"0001_create_a.sql": {Data: []byte(ok)}}, db: "x-y", wantErr: chfx.ErrInvalidConfig},
+		{name: "empty", files: fstest.MapFS{"0001_create_a.sql": {Data: []byte("-- nothing\n;\n")}}, db: "x", wantErr: chschema.ErrBadMigration},
+		{name: "unknown function", files: fstest.MapFS{"0001_create_a.sql": {Data: []byte("{{nope}}")}}, db: "x", wantErr: chschema.ErrBadMigration},
+		{name: "unknown field", files: fstest.MapFS{"0001_create_a.sql": {Data: []byte("{{.Nope}}")}}, db: "x", wantErr: chschema.ErrBadMigration},
+		{name: "bad database", files: fstest.MapFS{"0001_create_a.sql": {Data: []byte(ok)}}, db: "x-y", wantErr: chschema.ErrInvalidTarget},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			migs, err := chfx.RenderFS(tt.files, chfx.Current, chfx.Target{Database: tt.db})
+			migs, err := chschema.RenderFS(tt.files, chschema.Current, chschema.Target{Database: tt.db})
 			if tt.wantErr != nil {
 				assert.ErrorIs(t, err, tt.wantErr)
 				return
@@ -179,12 +179,12 @@ func TestRenderClusterFunctions(t *testing.T) {
 				"{{distributed \"t\" \"cityHash64(id)\"}}\n;\n" +
 				"CREATE VIEW IF NOT EXISTS {{.DB}}.v{{onCluster}} AS SELECT * FROM {{.DB}}.t\n;\n")}}
 	}
-	single := chfx.Target{Database: "x"}
-	cluster := chfx.Target{Database: "x", Cluster: "c"}
+	single := chschema.Target{Database: "x"}
+	cluster := chschema.Target{Database: "x", Cluster: "c"}
 	tests := []struct {
 		name    string
 		engine  string
-		target  chfx.Target
+		target  chschema.Target
 		want    []string
 		wantErr bool
 	}{
@@ -216,9 +216,9 @@ func TestRenderClusterFunctions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			migs, err := chfx.RenderFS(table(tt.engine), chfx.Current, tt.target)
+			migs, err := chschema.RenderFS(table(tt.engine), chschema.Current, tt.target)
 			if tt.wantErr {
-				assert.ErrorIs(t, err, chfx.ErrBadMigration)
+				assert.ErrorIs(t, err, chschema.ErrBadMigration)
 				return
 			}
 			require.NoError(t, err)
@@ -228,10 +228,10 @@ func TestRenderClusterFunctions(t *testing.T) {
 	}
 
 	bad := fstest.MapFS{"0001_create_t.sql": {Data: []byte("CREATE TABLE {{storage \"t; DROP\"}} (a UInt8) ENGINE = Memory\n;\n")}}
-	_, err := chfx.RenderFS(bad, chfx.Current, single)
-	assert.ErrorIs(t, err, chfx.ErrBadMigration, "a table name that is not an identifier")
-	_, err = chfx.RenderFS(table("MergeTree()"), chfx.Current, chfx.Target{Database: "x", Cluster: "c-1"})
-	assert.ErrorIs(t, err, chfx.ErrInvalidConfig, "a cluster name that is not an identifier")
+	_, err := chschema.RenderFS(bad, chschema.Current, single)
+	assert.ErrorIs(t, err, chschema.ErrBadMigration, "a table name that is not an identifier")
+	_, err = chschema.RenderFS(table("MergeTree()"), chschema.Current, chschema.Target{Database: "x", Cluster: "c-1"})
+	assert.ErrorIs(t, err, chschema.ErrInvalidTarget, "a cluster name that is not an identifier")
 }
 
 // TestRenderEmbeddedCluster: on a cluster every statement runs ON CLUSTER,
@@ -239,10 +239,10 @@ func TestRenderClusterFunctions(t *testing.T) {
 // Distributed table created again, and readers name the same tables as on
 // a single server.
 func TestRenderEmbeddedCluster(t *testing.T) {
-	for _, d := range []chfx.Dialect{chfx.Current, legacy} {
-		single, err := chfx.Render(d, chfx.Target{Database: "cw"})
+	for _, d := range []chschema.Dialect{chschema.Current, legacy} {
+		single, err := chschema.Render(d, chschema.Target{Database: "cw"})
 		require.NoError(t, err)
-		cluster, err := chfx.Render(d, chfx.Target{Database: "cw", Cluster: "main"})
+		cluster, err := chschema.Render(d, chschema.Target{Database: "cw", Cluster: "main"})
 		require.NoError(t, err)
 		require.Len(t, cluster, len(single))
 		for i, m := range cluster {

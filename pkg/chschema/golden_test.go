@@ -1,4 +1,4 @@
-package chfx_test
+package chschema_test
 
 import (
 	"flag"
@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/chschema"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -21,14 +21,14 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 var (
 	goldenDialects = []struct {
 		name string
-		d    chfx.Dialect
-	}{{"current", chfx.Current}, {"legacy", legacy}}
+		d    chschema.Dialect
+	}{{"current", chschema.Current}, {"legacy", legacy}}
 	goldenTargets = []struct {
 		name string
-		t    chfx.Target
+		t    chschema.Target
 	}{
-		{"single", chfx.Target{Database: "carrywatch"}},
-		{"cluster", chfx.Target{Database: "carrywatch", Cluster: "carrywatch"}},
+		{"single", chschema.Target{Database: "carrywatch"}},
+		{"cluster", chschema.Target{Database: "carrywatch", Cluster: "carrywatch"}},
 	}
 )
 
@@ -40,15 +40,15 @@ type goldenFile struct {
 	statements []string
 }
 
-func renderGolden(t *testing.T, d chfx.Dialect, target chfx.Target) []goldenFile {
+func renderGolden(t *testing.T, d chschema.Dialect, target chschema.Target) []goldenFile {
 	t.Helper()
-	migs, err := chfx.Render(d, target)
+	migs, err := chschema.Render(d, target)
 	require.NoError(t, err)
 	var files []goldenFile
 	for _, m := range migs {
 		files = append(files, goldenFile{name: m.Name + ".sql", statements: m.Statements})
 	}
-	return append(files, goldenFile{name: "schema_migrations.sql", statements: chfx.BookkeepingDDL(target)})
+	return append(files, goldenFile{name: "schema_migrations.sql", statements: chschema.BookkeepingDDL(target)})
 }
 
 // sqlText joins statements in the migration file format, one ";" line after
@@ -56,7 +56,7 @@ func renderGolden(t *testing.T, d chfx.Dialect, target chfx.Target) []goldenFile
 func sqlText(stmts []string) string { return strings.Join(stmts, "\n;\n") + "\n;\n" }
 
 // TestGolden compares the rendered DDL with testdata/golden; run
-// `go test ./pkg/chfx -run TestGolden -update` to rewrite it after an
+// `go test ./pkg/chschema -run TestGolden -update` to rewrite it after an
 // intended change, and review the diff. The single-server files must never
 // change for an applied migration.
 func TestGolden(t *testing.T) {

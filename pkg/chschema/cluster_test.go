@@ -1,4 +1,4 @@
-package chfx_test
+package chschema_test
 
 import (
 	"context"
@@ -13,6 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/chlocal"
+	"github.com/carrywatch/carrywatch/pkg/chschema"
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
 )
@@ -20,7 +22,7 @@ import (
 // clusterNode is one server of the test cluster and a connection to it.
 type clusterNode struct {
 	name string
-	srv  *chfx.LocalServer
+	srv  *chlocal.Server
 	conn driver.Conn
 }
 
@@ -56,38 +58,38 @@ func TestMigrateOnCluster(t *testing.T) {
 	var nodes []clusterNode
 	for s, replicas := range c.Shards {
 		for r, srv := range replicas {
-			conn, err := chfx.Open(ctx, srv.Config())
+			conn, err := chfx.Open(ctx, chfx.Config{Addr: []string{srv.Addr()}})
 			require.NoError(t, err)
 			t.Cleanup(func() { _ = conn.Close() })
 			nodes = append(nodes, clusterNode{name: fmt.Sprintf("s%dr%d", s, r), srv: srv, conn: conn})
 		}
 	}
-	d, err := chfx.DetectDialect(ctx, nodes[0].conn)
+	d, err := chschema.DetectDialect(ctx, nodes[0].conn)
 	require.NoError(t, err)
 	t.Logf("ClickHouse %s, %d servers", d.Version, len(nodes))
-	target := chfx.Target{Database: "cw_cluster", Cluster: cluster}
+	target := chschema.Target{Database: "cw_cluster", Cluster: cluster}
 
 	// Two migrators through servers of different shards, at once.
 	var wg sync.WaitGroup
-	results := make([][]chfx.Migration, 2)
+	results := make([][]chschema.Migration, 2)
 	errs := make([]error, 2)
 	for i, n := range []clusterNode{nodes[0], nodes[3]} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i], errs[i] = chfx.Migrate(ctx, n.conn, target, d, chtest.Logger(t))
+			results[i], errs[i] = chschema.Migrate(ctx, n.conn, target, d, chtest.Logger(t))
 		}()
 	}
 	wg.Wait()
 	require.NoError(t, errs[0])
 	require.NoError(t, errs[1])
-	migs, err := chfx.Render(d, target)
+	migs, err := chschema.Render(d, target)
 	require.NoError(t, err)
 	assert.GreaterOrEqual(t, len(results[0])+len(results[1]), len(migs), "every migration applied by at least one")
 
-	sm := target.Database + "." + chfx.MigrationsTable
+	sm := target.Database + "." + chschema.MigrationsTable
 	syncReplicas(t, nodes, sm)
-	third, err := chfx.Migrate(ctx, nodes[1].conn, target, d, chtest.Logger(t))
+	third, err := chschema.Migrate(ctx, nodes[1].conn, target, d, chtest.Logger(t))
 	require.NoError(t, err)
 	assert.Empty(t, third, "a third migrator, through another server, applies nothing")
 
@@ -106,7 +108,7 @@ func TestMigrateOnCluster(t *testing.T) {
 		require.NoError(t, rows.Err())
 		rows.Close()
 		assert.Len(t, engines, wantObjects, "objects on %s", n.name)
-		assert.Equal(t, "ReplicatedReplacingMergeTree", engines[chfx.MigrationsTable], n.name)
+		assert.Equal(t, "ReplicatedReplacingMergeTree", engines[chschema.MigrationsTable], n.name)
 		for _, table := range []string{"jgb_yields", "fed_odds", "etf_flows", "venue_status", "market_quotes", "risk_scores", "dead_letters"} {
 			assert.Equal(t, "ReplicatedReplacingMergeTree", engines[table+"_local"], "%s_local on %s", table, n.name)
 			assert.Equal(t, "Distributed", engines[table], "%s on %s", table, n.name)
@@ -125,12 +127,12 @@ func TestMigrateOnCluster(t *testing.T) {
 	require.NoError(t, nodes[3].srv.Stop())
 	quick, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	applied, err := chfx.Migrate(quick, nodes[0].conn, target, d, chtest.Logger(t))
+	applied, err := chschema.Migrate(quick, nodes[0].conn, target, d, chtest.Logger(t))
 	require.NoError(t, err, "with %s down", nodes[3].name)
 	assert.Empty(t, applied)
 
-	_, err = chfx.Migrate(ctx, nodes[2].conn, chfx.Target{Database: target.Database}, d, chtest.Logger(t))
-	require.ErrorIs(t, err, chfx.ErrLayoutMismatch, "a single-server migration of a cluster database")
+	_, err = chschema.Migrate(ctx, nodes[2].conn, chschema.Target{Database: target.Database}, d, chtest.Logger(t))
+	require.ErrorIs(t, err, chschema.ErrLayoutMismatch, "a single-server migration of a cluster database")
 	assert.Contains(t, err.Error(), "CW_CLICKHOUSE_CLUSTER")
 }
 
@@ -138,7 +140,7 @@ func TestMigrateOnCluster(t *testing.T) {
 // shards, as the sink would (synchronous Distributed inserts), plus
 // events whose rows fall on both shards for the derived views, and reads
 // them back through every server.
-func clusterRows(t *testing.T, nodes []clusterNode, c *chtest.Cluster, db string, d chfx.Dialect) {
+func clusterRows(t *testing.T, nodes []clusterNode, c *chlocal.Cluster, db string, d chschema.Dialect) {
 	ctx := clickhouse.Context(t.Context(), clickhouse.WithSettings(clickhouse.Settings{"insert_distributed_sync": 1}))
 	insert := func(n clusterNode, table string, cols []string, vals ...[]any) {
 		t.Helper()

@@ -1,4 +1,4 @@
-package chfx
+package chschema
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package chfx_test
+package chschema_test
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/chschema"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
 )
 
@@ -64,7 +64,7 @@ func TestMarketViewsOnServer(t *testing.T) {
 // TestMarketViewsOnChdb reads the same views on current ClickHouse.
 func TestMarketViewsOnChdb(t *testing.T) {
 	const db = "carrywatch"
-	migs, err := chfx.Render(chfx.Current, chfx.Target{Database: db})
+	migs, err := chschema.Render(chschema.Current, chschema.Target{Database: db})
 	require.NoError(t, err)
 	stmts := []string{"CREATE DATABASE IF NOT EXISTS " + db}
 	for _, m := range migs {
@@ -72,7 +72,7 @@ func TestMarketViewsOnChdb(t *testing.T) {
 	}
 	for range 2 {
 		for _, f := range append(fixtures(), marketHistory()...) {
-			stmts = append(stmts, insertSQL(db, f, chfx.Current))
+			stmts = append(stmts, insertSQL(db, f, chschema.Current))
 		}
 	}
 	q := map[string]int{}

@@ -1,4 +1,4 @@
-package chfx
+package chschema
 
 import (
 	"bytes"
@@ -59,7 +59,7 @@ var reMigrationFile = regexp.MustCompile(`^(\d{4})_([a-z][a-z0-9]*(?:_[a-z0-9]+)
 
 // Render renders the embedded migrations (schemas/clickhouse/*.sql) for
 // dialect d and target t, sorted by version. See RenderFS for the file
-// format. Errors wrap ErrInvalidConfig (t) or ErrBadMigration.
+// format. Errors wrap ErrInvalidTarget (t) or ErrBadMigration.
 func Render(d Dialect, t Target) ([]Migration, error) {
 	sub, err := fs.Sub(schemas.ClickHouse, "clickhouse")
 	if err != nil {
@@ -119,7 +119,7 @@ func Render(d Dialect, t Target) ([]Migration, error) {
 // (a ";" at the end of a line is not a separator, so string literals can
 // hold one); lines whose first non-blank characters are "--" are dropped, and
 // so are statements that render empty (the distributed table on a single
-// server). Errors wrap ErrInvalidConfig (t) or ErrBadMigration.
+// server). Errors wrap ErrInvalidTarget (t) or ErrBadMigration.
 func RenderFS(fsys fs.FS, d Dialect, t Target) ([]Migration, error) {
 	if err := t.Validate(); err != nil {
 		return nil, err

@@ -1,30 +1,21 @@
-package chfx
+package chlocal
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"text/template"
-	"time"
-
-	"github.com/ClickHouse/clickhouse-go/v2"
 )
 
-// readyTimeout bounds how long a local server may take to answer a ping when
-// the caller's context has no deadline of its own.
-const readyTimeout = 2 * time.Minute
-
-// localPorts are a local server's ports, persisted in ports.json.
-type localPorts struct {
+// ports are a server's ports, persisted in ports.json.
+type ports struct {
 	TCP         int `json:"tcp"`
 	HTTP        int `json:"http"`
 	Interserver int `json:"interserver"`
@@ -33,9 +24,9 @@ type localPorts struct {
 // loadOrPickPorts reads dir/ports.json, or picks three free ports (each
 // preferred one that is free, when preferred is given) and writes
 // it.
-func loadOrPickPorts(dir string, preferred *localPorts) (localPorts, error) {
+func loadOrPickPorts(dir string, preferred *ports) (ports, error) {
 	file := filepath.Join(dir, "ports.json")
-	var p localPorts
+	var p ports
 	b, err := os.ReadFile(file)
 	switch {
 	case err == nil:
@@ -55,12 +46,12 @@ func loadOrPickPorts(dir string, preferred *localPorts) (localPorts, error) {
 			_ = l.Close()
 		}
 	}()
-	ports := make([]int, 3)
+	picked := make([]int, 3)
 	var want [3]int
 	if preferred != nil {
 		want = [3]int{preferred.TCP, preferred.HTTP, preferred.Interserver}
 	}
-	for i := range ports {
+	for i := range picked {
 		l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(want[i])))
 		if err != nil && want[i] != 0 {
 			l, err = net.Listen("tcp", "127.0.0.1:0") // the preferred port is taken
@@ -69,9 +60,9 @@ func loadOrPickPorts(dir string, preferred *localPorts) (localPorts, error) {
 			return p, fmt.Errorf("pick a free port: %w", err)
 		}
 		ls = append(ls, l)
-		ports[i] = l.Addr().(*net.TCPAddr).Port
+		picked[i] = l.Addr().(*net.TCPAddr).Port
 	}
-	p = localPorts{TCP: ports[0], HTTP: ports[1], Interserver: ports[2]}
+	p = ports{TCP: picked[0], HTTP: picked[1], Interserver: picked[2]}
 	b, err = json.MarshalIndent(p, "", "  ")
 	if err != nil {
 		return p, err
@@ -85,7 +76,7 @@ func loadOrPickPorts(dir string, preferred *localPorts) (localPorts, error) {
 // The root element stays <yandex>: 18.16 requires it and current servers
 // still accept it.
 var serverConfig = template.Must(template.New("config.xml").Parse(`<?xml version="1.0"?>
-<!-- Written by carrywatch (pkg/chfx) at every start: edits are overwritten. -->
+<!-- Written by carrywatch (pkg/chlocal) at every start: edits are overwritten. -->
 <yandex>
   <logger>
     <level>warning</level>
@@ -115,7 +106,7 @@ var serverConfig = template.Must(template.New("config.xml").Parse(`<?xml version
 `))
 
 const usersConfig = `<?xml version="1.0"?>
-<!-- Written by carrywatch (pkg/chfx) at every start: edits are overwritten. -->
+<!-- Written by carrywatch (pkg/chlocal) at every start: edits are overwritten. -->
 <yandex>
   <profiles><default></default></profiles>
   <users>
@@ -130,22 +121,10 @@ const usersConfig = `<?xml version="1.0"?>
 </yandex>
 `
 
-// validate checks that every extra file name is a plain .xml name.
-func (o localOptions) validate() error {
-	for _, files := range []map[string][]byte{o.configFiles, o.usersFiles} {
-		for name := range files {
-			if name != filepath.Base(name) || filepath.Ext(name) != ".xml" || strings.HasPrefix(name, ".") {
-				return fmt.Errorf("configuration file name %q is not a plain name ending in .xml", name)
-			}
-		}
-	}
-	return nil
-}
-
 // writeServerConfig writes dir/config.xml, dir/users.xml and the files of o
 // under dir/config.d and dir/users.d, where the server looks for files to
 // merge into config.xml and users.xml.
-func writeServerConfig(dir string, ports localPorts, o localOptions) error {
+func writeServerConfig(dir string, p ports, o options) error {
 	var esc strings.Builder
 	if err := xml.EscapeText(&esc, []byte(dir)); err != nil {
 		return err
@@ -153,8 +132,8 @@ func writeServerConfig(dir string, ports localPorts, o localOptions) error {
 	var buf bytes.Buffer
 	if err := serverConfig.Execute(&buf, struct {
 		Dir   string
-		Ports localPorts
-	}{esc.String(), ports}); err != nil {
+		Ports ports
+	}{esc.String(), p}); err != nil {
 		return err
 	}
 	if err := os.WriteFile(filepath.Join(dir, "config.xml"), buf.Bytes(), 0o644); err != nil {
@@ -177,89 +156,4 @@ func writeServerConfig(dir string, ports localPorts, o localOptions) error {
 		}
 	}
 	return nil
-}
-
-// waitReady pings addr with backoff until it answers, the process exits
-// (ErrServerExited), or ctx ends (capped at readyTimeout). A server error,
-// such as a refused login, is an answer.
-func waitReady(ctx context.Context, addr string, exited <-chan struct{}) error {
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, readyTimeout)
-		defer cancel()
-	}
-	backoff := 10 * time.Millisecond
-	var last error
-	var ex *clickhouse.Exception
-	for {
-		if last = pingOnce(ctx, addr); last == nil || errors.As(last, &ex) {
-			return nil
-		}
-		t := time.NewTimer(backoff)
-		select {
-		case <-exited:
-			t.Stop()
-			return ErrServerExited
-		case <-ctx.Done():
-			t.Stop()
-			return fmt.Errorf("wait for %s: %w (last ping: %v)", addr, ctx.Err(), last)
-		case <-t.C:
-		}
-		backoff = min(2*backoff, 500*time.Millisecond)
-	}
-}
-
-func pingOnce(ctx context.Context, addr string) error {
-	conn, err := clickhouse.Open(&clickhouse.Options{
-		Protocol:     clickhouse.Native,
-		Addr:         []string{addr},
-		DialTimeout:  time.Second,
-		MaxOpenConns: 1,
-		MaxIdleConns: 1,
-	})
-	if err != nil {
-		return err
-	}
-	defer func() { _ = conn.Close() }()
-	pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	return conn.Ping(pctx)
-}
-
-func fileSize(name string) int64 {
-	st, err := os.Stat(name)
-	if err != nil {
-		return 0
-	}
-	return st.Size()
-}
-
-// tailSince returns the last 2 KiB written to errLog after offset, or if
-// there are none the last 2 KiB of console, for error messages.
-func tailSince(errLog string, offset int64, console string) string {
-	if s := tail(errLog, offset, 2048); s != "" {
-		return "error log " + errLog + ":\n" + s
-	}
-	if s := tail(console, 0, 2048); s != "" {
-		return "console " + console + ":\n" + s
-	}
-	return "no server log output in " + filepath.Dir(errLog)
-}
-
-func tail(name string, offset, limit int64) string {
-	f, err := os.Open(name)
-	if err != nil {
-		return ""
-	}
-	defer func() { _ = f.Close() }()
-	st, err := f.Stat()
-	if err != nil || st.Size() <= offset {
-		return ""
-	}
-	start := max(offset, st.Size()-limit)
-	if _, err := f.Seek(start, io.SeekStart); err != nil {
-		return ""
-	}
-	b, _ := io.ReadAll(f)
-	return strings.TrimSpace(string(b))
 }

@@ -1,4 +1,4 @@
-package chfx
+package chschema
 
 // BookkeepingDDL exposes bookkeepingDDL to the golden and chdb tests.
 var BookkeepingDDL = bookkeepingDDL

@@ -1,4 +1,4 @@
-package chfx_test
+package chschema_test
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/chschema"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
 )
 
@@ -25,7 +25,7 @@ func costBasisQuery(db, view string) string {
 // priorPrint returns a print stored before the ETF cost basis existed: the
 // fixtures' print without the column, under its own id and a day earlier;
 // its columns, values and id.
-func priorPrint(t *testing.T, d chfx.Dialect) (cols []string, vals []any, id string) {
+func priorPrint(t *testing.T, d chschema.Dialect) (cols []string, vals []any, id string) {
 	t.Helper()
 	var score fixture
 	for _, f := range fixtures() {
@@ -42,9 +42,9 @@ func priorPrint(t *testing.T, d chfx.Dialect) (cols []string, vals []any, id str
 }
 
 // splitAt returns the rendered migrations before version v and from v on.
-func splitAt(t *testing.T, d chfx.Dialect, target chfx.Target, v int) (before, from []chfx.Migration) {
+func splitAt(t *testing.T, d chschema.Dialect, target chschema.Target, v int) (before, from []chschema.Migration) {
 	t.Helper()
-	migs, err := chfx.Render(d, target)
+	migs, err := chschema.Render(d, target)
 	require.NoError(t, err)
 	for i, m := range migs {
 		if m.Version == v {
@@ -63,7 +63,7 @@ func splitAt(t *testing.T, d chfx.Dialect, target chfx.Target, v int) (before, f
 func TestETFCostBasisKeepsStoredPrints(t *testing.T) {
 	db := chtest.NewEmpty(t)
 	ctx := t.Context()
-	target := chfx.Target{Database: db.Database}
+	target := chschema.Target{Database: db.Database}
 	before, from := splitAt(t, db.Dialect, target, costBasisVersion)
 	require.NoError(t, db.Conn.Exec(ctx, "CREATE DATABASE "+db.Database))
 	for _, m := range before {
@@ -80,7 +80,7 @@ func TestETFCostBasisKeepsStoredPrints(t *testing.T) {
 	// A migrator that stopped after adding the column, before recording
 	// 0011: the next one applies it again.
 	require.NoError(t, db.Conn.Exec(ctx, from[0].Statements[0]))
-	applied, err := chfx.Migrate(ctx, db.Conn, target, db.Dialect, chtest.Logger(t))
+	applied, err := chschema.Migrate(ctx, db.Conn, target, db.Dialect, chtest.Logger(t))
 	require.NoError(t, err)
 	require.NotEmpty(t, applied)
 	var names []string
@@ -117,14 +117,14 @@ func TestETFCostBasisKeepsStoredPrints(t *testing.T) {
 // ClickHouse, where the column has a codec.
 func TestETFCostBasisKeepsStoredPrintsOnChdb(t *testing.T) {
 	const db = "carrywatch"
-	target := chfx.Target{Database: db}
-	before, from := splitAt(t, chfx.Current, target, costBasisVersion)
+	target := chschema.Target{Database: db}
+	before, from := splitAt(t, chschema.Current, target, costBasisVersion)
 	stmts := []string{"CREATE DATABASE IF NOT EXISTS " + db}
 	for _, m := range before {
 		stmts = append(stmts, m.Statements...)
 	}
-	cols, vals, priorID := priorPrint(t, chfx.Current)
-	stmts = append(stmts, insertSQL(db, fixture{table: "risk_scores", cols: cols, vals: func(chfx.Dialect) []any { return vals }}, chfx.Current))
+	cols, vals, priorID := priorPrint(t, chschema.Current)
+	stmts = append(stmts, insertSQL(db, fixture{table: "risk_scores", cols: cols, vals: func(chschema.Dialect) []any { return vals }}, chschema.Current))
 	for range 2 { // idempotent
 		for _, m := range from {
 			stmts = append(stmts, m.Statements...)
@@ -133,7 +133,7 @@ func TestETFCostBasisKeepsStoredPrintsOnChdb(t *testing.T) {
 	var id string
 	for _, f := range fixtures() {
 		if f.table == "risk_scores" {
-			stmts = append(stmts, insertSQL(db, f, chfx.Current))
+			stmts = append(stmts, insertSQL(db, f, chschema.Current))
 			id = f.id
 		}
 	}

@@ -1,4 +1,4 @@
-package chfx_test
+package chschema_test
 
 import (
 	"fmt"
@@ -9,11 +9,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/chschema"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chdbtest"
 )
 
-// chdbWhat is what a chfx test without chdb does not run.
+// chdbWhat is what a chschema test without chdb does not run.
 const chdbWhat = "the current-ClickHouse DDL test"
 
 // runChdb runs statements in one chdb session and returns one result per
@@ -44,7 +44,7 @@ func chdbRun(t *testing.T, dir string, env []string, statements []string) ([]chd
 // twice, inserts one row per table and reads it through every view.
 func TestCurrentDialectOnChdb(t *testing.T) {
 	const db = "carrywatch"
-	migs, err := chfx.Render(chfx.Current, chfx.Target{Database: db})
+	migs, err := chschema.Render(chschema.Current, chschema.Target{Database: db})
 	require.NoError(t, err)
 
 	var stmts []string
@@ -59,8 +59,8 @@ func TestCurrentDialectOnChdb(t *testing.T) {
 	}
 	fs := fixtures()
 	for _, f := range fs {
-		add(insertSQL(db, f, chfx.Current))
-		add(insertSQL(db, f, chfx.Current)) // a redelivery
+		add(insertSQL(db, f, chschema.Current))
+		add(insertSQL(db, f, chschema.Current)) // a redelivery
 	}
 	qVersion := add("SELECT version() AS v")
 	qObjects := add("SELECT name, engine FROM system.tables WHERE database = '" + db + "' ORDER BY name")
@@ -80,7 +80,7 @@ func TestCurrentDialectOnChdb(t *testing.T) {
 	// The README's market queries need more than one day of quotes; the
 	// rows go in after the one-row-per-view reads above.
 	for _, f := range marketHistory() {
-		add(insertSQL(db, f, chfx.Current))
+		add(insertSQL(db, f, chschema.Current))
 	}
 	// Every README example, current-only ones and their 18.16
 	// equivalents included, runs here; an equivalent returns as many rows
@@ -135,7 +135,7 @@ func TestCurrentDialectOnChdb(t *testing.T) {
 		rows := res[qViews[f.view]].Rows
 		require.Len(t, rows, 1, "%s shows the redelivered row once", f.view)
 		assert.Equal(t, f.id, rows[0]["id"], f.view)
-		want := f.vals(chfx.Current)[2].(time.Time)
+		want := f.vals(chschema.Current)[2].(time.Time)
 		assert.Equal(t, want.Format("2006-01-02 15:04:05.000"), rows[0]["observed_at"], f.view)
 		assert.Equal(t, want.Format(time.DateTime), rows[0]["observed_at_dt"], f.view)
 	}
@@ -181,7 +181,7 @@ func sqlString(s string) string {
 func TestClusterDDLParsesOnChdb(t *testing.T) {
 	var stmts []string
 	for _, gd := range goldenDialects {
-		for _, f := range renderGolden(t, gd.d, chfx.Target{Database: "carrywatch", Cluster: "carrywatch"}) {
+		for _, f := range renderGolden(t, gd.d, chschema.Target{Database: "carrywatch", Cluster: "carrywatch"}) {
 			stmts = append(stmts, f.statements...)
 		}
 	}
