@@ -30,9 +30,13 @@ run: deps-clickhouse
 	@if [ -t 0 ]; then set -m; fi; ./bin/carrywatch up; rc=$$?; exit $$rc
 
 ## test: vet and run every test with the race detector against real servers
-test: deps
-	$(GO) vet ./...
+# deploy/ is a Go module of its own: its checks of the manifests need
+# kustomize, compose-go, Starlark and the Kubernetes types, which the
+# services' go.mod does not carry. `./...` of the root stops at deploy/, so
+# vet, test and lint visit both modules.
+test: deps vet
 	$(GO) test -race -count=1 -timeout 30m ./...
+	cd deploy && $(GO) test -race -count=1 -timeout 30m ./...
 
 deps: deps-clickhouse deps-chdb deps-zookeeper deps-natscli deps-chromium
 
@@ -89,10 +93,12 @@ bench: deps-clickhouse
 
 vet:
 	$(GO) vet ./...
+	cd deploy && $(GO) vet ./...
 
 lint:
 	@command -v golangci-lint >/dev/null || $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_VERSION)
 	PATH="$$PATH:$$($(GO) env GOPATH)/bin" golangci-lint run ./...
+	cd deploy && PATH="$$PATH:$$($(GO) env GOPATH)/bin" golangci-lint run ./...
 
 clean:
 	rm -rf bin .cache

@@ -34,6 +34,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/feed/jgb"
 	"github.com/carrywatch/carrywatch/pkg/feed/markets"
 	"github.com/carrywatch/carrywatch/pkg/scenario"
 )
@@ -359,81 +360,35 @@ type nov2025JGBLine struct {
 	YieldPct   float64   `json:"yield_pct"`
 }
 
-var (
-	// nov2025Tenors are the MoF header cells of the tenors the model reads.
-	nov2025Tenors = []struct{ header, tenor string }{{"2年", "2Y"}, {"5年", "5Y"}, {"10年", "10Y"}, {"30年", "30Y"}}
-	// reMoFDate is an era date; rows whose first cell is not one (title,
-	// header, blank and notice rows) are skipped.
-	reMoFDate = regexp.MustCompile(`^([MTSHR])(\d+)\.(\d+)\.(\d+)$`)
-	mofEras   = map[string]int{"M": 1867, "T": 1911, "S": 1925, "H": 1988, "R": 2018}
-	// nov2025First is the first business day of the scenario.
-	nov2025First = time.Date(2025, 10, 31, 0, 0, 0, 0, time.UTC)
-)
+// nov2025Tenors are the tenors the model reads.
+var nov2025Tenors = []string{"2Y", "5Y", "10Y", "30Y"}
 
-// nov2025JGB reads both MoF files, the current-month file last so that it
-// wins on a date both carry, and emits 2Y/5Y/10Y/30Y at 06:00Z (15:00 JST)
-// of each business day from 31 Oct 2025. "-" (not issued) is left out.
-func nov2025JGB(files ...[]byte) ([]nov2025Line, error) {
-	rows := map[time.Time]map[string]string{}
-	for fi, b := range files {
-		recs, err := nov2025CSV(b)
-		if err != nil {
-			return nil, fmt.Errorf("mof file %d: %w", fi, err)
-		}
-		col := map[string]int{}
-		for _, rec := range recs {
-			if rec[0] == "基準日" {
-				for i, h := range rec {
-					col[h] = i
-				}
-				continue
-			}
-			m := reMoFDate.FindStringSubmatch(rec[0])
-			if m == nil {
-				continue
-			}
-			if len(col) == 0 {
-				return nil, fmt.Errorf("mof file %d: data row %s before the 基準日 header", fi, rec[0])
-			}
-			y, _ := strconv.Atoi(m[2])
-			mo, _ := strconv.Atoi(m[3])
-			d, _ := strconv.Atoi(m[4])
-			day := time.Date(mofEras[m[1]]+y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
-			if day.Month() != time.Month(mo) || day.Day() != d {
-				return nil, fmt.Errorf("mof file %d: %s is not a calendar date", fi, rec[0])
-			}
-			vals := map[string]string{}
-			for _, tn := range nov2025Tenors {
-				i, ok := col[tn.header]
-				if !ok || i >= len(rec) {
-					return nil, fmt.Errorf("mof file %d: no %s column", fi, tn.header)
-				}
-				vals[tn.tenor] = rec[i]
-			}
-			rows[day] = vals // the later (current-month) file wins
-		}
+// nov2025First is the first business day of the scenario.
+var nov2025First = time.Date(2025, 10, 31, 0, 0, 0, 0, time.UTC)
+
+// nov2025JGB runs the MoF parser, as the jgb ingest does, over both MoF
+// files and combines them with jgb.Merge (the current-month file wins on a
+// date both carry), then emits 2Y/5Y/10Y/30Y at 06:00Z (15:00 JST) of each
+// business day from 31 Oct 2025. "-" (not issued) gives no line.
+func nov2025JGB(all, current []byte) ([]nov2025Line, error) {
+	history, err := jgb.ParseMoF(all, nov2025Now)
+	if err != nil {
+		return nil, fmt.Errorf("mof history file: %w", err)
 	}
-	days := make([]time.Time, 0, len(rows))
-	for d := range rows {
-		if !d.Before(nov2025First) {
-			days = append(days, d)
-		}
+	month, err := jgb.ParseMoF(current, nov2025Now)
+	if err != nil {
+		return nil, fmt.Errorf("mof current-month file: %w", err)
 	}
-	slices.SortFunc(days, func(a, b time.Time) int { return a.Compare(b) })
 	var out []nov2025Line
-	for _, d := range days {
-		at := d.Add(6 * time.Hour)
-		for _, tn := range nov2025Tenors {
-			s := rows[d][tn.tenor]
-			if s == "-" || s == "" {
-				continue
-			}
-			v, err := strconv.ParseFloat(s, 64)
-			if err != nil {
-				return nil, fmt.Errorf("mof %s %s: %q is not a number", d.Format(time.DateOnly), tn.tenor, s)
-			}
-			out = append(out, nov2025Line{at, nov2025JGBLine{event.SchemaJGBYield, "mof", at, tn.tenor, v}})
+	for _, ev := range jgb.Merge(month, history).Events {
+		y, ok := ev.(*event.JGBYield)
+		if !ok {
+			return nil, fmt.Errorf("mof: %T %+v is not a JGB yield", ev, ev)
 		}
+		if y.ObservedAt.Before(nov2025First) || !slices.Contains(nov2025Tenors, y.Tenor) {
+			continue
+		}
+		out = append(out, nov2025Line{y.ObservedAt, nov2025JGBLine{event.SchemaJGBYield, y.Source, y.ObservedAt, y.Tenor, y.YieldPct}})
 	}
 	return out, nil
 }

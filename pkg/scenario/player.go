@@ -67,6 +67,10 @@ type Player struct {
 	Progress func(published int)
 	// Now stamps dead letters; time.Now if nil.
 	Now func() time.Time
+	// Wait spends the wall time between two events: it returns after d, or
+	// ctx's error if ctx ends first. A timer if nil; tests pass one that
+	// records d and returns at once.
+	Wait func(ctx context.Context, d time.Duration) error
 }
 
 // Play publishes every rejected line to cw.dlq.replay, then every event with
@@ -75,9 +79,12 @@ type Player struct {
 // with the first publish error. It holds at most maxInFlight events at a
 // time, whatever the scenario's size.
 func (p *Player) Play(ctx context.Context, sc *Scenario) (Result, error) {
-	now := time.Now
+	now, waitFor := time.Now, wait
 	if p.Now != nil {
 		now = p.Now
+	}
+	if p.Wait != nil {
+		waitFor = p.Wait
 	}
 	res := Result{ByKind: make(map[string]int)}
 	for _, r := range sc.Rejected {
@@ -102,7 +109,7 @@ func (p *Player) Play(ctx context.Context, sc *Scenario) (Result, error) {
 			if p.MaxGap > 0 {
 				d = min(d, p.MaxGap)
 			}
-			if err := wait(ctx, d); err != nil {
+			if err := waitFor(ctx, d); err != nil {
 				return res, err
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -117,12 +118,8 @@ func TestPlayPublishesOnceAndDeadLettersRejects(t *testing.T) {
 // A play with heartbeats counts them apart from the events, and the two
 // together are what it added to CW_EVENTS.
 func TestPlayCountsHeartbeatsApart(t *testing.T) {
-	ns := natstest.New(t)
-	js := ns.Streams(t)
-	sc, err := scenario.Parse([]byte(
-		`{"schema":"cw.jgb.yield/v1","source":"mof","observed_at":"2025-12-01T06:05:00Z","tenor":"10Y","yield_pct":1.881}
-{"schema":"cw.jgb.yield/v1","source":"mof","observed_at":"2025-12-01T06:35:00Z","tenor":"10Y","yield_pct":1.9}`), now)
-	require.NoError(t, err)
+	js, sc := playable(t, `{"schema":"cw.jgb.yield/v1","source":"mof","observed_at":"2025-12-01T06:05:00Z","tenor":"10Y","yield_pct":1.881}
+{"schema":"cw.jgb.yield/v1","source":"mof","observed_at":"2025-12-01T06:35:00Z","tenor":"10Y","yield_pct":1.9}`)
 	p := &scenario.Player{JS: js, Speed: 0, Heartbeat: 10 * time.Minute, Log: zerolog.New(io.Discard)}
 	ctx := context.Background()
 
@@ -142,32 +139,58 @@ func TestPlayCountsHeartbeatsApart(t *testing.T) {
 }
 
 func TestPlayPacesByEventTime(t *testing.T) {
-	ns := natstest.New(t)
-	js := ns.Streams(t)
-	sc, err := scenario.Parse([]byte(
-		`{"schema":"cw.jgb.yield/v1","source":"mof","observed_at":"2025-12-01T06:00:00Z","tenor":"10Y","yield_pct":1.881}
-{"schema":"cw.jgb.yield/v1","source":"mof","observed_at":"2025-12-01T06:00:01Z","tenor":"10Y","yield_pct":1.882}`), now)
+	js, sc := playable(t, `{"schema":"cw.jgb.yield/v1","source":"mof","observed_at":"2025-12-01T06:00:00Z","tenor":"10Y","yield_pct":1.881}
+{"schema":"cw.jgb.yield/v1","source":"mof","observed_at":"2025-12-01T06:00:01Z","tenor":"10Y","yield_pct":1.882}
+{"schema":"cw.jgb.yield/v1","source":"mof","observed_at":"2025-12-01T06:00:01Z","tenor":"2Y","yield_pct":1.02}`)
+	waits := recordWaits{}
+	p := &scenario.Player{JS: js, Speed: 4, Log: zerolog.New(io.Discard), Wait: waits.wait}
+	res, err := p.Play(context.Background(), sc)
 	require.NoError(t, err)
-	start := time.Now()
-	p := &scenario.Player{JS: js, Speed: 4, Log: zerolog.New(io.Discard)}
-	_, err = p.Play(context.Background(), sc)
-	require.NoError(t, err)
-	assert.GreaterOrEqual(t, time.Since(start), 250*time.Millisecond, "1 s of event time at speed 4 takes at least 250 ms")
+	assert.Equal(t, 3, res.Published)
+	assert.Equal(t, []time.Duration{250 * time.Millisecond}, waits.d, "1 s of event time at speed 4 is 250 ms; events at the same instant go out together")
 }
 
 func TestPlayCapsQuietStretches(t *testing.T) {
-	ns := natstest.New(t)
-	js := ns.Streams(t)
-	sc, err := scenario.Parse([]byte(
-		`{"schema":"cw.jgb.yield/v1","source":"mof","observed_at":"2025-10-01T06:00:00Z","tenor":"10Y","yield_pct":1.6}
-{"schema":"cw.jgb.yield/v1","source":"mof","observed_at":"2025-12-01T06:00:00Z","tenor":"10Y","yield_pct":1.881}`), now)
+	js, sc := playable(t, `{"schema":"cw.jgb.yield/v1","source":"mof","observed_at":"2025-10-01T06:00:00Z","tenor":"10Y","yield_pct":1.6}
+{"schema":"cw.jgb.yield/v1","source":"mof","observed_at":"2025-12-01T06:00:00Z","tenor":"10Y","yield_pct":1.881}`)
+	waits := recordWaits{}
+	p := &scenario.Player{JS: js, Speed: 1, MaxGap: time.Millisecond, Log: zerolog.New(io.Discard), Wait: waits.wait}
+	res, err := p.Play(context.Background(), sc)
 	require.NoError(t, err)
-	p := &scenario.Player{JS: js, Speed: 1, MaxGap: time.Millisecond, Log: zerolog.New(io.Discard)}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	res, err := p.Play(ctx, sc)
-	require.NoError(t, err, "two months of event time at speed 1, capped to 1 ms, finish within the deadline")
 	assert.Equal(t, 2, res.Published)
+	assert.Equal(t, []time.Duration{time.Millisecond}, waits.d, "two months of event time at speed 1, capped to 1 ms")
+}
+
+// TestPlayStopsWaitingWhenCancelled: a wait that ends with the context's
+// error ends the play with it.
+func TestPlayStopsWaitingWhenCancelled(t *testing.T) {
+	js, sc := playable(t, `{"schema":"cw.jgb.yield/v1","source":"mof","observed_at":"2025-12-01T06:00:00Z","tenor":"10Y","yield_pct":1.881}
+{"schema":"cw.jgb.yield/v1","source":"mof","observed_at":"2025-12-02T06:00:00Z","tenor":"10Y","yield_pct":1.9}`)
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &scenario.Player{JS: js, Speed: 1, Log: zerolog.New(io.Discard), Wait: func(ctx context.Context, _ time.Duration) error {
+		cancel()
+		return ctx.Err()
+	}}
+	_, err := p.Play(ctx, sc)
+	assert.ErrorIs(t, err, context.Canceled)
+}
+
+// playable starts a NATS server with the streams and parses a scenario of
+// lines for a Player to publish there.
+func playable(t *testing.T, lines string) (jetstream.JetStream, *scenario.Scenario) {
+	t.Helper()
+	js := natstest.New(t).Streams(t)
+	sc, err := scenario.Parse([]byte(lines), now)
+	require.NoError(t, err)
+	return js, sc
+}
+
+// recordWaits is a Player.Wait that records each wait and returns at once.
+type recordWaits struct{ d []time.Duration }
+
+func (r *recordWaits) wait(_ context.Context, d time.Duration) error {
+	r.d = append(r.d, d)
+	return nil
 }
 
 func TestWithHeartbeatsFillsQuietStretches(t *testing.T) {
