@@ -139,6 +139,17 @@ func (m *Model) Apply(ev event.Event, seq uint64) (p *event.RiskScore, publish b
 	return m.build(m.s.Now, &m.last), publish
 }
 
+// Late counts the market and JGB observations model v2 has left out since
+// it was made or restored because their day is older than the latest of
+// their series (a back-dated value: stored by the sink, not in the index).
+// Model v1 reports 0.
+func (m *Model) Late() uint64 {
+	if m.v2 != nil {
+		return m.v2.late
+	}
+	return 0
+}
+
 // Update applies one input event exactly as Apply does and returns Apply's
 // publish flag, without building the print; Print returns it. In steady
 // state it does not allocate.

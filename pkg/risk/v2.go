@@ -23,6 +23,9 @@ type modelV2 struct {
 	lastOK bool
 	// fit, set only while calibrating, sees the statistics as they pass.
 	fit *fitHook
+	// late counts the observations left out for a day older than their
+	// series' latest (not part of the state: a count for this process).
+	late uint64
 }
 
 // stateV2 is everything model v2 remembers; Snapshot writes it as JSON.
@@ -163,7 +166,11 @@ func (m *modelV2) update(ev event.Event, seq uint64) (valid, publish bool) {
 
 // addSeries records a daily value and keeps the US–Japan gap current.
 func (m *modelV2) addSeries(i int, ms int64, v float64) {
-	if !m.addTo(i, day(ms), ms, v) || (i != serJGB2Y && i != serUST2Y) {
+	if !m.addTo(i, day(ms), ms, v) {
+		m.late++
+		return
+	}
+	if i != serJGB2Y && i != serUST2Y {
 		return
 	}
 	ust, ok1 := m.s.Series[serUST2Y].last()

@@ -243,3 +243,26 @@ func TestCalibrateV2RefusesDataAfterTheCutoff(t *testing.T) {
 	require.Error(t, err)
 	assert.True(t, errors.Is(err, ErrAfterCutoff), "%v", err)
 }
+
+// A value of a day older than its series' latest is left out, the index as
+// it was, and counted, so the scorer can say so.
+func TestV2CountsBackDatedObservations(t *testing.T) {
+	m := NewModel(DefaultCalibration())
+	evs := marketDays(30, -1)
+	prints := applyAll(m, evs)
+	require.Zero(t, m.Late())
+	last := prints[len(prints)-1]
+
+	back := quote(time.Date(2025, 1, 7, 21, 0, 0, 0, time.UTC), "USDJPY", "JPY per USD", 170)
+	p, publish := m.Apply(back, uint64(len(evs)+1))
+	assert.False(t, publish)
+	assert.Equal(t, uint64(1), m.Late())
+	assert.InDelta(t, last.Index, p.Index, 1e-12, "the back-dated value moves nothing")
+
+	fresh := quote(time.Date(2025, 3, 3, 17, 0, 0, 0, time.UTC), "USDJPY", "JPY per USD", 150)
+	m.Apply(fresh, uint64(len(evs)+2))
+	assert.Equal(t, uint64(1), m.Late(), "a new day is not late")
+	v1, err := CalibrationFor("clri-v1")
+	require.NoError(t, err)
+	assert.Zero(t, NewModel(v1).Late(), "v1 does not count")
+}

@@ -140,6 +140,13 @@ func (s *Scorer) apply(seq uint64, subject string, data []byte) bool {
 	s.m.events.Inc()
 	publish := s.model.Update(ev, seq)
 	s.m.watermark.Set(float64(seq))
+	if late := s.model.Late(); late > s.late {
+		s.m.late.Add(float64(late - s.late))
+		s.late = late
+		h := ev.Header()
+		s.lateLog.Info().Str("subject", subject).Time("observed_at", h.ObservedAt).Uint64("stream_seq", seq).Uint64("late_total", late).
+			Msg("observation older than its series' latest day: stored, left out of the index")
+	}
 	if !publish {
 		return true
 	}

@@ -63,6 +63,9 @@ type Scorer struct {
 	lastCheckpoint time.Time
 	checkpointSeq  uint64
 
+	late    uint64         // model.Late() after the last event
+	lateLog zerolog.Logger // sampled: a backfill may bring thousands
+
 	applied  atomic.Uint64 // seq, for other goroutines
 	selected atomic.Uint64 // prints the model selected
 
@@ -73,6 +76,9 @@ type Scorer struct {
 	once   sync.Once
 	done   chan struct{}
 	hbDone chan struct{}
+	// hbHold, when set before Start, delays the first heartbeat until it
+	// is closed.
+	hbHold <-chan struct{}
 
 	mu          sync.Mutex
 	started     bool
@@ -101,7 +107,8 @@ func New(cfg Config, bus Bus, reg prometheus.Registerer, log zerolog.Logger) (*S
 		}
 	}
 	log = log.With().Str("component", "scorer").Logger()
-	s := &Scorer{cfg: cfg, cal: cal, bus: bus, log: log}
+	s := &Scorer{cfg: cfg, cal: cal, bus: bus, log: log,
+		lateLog: log.Sample(&zerolog.BurstSampler{Burst: 5, Period: time.Minute})}
 	s.pub = newPublisher(nil, log)
 	m, err := newMetrics(reg, s.pending)
 	if err != nil {
