@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
 	"go.uber.org/fx"
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
@@ -15,12 +17,8 @@ import (
 )
 
 // appOptions composes every service of `carrywatch up`: the same modules
-// the separate service binaries use, and the feeds when feeds has sources.
-func appOptions(c config, feeds feed.Config) fx.Option {
-	ingest := fx.Options()
-	if len(feeds.Sources) > 0 {
-		ingest = fx.Options(fx.Supply(feeds, formats.All()), feed.Module)
-	}
+// the separate service binaries use, then ingest (none for a replay).
+func appOptions(c config, ingest fx.Option) fx.Option {
 	return fx.Options(
 		logfx.Module("carrywatch"),
 		fx.Supply(c.Log, c.Ops, c.NATS, c.CH, c.Sink, c.Scorer, c.Web),
@@ -31,5 +29,22 @@ func appOptions(c config, feeds feed.Config) fx.Option {
 		scorer.Module,
 		web.Module,
 		ingest, // after natsfx: start hooks run in this order
+	)
+}
+
+// liveOptions is the ingest of a live up: the feeds' runner, started by a
+// liveIngest after the history (marker "" skips it).
+func liveOptions(c config, feeds feed.Config, marker string) fx.Option {
+	return fx.Options(
+		fx.Provide(func(bus *natsfx.Bus, reg prometheus.Registerer, log zerolog.Logger) (*feed.Runner, error) {
+			return feed.NewRunner(feeds.Sources, formats.All(), bus, reg, log)
+		}),
+		fx.Provide(func(r *feed.Runner, bus *natsfx.Bus, sc *scorer.Scorer, log zerolog.Logger) *liveIngest {
+			return newLiveIngest(r, bus, sc, marker, c.Sink.Consumer+"-events", log)
+		}),
+		fx.Invoke(func(lc fx.Lifecycle, l *liveIngest, r *feed.Runner, ops *opsfx.Server) {
+			lc.Append(fx.StartStopHook(l.Start, l.Stop))
+			ops.AddCheck("feeds", r.Ready)
+		}),
 	)
 }

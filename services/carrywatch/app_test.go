@@ -12,7 +12,13 @@ import (
 
 func TestAppValidates(t *testing.T) {
 	c := config{Sink: sink.DefaultConfig(), Scorer: scorer.DefaultConfig()}
-	if err := fx.ValidateApp(appOptions(c, feed.Config{Sources: []feed.Source{{Name: "a", Format: "mof-jgb", URL: "file:///dev/null"}}})); err != nil {
-		t.Fatal(err)
+	for name, ingest := range map[string]fx.Option{
+		"replay":  fx.Options(),
+		"live":    liveOptions(c, feed.Default(), "/tmp/marker"),
+		"no file": liveOptions(c, feed.Config{Sources: []feed.Source{{Name: "a", Format: "mof-jgb", URL: "file:///dev/null"}}}, ""),
+	} {
+		if err := fx.ValidateApp(appOptions(c, ingest)); err != nil {
+			t.Fatal(name, err)
+		}
 	}
 }

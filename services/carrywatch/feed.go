@@ -160,6 +160,7 @@ func newFeedBackfillCmd() *cobra.Command {
 	var (
 		f           parseFlags
 		fromHistory bool
+		intoReplay  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "backfill (--format F [--param k=v] FILE|URL|- | --history [SERIES...])",
@@ -207,7 +208,7 @@ binary (pkg/history): every market and JGB series, or the SERIES named
 				return err
 			}
 			prog.Step("connecting to NATS to publish %d events", len(events))
-			nc, js, err := clientConnect()
+			nc, js, err := connectNATS(intoReplay)
 			if err != nil {
 				return err
 			}
@@ -231,6 +232,7 @@ binary (pkg/history): every market and JGB series, or the SERIES named
 		},
 	}
 	f.registerOptional(cmd)
+	cmd.Flags().BoolVar(&intoReplay, "into-replay", false, "send even into the NATS server of an up that replays a scenario")
 	cmd.Flags().BoolVar(&fromHistory, "history", false, "publish the embedded 1999-2023 history: every series, or the SERIES given as arguments")
 	return cmd
 }

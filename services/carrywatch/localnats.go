@@ -26,6 +26,8 @@ type localNATS struct {
 	URL      string
 	User     string
 	Password string
+	// Replay names the scenario the up is replaying, "" when it is live.
+	Replay string
 }
 
 // localNATSFile is where up keeps the login of its embedded server: a
@@ -57,6 +59,8 @@ func loadLocalNATS(dataDir string) (localNATS, error) {
 			l.User = v
 		case "NATS_PASSWORD":
 			l.Password = v
+		case "CW_REPLAY":
+			l.Replay = v
 		}
 	}
 	if l.URL == "" {
@@ -97,6 +101,9 @@ func saveLocalNATS(dataDir string, l localNATS) error {
 	}
 	if l.Password != "" {
 		fmt.Fprintf(&b, "NATS_PASSWORD=%s\n", l.Password)
+	}
+	if l.Replay != "" {
+		fmt.Fprintf(&b, "# This up replays a scenario: publish, outage and feed backfill refuse to\n# send into it unless given --into-replay.\nCW_REPLAY=%s\n", l.Replay)
 	}
 	return writePrivateFile(path, b.String())
 }
@@ -143,4 +150,24 @@ func natsAuthVars(cfg natsfx.Config) []string {
 		}
 	}
 	return out
+}
+
+// ErrReplayRunning is returned when a command would send live events into
+// the NATS server of an up that is replaying a scenario.
+var ErrReplayRunning = errors.New("carrywatch up is replaying a scenario")
+
+// checkNotReplay refuses, unless intoReplay, to send events to the
+// embedded server of the up on dataDir while it replays a scenario: the
+// events would share the replay's event-time history. With CW_NATS_URL set
+// the operator has chosen the server, and nothing is checked.
+func checkNotReplay(cfg natsfx.Config, dataDir string, intoReplay bool) error {
+	if cfg.URL != "" || intoReplay {
+		return nil
+	}
+	l, err := loadLocalNATS(dataDir)
+	if err != nil || l.Replay == "" {
+		return nil // no up there, or a live one: the connection says the rest
+	}
+	return fmt.Errorf("%w: the up on %s replays %s in its own event time; run `carrywatch up` without --scenario for live data, "+
+		"or pass --into-replay to add this event to the replay", ErrReplayRunning, dataDir, l.Replay)
 }

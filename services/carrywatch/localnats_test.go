@@ -96,7 +96,10 @@ func TestUpEmbeddedNATSLetsInOnlyItsLogin(t *testing.T) {
 		assert.ErrorIs(t, err, nats.ErrAuthorization, name)
 	}
 
-	out, stderr, err := run(t, ctx, "publish", "--schema", event.SchemaJGBYield, "--at", "2025-12-01T06:00:00Z",
+	_, _, err = run(t, ctx, "publish", "--schema", event.SchemaJGBYield, "--at", "2025-12-01T06:00:00Z",
+		"--set", "tenor=10Y", "--set", "yield_pct=1.881")
+	require.ErrorIs(t, err, ErrReplayRunning, "a live event is not sent into a replay")
+	out, stderr, err := run(t, ctx, "publish", "--into-replay", "--schema", event.SchemaJGBYield, "--at", "2025-12-01T06:00:00Z",
 		"--set", "tenor=10Y", "--set", "yield_pct=1.881")
 	require.NoError(t, err, "publish finds up's login in CW_DATA_DIR")
 	assert.Contains(t, out, "stream=CW_EVENTS")

@@ -17,6 +17,7 @@ import (
 type outageFlags struct {
 	venue, id, severity, title, status, at, source string
 	components                                     []string
+	intoReplay                                     bool
 }
 
 func newOutageCmd() *cobra.Command {
@@ -46,7 +47,7 @@ func newOutageActionCmd(action string) *cobra.Command {
 		Short: map[string]string{event.ActionOpen: "Open an incident", event.ActionUpdate: "Update an open incident", event.ActionResolve: "Resolve an open incident"}[action],
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			nc, js, err := clientConnect()
+			nc, js, err := connectNATS(f.intoReplay)
 			if err != nil {
 				return err
 			}
@@ -69,6 +70,7 @@ func newOutageActionCmd(action string) *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
+	fl.BoolVar(&f.intoReplay, "into-replay", false, "send even into the NATS server of an up that replays a scenario")
 	fl.StringVar(&f.venue, "venue", "", "venue, e.g. cme (lower-cased)")
 	fl.StringVar(&f.id, "id", "", "incident id (open: default <venue>-<time>; update/resolve: default the venue's latest open incident)")
 	fl.StringVar(&f.at, "at", "", "when (RFC 3339); default now")

@@ -51,7 +51,7 @@ sources:
 		Scorer: scorer.DefaultConfig(),
 	}
 	var ops *opsfx.Server
-	app := fxtest.New(t, appOptions(c, feeds), fx.Populate(&ops))
+	app := fxtest.New(t, appOptions(c, liveOptions(c, feeds, "")), fx.Populate(&ops))
 	app.RequireStart()
 	defer app.RequireStop()
 

@@ -17,6 +17,7 @@ import (
 type publishFlags struct {
 	schema, source, at string
 	set                []string
+	intoReplay         bool
 }
 
 func newPublishCmd() *cobra.Command {
@@ -50,7 +51,7 @@ exits non-zero with the reason.
 				}
 				events = append(events, ev)
 			}
-			nc, js, err := clientConnect()
+			nc, js, err := connectNATS(f.intoReplay)
 			if err != nil {
 				return err
 			}
@@ -70,6 +71,7 @@ exits non-zero with the reason.
 		},
 	}
 	fl := cmd.Flags()
+	fl.BoolVar(&f.intoReplay, "into-replay", false, "send even into the NATS server of an up that replays a scenario")
 	fl.StringVar(&f.schema, "schema", "", "schema of an event built from flags, e.g. cw.jgb.yield/v1")
 	fl.StringVar(&f.source, "source", "manual", "source of an event built from flags")
 	fl.StringVar(&f.at, "at", "", "observed_at (RFC 3339) of an event built from flags; default now")

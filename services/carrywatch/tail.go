@@ -106,8 +106,17 @@ func tail(ctx context.Context, js jetstream.JetStream, nc *nats.Conn, subject st
 // embedded server of the `carrywatch up` on CW_DATA_DIR with the login up
 // keeps there.
 func clientConnect() (*nats.Conn, jetstream.JetStream, error) {
+	return connectNATS(true)
+}
+
+// connectNATS is clientConnect for a command that publishes events: it
+// refuses the server of an up that replays a scenario unless intoReplay.
+func connectNATS(intoReplay bool) (*nats.Conn, jetstream.JetStream, error) {
 	c, err := loadConfig()
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkNotReplay(c.NATS, c.DataDir, intoReplay); err != nil {
 		return nil, nil, err
 	}
 	cfg, err := withLocalNATS(c.NATS, c.DataDir)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -26,11 +28,6 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/web"
 )
 
-// defaultScenario plays when carrywatch up has neither a feeds file nor a
-// scenario, so a new user sees the pipeline move on a machine with no
-// internet.
-const defaultScenario = "nov-2025"
-
 type upFlags struct {
 	config       string
 	dataDir      string
@@ -41,6 +38,7 @@ type upFlags struct {
 	natsListen   string
 	httpAddr     string
 	webAddr      string
+	history      bool
 }
 
 func newUpCmd() *cobra.Command {
@@ -55,12 +53,18 @@ and keeps in <data-dir>/credentials/nats.env, where the other commands
 find the server and that login when CW_NATS_URL is unset), ClickHouse
 (CW_CLICKHOUSE_ADDR if set, otherwise a clickhouse server binary from PATH
 started with its data under --data-dir),
-the sink, and the sources of a feeds file (--config or CW_FEED_CONFIG;
-see deploy/feeds.example.yaml). With neither a feeds file nor --scenario it
-replays the nov-2025 episode, a simulated day every 5 s.
+the sink, the scorer, the live page, and the feeds: the sources of a feeds
+file (--config or CW_FEED_CONFIG), else the public sources of
+deploy/feeds.example.yaml, embedded. Before the first poll into a new NATS
+store it publishes the embedded 1999-2023 history (--history=false skips
+it). A source that cannot be reached is logged, counted and shown on the
+page, and retried with backoff.
 
-With --scenario it replays a scenario (an embedded name or a JSON Lines file),
-waits until every event is stored, and prints one JSON report line on stdout.`,
+With --scenario it replays a scenario (an embedded name such as nov-2025,
+or a JSON Lines file) offline instead, in a NATS store and local ClickHouse
+of its own under <data-dir>/replays/NAME, emptied first, so a replay and
+live data never share one event-time history; --exit-when-done waits until
+every event is stored and prints one JSON report line on stdout.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := loadConfig()
@@ -104,15 +108,34 @@ waits until every event is stored, and prints one JSON report line on stdout.`,
 	fl.StringVar(&f.natsListen, "nats-listen", "", "embedded NATS listen address (default $CW_NATS_EMBEDDED_LISTEN or 127.0.0.1:4222)")
 	fl.StringVar(&f.httpAddr, "http-addr", ":8080", "health, readiness and metrics endpoint (empty disables)")
 	fl.StringVar(&f.webAddr, "web-addr", "", "live web page (default $CW_WEB_ADDR or 127.0.0.1:8090; empty disables)")
+	fl.BoolVar(&f.history, "history", true, "publish the embedded 1999-2023 history once into a new NATS store before polling the feeds")
 	return cmd
 }
 
 func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
 	log := logfx.New("carrywatch", c.Log, cmd.ErrOrStderr())
+	// Live data lives in the data dir; a replay in a directory of its own,
+	// emptied first: a replay is a fresh run, and its event time never
+	// enters the live history.
+	storeDir, replayName := c.DataDir, ""
+	if f.scenario != "" {
+		replayName = sanitizeName(strings.TrimSuffix(filepath.Base(f.scenario), ".jsonl"))
+		storeDir = filepath.Join(c.DataDir, "replays", replayName)
+		if err := os.RemoveAll(storeDir); err != nil {
+			return fmt.Errorf("empty the replay's directory: %w", err)
+		}
+		if c.NATS.Embedded.StoreDir != "" && c.NATS.URL == "" {
+			log.Warn().Str("ignored", c.NATS.Embedded.StoreDir).Msg("a replay keeps its NATS store under the data dir's replays/, not CW_NATS_EMBEDDED_STORE_DIR")
+		}
+		c.NATS.Embedded.StoreDir = ""
+		if c.FeedsFile != "" {
+			log.Warn().Str("file", c.FeedsFile).Msg("a replay polls no feeds: the feeds file is not read")
+		}
+	}
 	var local *localNATS
 	if c.NATS.URL == "" {
 		if c.NATS.Embedded.StoreDir == "" {
-			c.NATS.Embedded.StoreDir = filepath.Join(c.DataDir, "nats")
+			c.NATS.Embedded.StoreDir = filepath.Join(storeDir, "nats")
 		}
 		// The embedded server lets in only the login of the environment
 		// or else the one kept in the data dir, where the client commands
@@ -127,10 +150,13 @@ func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
 			c.NATS.User, c.NATS.Password = l.User, l.Password
 			local = &l
 		}
+		local.Replay = replayName
+	} else if replayName != "" {
+		log.Warn().Str("nats", c.NATS.URL).Msg("replaying into the NATS server of CW_NATS_URL: give a replay a server of its own, or its events join that server's history")
 	}
 	localCH := len(c.CH.Addr) == 0
 	if localCH {
-		srv, err := startLocalClickHouse(ctx, filepath.Join(c.DataDir, "clickhouse"), log)
+		srv, err := startLocalClickHouse(ctx, filepath.Join(storeDir, "clickhouse"), log)
 		if err != nil {
 			return err
 		}
@@ -140,27 +166,33 @@ func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
 			}
 		}()
 		c.CH.Addr = []string{srv.Addr()}
+	} else if replayName != "" {
+		log.Warn().Strs("clickhouse", c.CH.Addr).Str("database", c.CH.Database).
+			Msg("replaying into the ClickHouse of CW_CLICKHOUSE_ADDR: give a replay a database of its own (CW_CLICKHOUSE_DATABASE)")
 	}
 	if err := c.validate(); err != nil {
 		return err
 	}
-	var feeds feed.Config
-	if c.FeedsFile != "" {
-		var err error
-		if feeds, err = feed.LoadConfig(c.FeedsFile); err != nil {
-			return err
-		}
-		log.Info().Str("file", c.FeedsFile).Int("sources", len(feeds.Sources)).Msg("polling the feeds file's sources")
-	} else if f.scenario == "" {
-		f.scenario = defaultScenario
-		log.Info().Str("scenario", f.scenario).Float64("speed", f.speed).
-			Msg("no feeds file (--config or CW_FEED_CONFIG): replaying the nov-2025 episode, a simulated day every 5 s at the default speed")
-	}
-
-	if f.scenario != "" {
+	ingest := fx.Options()
+	if replayName != "" {
 		// A replay brings heartbeats in its own event time; wall-clock ones
 		// would jump the model's event time to today.
 		c.Scorer.Heartbeat = 0
+	} else {
+		feeds := feed.Default()
+		if c.FeedsFile != "" {
+			var err error
+			if feeds, err = feed.LoadConfig(c.FeedsFile); err != nil {
+				return err
+			}
+		}
+		marker := ""
+		if f.history {
+			marker = historyMarkerPath(c)
+		}
+		log.Info().Str("file", cmp.Or(c.FeedsFile, "(the default sources, deploy/feeds.example.yaml)")).
+			Int("sources", len(feeds.Sources)).Bool("history", f.history).Msg("live: polling the feeds")
+		ingest = liveOptions(c, feeds, marker)
 	}
 	var (
 		bus *natsfx.Bus
@@ -170,7 +202,7 @@ func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
 		pg  *web.Server
 	)
 	app := fx.New(
-		appOptions(c, feeds),
+		appOptions(c, ingest),
 		fx.Replace(log),
 		fx.Populate(&bus, &ch, &sc, &ops, &pg),
 	)

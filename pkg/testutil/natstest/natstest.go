@@ -129,19 +129,30 @@ func (s *Server) Streams(t testing.TB, opts ...nats.Option) jetstream.JetStream 
 	return js
 }
 
-// Stored returns every message stream holds on subject, in order: as many as
-// the stream counts on that subject when called, fetched until all have
-// arrived (a fetch that does not wait may return before an ordered consumer
-// has any, on a loaded machine). It fails t if one does not come within a
-// minute.
+// Count returns how many messages stream holds on the subjects filter
+// matches (wildcards allowed), read from the stream's info: no consumer.
+func Count(t testing.TB, js jetstream.JetStream, stream, filter string) int {
+	t.Helper()
+	st, err := js.Stream(context.Background(), stream)
+	require.NoError(t, err)
+	info, err := st.Info(context.Background(), jetstream.WithSubjectFilter(filter))
+	require.NoError(t, err)
+	n := 0
+	for _, c := range info.State.Subjects {
+		n += int(c)
+	}
+	return n
+}
+
+// Stored returns every message stream holds on subject (wildcards
+// allowed), in order: as many as the stream counts there when called,
+// fetched until all have arrived (a fetch that does not wait may return
+// before an ordered consumer has any, on a loaded machine). It fails t if
+// one does not come within a minute.
 func Stored(t testing.TB, js jetstream.JetStream, stream, subject string) []jetstream.Msg {
 	t.Helper()
 	ctx := context.Background()
-	st, err := js.Stream(ctx, stream)
-	require.NoError(t, err)
-	info, err := st.Info(ctx, jetstream.WithSubjectFilter(subject))
-	require.NoError(t, err)
-	want := int(info.State.Subjects[subject])
+	want := Count(t, js, stream, subject)
 	cons, err := js.OrderedConsumer(ctx, stream, jetstream.OrderedConsumerConfig{FilterSubjects: []string{subject}})
 	require.NoError(t, err)
 	var out []jetstream.Msg
