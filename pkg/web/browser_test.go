@@ -13,11 +13,14 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/feed/formats"
 	"github.com/carrywatch/carrywatch/pkg/risk"
 	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
 	"github.com/carrywatch/carrywatch/pkg/web"
@@ -115,6 +118,14 @@ func TestPageInBrowser(t *testing.T) {
 	cfg := web.DefaultConfig()
 	cfg.Addr = "127.0.0.1:0"
 	page := web.New(cfg, jsOf{js}, zerolog.New(zerolog.NewTestWriter(t)))
+	// A feed loop in the same process, with one source it cannot read.
+	jitter := 0.0
+	feeds, err := feed.NewRunner([]feed.Source{{Name: "mof-jgb-current", Format: "mof-jgb", URL: "file://" + filepath.Join(t.TempDir(), "jgbcm.csv"),
+		Interval: time.Hour, Jitter: &jitter}}, formats.All(), jsOf{js}, prometheus.NewRegistry(), zerolog.Nop())
+	require.NoError(t, err)
+	require.NoError(t, feeds.Start(context.Background()))
+	t.Cleanup(func() { _ = feeds.Stop(context.Background()) })
+	page.WatchSources(feeds.States)
 	startCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	require.NoError(t, page.Start(startCtx))
@@ -186,6 +197,10 @@ func TestPageInBrowser(t *testing.T) {
 	assert.Contains(t, text("incidents"), "Globex halted")
 	assert.Contains(t, text("dead-letters"), "cw.events.jgb.yield.10Y")
 	assert.Contains(t, text("feeds"), "coinbase")
+	wait("the failing source", chromedp.WaitVisible(chromedp.CSS(`#sources td.source-failing`)))
+	assert.Contains(t, text("sources"), "mof-jgb-current")
+	assert.Contains(t, text("sources"), "jgbcm.csv")
+	assert.Equal(t, "1", text("sources-failing"))
 	bands, err := chromedp.Run(browser, chromedp.Evaluate[[]string](
 		`Array.from(document.querySelectorAll("#chart rect.band")).map(r => r.dataset.regime + ":" + r.getAttribute("y"))`))
 	require.NoError(t, err)

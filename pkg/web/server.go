@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/feed"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/rs/zerolog"
 )
@@ -47,6 +48,9 @@ type Server struct {
 	ln       net.Listener
 	done     chan struct{} // closed when Serve returns
 	readers  []jetstream.ConsumeContext
+
+	sources     func() []feed.State // nil: no feed loop in this process
+	sourcesDone chan struct{}       // closed when watchSources returns
 }
 
 // New returns an unstarted Server. It does no I/O.
@@ -120,6 +124,10 @@ func (s *Server) Start(ctx context.Context) error {
 			s.log.Error().Err(err).Msg("web page stopped")
 		}
 	}()
+	if s.sources != nil {
+		s.sourcesDone = make(chan struct{})
+		go s.watchSources()
+	}
 	s.log.Info().Str("url", s.URL()).Msg("web page listening")
 	return nil
 }
@@ -133,6 +141,9 @@ func (s *Server) Stop(ctx context.Context) error {
 	close(s.stopping)
 	err := s.srv.Shutdown(ctx)
 	<-s.done
+	if s.sourcesDone != nil {
+		<-s.sourcesDone
+	}
 	s.stopReaders()
 	if err != nil {
 		return fmt.Errorf("shut down web page: %w", err)

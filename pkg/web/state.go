@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/feed"
 	"github.com/carrywatch/carrywatch/pkg/risk"
 )
 
@@ -65,15 +66,18 @@ type DeadLetter struct {
 
 // Snapshot is everything the page shows, as sent to the browser.
 type Snapshot struct {
-	Now         time.Time        `json:"now"`
-	Print       *event.RiskScore `json:"print"`
-	Thresholds  *[3]float64      `json:"thresholds"` // watch, elevated, stress entries; nil for an unknown model
-	History     []Point          `json:"history"`
-	CostBasis   *float64         `json:"cost_basis_usd"`
-	BTC         *Quote           `json:"btc"`
-	Feeds       []Feed           `json:"feeds"`
-	Incidents   []Incident       `json:"incidents"`
-	DeadLetters []DeadLetter     `json:"dead_letters"` // newest first
+	Now        time.Time        `json:"now"`
+	Print      *event.RiskScore `json:"print"`
+	Thresholds *[3]float64      `json:"thresholds"` // watch, elevated, stress entries; nil for an unknown model
+	History    []Point          `json:"history"`
+	CostBasis  *float64         `json:"cost_basis_usd"`
+	BTC        *Quote           `json:"btc"`
+	Feeds      []Feed           `json:"feeds"`
+	// Sources are the polled sources' states when this process runs the
+	// feeds (carrywatch up), else empty.
+	Sources     []feed.State `json:"sources"`
+	Incidents   []Incident   `json:"incidents"`
+	DeadLetters []DeadLetter `json:"dead_letters"` // newest first
 }
 
 type feedKey struct{ source, kind string }
@@ -91,6 +95,7 @@ type State struct {
 	thresholds  map[string]*[3]float64
 	btc         *Quote
 	feeds       map[feedKey]*Feed
+	sources     []feed.State
 	incidents   map[string]Incident // venue/incident_id
 	deadLetters []DeadLetter        // oldest first
 }
@@ -208,6 +213,7 @@ func (s *State) Snapshot(now time.Time) Snapshot {
 		History:     append([]Point(nil), s.history...),
 		BTC:         s.btc,
 		Feeds:       []Feed{},
+		Sources:     append([]feed.State{}, s.sources...),
 		Incidents:   []Incident{},
 		DeadLetters: []DeadLetter{},
 	}

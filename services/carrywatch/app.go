@@ -42,9 +42,10 @@ func liveOptions(c config, feeds feed.Config, marker string) fx.Option {
 		fx.Provide(func(r *feed.Runner, bus *natsfx.Bus, sc *scorer.Scorer, log zerolog.Logger) *liveIngest {
 			return newLiveIngest(r, bus, sc, marker, c.Sink.Consumer+"-events", log)
 		}),
-		fx.Invoke(func(lc fx.Lifecycle, l *liveIngest, r *feed.Runner, ops *opsfx.Server) {
+		fx.Invoke(func(lc fx.Lifecycle, l *liveIngest, r *feed.Runner, ops *opsfx.Server, pg *web.Server) {
 			lc.Append(fx.StartStopHook(l.Start, l.Stop))
 			ops.AddCheck("feeds", r.Ready)
+			pg.WatchSources(r.States)
 		}),
 	)
 }

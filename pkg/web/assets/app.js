@@ -111,6 +111,14 @@
       $("btc-gap").dataset.side = gap >= 0 ? "above" : "below";
     }
     renderChart(s);
+    const sources = s.sources || [];
+    $("sources-card").hidden = sources.length === 0;
+    $("sources-failing").textContent = String(sources.filter((x) => x.failures > 0).length);
+    rows("sources", sources, (x) => {
+      const st = !x.polled ? "waiting" : x.failures > 0 ? "failing" : "ok";
+      return [x.source, x.format, el("td", { class: "source-" + st }, st),
+        x.last_success ? when(x.last_success) : "never", String(x.failures), x.error || ""];
+    });
     rows("feeds", s.feeds, (f) => [f.source, f.kind, when(f.last_observed), age(f.age_seconds),
       el("td", { class: "state-" + f.state }, f.state), String(f.events)]);
     $("incident-count").textContent = String(s.incidents.length);
