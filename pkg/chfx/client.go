@@ -10,6 +10,8 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/rs/zerolog"
+
+	"github.com/carrywatch/carrywatch/pkg/backoff"
 )
 
 // Client owns carrywatch's ClickHouse connection: Start connects (retrying
@@ -71,9 +73,12 @@ func (c *Client) Start(ctx context.Context) error {
 	return nil
 }
 
+// connectBackoff spaces Start's connection attempts.
+var connectBackoff = backoff.Policy{First: 100 * time.Millisecond, Max: 5 * time.Second}
+
 func (c *Client) connect(ctx context.Context) (driver.Conn, error) {
-	backoff := 100 * time.Millisecond
-	for attempt := 1; ; attempt++ {
+	retry := connectBackoff.Start(ctx, nil)
+	for {
 		conn, err := Open(ctx, c.cfg)
 		if err == nil {
 			return conn, nil
@@ -82,15 +87,15 @@ func (c *Client) connect(ctx context.Context) (driver.Conn, error) {
 		if errors.Is(err, ErrInvalidConfig) || errors.Is(err, ErrNotConfigured) || errors.As(err, &ex) {
 			return nil, err
 		}
+		attempt := retry.Failures() + 1
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("connect clickhouse after %d attempts: %w", attempt, errors.Join(err, ctx.Err()))
 		}
-		c.log.Warn().Err(err).Int("attempt", attempt).Dur("backoff", backoff).
+		c.log.Warn().Err(err).Int("attempt", attempt).Dur("backoff", retry.Next()).
 			Msg("clickhouse unreachable; retrying")
-		if serr := sleep(ctx, backoff); serr != nil {
-			return nil, fmt.Errorf("connect clickhouse after %d attempts: %w", attempt, errors.Join(err, serr))
+		if !retry.Wait() {
+			return nil, fmt.Errorf("connect clickhouse after %d attempts: %w", attempt, errors.Join(err, retry.Err()))
 		}
-		backoff = min(2*backoff, 5*time.Second)
 	}
 }
 

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
+
+	"github.com/carrywatch/carrywatch/pkg/backoff"
 )
 
 // readyTimeout bounds how long a local server may take to answer a ping when
@@ -188,26 +190,25 @@ func waitReady(ctx context.Context, addr string, exited <-chan struct{}) error {
 		ctx, cancel = context.WithTimeout(ctx, readyTimeout)
 		defer cancel()
 	}
-	backoff := 10 * time.Millisecond
+	retry := readyBackoff.Start(ctx, exited)
 	var last error
 	var ex *clickhouse.Exception
 	for {
 		if last = pingOnce(ctx, addr); last == nil || errors.As(last, &ex) {
 			return nil
 		}
-		t := time.NewTimer(backoff)
-		select {
-		case <-exited:
-			t.Stop()
-			return ErrServerExited
-		case <-ctx.Done():
-			t.Stop()
-			return fmt.Errorf("wait for %s: %w (last ping: %v)", addr, ctx.Err(), last)
-		case <-t.C:
+		if !retry.Wait() {
+			break
 		}
-		backoff = min(2*backoff, 500*time.Millisecond)
 	}
+	if errors.Is(retry.Err(), backoff.ErrStopped) {
+		return ErrServerExited
+	}
+	return fmt.Errorf("wait for %s: %w (last ping: %v)", addr, retry.Err(), last)
 }
+
+// readyBackoff spaces waitReady's pings.
+var readyBackoff = backoff.Policy{First: 10 * time.Millisecond, Max: 500 * time.Millisecond}
 
 func pingOnce(ctx context.Context, addr string) error {
 	conn, err := clickhouse.Open(&clickhouse.Options{

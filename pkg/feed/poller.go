@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
+	"github.com/carrywatch/carrywatch/pkg/backoff"
 	"github.com/carrywatch/carrywatch/pkg/event"
 )
 
@@ -105,7 +106,7 @@ func (p *Poller) Run(ctx context.Context) {
 		delay := p.src.Interval
 		if err != nil {
 			failures++
-			delay = min(p.src.RetryBase<<min(failures-1, 20), p.src.Interval)
+			delay = backoff.Policy{First: p.src.RetryBase, Max: p.src.Interval}.Delay(failures)
 			p.log.Warn().Err(err).Int("failures", failures).Dur("retry_in", delay).Msg("poll failed, will retry")
 		} else {
 			failures = 0

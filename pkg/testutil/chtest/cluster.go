@@ -18,6 +18,7 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/backoff"
 	"github.com/carrywatch/carrywatch/pkg/chfx"
 )
 
@@ -115,25 +116,24 @@ func zooKeeperInstall(t testing.TB) (java, classpath string) {
 // sessions; a ClickHouse 18.16 server that fails its first session may
 // crash later.)
 func waitZooKeeper(ctx context.Context, addr string, exited <-chan struct{}) error {
-	backoff := 50 * time.Millisecond
+	retry := zooKeeperBackoff.Start(ctx, exited)
 	var last error
 	for {
 		if last = serving(ctx, addr); last == nil {
 			return nil
 		}
-		timer := time.NewTimer(backoff)
-		select {
-		case <-exited:
-			timer.Stop()
-			return errors.New("exited before it served")
-		case <-ctx.Done():
-			timer.Stop()
-			return fmt.Errorf("not serving at %s: %w (last: %v)", addr, ctx.Err(), last)
-		case <-timer.C:
+		if !retry.Wait() {
+			break
 		}
-		backoff = min(2*backoff, 500*time.Millisecond)
 	}
+	if errors.Is(retry.Err(), backoff.ErrStopped) {
+		return errors.New("exited before it served")
+	}
+	return fmt.Errorf("not serving at %s: %w (last: %v)", addr, retry.Err(), last)
 }
+
+// zooKeeperBackoff spaces waitZooKeeper's questions.
+var zooKeeperBackoff = backoff.Policy{First: 50 * time.Millisecond, Max: 500 * time.Millisecond}
 
 // serving sends the four-letter command srvr, which a serving ZooKeeper
 // answers with its version and mode.
