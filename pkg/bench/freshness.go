@@ -156,7 +156,8 @@ func Freshness(ctx context.Context, env Env, rate int, dur time.Duration) (Fresh
 	}
 
 	// Warm up: connections, buffers and the scorer's replay of CW_EVENTS.
-	var warm []jetstream.PubAckFuture
+	warmSeq := make([]uint64, freshnessWarmup)
+	warm := freshnessWindow(js, warmSeq)
 	var warmData []byte
 	for i := range freshnessWarmup {
 		data, err := gen.marshal(i)
@@ -164,14 +165,11 @@ func Freshness(ctx context.Context, env Env, rate int, dur time.Duration) (Fresh
 			return res, err
 		}
 		warmData = data
-		f, err := js.PublishAsync(gen.subject(), data)
-		if err != nil {
-			return res, fmt.Errorf("freshness: publish warm-up: %w", err)
+		if _, err := warm.Publish(ctx, &nats.Msg{Subject: gen.subject(), Data: data}, i); err != nil {
+			return res, fmt.Errorf("freshness: warm-up: %w", err)
 		}
-		warm = append(warm, f)
 	}
-	warmSeq, err := freshnessAcks(ctx, warm)
-	if err != nil {
+	if err := freshnessAcks(ctx, warm); err != nil {
 		return res, err
 	}
 	if !prints.waitFor(ctx, warmSeq[len(warmSeq)-1], freshnessCatchUp) {
@@ -197,24 +195,23 @@ func Freshness(ctx context.Context, env Env, rate int, dur time.Duration) (Fresh
 	// The timed window.
 	runtime.GC()
 	sent := make([]time.Duration, n)
-	futures := make([]jetstream.PubAckFuture, n)
+	seqs := make([]uint64, n)
+	timed := freshnessWindow(js, seqs)
 	err = freshnessPace(ctx, rate, n, func(i int) error {
 		data, err := gen.marshal(freshnessWarmup + i)
 		if err != nil {
 			return err
 		}
 		sent[i] = time.Since(t0)
-		futures[i], err = js.PublishAsync(gen.subject(), data)
-		if err != nil {
-			return fmt.Errorf("freshness: publish: %w", err)
+		if _, err := timed.Publish(ctx, &nats.Msg{Subject: gen.subject(), Data: data}, i); err != nil {
+			return fmt.Errorf("freshness: %w", err)
 		}
 		return nil
 	})
 	if err != nil {
 		return res, err
 	}
-	seqs, err := freshnessAcks(ctx, futures)
-	if err != nil {
+	if err := freshnessAcks(ctx, timed); err != nil {
 		return res, err
 	}
 	if !prints.waitFor(ctx, seqs[n-1], freshnessDrain) && ctx.Err() != nil {
@@ -321,25 +318,28 @@ func freshnessPace(ctx context.Context, rate, n int, send func(i int) error) err
 	return nil
 }
 
-// freshnessAcks waits for every publish acknowledgement and returns the
-// stream sequences in publish order.
-func freshnessAcks(ctx context.Context, fs []jetstream.PubAckFuture) ([]uint64, error) {
-	timeout := time.NewTimer(freshnessDrain)
-	defer timeout.Stop()
-	seqs := make([]uint64, len(fs))
-	for i, f := range fs {
-		select {
-		case ack := <-f.Ok():
-			seqs[i] = ack.Sequence
-		case err := <-f.Err():
-			return nil, fmt.Errorf("freshness: publish %s: %w", f.Msg().Subject, err)
-		case <-timeout.C:
-			return nil, fmt.Errorf("freshness: publish acknowledgements: none within %s", freshnessDrain)
-		case <-ctx.Done():
-			return nil, fmt.Errorf("freshness: %w", ctx.Err())
-		}
+// freshnessWindow publishes events without waiting for their
+// acknowledgements (the client's limit of pending publishes bounds them),
+// each with its index into seqs, where its ack's stream sequence goes.
+func freshnessWindow(js jetstream.JetStream, seqs []uint64) *natsfx.PublishWindow[int] {
+	return natsfx.NewPublishWindow(js, 0, func(ack *jetstream.PubAck, i int) { seqs[i] = ack.Sequence })
+}
+
+// freshnessAcks waits at most freshnessDrain for the acknowledgement of
+// everything w published.
+func freshnessAcks(ctx context.Context, w *natsfx.PublishWindow[int]) error {
+	actx, cancel := context.WithTimeout(ctx, freshnessDrain)
+	defer cancel()
+	err := w.Flush(actx)
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil:
+		return fmt.Errorf("freshness: %w", ctx.Err())
+	case actx.Err() != nil:
+		return fmt.Errorf("freshness: publish acknowledgements: none within %s", freshnessDrain)
 	}
-	return seqs, nil
+	return fmt.Errorf("freshness: %w", err)
 }
 
 // freshnessEvents makes the benchmark's input: event i opens (even i) or
