@@ -141,89 +141,140 @@ func (st *story) readPrints() {
 // order (ties in the order given); kinds other than JGB yields, Fed odds, ETF
 // flows and venue status are ignored.
 func (st *story) readInputs(inputs []event.Event) {
+	r := inputReader{
+		st:        st,
+		yields:    map[string][]point{},
+		odds:      map[string]float64{},
+		flows:     map[flowKey]float64{},
+		incidents: map[string]*incident{},
+	}
+	for _, e := range byObservation(inputs) {
+		r.read(e)
+	}
+	r.drawFed()
+	st.setYields(r.yields)
+	st.clipFed()
+	st.setFlows(r.flows)
+	st.setIncidents(r.incidents)
+	st.noteAbsent()
+}
+
+// byObservation returns the inputs that have a header, in observation
+// order, ties in the order given.
+func byObservation(inputs []event.Event) []event.Event {
 	in := slices.Clone(inputs)
 	in = slices.DeleteFunc(in, func(e event.Event) bool { return e == nil || e.Header() == nil })
 	slices.SortStableFunc(in, func(a, b event.Event) int { return a.Header().ObservedAt.Compare(b.Header().ObservedAt) })
+	return in
+}
 
-	yields := map[string][]point{}
-	odds := map[string]float64{} // meeting → latest expected change
-	var fedAt time.Time
-	var fedSeen bool
-	type flowKey struct{ asset, date string }
-	flows := map[flowKey]float64{}
-	incidents := map[string]*incident{}
+// flowKey is one asset's total flow on one trade date.
+type flowKey struct{ asset, date string }
 
-	emitFed := func() {
-		if !fedSeen {
-			return
-		}
-		day := fedAt.UTC().Format(time.DateOnly)
-		next := ""
-		for m := range odds {
-			if m >= day && (next == "" || m < next) {
-				next = m
-			}
-		}
-		if next == "" {
-			return
-		}
-		name := "FOMC " + next
-		if n := len(st.fed); n == 0 || st.fed[n-1].name != name {
-			st.fed = append(st.fed, series{name: name})
-		}
-		s := &st.fed[len(st.fed)-1]
-		s.pts = append(s.pts, point{t: fedAt.UTC(), v: odds[next]})
+// inputReader collects each kind's raw series from inputs read in
+// observation order; the Fed odds are drawn into the story's series batch
+// by batch as they are read.
+type inputReader struct {
+	st        *story
+	yields    map[string][]point  // tenor → yields, one per observation time
+	odds      map[string]float64  // meeting → latest expected change
+	fedAt     time.Time           // when the current batch of odds was observed
+	fedSeen   bool                // a batch of odds is not drawn yet
+	flows     map[flowKey]float64 // the latest total per asset and date
+	incidents map[string]*incident
+}
+
+// read takes in one input.
+func (r *inputReader) read(e event.Event) {
+	at := e.Header().ObservedAt.UTC()
+	if _, ok := e.(*event.FedOdds); ok && r.fedSeen && !at.Equal(r.fedAt) {
+		r.drawFed() // a new batch of odds: draw the last one
+		r.fedSeen = false
 	}
-
-	for _, e := range in {
-		at := e.Header().ObservedAt.UTC()
-		if fedSeen && !at.Equal(fedAt) {
-			if _, ok := e.(*event.FedOdds); ok { // a new batch of odds: draw the last one
-				emitFed()
-				fedSeen = false
-			}
+	switch e := e.(type) {
+	case *event.JGBYield:
+		r.yield(e, at)
+	case *event.FedOdds:
+		r.odds[e.Meeting] = e.ExpectedChangeBP()
+		r.fedAt, r.fedSeen = at, true
+	case *event.ETFFlow:
+		if e.Ticker == event.TickerTotal {
+			r.flows[flowKey{e.Asset, e.TradeDate}] = e.FlowUSD
 		}
-		switch e := e.(type) {
-		case *event.JGBYield:
-			if slices.Contains(jgbTenors, e.Tenor) {
-				pts := yields[e.Tenor]
-				if n := len(pts); n > 0 && pts[n-1].t.Equal(at) {
-					pts = pts[:n-1]
-				}
-				yields[e.Tenor] = append(pts, point{t: at, v: e.YieldPct})
-			}
-		case *event.FedOdds:
-			odds[e.Meeting] = e.ExpectedChangeBP()
-			fedAt, fedSeen = at, true
-		case *event.ETFFlow:
-			if e.Ticker == event.TickerTotal {
-				flows[flowKey{e.Asset, e.TradeDate}] = e.FlowUSD
-			}
-		case *event.VenueStatus:
-			key := e.Venue + "/" + e.IncidentID
-			inc, ok := incidents[key]
-			if !ok {
-				inc = &incident{venue: e.Venue, id: e.IncidentID, severity: e.Severity, from: e.StartedAt.UTC(), open: true}
-				incidents[key] = inc
-			}
-			if e.Title != "" {
-				inc.title = e.Title
-			}
-			if e.Action != event.ActionResolve && severityRank(e.Severity) < severityRank(inc.severity) {
-				inc.severity = e.Severity
-			}
-			if e.Action == event.ActionResolve && e.ResolvedAt != nil {
-				inc.to, inc.open = e.ResolvedAt.UTC(), false
-			}
+	case *event.VenueStatus:
+		r.venueStatus(e)
+	}
+}
+
+// yield adds a yield of a drawn tenor; a later one observed at the same
+// time replaces it.
+func (r *inputReader) yield(e *event.JGBYield, at time.Time) {
+	if !slices.Contains(jgbTenors, e.Tenor) {
+		return
+	}
+	pts := r.yields[e.Tenor]
+	if n := len(pts); n > 0 && pts[n-1].t.Equal(at) {
+		pts = pts[:n-1]
+	}
+	r.yields[e.Tenor] = append(pts, point{t: at, v: e.YieldPct})
+}
+
+// venueStatus updates the incident e reports: its latest title, its most
+// severe unresolved severity, and its end once resolved.
+func (r *inputReader) venueStatus(e *event.VenueStatus) {
+	key := e.Venue + "/" + e.IncidentID
+	inc, ok := r.incidents[key]
+	if !ok {
+		inc = &incident{venue: e.Venue, id: e.IncidentID, severity: e.Severity, from: e.StartedAt.UTC(), open: true}
+		r.incidents[key] = inc
+	}
+	if e.Title != "" {
+		inc.title = e.Title
+	}
+	if e.Action != event.ActionResolve && severityRank(e.Severity) < severityRank(inc.severity) {
+		inc.severity = e.Severity
+	}
+	if e.Action == event.ActionResolve && e.ResolvedAt != nil {
+		inc.to, inc.open = e.ResolvedAt.UTC(), false
+	}
+}
+
+// drawFed adds the expected change at the next meeting on or after the
+// current batch's day to that meeting's series, if a batch was read.
+func (r *inputReader) drawFed() {
+	if !r.fedSeen {
+		return
+	}
+	day := r.fedAt.UTC().Format(time.DateOnly)
+	next := ""
+	for m := range r.odds {
+		if m >= day && (next == "" || m < next) {
+			next = m
 		}
 	}
-	emitFed()
+	if next == "" {
+		return
+	}
+	st := r.st
+	name := "FOMC " + next
+	if n := len(st.fed); n == 0 || st.fed[n-1].name != name {
+		st.fed = append(st.fed, series{name: name})
+	}
+	s := &st.fed[len(st.fed)-1]
+	s.pts = append(s.pts, point{t: r.fedAt.UTC(), v: r.odds[next]})
+}
 
+// setYields keeps the yields of each drawn tenor within the axis.
+func (st *story) setYields(yields map[string][]point) {
 	for _, tenor := range jgbTenors {
 		if pts := clipSeries(yields[tenor], st.start, st.end); len(pts) > 0 {
 			st.yields = append(st.yields, series{name: tenor, pts: pts})
 		}
 	}
+}
+
+// clipFed keeps the Fed odds within the axis, dropping series left empty.
+func (st *story) clipFed() {
 	fed := st.fed[:0]
 	for _, s := range st.fed {
 		if s.pts = clipSeries(s.pts, st.start, st.end); len(s.pts) > 0 {
@@ -231,7 +282,11 @@ func (st *story) readInputs(inputs []event.Event) {
 		}
 	}
 	st.fed = fed
+}
 
+// setFlows keeps the daily flows whose trade date overlaps the axis, by
+// date then asset, and lists their assets.
+func (st *story) setFlows(flows map[flowKey]float64) {
 	for k, usd := range flows {
 		day, err := time.Parse(time.DateOnly, k.date)
 		if err != nil || !day.Add(24*time.Hour).After(st.start) || day.After(st.end) {
@@ -245,7 +300,11 @@ func (st *story) readInputs(inputs []event.Event) {
 	})
 	slices.Sort(st.assets)
 	st.assets = slices.Compact(st.assets)
+}
 
+// setIncidents keeps the incidents that overlap the axis (an open one
+// lasts to its end), by venue, start and id, and lists their venues.
+func (st *story) setIncidents(incidents map[string]*incident) {
 	for _, inc := range incidents {
 		if inc.open {
 			inc.to = st.end
@@ -261,7 +320,10 @@ func (st *story) readInputs(inputs []event.Event) {
 	})
 	slices.Sort(st.venues)
 	st.venues = slices.Compact(st.venues)
+}
 
+// noteAbsent names the input kinds with nothing to draw.
+func (st *story) noteAbsent() {
 	for _, k := range []struct {
 		name  string
 		empty bool

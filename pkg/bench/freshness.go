@@ -90,145 +90,46 @@ func Freshness(ctx context.Context, env Env, rate int, dur time.Duration) (Fresh
 	log := env.Log.With().Str("component", "bench").Str("bench", "freshness").Logger()
 	res := FreshnessResult{Rate: rate, Offered: n}
 
-	// The scorer on its own connection, as in production.
-	ncfg := natsfx.DefaultConfig()
-	ncfg.URL = env.NATSURL
-	ncfg.Name = "carrywatch-bench-scorer"
-	bus := natsfx.New(ncfg, zerolog.New(io.Discard))
-	if err := bus.Start(ctx); err != nil {
-		return res, fmt.Errorf("freshness: %w", err)
-	}
-	defer func() { _ = bus.Stop(context.Background()) }()
-
-	pub, err := nats.Connect(env.NATSURL, nats.Name("carrywatch-bench-publisher"))
+	r, err := openFreshness(ctx, env)
 	if err != nil {
-		return res, fmt.Errorf("freshness: connect nats: %w", err)
+		return res, err
 	}
-	defer pub.Close()
-	sub, err := nats.Connect(env.NATSURL, nats.Name("carrywatch-bench-subscriber"))
-	if err != nil {
-		return res, fmt.Errorf("freshness: connect nats: %w", err)
+	defer r.close()
+	if err := r.startScorer(ctx); err != nil {
+		return res, err
 	}
-	defer sub.Close()
-	js, err := jetstream.New(pub, jetstream.WithPublishAsyncMaxPending(1<<16))
-	if err != nil {
-		return res, fmt.Errorf("freshness: jetstream context: %w", err)
-	}
-
-	t0 := time.Now()
-	prints := &freshnessPrints{}
-	s, err := sub.Subscribe(event.SubjectRiskScore, func(m *nats.Msg) {
-		at := time.Since(t0)
-		if seq, ok := freshnessWatermark(m.Data); ok {
-			prints.add(seq, at)
-		}
-	})
-	if err != nil {
-		return res, fmt.Errorf("freshness: subscribe %s: %w", event.SubjectRiskScore, err)
-	}
-	_ = s.SetPendingLimits(-1, -1)
-	if err := sub.Flush(); err != nil {
-		return res, fmt.Errorf("freshness: subscribe %s: %w", event.SubjectRiskScore, err)
-	}
-
-	bucket := "CW_BENCH_FRESHNESS_" + strconv.FormatInt(t0.UnixNano(), 10)
-	scfg := scorer.DefaultConfig()
-	scfg.Heartbeat, scfg.StateBucket = 0, bucket
-	sc, err := scorer.New(scfg, bus, prometheus.NewRegistry(), zerolog.New(io.Discard))
-	if err != nil {
-		return res, fmt.Errorf("freshness: %w", err)
-	}
-	if err := sc.Start(ctx); err != nil {
-		return res, fmt.Errorf("freshness: %w", err)
-	}
-	defer func() {
-		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = sc.Stop(stopCtx)
-		_ = bus.JetStream().DeleteKeyValue(stopCtx, bucket)
-	}()
+	defer r.stopScorer()
 
 	// Observation times are 1 ms apart, so every event has its own id, and
 	// end before now, so every one is valid.
 	gen := freshnessEvents{
-		incident: "bench-" + strconv.FormatInt(t0.UnixNano(), 36),
-		base:     event.Millis(t0.Add(-time.Duration(freshnessWarmup+n)*time.Millisecond - time.Second)),
+		incident: "bench-" + strconv.FormatInt(r.t0.UnixNano(), 36),
+		base:     event.Millis(r.t0.Add(-time.Duration(freshnessWarmup+n)*time.Millisecond - time.Second)),
 	}
-
-	// Warm up: connections, buffers and the scorer's replay of CW_EVENTS.
-	var warm []jetstream.PubAckFuture
-	var warmData []byte
-	for i := range freshnessWarmup {
-		data, err := gen.marshal(i)
-		if err != nil {
-			return res, err
-		}
-		warmData = data
-		f, err := js.PublishAsync(gen.subject(), data)
-		if err != nil {
-			return res, fmt.Errorf("freshness: publish warm-up: %w", err)
-		}
-		warm = append(warm, f)
-	}
-	warmSeq, err := freshnessAcks(ctx, warm)
+	size, err := r.warmUp(ctx, gen)
 	if err != nil {
 		return res, err
-	}
-	if !prints.waitFor(ctx, warmSeq[len(warmSeq)-1], freshnessCatchUp) {
-		if ctx.Err() != nil {
-			return res, fmt.Errorf("freshness: warm-up: %w", ctx.Err())
-		}
-		return res, fmt.Errorf("freshness: no print for the warm-up within %s (scorer at stream_seq %d, want %d)",
-			freshnessCatchUp, sc.Watermark(), warmSeq[len(warmSeq)-1])
 	}
 	log.Debug().Int("rate", rate).Dur("duration", dur).Msg("freshness warmed up")
 
 	// The baseline, with the scorer started and idle; its messages are the
 	// size of the events (one has the warm-up's size, ± a digit).
-	size := len(warmData)
 	runtime.GC()
-	base, err := freshnessBaseline(ctx, pub, sub, rate, n, size)
+	base, err := freshnessBaseline(ctx, r.pub, r.sub, rate, n, size)
 	if err != nil {
 		return res, err
 	}
 	res.BaselineP50, res.BaselineP99, res.BaselineP999 = freshnessQuantiles(base)
 	log.Debug().Float64("baseline_p99_us", res.BaselineP99).Int("bytes", size).Msg("freshness baseline measured")
 
-	// The timed window.
 	runtime.GC()
-	sent := make([]time.Duration, n)
-	futures := make([]jetstream.PubAckFuture, n)
-	err = freshnessPace(ctx, rate, n, func(i int) error {
-		data, err := gen.marshal(freshnessWarmup + i)
-		if err != nil {
-			return err
-		}
-		sent[i] = time.Since(t0)
-		futures[i], err = js.PublishAsync(gen.subject(), data)
-		if err != nil {
-			return fmt.Errorf("freshness: publish: %w", err)
-		}
-		return nil
-	})
+	sent, seqs, err := r.offer(ctx, gen, rate, n)
 	if err != nil {
 		return res, err
 	}
-	seqs, err := freshnessAcks(ctx, futures)
+	lat, err := r.latencies(ctx, sent, seqs)
 	if err != nil {
 		return res, err
-	}
-	if !prints.waitFor(ctx, seqs[n-1], freshnessDrain) && ctx.Err() != nil {
-		return res, fmt.Errorf("freshness: %w", ctx.Err())
-	}
-	got := prints.byStreamSeq()
-	lat := make([]time.Duration, 0, n)
-	for i, seq := range seqs {
-		if at, ok := got[seq]; ok {
-			lat = append(lat, at-sent[i])
-		}
-	}
-	if len(lat) == 0 {
-		return res, fmt.Errorf("freshness: no print for any of %d events within %s", n, freshnessDrain)
 	}
 	res.Samples = len(lat)
 	res.P50, res.P99, res.P999 = freshnessQuantiles(lat)
@@ -236,6 +137,179 @@ func Freshness(ctx context.Context, env Env, rate int, dur time.Duration) (Fresh
 
 	res.LatencyRatio = res.P99 / res.BaselineP99
 	return res, nil
+}
+
+// freshnessRun is what one Freshness run works with: the scorer's bus, the
+// publisher's and the subscriber's connections, the prints the subscriber
+// received, timed from t0, and, once started, the scorer.
+type freshnessRun struct {
+	t0       time.Time
+	bus      *natsfx.Bus
+	pub, sub *nats.Conn
+	js       jetstream.JetStream
+	prints   *freshnessPrints
+	scorer   *scorer.Scorer
+	bucket   string
+}
+
+// openFreshness connects the scorer's bus, the publisher and the
+// subscriber, each on a connection of its own as in production, and
+// subscribes to cw.risk.score. close releases them; on error nothing is
+// left open.
+func openFreshness(ctx context.Context, env Env) (_ *freshnessRun, err error) {
+	r := &freshnessRun{prints: &freshnessPrints{}}
+	ncfg := natsfx.DefaultConfig()
+	ncfg.URL = env.NATSURL
+	ncfg.Name = "carrywatch-bench-scorer"
+	r.bus = natsfx.New(ncfg, zerolog.New(io.Discard))
+	if err := r.bus.Start(ctx); err != nil {
+		return nil, fmt.Errorf("freshness: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			r.close()
+		}
+	}()
+
+	if r.pub, err = nats.Connect(env.NATSURL, nats.Name("carrywatch-bench-publisher")); err != nil {
+		return nil, fmt.Errorf("freshness: connect nats: %w", err)
+	}
+	if r.sub, err = nats.Connect(env.NATSURL, nats.Name("carrywatch-bench-subscriber")); err != nil {
+		return nil, fmt.Errorf("freshness: connect nats: %w", err)
+	}
+	if r.js, err = jetstream.New(r.pub, jetstream.WithPublishAsyncMaxPending(1<<16)); err != nil {
+		return nil, fmt.Errorf("freshness: jetstream context: %w", err)
+	}
+
+	r.t0 = time.Now()
+	s, err := r.sub.Subscribe(event.SubjectRiskScore, func(m *nats.Msg) {
+		at := time.Since(r.t0)
+		if seq, ok := freshnessWatermark(m.Data); ok {
+			r.prints.add(seq, at)
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("freshness: subscribe %s: %w", event.SubjectRiskScore, err)
+	}
+	_ = s.SetPendingLimits(-1, -1)
+	if err := r.sub.Flush(); err != nil {
+		return nil, fmt.Errorf("freshness: subscribe %s: %w", event.SubjectRiskScore, err)
+	}
+	return r, nil
+}
+
+// close closes the subscriber's and the publisher's connections and stops
+// the bus.
+func (r *freshnessRun) close() {
+	if r.sub != nil {
+		r.sub.Close()
+	}
+	if r.pub != nil {
+		r.pub.Close()
+	}
+	_ = r.bus.Stop(context.Background())
+}
+
+// startScorer starts a scorer without heartbeat and with a state bucket
+// of its own; stopScorer stops it and deletes the bucket.
+func (r *freshnessRun) startScorer(ctx context.Context) error {
+	r.bucket = "CW_BENCH_FRESHNESS_" + strconv.FormatInt(r.t0.UnixNano(), 10)
+	scfg := scorer.DefaultConfig()
+	scfg.Heartbeat, scfg.StateBucket = 0, r.bucket
+	sc, err := scorer.New(scfg, r.bus, prometheus.NewRegistry(), zerolog.New(io.Discard))
+	if err != nil {
+		return fmt.Errorf("freshness: %w", err)
+	}
+	if err := sc.Start(ctx); err != nil {
+		return fmt.Errorf("freshness: %w", err)
+	}
+	r.scorer = sc
+	return nil
+}
+
+// stopScorer stops the scorer and deletes its state bucket, within 10 s.
+func (r *freshnessRun) stopScorer() {
+	stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = r.scorer.Stop(stopCtx)
+	_ = r.bus.JetStream().DeleteKeyValue(stopCtx, r.bucket)
+}
+
+// warmUp runs the first freshnessWarmup events through the pipeline —
+// connections, buffers and the scorer's replay of CW_EVENTS — and waits
+// up to freshnessCatchUp for the last one's print. It returns the size of
+// the last event's message.
+func (r *freshnessRun) warmUp(ctx context.Context, gen freshnessEvents) (size int, err error) {
+	seqs := make([]uint64, freshnessWarmup)
+	warm := freshnessWindow(r.js, seqs)
+	for i := range freshnessWarmup {
+		data, err := gen.marshal(i)
+		if err != nil {
+			return 0, err
+		}
+		size = len(data)
+		if _, err := warm.Publish(ctx, &nats.Msg{Subject: gen.subject(), Data: data}, i); err != nil {
+			return 0, fmt.Errorf("freshness: warm-up: %w", err)
+		}
+	}
+	if err := freshnessAcks(ctx, warm); err != nil {
+		return 0, err
+	}
+	last := seqs[len(seqs)-1]
+	if !r.prints.waitFor(ctx, last, freshnessCatchUp) {
+		if ctx.Err() != nil {
+			return 0, fmt.Errorf("freshness: warm-up: %w", ctx.Err())
+		}
+		return 0, fmt.Errorf("freshness: no print for the warm-up within %s (scorer at stream_seq %d, want %d)",
+			freshnessCatchUp, r.scorer.Watermark(), last)
+	}
+	return size, nil
+}
+
+// offer publishes the timed window's n events at rate a second and
+// returns when each was sent, since t0, and its stream sequence.
+func (r *freshnessRun) offer(ctx context.Context, gen freshnessEvents, rate, n int) (sent []time.Duration, seqs []uint64, err error) {
+	sent, seqs = make([]time.Duration, n), make([]uint64, n)
+	timed := freshnessWindow(r.js, seqs)
+	err = freshnessPace(ctx, rate, n, func(i int) error {
+		data, err := gen.marshal(freshnessWarmup + i)
+		if err != nil {
+			return err
+		}
+		sent[i] = time.Since(r.t0)
+		if _, err := timed.Publish(ctx, &nats.Msg{Subject: gen.subject(), Data: data}, i); err != nil {
+			return fmt.Errorf("freshness: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := freshnessAcks(ctx, timed); err != nil {
+		return nil, nil, err
+	}
+	return sent, seqs, nil
+}
+
+// latencies waits up to freshnessDrain for the print of the last event
+// offered and returns, for each event whose print came, the time from its
+// publish to its print.
+func (r *freshnessRun) latencies(ctx context.Context, sent []time.Duration, seqs []uint64) ([]time.Duration, error) {
+	n := len(seqs)
+	if !r.prints.waitFor(ctx, seqs[n-1], freshnessDrain) && ctx.Err() != nil {
+		return nil, fmt.Errorf("freshness: %w", ctx.Err())
+	}
+	got := r.prints.byStreamSeq()
+	lat := make([]time.Duration, 0, n)
+	for i, seq := range seqs {
+		if at, ok := got[seq]; ok {
+			lat = append(lat, at-sent[i])
+		}
+	}
+	if len(lat) == 0 {
+		return nil, fmt.Errorf("freshness: no print for any of %d events within %s", n, freshnessDrain)
+	}
+	return lat, nil
 }
 
 // freshnessBaseline returns the core NATS round trips of n messages of
@@ -321,25 +395,28 @@ func freshnessPace(ctx context.Context, rate, n int, send func(i int) error) err
 	return nil
 }
 
-// freshnessAcks waits for every publish acknowledgement and returns the
-// stream sequences in publish order.
-func freshnessAcks(ctx context.Context, fs []jetstream.PubAckFuture) ([]uint64, error) {
-	timeout := time.NewTimer(freshnessDrain)
-	defer timeout.Stop()
-	seqs := make([]uint64, len(fs))
-	for i, f := range fs {
-		select {
-		case ack := <-f.Ok():
-			seqs[i] = ack.Sequence
-		case err := <-f.Err():
-			return nil, fmt.Errorf("freshness: publish %s: %w", f.Msg().Subject, err)
-		case <-timeout.C:
-			return nil, fmt.Errorf("freshness: publish acknowledgements: none within %s", freshnessDrain)
-		case <-ctx.Done():
-			return nil, fmt.Errorf("freshness: %w", ctx.Err())
-		}
+// freshnessWindow publishes events without waiting for their
+// acknowledgements (the client's limit of pending publishes bounds them),
+// each with its index into seqs, where its ack's stream sequence goes.
+func freshnessWindow(js jetstream.JetStream, seqs []uint64) *natsfx.PublishWindow[int] {
+	return natsfx.NewPublishWindow(js, 0, func(ack *jetstream.PubAck, i int) { seqs[i] = ack.Sequence })
+}
+
+// freshnessAcks waits at most freshnessDrain for the acknowledgement of
+// everything w published.
+func freshnessAcks(ctx context.Context, w *natsfx.PublishWindow[int]) error {
+	actx, cancel := context.WithTimeout(ctx, freshnessDrain)
+	defer cancel()
+	err := w.Flush(actx)
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil:
+		return fmt.Errorf("freshness: %w", ctx.Err())
+	case actx.Err() != nil:
+		return fmt.Errorf("freshness: publish acknowledgements: none within %s", freshnessDrain)
 	}
-	return seqs, nil
+	return fmt.Errorf("freshness: %w", err)
 }
 
 // freshnessEvents makes the benchmark's input: event i opens (even i) or

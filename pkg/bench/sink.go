@@ -93,27 +93,13 @@ func runID() string {
 // publishAll publishes msgs asynchronously, a window at a time, and waits
 // for every ack.
 func publishAll(ctx context.Context, js jetstream.JetStream, msgs []*nats.Msg) error {
-	const window = 2000
-	for lo := 0; lo < len(msgs); lo += window {
-		futures := make([]jetstream.PubAckFuture, 0, window)
-		for _, m := range msgs[lo:min(lo+window, len(msgs))] {
-			f, err := js.PublishMsgAsync(m)
-			if err != nil {
-				return fmt.Errorf("publish %s: %w", m.Subject, err)
-			}
-			futures = append(futures, f)
-		}
-		for _, f := range futures {
-			select {
-			case <-f.Ok():
-			case err := <-f.Err():
-				return fmt.Errorf("publish %s: %w", f.Msg().Subject, err)
-			case <-ctx.Done():
-				return ctx.Err()
-			}
+	w := natsfx.NewPublishWindow[struct{}](js, 2000, nil)
+	for _, m := range msgs {
+		if _, err := w.Publish(ctx, m, struct{}{}); err != nil {
+			return err
 		}
 	}
-	return nil
+	return w.Flush(ctx)
 }
 
 // rawJetStream copies msgs into a stream of its own, consumes them with a

@@ -12,6 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/carrywatch/carrywatch/pkg/chschema"
+	"github.com/carrywatch/carrywatch/pkg/backoff"
 )
 
 // Client owns carrywatch's ClickHouse connection: Start connects (retrying
@@ -73,9 +74,12 @@ func (c *Client) Start(ctx context.Context) error {
 	return nil
 }
 
+// connectBackoff spaces Start's connection attempts.
+var connectBackoff = backoff.Policy{First: 100 * time.Millisecond, Max: 5 * time.Second}
+
 func (c *Client) connect(ctx context.Context) (driver.Conn, error) {
-	backoff := 100 * time.Millisecond
-	for attempt := 1; ; attempt++ {
+	retry := connectBackoff.Start(ctx, nil)
+	for {
 		conn, err := Open(ctx, c.cfg)
 		if err == nil {
 			return conn, nil
@@ -84,17 +88,15 @@ func (c *Client) connect(ctx context.Context) (driver.Conn, error) {
 		if errors.Is(err, ErrInvalidConfig) || errors.Is(err, ErrNotConfigured) || errors.As(err, &ex) {
 			return nil, err
 		}
+		attempt := retry.Failures() + 1
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("connect clickhouse after %d attempts: %w", attempt, errors.Join(err, ctx.Err()))
 		}
-		c.log.Warn().Err(err).Int("attempt", attempt).Dur("backoff", backoff).
+		c.log.Warn().Err(err).Int("attempt", attempt).Dur("backoff", retry.Next()).
 			Msg("clickhouse unreachable; retrying")
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("connect clickhouse after %d attempts: %w", attempt, errors.Join(err, ctx.Err()))
-		case <-time.After(backoff):
+		if !retry.Wait() {
+			return nil, fmt.Errorf("connect clickhouse after %d attempts: %w", attempt, errors.Join(err, retry.Err()))
 		}
-		backoff = min(2*backoff, 5*time.Second)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/backoff"
 	"github.com/rs/zerolog"
 )
 
@@ -61,22 +62,23 @@ func (p *process) waitReady(ctx context.Context, ready func(context.Context) err
 		ctx, cancel = context.WithTimeout(ctx, readyTimeout)
 		defer cancel()
 	}
-	backoff := 10 * time.Millisecond
+	retry := readyBackoff.Start(ctx, p.done)
 	for {
 		last := ready(ctx)
 		if last == nil {
 			return nil
 		}
-		select {
-		case <-p.done:
-			return ErrExited
-		case <-ctx.Done():
-			return fmt.Errorf("%w (last check: %v)", ctx.Err(), last)
-		case <-time.After(backoff):
+		if !retry.Wait() {
+			if errors.Is(retry.Err(), backoff.ErrStopped) {
+				return ErrExited
+			}
+			return fmt.Errorf("%w (last check: %v)", retry.Err(), last)
 		}
-		backoff = min(2*backoff, 500*time.Millisecond)
 	}
 }
+
+// readyBackoff spaces waitReady's checks.
+var readyBackoff = backoff.Policy{First: 10 * time.Millisecond, Max: 500 * time.Millisecond}
 
 // stop sends SIGTERM to the process group and waits up to StopTimeout for
 // the process to exit, then sends SIGKILL and waits for it, and logs which

@@ -10,6 +10,8 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/rs/zerolog"
+
+	"github.com/carrywatch/carrywatch/pkg/backoff"
 )
 
 // MigrationsTable is the table, in the migrated database, that records
@@ -239,8 +241,8 @@ func record(ctx context.Context, conn driver.Conn, db string, m Migration) error
 // use FINAL.
 func compact(ctx context.Context, conn driver.Conn, db string, log zerolog.Logger) error {
 	table := db + "." + MigrationsTable
-	backoff := 25 * time.Millisecond
-	for attempt := 1; attempt <= 10; attempt++ {
+	retry := compactBackoff.Start(ctx, nil)
+	for {
 		if err := conn.Exec(ctx, "OPTIMIZE TABLE "+table+" FINAL"); err != nil {
 			var ex *clickhouse.Exception
 			if !errors.As(err, &ex) {
@@ -256,34 +258,44 @@ func compact(ctx context.Context, conn driver.Conn, db string, log zerolog.Logge
 		if all == final {
 			return nil
 		}
-		if err := sleep(ctx, backoff); err != nil {
-			return fmt.Errorf("optimize %s: %w", MigrationsTable, err)
+		if !retry.Wait() {
+			break
 		}
-		backoff = min(2*backoff, time.Second)
+	}
+	if err := retry.Err(); err != nil {
+		return fmt.Errorf("optimize %s: %w", MigrationsTable, err)
 	}
 	log.Warn().Str("table", MigrationsTable).Msg("duplicate migration records left unmerged; reads use FINAL")
 	return nil
 }
+
+// Retries of compact's OPTIMIZE and of execDDL.
+var (
+	compactBackoff = backoff.Policy{First: 25 * time.Millisecond, Max: time.Second, Tries: 10}
+	ddlBackoff     = backoff.Policy{First: 20 * time.Millisecond, Tries: 5}
+)
 
 // execDDL runs an idempotent DDL statement, re-running it when a concurrent
 // creator made it fail. An ADD COLUMN without IF NOT EXISTS (servers
 // without it, see Dialect.AddColumnIfNotExists) whose column exists is
 // done.
 func execDDL(ctx context.Context, conn driver.Conn, stmt string) error {
-	backoff := 20 * time.Millisecond
-	for attempt := 1; ; attempt++ {
+	retry := ddlBackoff.Start(ctx, nil)
+	for {
 		err := conn.Exec(ctx, stmt)
 		var ex *clickhouse.Exception
 		if err != nil && errors.As(err, &ex) && columnExists(stmt, ex) {
 			return nil
 		}
-		if err == nil || attempt == 5 || !errors.As(err, &ex) || !ddlRaceCodes[ex.Code] {
+		if err == nil || !errors.As(err, &ex) || !ddlRaceCodes[ex.Code] {
 			return err
 		}
-		if err := sleep(ctx, backoff); err != nil {
+		if !retry.Wait() {
+			if retry.Err() != nil {
+				return retry.Err()
+			}
 			return err
 		}
-		backoff *= 2
 	}
 }
 
@@ -293,15 +305,4 @@ func execDDL(ctx context.Context, conn driver.Conn, stmt string) error {
 func columnExists(stmt string, ex *clickhouse.Exception) bool {
 	return ex.Code == 44 && strings.Contains(ex.Message, "already exists") &&
 		strings.HasPrefix(stmt, "ALTER TABLE ") && strings.Contains(stmt, " ADD COLUMN ")
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

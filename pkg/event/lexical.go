@@ -136,3 +136,20 @@ func isVenue(s string) bool {
 	}
 	return true
 }
+
+// ValidSource reports whether s is a source name Meta's validation
+// accepts (^[a-z0-9][a-z0-9_.-]{0,63}$), for checking a configured name
+// before any event carries it.
+func ValidSource(s string) bool { return isSource(s) }
+
+// ValidInstrument reports whether s is an instrument MarketQuote's
+// validation accepts (^[A-Z0-9][A-Z0-9-]{0,31}$).
+func ValidInstrument(s string) bool { return isInstrument(s) }
+
+// ValidVenue reports whether s is a venue VenueStatus's validation
+// accepts (^[a-z0-9_-]{1,64}$).
+func ValidVenue(s string) bool { return isVenue(s) }
+
+// ValidTicker reports whether s is an asset or ticker ETFFlow's validation
+// accepts (^[A-Z0-9]{1,12}$).
+func ValidTicker(s string) bool { return isTicker(s) }

@@ -7,6 +7,8 @@ import (
 	"os"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/carrywatch/carrywatch/pkg/event"
 )
 
 // Config is the feeds file (CW_FEED_CONFIG): which sources to poll and the
@@ -101,7 +103,7 @@ func (c Config) Validate() error {
 		seen[s.Name] = true
 	}
 	for _, v := range c.Venues {
-		if !reSourceName.MatchString(v.Name) {
+		if !event.ValidSource(v.Name) {
 			errs = append(errs, fmt.Errorf("venue %q: name must be lowercase [a-z0-9_.-]", v.Name))
 		}
 		if v.Weight < 0 || v.Weight > 1 {

@@ -3,7 +3,6 @@ package feed
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"time"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
@@ -56,9 +55,6 @@ func DefaultMarkets() []MarketConfig {
 	}
 }
 
-// reInstrument is event.MarketQuote's rule for an instrument.
-var reInstrument = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{0,31}$`)
-
 // marketUnits are the units event.MarketQuote accepts.
 var marketUnits = []string{event.UnitJPYPerUSD, event.UnitPercent, event.UnitUSD, event.UnitPoints}
 
@@ -68,7 +64,7 @@ func (m MarketConfig) Validate() error {
 	bad := func(format string, args ...any) {
 		errs = append(errs, fmt.Errorf("market %q: "+format, append([]any{m.Name}, args...)...))
 	}
-	if !reInstrument.MatchString(m.Name) {
+	if !event.ValidInstrument(m.Name) {
 		bad("name must be 1-32 of [A-Z0-9-], starting with a letter or digit")
 	}
 	unitOK := false

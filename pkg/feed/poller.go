@@ -10,11 +10,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
+	"github.com/carrywatch/carrywatch/pkg/backoff"
 	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/natsfx"
 )
 
 // Stage names ingest dead letters (cw.dlq.ingest).
@@ -27,8 +30,11 @@ const maxDeadLetterPayload = 512 << 10
 // Publisher is what a poller needs of JetStream.
 type Publisher interface {
 	Publish(ctx context.Context, subject string, data []byte, opts ...jetstream.PublishOpt) (*jetstream.PubAck, error)
-	PublishAsync(subject string, data []byte, opts ...jetstream.PublishOpt) (jetstream.PubAckFuture, error)
+	natsfx.AsyncPublisher
 }
+
+// maxInFlight bounds the observations published and not yet acknowledged.
+const maxInFlight = 1000
 
 var _ Publisher = (jetstream.JetStream)(nil)
 
@@ -106,7 +112,7 @@ func (p *Poller) Run(ctx context.Context) {
 		delay := p.src.Interval
 		if err != nil {
 			failures++
-			delay = min(p.src.RetryBase<<min(failures-1, 20), p.src.Interval)
+			delay = backoff.Policy{First: p.src.RetryBase, Max: p.src.Interval}.Delay(failures)
 			p.log.Warn().Err(err).Int("failures", failures).Dur("retry_in", delay).Msg("poll failed, will retry")
 		} else {
 			failures = 0
@@ -178,27 +184,12 @@ func (p *Poller) poll(ctx context.Context, now time.Time) error {
 // skips those published before with the same content and publishes the
 // rest, waiting for JetStream to acknowledge them.
 func (p *Poller) publish(ctx context.Context, events []event.Event, now time.Time) error {
-	type sent struct {
-		id, hash string
-		f        jetstream.PubAckFuture
-	}
-	var window []sent
+	type sent struct{ id, hash string }
 	published := 0
-	await := func() error {
-		for _, s := range window {
-			select {
-			case <-s.f.Ok():
-				p.seen.add(s.id, s.hash)
-				published++
-			case err := <-s.f.Err():
-				return fmt.Errorf("publish %s: %w", s.f.Msg().Subject, err)
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
-		window = window[:0]
-		return nil
-	}
+	window := natsfx.NewPublishWindow(p.pub, maxInFlight, func(_ *jetstream.PubAck, s sent) {
+		p.seen.add(s.id, s.hash)
+		published++
+	})
 	for _, ev := range events {
 		event.Seal(ev, now)
 		if err := ev.Validate(now); err != nil {
@@ -217,18 +208,12 @@ func (p *Poller) publish(ctx context.Context, events []event.Event, now time.Tim
 			p.m.unchanged.WithLabelValues(p.src.Name).Inc()
 			continue
 		}
-		f, err := p.pub.PublishAsync(ev.Subject(), data, jetstream.WithMsgID(m.ID))
-		if err != nil {
-			return fmt.Errorf("publish %s: %w", ev.Subject(), err)
-		}
-		window = append(window, sent{id: m.ID, hash: hash, f: f})
-		if len(window) == 1000 {
-			if err := await(); err != nil {
-				return err
-			}
+		msg := &nats.Msg{Subject: ev.Subject(), Data: data}
+		if _, err := window.Publish(ctx, msg, sent{id: m.ID, hash: hash}, jetstream.WithMsgID(m.ID)); err != nil {
+			return err
 		}
 	}
-	if err := await(); err != nil {
+	if err := window.Flush(ctx); err != nil {
 		return err
 	}
 	p.m.events.WithLabelValues(p.src.Name).Add(float64(published))

@@ -11,6 +11,8 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
+
+	"github.com/carrywatch/carrywatch/pkg/lifecycle"
 )
 
 // ErrBusNotStarted means the runner was started before its NATS bus.
@@ -96,17 +98,7 @@ func (r *Runner) Stop(ctx context.Context) error {
 		return nil
 	}
 	r.cancel()
-	done := make(chan struct{})
-	go func() {
-		r.wg.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("stop feeds: %w", ctx.Err())
-	}
+	return lifecycle.Wait(ctx, "feeds", lifecycle.Done(&r.wg))
 }
 
 // Ready returns nil when every source polled successfully within three of

@@ -4,8 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"time"
+
+	"github.com/carrywatch/carrywatch/pkg/event"
 )
 
 // Source is one feed to poll: where its body comes from, how to parse it
@@ -46,8 +47,6 @@ const (
 	DefaultRetryBase    = 5 * time.Second
 )
 
-var reSourceName = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`)
-
 // WithDefaults fills every unset field with its default.
 func (s Source) WithDefaults() Source {
 	if s.Interval == 0 {
@@ -83,7 +82,7 @@ func (s Source) Validate() error {
 	bad := func(format string, args ...any) {
 		errs = append(errs, fmt.Errorf("source %q: "+format, append([]any{s.Name}, args...)...))
 	}
-	if !reSourceName.MatchString(s.Name) {
+	if !event.ValidSource(s.Name) {
 		bad("name must be 1-64 of [a-z0-9_.-], starting with a letter or digit")
 	}
 	if u, err := url.Parse(s.URLAt(time.Time{})); err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "file") {

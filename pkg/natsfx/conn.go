@@ -10,6 +10,8 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/rs/zerolog"
+
+	"github.com/carrywatch/carrywatch/pkg/backoff"
 )
 
 // Options returns the nats.go options for cfg: name, timeouts, reconnect
@@ -98,11 +100,7 @@ func Options(cfg Config, log zerolog.Logger) ([]nats.Option, error) {
 // base doubled per round, capped at max, then "equal jitter" — uniformly in
 // [d/2, d) — so a fleet does not reconnect in lock-step yet never spins.
 func reconnectDelay(base, max time.Duration, attempts int, rnd func() float64) time.Duration {
-	d := base
-	for i := 1; i < attempts && d < max; i++ {
-		d *= 2
-	}
-	d = min(d, max)
+	d := backoff.Policy{First: base, Max: max}.Delay(attempts)
 	half := d / 2
 	return half + time.Duration(rnd()*float64(d-half))
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/rs/zerolog"
+
+	"github.com/carrywatch/carrywatch/pkg/backoff"
 )
 
 // StartTimeout is how long a service may take to start (fx.StartTimeout):
@@ -71,11 +73,12 @@ func Transient(err error) bool {
 // last failure, so a start that cannot finish says which step it was on.
 func RetryJetStream(ctx context.Context, log zerolog.Logger, step string, fn func(ctx context.Context) error) error {
 	start := time.Now()
-	delay := retryFirstDelay
-	for attempt := 1; ; attempt++ {
+	retry := jetStreamBackoff.Start(ctx, nil)
+	for {
 		actx, cancel := attemptContext(ctx)
 		err := fn(actx)
 		cancel()
+		attempt := retry.Failures() + 1
 		if err == nil {
 			if attempt > 1 {
 				log.Info().Str("step", step).Int("attempts", attempt).Dur("elapsed", time.Since(start)).
@@ -86,20 +89,21 @@ func RetryJetStream(ctx context.Context, log zerolog.Logger, step string, fn fun
 		if !Transient(err) || ctx.Err() != nil {
 			return fmt.Errorf("%s: %w", step, err)
 		}
+		delay := retry.Next()
 		if !timeLeft(ctx, delay+retryMargin) {
 			return fmt.Errorf("%s: gave up after %d attempts in %s: %w",
 				step, attempt, time.Since(start).Round(time.Millisecond), err)
 		}
 		log.Warn().Err(err).Str("step", step).Int("attempt", attempt).Dur("retry_in", delay).
 			Msg("jetstream not ready, will retry")
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("%s: %w (last error: %v)", step, ctx.Err(), err)
-		case <-time.After(delay):
+		if !retry.Wait() {
+			return fmt.Errorf("%s: %w (last error: %v)", step, retry.Err(), err)
 		}
-		delay = min(2*delay, retryMaxDelay)
 	}
 }
+
+// jetStreamBackoff spaces RetryJetStream's attempts.
+var jetStreamBackoff = backoff.Policy{First: retryFirstDelay, Max: retryMaxDelay}
 
 // attemptContext bounds one attempt to attemptTimeout and to ctx's deadline
 // less retryMargin.

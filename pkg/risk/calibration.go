@@ -467,187 +467,288 @@ func (c *checker) fresh(path string, f *freshFile, allowHolidays bool) freshness
 	return out
 }
 
-// params validates the decoded file and converts it to typed values.
+// params validates the decoded file and converts it to typed values,
+// section by section in the file's order; the error names the first
+// problem's YAML path.
 func (f *calFile) params() (*params, error) {
 	c := &checker{}
 	p := &params{version: f.ModelVersion}
 	if f.ModelVersion != ModelVersionV1 {
 		c.fail("model_version", "%q is not %q", f.ModelVersion, ModelVersionV1)
 	}
-
-	if c.present("blocks", f.Blocks != nil) {
-		if len(f.Blocks.Weights) != nBlocks {
-			c.fail("blocks.weights", "want exactly the blocks %v", blockNames)
-		}
-		var sum float64
-		for i, name := range blockNames {
-			w, ok := f.Blocks.Weights[name]
-			if c.present("blocks.weights."+name, ok) {
-				p.weights[i] = c.positive("blocks.weights."+name, w)
-				sum += w
-			}
-		}
-		if math.Abs(sum-1) > 1e-9 {
-			c.fail("blocks.weights", "sum to %v, not 1", sum)
-		}
-	}
-	if c.present("aggregation", f.Aggregation != nil) {
-		a := f.Aggregation
-		p.neutral = c.unit("aggregation.neutral", a.Neutral, true)
-		p.corrLambda = c.unit("aggregation.correlation_lambda", a.CorrelationLambda, true)
-		p.corrMinSamples = c.count("aggregation.correlation_min_samples", a.CorrelationMinSamples, 1)
-	}
-	if c.present("regimes", f.Regimes != nil) {
-		r := f.Regimes
-		if len(r.Thresholds) != 3 {
-			c.fail("regimes.thresholds", "want 3 thresholds (watch, elevated, stress)")
-		} else {
-			for i, v := range r.Thresholds {
-				if v <= 0 || v >= 100 || (i > 0 && v <= r.Thresholds[i-1]) {
-					c.fail("regimes.thresholds", "must strictly increase within (0, 100)")
-				}
-				p.thresholds[i] = v
-			}
-		}
-		p.hysteresis = c.nonNegative("regimes.hysteresis", r.Hysteresis)
-		p.singlePocket = c.unit("regimes.single_pocket", r.SinglePocket, true)
-	}
-	if c.present("publish", f.Publish != nil) {
-		p.minMove = c.nonNegative("publish.min_move", f.Publish.MinMove)
-		p.maxIntervalMs = c.duration("publish.max_interval", f.Publish.MaxInterval)
-	}
-	if c.present("drivers", f.Drivers != nil) {
-		p.driverWindowMs = c.duration("drivers.window", f.Drivers.Window)
-		p.driverMinRise = c.nonNegative("drivers.min_rise", f.Drivers.MinRise)
-		p.driverSampleMs = c.duration("drivers.sample_every", f.Drivers.SampleEvery)
-		if p.driverSampleMs > 0 && (msPerDay%p.driverSampleMs != 0 || p.driverWindowMs%p.driverSampleMs != 0) {
-			c.fail("drivers.sample_every", "must divide a day and the window")
-		}
-	}
-	if c.present("freshness", f.Freshness != nil) {
-		p.jgbFresh = c.fresh("freshness.jgb", f.Freshness.JGB, true)
-		p.fedFresh = c.fresh("freshness.fed_odds", f.Freshness.FedOdds, false)
-		p.etfFresh = c.fresh("freshness.etf_flows", f.Freshness.ETFFlows, true)
-	}
-	if c.present("carry", f.Carry != nil) {
-		k := f.Carry
-		p.tenors = k.Tenors
-		if len(k.Tenors) == 0 {
-			c.fail("carry.tenors", "missing")
-		}
-		for _, t := range k.Tenors {
-			if event.TenorMonths(t) == 0 {
-				c.fail("carry.tenors", "%q is not a tenor like 2Y or 10Y", t)
-			}
-		}
-		if len(slices.Compact(slices.Sorted(slices.Values(k.Tenors)))) != len(k.Tenors) {
-			c.fail("carry.tenors", "a tenor is listed twice")
-		}
-		if c.present("carry.a1", k.A1 != nil) {
-			if len(k.A1.Reference) != len(k.Tenors) {
-				c.fail("carry.a1.reference", "want one table per tenor %v", k.Tenors)
-			}
-			for _, t := range k.Tenors {
-				rows, ok := k.A1.Reference[t]
-				if c.present("carry.a1.reference."+t, ok) {
-					p.a1Ref = append(p.a1Ref, c.table("carry.a1.reference."+t, rows))
-				}
-			}
-		}
-		if c.present("carry.a2", k.A2 != nil) {
-			p.a2Window = c.count("carry.a2.window_obs", k.A2.WindowObs, 1)
-			p.a2Lambda = c.unit("carry.a2.lambda", k.A2.Lambda, true)
-			p.a2MinSD = c.positive("carry.a2.min_sd_bp", k.A2.MinSDBP)
-			if len(k.A2.SeedSDBP) != len(k.Tenors) {
-				c.fail("carry.a2.seed_sd_bp", "want one seed per tenor %v", k.Tenors)
-			}
-			for _, t := range k.Tenors {
-				sd, ok := k.A2.SeedSDBP[t]
-				if c.present("carry.a2.seed_sd_bp."+t, ok) {
-					sd = c.positive("carry.a2.seed_sd_bp."+t, sd)
-					p.a2SeedVar = append(p.a2SeedVar, sd*sd)
-				}
-			}
-		}
-		if c.present("carry.carry_unwind", k.CarryUnwind != nil) {
-			cu := k.CarryUnwind
-			p.cuTenor = slices.Index(k.Tenors, cu.Tenor)
-			if p.cuTenor < 0 {
-				c.fail("carry.carry_unwind.tenor", "%q is not one of carry.tenors", cu.Tenor)
-			}
-			p.cuA2Min = c.unit("carry.carry_unwind.a2_min", cu.A2Min, false)
-			p.cuLookbackMs = c.duration("carry.carry_unwind.lookback", cu.Lookback)
-			p.cuSlackMs = c.duration("carry.carry_unwind.slack", cu.Slack)
-		}
-	}
-	if c.present("fed_path", f.FedPath != nil) {
-		b := f.FedPath
-		p.meetings = c.count("fed_path.meetings", b.Meetings, 1)
-		if b.Meetings > maxMeetings {
-			c.fail("fed_path.meetings", "at most %d", maxMeetings)
-		}
-		if b.DecisionHourUTC < 0 || b.DecisionHourUTC > 23 {
-			c.fail("fed_path.decision_hour_utc", "%d is not an hour", b.DecisionHourUTC)
-		}
-		p.decisionHour = b.DecisionHourUTC
-		p.maxSourceLag = c.duration("fed_path.max_source_lag", b.MaxSourceLag)
-		if c.present("fed_path.b1", b.B1 != nil) {
-			p.b1WindowMs = c.duration("fed_path.b1.window", b.B1.Window)
-			p.b1Lambda = c.unit("fed_path.b1.lambda", b.B1.Lambda, true)
-			sd := c.positive("fed_path.b1.seed_sd_bp", b.B1.SeedSDBP)
-			p.b1SeedVar = sd * sd
-			p.b1MinSD = c.positive("fed_path.b1.min_sd_bp", b.B1.MinSDBP)
-		}
-		if c.present("fed_path.b2", b.B2 != nil) {
-			p.b2WindowMs = c.duration("fed_path.b2.window", b.B2.Window)
-			p.b2Ref = c.table("fed_path.b2.reference", b.B2.Reference)
-		}
-	}
-	if c.present("etf_flows", f.ETFFlows != nil) {
-		e := f.ETFFlows
-		p.asset = e.Asset
-		if e.Asset == "" {
-			c.fail("etf_flows.asset", "missing")
-		}
-		p.sessions = c.count("etf_flows.sessions", e.Sessions, 1)
-		p.lookback = c.count("etf_flows.lookback_sessions", e.LookbackSessions, e.Sessions)
-		p.minSessions = c.count("etf_flows.min_sessions", e.MinSessions, 1)
-		if e.MinSessions > e.Sessions {
-			c.fail("etf_flows.min_sessions", "more than etf_flows.sessions")
-		}
-		p.refAUM = c.positive("etf_flows.reference_aum_usd", e.ReferenceAUMUSD)
-		p.c1Ref = c.table("etf_flows.reference", e.Reference)
-		p.bleedPct = c.positive("etf_flows.etf_bleed_pct_aum", e.ETFBleedPctAUM)
-		p.bleedUSD = c.positive("etf_flows.etf_bleed_usd", e.ETFBleedUSD)
-	}
-	if c.present("infrastructure", f.Infrastructure != nil) {
-		in := f.Infrastructure
-		p.venueWeights = map[string]float64{}
-		for v, w := range in.VenueWeights {
-			p.venueWeights[v] = c.unit("infrastructure.venue_weights."+v, w, false)
-		}
-		p.defaultWeight = c.unit("infrastructure.default_venue_weight", in.DefaultVenueWeight, false)
-		p.severity = map[string]float64{}
-		if len(in.Severity) != len(event.Severities) {
-			c.fail("infrastructure.severity", "want exactly the severities %v", event.Severities)
-		}
-		for _, s := range event.Severities {
-			v, ok := in.Severity[s]
-			if c.present("infrastructure.severity."+s, ok) {
-				p.severity[s] = c.unit("infrastructure.severity."+s, v, false)
-			}
-		}
-		p.e2HalfLifeMs = c.duration("infrastructure.e2_half_life", in.E2HalfLife)
-		p.e2HorizonMs = c.duration("infrastructure.e2_horizon", in.E2Horizon)
-	}
-	if c.present("triggers", f.Triggers != nil) {
-		t := f.Triggers
-		p.venueDownE1 = c.unit("triggers.venue_down_e1", t.VenueDownE1, false)
-		p.policyShockBP = c.positive("triggers.policy_shock_bp", t.PolicyShockBP)
-		p.minConfidence = c.unit("triggers.min_confidence", t.MinConfidence, false)
-	}
+	f.checkBlocks(c, p)
+	f.checkAggregation(c, p)
+	f.checkRegimes(c, p)
+	f.checkPublish(c, p)
+	f.checkDrivers(c, p)
+	f.checkFreshness(c, p)
+	f.checkCarry(c, p)
+	f.checkFedPath(c, p)
+	f.checkETFFlows(c, p)
+	f.checkInfrastructure(c, p)
+	f.checkTriggers(c, p)
 	if c.err != nil {
 		return nil, c.err
 	}
 	return p, nil
+}
+
+// checkBlocks checks blocks: one weight per block, each positive, summing
+// to 1.
+func (f *calFile) checkBlocks(c *checker, p *params) {
+	if !c.present("blocks", f.Blocks != nil) {
+		return
+	}
+	if len(f.Blocks.Weights) != nBlocks {
+		c.fail("blocks.weights", "want exactly the blocks %v", blockNames)
+	}
+	var sum float64
+	for i, name := range blockNames {
+		w, ok := f.Blocks.Weights[name]
+		if c.present("blocks.weights."+name, ok) {
+			p.weights[i] = c.positive("blocks.weights."+name, w)
+			sum += w
+		}
+	}
+	if math.Abs(sum-1) > 1e-9 {
+		c.fail("blocks.weights", "sum to %v, not 1", sum)
+	}
+}
+
+// checkAggregation checks aggregation: the neutral level and the
+// correlation estimate's decay and minimum samples.
+func (f *calFile) checkAggregation(c *checker, p *params) {
+	if !c.present("aggregation", f.Aggregation != nil) {
+		return
+	}
+	a := f.Aggregation
+	p.neutral = c.unit("aggregation.neutral", a.Neutral, true)
+	p.corrLambda = c.unit("aggregation.correlation_lambda", a.CorrelationLambda, true)
+	p.corrMinSamples = c.count("aggregation.correlation_min_samples", a.CorrelationMinSamples, 1)
+}
+
+// checkRegimes checks regimes: three thresholds strictly increasing within
+// (0, 100), the hysteresis and the single-pocket share.
+func (f *calFile) checkRegimes(c *checker, p *params) {
+	if !c.present("regimes", f.Regimes != nil) {
+		return
+	}
+	r := f.Regimes
+	if len(r.Thresholds) != 3 {
+		c.fail("regimes.thresholds", "want 3 thresholds (watch, elevated, stress)")
+	} else {
+		for i, v := range r.Thresholds {
+			if v <= 0 || v >= 100 || (i > 0 && v <= r.Thresholds[i-1]) {
+				c.fail("regimes.thresholds", "must strictly increase within (0, 100)")
+			}
+			p.thresholds[i] = v
+		}
+	}
+	p.hysteresis = c.nonNegative("regimes.hysteresis", r.Hysteresis)
+	p.singlePocket = c.unit("regimes.single_pocket", r.SinglePocket, true)
+}
+
+// checkPublish checks publish: the least move worth a print and the longest
+// interval between prints.
+func (f *calFile) checkPublish(c *checker, p *params) {
+	if !c.present("publish", f.Publish != nil) {
+		return
+	}
+	p.minMove = c.nonNegative("publish.min_move", f.Publish.MinMove)
+	p.maxIntervalMs = c.duration("publish.max_interval", f.Publish.MaxInterval)
+}
+
+// checkDrivers checks drivers: the driver window, the least rise and a
+// sampling step dividing a day and the window.
+func (f *calFile) checkDrivers(c *checker, p *params) {
+	if !c.present("drivers", f.Drivers != nil) {
+		return
+	}
+	p.driverWindowMs = c.duration("drivers.window", f.Drivers.Window)
+	p.driverMinRise = c.nonNegative("drivers.min_rise", f.Drivers.MinRise)
+	p.driverSampleMs = c.duration("drivers.sample_every", f.Drivers.SampleEvery)
+	if p.driverSampleMs > 0 && (msPerDay%p.driverSampleMs != 0 || p.driverWindowMs%p.driverSampleMs != 0) {
+		c.fail("drivers.sample_every", "must divide a day and the window")
+	}
+}
+
+// checkFreshness checks freshness: the cadence, grace and half-life of the
+// JGB, Fed-odds and ETF-flow inputs.
+func (f *calFile) checkFreshness(c *checker, p *params) {
+	if !c.present("freshness", f.Freshness != nil) {
+		return
+	}
+	p.jgbFresh = c.fresh("freshness.jgb", f.Freshness.JGB, true)
+	p.fedFresh = c.fresh("freshness.fed_odds", f.Freshness.FedOdds, false)
+	p.etfFresh = c.fresh("freshness.etf_flows", f.Freshness.ETFFlows, true)
+}
+
+// checkCarry checks carry: the tenors, each once, then their A1, A2 and
+// carry-unwind settings.
+func (f *calFile) checkCarry(c *checker, p *params) {
+	if !c.present("carry", f.Carry != nil) {
+		return
+	}
+	k := f.Carry
+	p.tenors = k.Tenors
+	if len(k.Tenors) == 0 {
+		c.fail("carry.tenors", "missing")
+	}
+	for _, t := range k.Tenors {
+		if event.TenorMonths(t) == 0 {
+			c.fail("carry.tenors", "%q is not a tenor like 2Y or 10Y", t)
+		}
+	}
+	if len(slices.Compact(slices.Sorted(slices.Values(k.Tenors)))) != len(k.Tenors) {
+		c.fail("carry.tenors", "a tenor is listed twice")
+	}
+	f.checkCarryA1(c, p)
+	f.checkCarryA2(c, p)
+	f.checkCarryUnwind(c, p)
+}
+
+// checkCarryA1 checks carry.a1: one reference table per tenor.
+func (f *calFile) checkCarryA1(c *checker, p *params) {
+	k := f.Carry
+	if !c.present("carry.a1", k.A1 != nil) {
+		return
+	}
+	if len(k.A1.Reference) != len(k.Tenors) {
+		c.fail("carry.a1.reference", "want one table per tenor %v", k.Tenors)
+	}
+	for _, t := range k.Tenors {
+		rows, ok := k.A1.Reference[t]
+		if c.present("carry.a1.reference."+t, ok) {
+			p.a1Ref = append(p.a1Ref, c.table("carry.a1.reference."+t, rows))
+		}
+	}
+}
+
+// checkCarryA2 checks carry.a2: the volatility window, decay and floor,
+// and one seed per tenor.
+func (f *calFile) checkCarryA2(c *checker, p *params) {
+	k := f.Carry
+	if !c.present("carry.a2", k.A2 != nil) {
+		return
+	}
+	p.a2Window = c.count("carry.a2.window_obs", k.A2.WindowObs, 1)
+	p.a2Lambda = c.unit("carry.a2.lambda", k.A2.Lambda, true)
+	p.a2MinSD = c.positive("carry.a2.min_sd_bp", k.A2.MinSDBP)
+	if len(k.A2.SeedSDBP) != len(k.Tenors) {
+		c.fail("carry.a2.seed_sd_bp", "want one seed per tenor %v", k.Tenors)
+	}
+	for _, t := range k.Tenors {
+		sd, ok := k.A2.SeedSDBP[t]
+		if c.present("carry.a2.seed_sd_bp."+t, ok) {
+			sd = c.positive("carry.a2.seed_sd_bp."+t, sd)
+			p.a2SeedVar = append(p.a2SeedVar, sd*sd)
+		}
+	}
+}
+
+// checkCarryUnwind checks carry.carry_unwind: a tenor of carry.tenors,
+// the A2 level and the look-back and slack.
+func (f *calFile) checkCarryUnwind(c *checker, p *params) {
+	k := f.Carry
+	if !c.present("carry.carry_unwind", k.CarryUnwind != nil) {
+		return
+	}
+	cu := k.CarryUnwind
+	p.cuTenor = slices.Index(k.Tenors, cu.Tenor)
+	if p.cuTenor < 0 {
+		c.fail("carry.carry_unwind.tenor", "%q is not one of carry.tenors", cu.Tenor)
+	}
+	p.cuA2Min = c.unit("carry.carry_unwind.a2_min", cu.A2Min, false)
+	p.cuLookbackMs = c.duration("carry.carry_unwind.lookback", cu.Lookback)
+	p.cuSlackMs = c.duration("carry.carry_unwind.slack", cu.Slack)
+}
+
+// checkFedPath checks fed_path: the meetings, the decision hour, the source
+// lag and the B1 and B2 settings.
+func (f *calFile) checkFedPath(c *checker, p *params) {
+	if !c.present("fed_path", f.FedPath != nil) {
+		return
+	}
+	b := f.FedPath
+	p.meetings = c.count("fed_path.meetings", b.Meetings, 1)
+	if b.Meetings > maxMeetings {
+		c.fail("fed_path.meetings", "at most %d", maxMeetings)
+	}
+	if b.DecisionHourUTC < 0 || b.DecisionHourUTC > 23 {
+		c.fail("fed_path.decision_hour_utc", "%d is not an hour", b.DecisionHourUTC)
+	}
+	p.decisionHour = b.DecisionHourUTC
+	p.maxSourceLag = c.duration("fed_path.max_source_lag", b.MaxSourceLag)
+	if c.present("fed_path.b1", b.B1 != nil) {
+		p.b1WindowMs = c.duration("fed_path.b1.window", b.B1.Window)
+		p.b1Lambda = c.unit("fed_path.b1.lambda", b.B1.Lambda, true)
+		sd := c.positive("fed_path.b1.seed_sd_bp", b.B1.SeedSDBP)
+		p.b1SeedVar = sd * sd
+		p.b1MinSD = c.positive("fed_path.b1.min_sd_bp", b.B1.MinSDBP)
+	}
+	if c.present("fed_path.b2", b.B2 != nil) {
+		p.b2WindowMs = c.duration("fed_path.b2.window", b.B2.Window)
+		p.b2Ref = c.table("fed_path.b2.reference", b.B2.Reference)
+	}
+}
+
+// checkETFFlows checks etf_flows: the asset, the session counts, the
+// reference AUM and table and the bleed thresholds.
+func (f *calFile) checkETFFlows(c *checker, p *params) {
+	if !c.present("etf_flows", f.ETFFlows != nil) {
+		return
+	}
+	e := f.ETFFlows
+	p.asset = e.Asset
+	if e.Asset == "" {
+		c.fail("etf_flows.asset", "missing")
+	}
+	p.sessions = c.count("etf_flows.sessions", e.Sessions, 1)
+	p.lookback = c.count("etf_flows.lookback_sessions", e.LookbackSessions, e.Sessions)
+	p.minSessions = c.count("etf_flows.min_sessions", e.MinSessions, 1)
+	if e.MinSessions > e.Sessions {
+		c.fail("etf_flows.min_sessions", "more than etf_flows.sessions")
+	}
+	p.refAUM = c.positive("etf_flows.reference_aum_usd", e.ReferenceAUMUSD)
+	p.c1Ref = c.table("etf_flows.reference", e.Reference)
+	p.bleedPct = c.positive("etf_flows.etf_bleed_pct_aum", e.ETFBleedPctAUM)
+	p.bleedUSD = c.positive("etf_flows.etf_bleed_usd", e.ETFBleedUSD)
+}
+
+// checkInfrastructure checks infrastructure: the venue weights, one weight
+// per severity and the E2 half-life and horizon.
+func (f *calFile) checkInfrastructure(c *checker, p *params) {
+	if !c.present("infrastructure", f.Infrastructure != nil) {
+		return
+	}
+	in := f.Infrastructure
+	p.venueWeights = map[string]float64{}
+	for v, w := range in.VenueWeights {
+		p.venueWeights[v] = c.unit("infrastructure.venue_weights."+v, w, false)
+	}
+	p.defaultWeight = c.unit("infrastructure.default_venue_weight", in.DefaultVenueWeight, false)
+	p.severity = map[string]float64{}
+	if len(in.Severity) != len(event.Severities) {
+		c.fail("infrastructure.severity", "want exactly the severities %v", event.Severities)
+	}
+	for _, s := range event.Severities {
+		v, ok := in.Severity[s]
+		if c.present("infrastructure.severity."+s, ok) {
+			p.severity[s] = c.unit("infrastructure.severity."+s, v, false)
+		}
+	}
+	p.e2HalfLifeMs = c.duration("infrastructure.e2_half_life", in.E2HalfLife)
+	p.e2HorizonMs = c.duration("infrastructure.e2_horizon", in.E2Horizon)
+}
+
+// checkTriggers checks triggers: the VENUE_DOWN, POLICY_SHOCK and
+// confidence thresholds.
+func (f *calFile) checkTriggers(c *checker, p *params) {
+	if !c.present("triggers", f.Triggers != nil) {
+		return
+	}
+	t := f.Triggers
+	p.venueDownE1 = c.unit("triggers.venue_down_e1", t.VenueDownE1, false)
+	p.policyShockBP = c.positive("triggers.policy_shock_bp", t.PolicyShockBP)
+	p.minConfidence = c.unit("triggers.min_confidence", t.MinConfidence, false)
 }

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/rs/zerolog"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/natsfx"
 )
 
 // Stage names the player's dead letters (cw.dlq.replay).
@@ -96,7 +98,7 @@ func (p *Player) Play(ctx context.Context, sc *Scenario) (Result, error) {
 		res.DeadLetterIDs = append(res.DeadLetterIDs, dl.ID)
 		p.Log.Warn().Int("line", r.Line).Str("code", dl.Code).Str("reason", dl.Reason).Msg("scenario line rejected to dead letters")
 	}
-	var futures []pending
+	window := natsfx.NewPublishWindow(p.JS, maxInFlight, res.count)
 	var prev time.Time
 	i := 0
 	for ev := range Heartbeats(sc.All(), p.Heartbeat) {
@@ -122,20 +124,16 @@ func (p *Player) Play(ctx context.Context, sc *Scenario) (Result, error) {
 		if !sc.Generated() {
 			opts = append(opts, jetstream.WithMsgID(ev.Header().ID))
 		}
-		f, err := p.JS.PublishAsync(ev.Subject(), data, opts...)
+		counted := ev.SchemaName() != event.SchemaHeartbeat
+		flushed, err := window.Publish(ctx, &nats.Msg{Subject: ev.Subject(), Data: data}, counted, opts...)
 		if err != nil {
-			return res, fmt.Errorf("publish %s: %w", ev.Subject(), err)
+			return res, err
 		}
-		futures = append(futures, pending{f: f, counted: ev.SchemaName() != event.SchemaHeartbeat})
-		if ev.SchemaName() != event.SchemaHeartbeat {
+		if counted {
 			res.ByKind[ev.SchemaName()]++
 		}
 		i++
-		if len(futures) == maxInFlight {
-			if err := awaitAcks(ctx, futures, &res); err != nil {
-				return res, err
-			}
-			futures = futures[:0]
+		if flushed {
 			if p.Progress != nil {
 				p.Progress(res.Published)
 			}
@@ -146,7 +144,7 @@ func (p *Player) Play(ctx context.Context, sc *Scenario) (Result, error) {
 			}
 		}
 	}
-	if err := awaitAcks(ctx, futures, &res); err != nil {
+	if err := window.Flush(ctx); err != nil {
 		return res, err
 	}
 	if p.Progress != nil {
@@ -159,35 +157,19 @@ func (p *Player) Play(ctx context.Context, sc *Scenario) (Result, error) {
 // under the client's limit of pending asynchronous publishes.
 const maxInFlight = 1000
 
-// pending is a publish awaiting its acknowledgement; heartbeats are
-// counted apart from the events.
-type pending struct {
-	f       jetstream.PubAckFuture
-	counted bool
-}
-
-// awaitAcks waits for every future and counts them into res.
-func awaitAcks(ctx context.Context, futures []pending, res *Result) error {
-	for _, p := range futures {
-		select {
-		case ack := <-p.f.Ok():
-			res.LastSeq = max(res.LastSeq, ack.Sequence)
-			if !p.counted {
-				res.Heartbeats++
-				continue
-			}
-			res.Seqs.Add(ack.Sequence)
-			res.Published++
-			if ack.Duplicate {
-				res.Duplicates++
-			}
-		case err := <-p.f.Err():
-			return fmt.Errorf("publish %s: %w", p.f.Msg().Subject, err)
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+// count records an acknowledged publish: an event when counted, else a
+// heartbeat.
+func (res *Result) count(ack *jetstream.PubAck, counted bool) {
+	res.LastSeq = max(res.LastSeq, ack.Sequence)
+	if !counted {
+		res.Heartbeats++
+		return
 	}
-	return nil
+	res.Seqs.Add(ack.Sequence)
+	res.Published++
+	if ack.Duplicate {
+		res.Duplicates++
+	}
 }
 
 func (p *Player) publish(ctx context.Context, ev event.Event) (*jetstream.PubAck, error) {

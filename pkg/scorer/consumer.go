@@ -47,7 +47,7 @@ func (s *Scorer) subscribe(ctx context.Context) (jetstream.MessagesContext, erro
 // lets the publisher finish, then saves the newest safe snapshot.
 func (s *Scorer) run(it jetstream.MessagesContext) {
 	defer s.finish()
-	var attempt uint64
+	retry := retryBackoff.Start(s.quit, nil)
 	for {
 		if it != nil {
 			err := s.consume(it)
@@ -56,20 +56,18 @@ func (s *Scorer) run(it jetstream.MessagesContext) {
 			}
 			s.setConsumerErr(err)
 			s.log.Error().Err(err).Uint64("stream_seq", s.seq).Msg("consumer lost, recreating it")
-			it, attempt = nil, 0
+			it = nil
+			retry.Reset()
 		}
-		attempt++
-		select {
-		case <-s.quit.Done():
+		if !retry.Wait() {
 			return
-		case <-time.After(retryDelay(attempt)):
 		}
 		ctx, cancel := context.WithTimeout(s.quit, attemptTimeout)
 		next, err := s.subscribe(ctx)
 		cancel()
 		if err != nil {
 			s.setConsumerErr(fmt.Errorf("recreate consumer on %s: %w", natsfx.StreamEvents, err))
-			s.log.Warn().Err(err).Dur("retry_in", retryDelay(attempt+1)).Msg("recreate consumer failed, retrying")
+			s.log.Warn().Err(err).Dur("retry_in", retry.Next()).Msg("recreate consumer failed, retrying")
 			continue
 		}
 		it = next

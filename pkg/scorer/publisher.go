@@ -1,6 +1,7 @@
 package scorer
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"time"
@@ -53,8 +54,9 @@ type publisher struct {
 	js      jetstream.JetStream
 	in      chan *event.RiskScore
 	stop    <-chan struct{} // closed when the scorer stops: a failure is final
-	abandon chan struct{}   // closed by finish when its time is up
-	done    chan struct{}   // closed when the publishing goroutine has ended
+	abandon context.Context // cancelled by finish when its time is up
+	giveUp  context.CancelFunc
+	done    chan struct{} // closed when the publishing goroutine has ended
 
 	mu         sync.Mutex
 	err        error            // the last failure, until a print is acknowledged again
@@ -66,11 +68,13 @@ type publisher struct {
 
 // newPublisher returns a publisher that does nothing until start.
 func newPublisher(m *metrics, log zerolog.Logger) *publisher {
+	abandon, giveUp := context.WithCancel(context.Background())
 	return &publisher{
 		log:     log,
 		m:       m,
 		in:      make(chan *event.RiskScore, maxPrintsInFlight),
-		abandon: make(chan struct{}),
+		abandon: abandon,
+		giveUp:  giveUp,
 		done:    make(chan struct{}),
 	}
 }
@@ -101,13 +105,14 @@ func (p *publisher) send(pr *event.RiskScore, cancel <-chan struct{}) bool {
 // gives up on the rest. It returns once the publishing goroutine has
 // ended. Call it once, after the last send.
 func (p *publisher) finish(budget time.Duration) {
+	defer p.giveUp()
 	close(p.in)
 	t := time.NewTimer(budget)
 	defer t.Stop()
 	select {
 	case <-p.done:
 	case <-t.C:
-		close(p.abandon)
+		p.giveUp()
 		<-p.done
 	}
 }
@@ -163,11 +168,11 @@ func (p *publisher) settle(pr *event.RiskScore, acked bool) {
 // or until a failure after stop, or abandon.
 func (p *publisher) run() {
 	var (
-		window  []*outgoing // prints not yet settled, in order
-		pend    []inflight  // their messages awaiting an ack, in order
-		in      = p.in
-		timer   = time.NewTimer(ackTimeout)
-		attempt uint64
+		window []*outgoing // prints not yet settled, in order
+		pend   []inflight  // their messages awaiting an ack, in order
+		in     = p.in
+		timer  = time.NewTimer(ackTimeout)
+		retry  = retryBackoff.Start(p.abandon, p.stop)
 	)
 	defer timer.Stop()
 	defer func() {
@@ -198,7 +203,6 @@ func (p *publisher) run() {
 	// prints again.
 	resend := func(err error) bool {
 		for {
-			attempt++
 			p.setErr(err)
 			select {
 			case <-p.stop:
@@ -206,15 +210,10 @@ func (p *publisher) run() {
 				return false
 			default:
 			}
-			delay := retryDelay(attempt)
 			p.log.Warn().Err(err).Str("msg_id", window[0].print.ID).Int("prints", len(window)).
-				Dur("retry_in", delay).Msg("publish print failed, retrying")
-			select {
-			case <-p.stop:
+				Dur("retry_in", retry.Next()).Msg("publish print failed, retrying")
+			if !retry.Wait() {
 				return false
-			case <-p.abandon:
-				return false
-			case <-time.After(delay):
 			}
 			pend, err = pend[:0], nil
 			for _, o := range window {
@@ -253,7 +252,7 @@ func (p *publisher) run() {
 				if !ok || !send(pr) {
 					return
 				}
-			case <-p.abandon:
+			case <-p.abandon.Done():
 				return
 			}
 			continue
@@ -276,7 +275,7 @@ func (p *publisher) run() {
 			pend = pend[1:]
 			timer.Reset(ackTimeout)
 			if head.last {
-				attempt = 0
+				retry.Reset()
 				p.settle(window[0].print, true)
 				window = window[1:]
 				drop()
@@ -289,7 +288,7 @@ func (p *publisher) run() {
 			if !resend(fmt.Errorf("publish %s: no acknowledgement in %s", head.f.Msg().Subject, ackTimeout)) {
 				return
 			}
-		case <-p.abandon:
+		case <-p.abandon.Done():
 			return
 		}
 	}

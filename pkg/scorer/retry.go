@@ -2,17 +2,13 @@ package scorer
 
 import (
 	"time"
+
+	"github.com/carrywatch/carrywatch/pkg/backoff"
 )
 
-// maxRetryDelay caps retryDelay.
-const maxRetryDelay = 10 * time.Second
-
-// retryDelay is the wait before the n-th retry (from 1) of a publish or of
-// the consumer: n seconds, at
-// most maxRetryDelay.
-func retryDelay(n uint64) time.Duration {
-	return min(time.Duration(n)*time.Second, maxRetryDelay)
-}
+// retryBackoff spaces the retries of a publish and of the consumer: n
+// seconds before the n-th, at most 10 s.
+var retryBackoff = backoff.Policy{First: time.Second, Step: time.Second, Max: 10 * time.Second}
 
 // attemptTimeout bounds one JetStream request of a consumer re-creation, so
 // a request no server answers (a cluster without a meta leader yet) is

@@ -26,6 +26,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/lifecycle"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/risk"
 )
@@ -187,13 +188,11 @@ func (s *Scorer) Stop(ctx context.Context) error {
 		s.mu.Unlock()
 		s.cancel()
 	})
-	select {
-	case <-s.done:
-		s.log.Info().Msg("scorer stopped")
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("stop scorer: %w", ctx.Err())
+	if err := lifecycle.Wait(ctx, "scorer", s.done); err != nil {
+		return err
 	}
+	s.log.Info().Msg("scorer stopped")
+	return nil
 }
 
 // stopContext returns the context Stop was called with.

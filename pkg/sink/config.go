@@ -2,7 +2,10 @@ package sink
 
 import (
 	"fmt"
+	"math"
 	"time"
+
+	"github.com/carrywatch/carrywatch/pkg/backoff"
 )
 
 // Config tunes batching, acknowledgement and retries.
@@ -97,13 +100,15 @@ func (c Config) minAckWait() time.Duration {
 	return c.BatchMaxWait + (maxTablesPerStream+1)*c.InsertTimeout
 }
 
+// retryPolicy is RetryBase doubling to RetryMax: the redelivery delays of a
+// failing message and the waits between attempts to recreate a consumer.
+func (c Config) retryPolicy() backoff.Policy {
+	return backoff.Policy{First: c.RetryBase, Max: c.RetryMax}
+}
+
 // retryDelay is the redelivery delay for a message delivered n times.
 func (c Config) retryDelay(n uint64) time.Duration {
-	d := c.RetryBase
-	for i := uint64(1); i < n && d < c.RetryMax; i++ {
-		d *= 2
-	}
-	return min(d, c.RetryMax)
+	return c.retryPolicy().Delay(int(min(n, math.MaxInt32)))
 }
 
 // RetryWindow returns the least time for which a message whose insert

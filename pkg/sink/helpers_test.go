@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/common/expfmt"
@@ -206,20 +207,9 @@ func publish(t *testing.T, js jetstream.JetStream, events []event.Event, withID 
 	// publishers do: past the client's limit (4000) PublishAsync fails with
 	// "stalled with too many outstanding async published messages" when the
 	// server is slow to acknowledge, as on a loaded machine.
+	// Each window's acknowledgements may take 30 s.
 	const publishWindow = 256
-	futures := make([]jetstream.PubAckFuture, 0, publishWindow)
-	await := func() {
-		for _, f := range futures {
-			select {
-			case <-f.Ok():
-			case err := <-f.Err():
-				require.NoError(t, err)
-			case <-time.After(30 * time.Second):
-				t.Fatal("publish not acknowledged in 30s")
-			}
-		}
-		futures = futures[:0]
-	}
+	w := natsfx.NewPublishWindow[struct{}](js, publishWindow, nil)
 	for _, ev := range events {
 		data, err := event.Marshal(ev)
 		require.NoError(t, err)
@@ -227,13 +217,14 @@ func publish(t *testing.T, js jetstream.JetStream, events []event.Event, withID 
 		if withID {
 			opts = append(opts, jetstream.WithMsgID(ev.Header().ID))
 		}
-		f, err := js.PublishAsync(ev.Subject(), data, opts...)
-		require.NoError(t, err)
-		if futures = append(futures, f); len(futures) == publishWindow {
-			await()
-		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		_, err = w.Publish(ctx, &nats.Msg{Subject: ev.Subject(), Data: data}, struct{}{}, opts...)
+		cancel()
+		require.NoError(t, err, "publish, or its window's acknowledgements within 30 s")
 	}
-	await()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	require.NoError(t, w.Flush(ctx), "the last acknowledgements within 30 s")
 }
 
 // visible counts rows and distinct ids across the deduplicated views.

@@ -20,6 +20,7 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/chfx"
 	"github.com/carrywatch/carrywatch/pkg/chschema"
 	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/lifecycle"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 )
 
@@ -164,18 +165,11 @@ func (s *Sink) Stop(ctx context.Context) error {
 		s.stopCtx = ctx
 		close(s.stop)
 	})
-	done := make(chan struct{})
-	go func() {
-		s.wg.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		s.log.Info().Msg("sink stopped")
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("stop sink: %w", ctx.Err())
+	if err := lifecycle.Wait(ctx, "sink", lifecycle.Done(&s.wg)); err != nil {
+		return err
 	}
+	s.log.Info().Msg("sink stopped")
+	return nil
 }
 
 // Ready returns nil when the sink runs, ClickHouse answers, every consumer

@@ -69,7 +69,8 @@ func (w *worker) key() string { return "consume/" + w.config.Durable }
 // asked (the consumer was deleted, the connection closed), the worker
 // reports it through readiness and recreates the consumer with backoff.
 func (w *worker) run(consumer jetstream.Consumer, stop <-chan struct{}) {
-	for attempt := uint64(1); ; attempt++ {
+	retry := w.s.cfg.retryPolicy().Start(context.Background(), stop)
+	for {
 		if consumer != nil {
 			stopped, err := w.consume(consumer, stop)
 			if stopped {
@@ -78,13 +79,11 @@ func (w *worker) run(consumer jetstream.Consumer, stop <-chan struct{}) {
 			w.s.health.set(w.key(), err)
 			w.log.Error().Err(err).Msg("consumer lost, recreating it")
 			if err == nil || errors.Is(err, ErrConsumerClosed) {
-				attempt = 1
+				retry.Reset()
 			}
 		}
-		select {
-		case <-stop:
+		if !retry.Wait() {
 			return
-		case <-time.After(w.s.cfg.retryDelay(attempt)):
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), w.s.cfg.InsertTimeout)
 		c, err := w.s.js.CreateOrUpdateConsumer(ctx, w.src.stream, w.config)

@@ -122,7 +122,7 @@ func farsideHeaderRow(r farsideRow) (farsideHeader, bool, error) {
 				return farsideHeader{}, false, fmt.Errorf("header %s: two Total columns (%d and %d)", r.where, h.total+1, col+1)
 			}
 			h.total = col
-		case reAsset.MatchString(text):
+		case event.ValidTicker(text):
 			if seen[text] {
 				return farsideHeader{}, false, fmt.Errorf("header %s: column %s appears twice", r.where, text)
 			}

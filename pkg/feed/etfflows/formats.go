@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
 )
 
@@ -39,10 +40,6 @@ const (
 )
 
 var (
-	// reAsset is event.ETFFlow's rule for asset and ticker.
-	reAsset = regexp.MustCompile(`^[A-Z0-9]{1,12}$`)
-	// reSource is event.Meta's rule for source.
-	reSource = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`)
 	// reSoSoType is a SoSoValue ETF type such as us-btc-spot.
 	reSoSoType = regexp.MustCompile(`^us-([a-z0-9]{1,12})-spot$`)
 )
@@ -112,7 +109,7 @@ func parseOptions(format, defSource string, params map[string]string, extra ...s
 		o.asset = a
 	}
 	if v, ok := params[paramSource]; ok {
-		if !reSource.MatchString(v) {
+		if !event.ValidSource(v) {
 			return options{}, fmt.Errorf("format %s: %w: source %q must be 1-64 of lowercase [a-z0-9_.-], starting with a letter or digit",
 				format, feed.ErrBadParam, v)
 		}
@@ -123,7 +120,7 @@ func parseOptions(format, defSource string, params map[string]string, extra ...s
 
 func assetParam(format, name, v string) (string, error) {
 	a := strings.ToUpper(strings.TrimSpace(v))
-	if !reAsset.MatchString(a) {
+	if !event.ValidTicker(a) {
 		return "", fmt.Errorf("format %s: %w: %s %q must be 1-12 of [A-Z0-9]", format, feed.ErrBadParam, name, v)
 	}
 	return a, nil

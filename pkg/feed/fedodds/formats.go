@@ -3,17 +3,14 @@ package fedodds
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
 	"github.com/carrywatch/carrywatch/pkg/fomc"
 )
-
-// reSource is event.Meta's rule for a source name.
-var reSource = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`)
 
 // Formats returns the Fed-odds formats: zq-futures, kalshi, polymarket and
 // fedodds-csv. Each takes the parameter source (the events' source name);
@@ -155,7 +152,7 @@ func sourceParam(format string, params map[string]string, def string) (string, e
 	if !ok {
 		return def, nil
 	}
-	if !reSource.MatchString(s) {
+	if !event.ValidSource(s) {
 		return "", badParam("%s: source %q must be 1-64 of lowercase [a-z0-9_.-], starting with a letter or digit", format, s)
 	}
 	return s, nil

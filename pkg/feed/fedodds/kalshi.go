@@ -84,163 +84,235 @@ func (p kalshiParser) parse(body []byte, now time.Time) (feed.Observations, erro
 	if err != nil {
 		return feed.Observations{}, err
 	}
-	var obs feed.Observations
 	if len(raws) == 0 {
-		obs.Warnings = append(obs.Warnings, "kalshi: body lists no markets")
-		return obs, nil
+		return feed.Observations{Warnings: []string{"kalshi: body lists no markets"}}, nil
 	}
-	today := utcDay(now)
-	var (
-		skipped []string
-		events  = map[string]*kalshiEvent{}
-		failed  = map[string]bool{}
-		order   []string
-	)
-	skip := func(format string, args ...any) { skipped = append(skipped, fmt.Sprintf(format, args...)) }
+	b := &kalshiBook{p: p, events: map[string]*kalshiEvent{}, failed: map[string]bool{}}
 	for i, raw := range raws {
-		var m kalshiMarket
-		if err := json.Unmarshal(raw, &m); err != nil {
-			skip("market %d: %v", i, err)
-			continue
-		}
-		evTicker := m.EventTicker
-		if evTicker == "" {
-			if parts := strings.SplitN(m.Ticker, "-", 3); len(parts) >= 2 {
-				evTicker = parts[0] + "-" + parts[1]
-			}
-		}
-		sm := reKalshiEvent.FindStringSubmatch(strings.ToUpper(evTicker))
-		if sm == nil {
-			skip("market %q: event %q is not a KXFED or KXFEDDECISION event", m.Ticker, evTicker)
-			continue
-		}
-		suffix := strings.TrimPrefix(strings.ToUpper(m.Ticker), strings.ToUpper(evTicker)+"-")
-		if failed[evTicker] {
-			continue
-		}
-		ev, ok := events[evTicker]
-		if !ok {
-			failed[evTicker] = true
-			year, _ := strconv.Atoi(sm[2])
-			month := time.Month(slices.Index(monthAbbrev, sm[3]) + 1)
-			mt, has, err := p.cal.MeetingIn(2000+year, month)
-			if err != nil {
-				skip("event %s: %v", evTicker, err)
-				continue
-			}
-			if !has {
-				skip("event %s: no FOMC meeting in %d-%02d", evTicker, 2000+year, month)
-				continue
-			}
-			delete(failed, evTicker)
-			ev = &kalshiEvent{ticker: evTicker, decision: strings.HasSuffix(sm[1], "DECISION"), meeting: mt}
-			events[evTicker] = ev
-			order = append(order, evTicker)
-		}
-		price, err := kalshiYes(m)
-		if err != nil {
-			skip("market %q: %v", m.Ticker, err)
-			continue
-		}
-		if ev.decision {
-			dm := reKalshiDecision.FindStringSubmatch(suffix)
-			if dm == nil {
-				skip("market %q: %q is not a decision bucket like C25 or H0", m.Ticker, suffix)
-				continue
-			}
-			change := decisionBP(dm[1], dm[2])
-			if change < -maxChangeBP || change > maxChangeBP {
-				skip("market %q: bucket %s is beyond ±%d bp", m.Ticker, suffix, maxChangeBP)
-				continue
-			}
-			if slices.ContainsFunc(ev.decisions, func(o event.Outcome) bool { return o.ChangeBP == change }) {
-				skip("market %q: a second market for %+d bp", m.Ticker, change)
-				continue
-			}
-			ev.decisions = append(ev.decisions, event.Outcome{ChangeBP: change, Probability: price})
-			continue
-		}
-		var strike float64
-		switch {
-		case m.StrikeType == "greater" && m.FloorStrike.ok:
-			strike = m.FloorStrike.v
-		case m.StrikeType == "greater":
-			skip("market %q: strike_type greater without floor_strike", m.Ticker)
-			continue
-		case m.StrikeType == "":
-			tm := reKalshiThreshold.FindStringSubmatch(suffix)
-			if tm == nil {
-				skip("market %q: no strike_type and %q is not a threshold like T3.75", m.Ticker, suffix)
-				continue
-			}
-			strike, _ = strconv.ParseFloat(tm[1], 64)
-		default:
-			skip("market %q: strike_type %q is not an 'upper bound above' threshold (greater)", m.Ticker, m.StrikeType)
-			continue
-		}
-		ev.strikes = append(ev.strikes, kalshiStrike{ticker: m.Ticker, strike: strike, p: price})
+		b.add(i, raw)
 	}
-
-	var upper *float64
-	for _, t := range order {
-		ev := events[t]
-		if ev.meeting.Date.Before(today) {
-			skip("event %s: meeting %s was held before %s", t, ev.meeting, today.Format(time.DateOnly))
-			continue
-		}
-		var outs []event.Outcome
-		if ev.decision {
-			var sum float64
-			for _, o := range ev.decisions {
-				sum += o.Probability
-			}
-			if len(ev.decisions) < 2 {
-				skip("event %s: only one bucket; a distribution needs the event's other buckets", t)
-				continue
-			}
-			if sum <= 0 {
-				skip("event %s: no bucket has a price above 0", t)
-				continue
-			}
-			if math.Abs(sum-1) > 0.1 {
-				obs.Warnings = append(obs.Warnings, fmt.Sprintf("kalshi event %s: bucket prices sum to %.3f, normalized", t, sum))
-			}
-			outs = finish(ev.decisions, true)
-		} else {
-			if upper == nil {
-				u, err := p.upperAt(now)
-				if err != nil {
-					skip("event %s: %v", t, err)
-					continue
-				}
-				upper = &u
-			}
-			var warn []string
-			outs, warn = thresholdOutcomes(ev.strikes, *upper)
-			for _, w := range warn {
-				obs.Warnings = append(obs.Warnings, "kalshi event "+t+": "+w)
-			}
-		}
-		if len(outs) == 0 {
-			skip("event %s: no usable market", t)
-			continue
-		}
-		obs.Events = append(obs.Events, &event.FedOdds{
-			Meta:     event.Meta{Source: p.source, ObservedAt: event.Millis(now)},
-			Meeting:  ev.meeting.String(),
-			Outcomes: outs,
-		})
-	}
+	obs := b.observations(now)
 	if len(obs.Events) == 0 {
-		return feed.Observations{}, badBody("kalshi: no usable Fed market among %d: %s", len(raws), strings.Join(skipped, "; "))
+		return feed.Observations{}, badBody("kalshi: no usable Fed market among %d: %s", len(raws), strings.Join(b.skipped, "; "))
 	}
-	for _, s := range skipped {
+	for _, s := range b.skipped {
 		obs.Warnings = append(obs.Warnings, "kalshi: skipped "+s)
 	}
 	slices.SortStableFunc(obs.Events, func(a, b event.Event) int {
 		return strings.Compare(a.(*event.FedOdds).Meeting, b.(*event.FedOdds).Meeting)
 	})
 	return obs, nil
+}
+
+// kalshiBook gathers a body's markets by Fed event, events in the order
+// their first market came, and what it skipped and why.
+type kalshiBook struct {
+	p       kalshiParser
+	events  map[string]*kalshiEvent
+	failed  map[string]bool // events without an FOMC meeting, skipped once
+	order   []string
+	skipped []string
+	upper   *float64 // the current upper bound, once looked up
+}
+
+func (b *kalshiBook) skip(format string, args ...any) {
+	b.skipped = append(b.skipped, fmt.Sprintf(format, args...))
+}
+
+// add files market i under its Fed event: a decision bucket or a
+// threshold strike. A market that does not decode, belongs to no Fed
+// event or has no usable price or bucket is skipped.
+func (b *kalshiBook) add(i int, raw json.RawMessage) {
+	var m kalshiMarket
+	if err := json.Unmarshal(raw, &m); err != nil {
+		b.skip("market %d: %v", i, err)
+		return
+	}
+	evTicker := kalshiEventTicker(m)
+	sm := reKalshiEvent.FindStringSubmatch(strings.ToUpper(evTicker))
+	if sm == nil {
+		b.skip("market %q: event %q is not a KXFED or KXFEDDECISION event", m.Ticker, evTicker)
+		return
+	}
+	suffix := strings.TrimPrefix(strings.ToUpper(m.Ticker), strings.ToUpper(evTicker)+"-")
+	ev := b.event(evTicker, sm)
+	if ev == nil {
+		return
+	}
+	price, err := kalshiYes(m)
+	if err != nil {
+		b.skip("market %q: %v", m.Ticker, err)
+		return
+	}
+	if ev.decision {
+		b.addDecision(ev, m.Ticker, suffix, price)
+		return
+	}
+	b.addStrike(ev, m, suffix, price)
+}
+
+// kalshiEventTicker returns the market's event ticker, or the first two
+// dash-separated parts of its own ticker when the body leaves it out.
+func kalshiEventTicker(m kalshiMarket) string {
+	if m.EventTicker != "" {
+		return m.EventTicker
+	}
+	if parts := strings.SplitN(m.Ticker, "-", 3); len(parts) >= 2 {
+		return parts[0] + "-" + parts[1]
+	}
+	return ""
+}
+
+// event returns the event evTicker (matched by reKalshiEvent as sm),
+// creating it on its first market; nil, skipped once, if the calendar has
+// no FOMC meeting in its month.
+func (b *kalshiBook) event(evTicker string, sm []string) *kalshiEvent {
+	if b.failed[evTicker] {
+		return nil
+	}
+	if ev, ok := b.events[evTicker]; ok {
+		return ev
+	}
+	b.failed[evTicker] = true
+	year, _ := strconv.Atoi(sm[2])
+	month := time.Month(slices.Index(monthAbbrev, sm[3]) + 1)
+	mt, has, err := b.p.cal.MeetingIn(2000+year, month)
+	if err != nil {
+		b.skip("event %s: %v", evTicker, err)
+		return nil
+	}
+	if !has {
+		b.skip("event %s: no FOMC meeting in %d-%02d", evTicker, 2000+year, month)
+		return nil
+	}
+	delete(b.failed, evTicker)
+	ev := &kalshiEvent{ticker: evTicker, decision: strings.HasSuffix(sm[1], "DECISION"), meeting: mt}
+	b.events[evTicker] = ev
+	b.order = append(b.order, evTicker)
+	return ev
+}
+
+// addDecision adds a KXFEDDECISION bucket (C25, H0, …) within ±maxChangeBP
+// that the event does not have yet.
+func (b *kalshiBook) addDecision(ev *kalshiEvent, ticker, suffix string, price float64) {
+	dm := reKalshiDecision.FindStringSubmatch(suffix)
+	if dm == nil {
+		b.skip("market %q: %q is not a decision bucket like C25 or H0", ticker, suffix)
+		return
+	}
+	change := decisionBP(dm[1], dm[2])
+	if change < -maxChangeBP || change > maxChangeBP {
+		b.skip("market %q: bucket %s is beyond ±%d bp", ticker, suffix, maxChangeBP)
+		return
+	}
+	if slices.ContainsFunc(ev.decisions, func(o event.Outcome) bool { return o.ChangeBP == change }) {
+		b.skip("market %q: a second market for %+d bp", ticker, change)
+		return
+	}
+	ev.decisions = append(ev.decisions, event.Outcome{ChangeBP: change, Probability: price})
+}
+
+// addStrike adds a KXFED threshold market: its floor_strike when
+// strike_type is greater, else the strike its ticker's suffix (T3.75)
+// names when strike_type is absent.
+func (b *kalshiBook) addStrike(ev *kalshiEvent, m kalshiMarket, suffix string, price float64) {
+	var strike float64
+	switch {
+	case m.StrikeType == "greater" && m.FloorStrike.ok:
+		strike = m.FloorStrike.v
+	case m.StrikeType == "greater":
+		b.skip("market %q: strike_type greater without floor_strike", m.Ticker)
+		return
+	case m.StrikeType == "":
+		tm := reKalshiThreshold.FindStringSubmatch(suffix)
+		if tm == nil {
+			b.skip("market %q: no strike_type and %q is not a threshold like T3.75", m.Ticker, suffix)
+			return
+		}
+		strike, _ = strconv.ParseFloat(tm[1], 64)
+	default:
+		b.skip("market %q: strike_type %q is not an 'upper bound above' threshold (greater)", m.Ticker, m.StrikeType)
+		return
+	}
+	ev.strikes = append(ev.strikes, kalshiStrike{ticker: m.Ticker, strike: strike, p: price})
+}
+
+// observations returns an event.FedOdds for each event, in order, whose
+// meeting is on or after now's day and whose markets make a distribution,
+// with the warnings that came up; it skips the others.
+func (b *kalshiBook) observations(now time.Time) feed.Observations {
+	var obs feed.Observations
+	today := utcDay(now)
+	for _, t := range b.order {
+		ev := b.events[t]
+		if ev.meeting.Date.Before(today) {
+			b.skip("event %s: meeting %s was held before %s", t, ev.meeting, today.Format(time.DateOnly))
+			continue
+		}
+		var outs []event.Outcome
+		var warn []string
+		var ok bool
+		if ev.decision {
+			outs, warn, ok = b.decisionOutcomes(ev)
+		} else {
+			outs, warn, ok = b.thresholdOutcomes(ev, now)
+		}
+		if !ok {
+			continue
+		}
+		obs.Warnings = append(obs.Warnings, warn...)
+		if len(outs) == 0 {
+			b.skip("event %s: no usable market", t)
+			continue
+		}
+		obs.Events = append(obs.Events, &event.FedOdds{
+			Meta:     event.Meta{Source: b.p.source, ObservedAt: event.Millis(now)},
+			Meeting:  ev.meeting.String(),
+			Outcomes: outs,
+		})
+	}
+	return obs
+}
+
+// decisionOutcomes returns a decision event's buckets, normalized, and a
+// warning when their prices were far from summing to 1; ok is false, the
+// event skipped, with fewer than two buckets or no price above 0.
+func (b *kalshiBook) decisionOutcomes(ev *kalshiEvent) (outs []event.Outcome, warn []string, ok bool) {
+	var sum float64
+	for _, o := range ev.decisions {
+		sum += o.Probability
+	}
+	if len(ev.decisions) < 2 {
+		b.skip("event %s: only one bucket; a distribution needs the event's other buckets", ev.ticker)
+		return nil, nil, false
+	}
+	if sum <= 0 {
+		b.skip("event %s: no bucket has a price above 0", ev.ticker)
+		return nil, nil, false
+	}
+	if math.Abs(sum-1) > 0.1 {
+		warn = append(warn, fmt.Sprintf("kalshi event %s: bucket prices sum to %.3f, normalized", ev.ticker, sum))
+	}
+	return finish(ev.decisions, true), warn, true
+}
+
+// thresholdOutcomes returns a threshold event's outcomes around the
+// current upper bound, looked up on the first such event; ok is false, the
+// event skipped, when that lookup fails.
+func (b *kalshiBook) thresholdOutcomes(ev *kalshiEvent, now time.Time) (outs []event.Outcome, warn []string, ok bool) {
+	if b.upper == nil {
+		u, err := b.p.upperAt(now)
+		if err != nil {
+			b.skip("event %s: %v", ev.ticker, err)
+			return nil, nil, false
+		}
+		b.upper = &u
+	}
+	outs, ws := thresholdOutcomes(ev.strikes, *b.upper)
+	for _, w := range ws {
+		warn = append(warn, "kalshi event "+ev.ticker+": "+w)
+	}
+	return outs, warn, true
 }
 
 // upperAt returns the current upper bound: the target_upper parameter, else

@@ -3,7 +3,6 @@ package jgb
 import (
 	"cmp"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,9 +29,6 @@ const (
 	minYieldPct = -10
 	maxYieldPct = 30
 )
-
-// reSource is the form event.Meta's validation requires of a source.
-var reSource = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`)
 
 // isDecimal reports whether s is a plain decimal number as the sources
 // write them (1.881, 2, -0.156, .5), keeping out what strconv.ParseFloat

@@ -59,7 +59,7 @@ func NewECBFX(params map[string]string) (feed.Parser, error) {
 		}
 		source = params[k]
 	}
-	if !reSource.MatchString(source) {
+	if !event.ValidSource(source) {
 		return nil, fmt.Errorf("%s: %w: source %q must be 1-64 of lowercase [a-z0-9_.-]", FormatECBFX, feed.ErrBadParam, source)
 	}
 	return func(body []byte, now time.Time) (feed.Observations, error) {

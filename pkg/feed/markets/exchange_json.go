@@ -65,10 +65,10 @@ func exParams(format, defSource string, params map[string]string, allowPair bool
 			return exOptions{}, fmt.Errorf("%s: %w: unknown parameter %q (known: %s)", format, feed.ErrBadParam, k, strings.Join(known, ", "))
 		}
 	}
-	if !reInstrument.MatchString(o.instrument) || !strings.HasSuffix(o.instrument, "-USD") {
+	if !event.ValidInstrument(o.instrument) || !strings.HasSuffix(o.instrument, "-USD") {
 		return exOptions{}, fmt.Errorf("%s: %w: instrument %q must be 1-32 of [A-Z0-9-] ending in -USD (values are in USD), e.g. BTC-USD", format, feed.ErrBadParam, o.instrument)
 	}
-	if !reSource.MatchString(o.source) {
+	if !event.ValidSource(o.source) {
 		return exOptions{}, fmt.Errorf("%s: %w: source %q must be 1-64 of lowercase [a-z0-9_.-]", format, feed.ErrBadParam, o.source)
 	}
 	if o.pair != "" && !exRePair.MatchString(o.pair) {

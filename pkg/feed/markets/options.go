@@ -24,10 +24,6 @@ const (
 )
 
 var (
-	// reSource is event.Meta's rule for source.
-	reSource = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`)
-	// reInstrument is event.MarketQuote's rule for instrument.
-	reInstrument = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{0,31}$`)
 	// reAt is a time of day, HH:MM.
 	reAt = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 )
@@ -75,13 +71,13 @@ func parseOptions(format, defSource string, params map[string]string, known ...s
 func (o *options) set(name, v string) error {
 	switch name {
 	case paramSource:
-		if !reSource.MatchString(v) {
+		if !event.ValidSource(v) {
 			return fmt.Errorf("source %q must be 1-64 of lowercase [a-z0-9_.-], starting with a letter or digit", v)
 		}
 		o.source = v
 	case paramInstrument:
 		s := strings.ToUpper(strings.TrimSpace(v))
-		if !reInstrument.MatchString(s) {
+		if !event.ValidInstrument(s) {
 			return fmt.Errorf("instrument %q must be 1-32 of [A-Z0-9-], starting with a letter or digit", v)
 		}
 		o.instrument = s

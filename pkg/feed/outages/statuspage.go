@@ -3,7 +3,6 @@ package outages
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -28,18 +27,13 @@ type Statuspage struct {
 	Source string
 }
 
-var (
-	reVenue  = regexp.MustCompile(`^[a-z0-9_-]{1,64}$`)
-	reSource = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`)
-)
-
 // checkVenueSource returns an error wrapping feed.ErrBadParam if venue or
 // source would not validate on an event.
 func checkVenueSource(venue, source string) error {
-	if !reVenue.MatchString(venue) {
+	if !event.ValidVenue(venue) {
 		return fmt.Errorf("%w: venue %q must be 1-64 of lowercase [a-z0-9_-]", feed.ErrBadParam, venue)
 	}
-	if !reSource.MatchString(source) {
+	if !event.ValidSource(source) {
 		return fmt.Errorf("%w: source %q must be lowercase [a-z0-9_.-], 1-64, starting with a letter or digit", feed.ErrBadParam, source)
 	}
 	return nil
