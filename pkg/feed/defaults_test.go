@@ -21,6 +21,9 @@ func TestDefaultsAreTheExampleFeedsFile(t *testing.T) {
 	example, err := os.ReadFile("../../deploy/feeds.example.yaml")
 	require.NoError(t, err)
 	assert.Equal(t, string(example), string(DefaultsYAML()), "deploy/feeds.example.yaml and pkg/feed/defaults.yaml differ: copy one onto the other")
+	k8s, err := os.ReadFile("../../deploy/k8s/base/feeds.yaml")
+	require.NoError(t, err)
+	assert.Equal(t, string(example), string(k8s), "the Kubernetes base polls the example's sources: copy deploy/feeds.example.yaml onto deploy/k8s/base/feeds.yaml")
 
 	c := Default()
 	names := map[string]bool{}

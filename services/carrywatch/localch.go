@@ -103,6 +103,9 @@ type upInfo struct {
 	HTTPAddr           string // the ops endpoint's bound address, "" when disabled
 	WebURL             string // the live page, "" when disabled
 	DataDir            string
+	// Data says what feeds the pipeline: the live sources, or a replay and
+	// where it keeps its store.
+	Data string
 }
 
 // writeReady prints the block `carrywatch up` prints once ready: where
@@ -126,6 +129,9 @@ func writeReady(w io.Writer, u upInfo) error {
 	}
 	var b strings.Builder
 	b.WriteString("\ncarrywatch is up\n")
+	if u.Data != "" {
+		fmt.Fprintf(&b, "  data         %s\n", u.Data)
+	}
 	fmt.Fprintf(&b, "  NATS         %s\n", u.NATSURL)
 	if u.NATSLogin != "" {
 		fmt.Fprintf(&b, "               login: %s (set -a; . %s; set +a for a stock nats client)\n", u.NATSLogin, u.NATSLogin)

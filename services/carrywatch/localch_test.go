@@ -53,10 +53,11 @@ func TestReadyBlock(t *testing.T) {
 	require.NoError(t, writeReady(&b, upInfo{
 		NATSURL: "nats://127.0.0.1:4222", NATSLogin: "/d/credentials/nats.env",
 		CHAddr: "127.0.0.1:19000", CHDatabase: "carrywatch", CHUser: "default",
-		HTTPAddr: ":8080", WebURL: "http://127.0.0.1:8090/", DataDir: "/d",
+		HTTPAddr: ":8080", WebURL: "http://127.0.0.1:8090/", DataDir: "/d", Data: "live: 22 sources",
 	}))
 	out := b.String()
 	for _, want := range []string{
+		"  data         live: 22 sources\n",
 		"nats://127.0.0.1:4222", "login: /d/credentials/nats.env",
 		"clickhouse-client --port 19000 --database carrywatch\n",
 		"http://127.0.0.1:8080/readyz", "page         http://127.0.0.1:8090/", "data dir /d",

@@ -49,6 +49,7 @@ func TestUpSmokeScenario(t *testing.T) {
 	// The ready block names the ops endpoint's bound port, not the :0 asked for.
 	assert.Regexp(t, `ops +http://127\.0\.0\.1:[1-9][0-9]*/readyz`, stderr)
 	assert.Contains(t, stderr, "page         http://127.0.0.1:", "the ready block gives the page's URL")
+	assert.Contains(t, stderr, "data         replay of smoke, offline, in a store of its own under", "the ready block says it is a replay")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	require.Len(t, lines, 1, "exactly one JSON line on stdout: %q", out)
 	var rep report

@@ -174,6 +174,7 @@ func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
 		return err
 	}
 	ingest := fx.Options()
+	data := fmt.Sprintf("replay of %s, offline, in a store of its own under %s", f.scenario, storeDir)
 	if replayName != "" {
 		// A replay brings heartbeats in its own event time; wall-clock ones
 		// would jump the model's event time to today.
@@ -193,6 +194,11 @@ func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
 		log.Info().Str("file", cmp.Or(c.FeedsFile, "(the default sources, deploy/feeds.example.yaml)")).
 			Int("sources", len(feeds.Sources)).Bool("history", f.history).Msg("live: polling the feeds")
 		ingest = liveOptions(c, feeds, marker)
+		data = fmt.Sprintf("live: %d sources of %s, retried while unreachable (their state is on the page)",
+			len(feeds.Sources), cmp.Or(c.FeedsFile, "the default feeds (deploy/feeds.example.yaml)"))
+		if f.history {
+			data += "; the 1999-2023 history first, once per store"
+		}
 	}
 	var (
 		bus *natsfx.Bus
@@ -229,7 +235,7 @@ func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
 		log.Info().Str("file", localNATSFile(c.DataDir)).Msg("embedded nats login written for clients")
 	}
 	info := upInfo{NATSURL: bus.ClientURL(), CHAddr: c.CH.Addr[0], CHDatabase: ch.Database(), CHUser: c.CH.User,
-		CHPassword: c.CH.Password != "", HTTPAddr: ops.Addr(), WebURL: pg.URL(), DataDir: c.DataDir}
+		CHPassword: c.CH.Password != "", HTTPAddr: ops.Addr(), WebURL: pg.URL(), DataDir: c.DataDir, Data: data}
 	if local != nil && local.Password != "" {
 		info.NATSLogin = localNATSFile(c.DataDir)
 	}
