@@ -50,10 +50,10 @@ deps-natscli:
 	fi
 
 deps-clickhouse:
-	@if command -v clickhouse >/dev/null || command -v clickhouse-server >/dev/null; then :; \
+	@if command -v clickhouse >/dev/null || (command -v clickhouse-server >/dev/null && command -v clickhouse-client >/dev/null); then :; \
 	elif command -v apt-get >/dev/null; then \
-		echo "installing clickhouse-server (apt)"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq clickhouse-server >/dev/null; \
+		echo "installing clickhouse-server and clickhouse-client (apt)"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq clickhouse-server clickhouse-client >/dev/null; \
 	else echo "install a ClickHouse server (https://clickhouse.com/docs/install) or set CW_CLICKHOUSE_ADDR" >&2; exit 1; fi
 
 # ZooKeeper (Debian's package, with its Java runtime) coordinates the

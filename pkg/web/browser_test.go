@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,48 +20,17 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/feed"
 	"github.com/carrywatch/carrywatch/pkg/feed/formats"
 	"github.com/carrywatch/carrywatch/pkg/risk"
+	"github.com/carrywatch/carrywatch/pkg/testutil/browsertest"
 	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
 	"github.com/carrywatch/carrywatch/pkg/web"
 )
 
-// browserWait bounds one wait on the page: generous, the machine is shared
-// and the browser slow to start.
-const browserWait = 2 * time.Minute
+const browserWait = browsertest.Wait
 
 // jsOf gives a JetStream context to web.New.
 type jsOf struct{ js jetstream.JetStream }
 
 func (j jsOf) JetStream() jetstream.JetStream { return j.js }
-
-// chromium returns the path of a Chromium or Chrome binary. Without one
-// it skips the test loudly, or fails it when CI is set.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	msg := "no chromium: install it (`apt-get install -y chromium`, or `make deps`)"
-	if os.Getenv("CI") != "" {
-		t.Fatal("web: " + msg)
-	}
-	t.Skip("SKIPPED: " + msg + " — the browser test did NOT run")
-	return ""
-}
-
-// artifacts returns where the test's screenshots go: CW_TEST_ARTIFACTS, or
-// a directory under the system temp dir that outlives the test.
-func artifacts(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("CW_TEST_ARTIFACTS")
-	if dir == "" {
-		dir = filepath.Join(os.TempDir(), "carrywatch-test-artifacts")
-	}
-	dir = filepath.Join(dir, "web")
-	require.NoError(t, os.MkdirAll(dir, 0o755))
-	return dir
-}
 
 // publish seals e and publishes it on its subject, with its id as
 // Nats-Msg-Id as the services do.
@@ -105,8 +72,7 @@ func print(observed time.Time, seq uint64, index float64, regime string) *event.
 }
 
 func TestPageInBrowser(t *testing.T) {
-	chrome := chromium(t)
-	out := artifacts(t)
+	out := browsertest.Artifacts(t, "web")
 
 	srv := natstest.New(t)
 	js := srv.Streams(t)
@@ -136,14 +102,7 @@ func TestPageInBrowser(t *testing.T) {
 	})
 	t.Logf("page at %s", page.URL())
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chrome), chromedp.NoSandbox, chromedp.WindowSize(1280, 1000))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	browser, cancelBrowser := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
-	defer cancelBrowser()
-	// The first Run starts the browser and must not have a deadline.
-	require.NoError(t, chromedp.Do(browser, chromedp.Navigate(page.URL())))
+	browser := browsertest.Open(t, page.URL())
 
 	wait := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
@@ -157,14 +116,7 @@ func TestPageInBrowser(t *testing.T) {
 		require.NoError(t, err)
 		return strings.TrimSpace(s)
 	}
-	screenshot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(browser, chromedp.FullScreenshot(100))
-		require.NoError(t, err)
-		path := filepath.Join(out, name)
-		require.NoError(t, os.WriteFile(path, png, 0o644))
-		t.Logf("screenshot %s", path)
-	}
+	screenshot := func(name string) { browsertest.Screenshot(t, browser, out, name) }
 
 	wait("the stored print", chromedp.WaitVisible(chromedp.CSS(`#regime[data-regime="calm"]`)))
 	assert.Equal(t, "21.5", text("index"))
