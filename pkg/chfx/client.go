@@ -11,8 +11,8 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/rs/zerolog"
 
-	"github.com/carrywatch/carrywatch/pkg/chschema"
 	"github.com/carrywatch/carrywatch/pkg/backoff"
+	"github.com/carrywatch/carrywatch/pkg/chschema"
 )
 
 // Client owns carrywatch's ClickHouse connection: Start connects (retrying
