@@ -128,8 +128,9 @@ func TestOutageLifecycle(t *testing.T) {
 	assert.Equal(t, resolved, *got[2].ResolvedAt)
 }
 
-// With neither a feeds file nor a scenario, up replays nov-2025.
-func TestUpWithoutFeedsReplaysNov2025(t *testing.T) {
+// up --scenario nov-2025 stores every event of the episode, and a backtest
+// of the stored history gives the prints of a backtest of the file.
+func TestUpReplaysNov2025AndTheStoreBacktestsAlike(t *testing.T) {
 	db := chtest.New(t)
 	t.Setenv("CW_CLICKHOUSE_ADDR", db.Addr)
 	t.Setenv("CW_CLICKHOUSE_DATABASE", db.Database)
@@ -137,7 +138,7 @@ func TestUpWithoutFeedsReplaysNov2025(t *testing.T) {
 	t.Setenv("CW_LOG_LEVEL", "warn")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	out, stderr, err := run(t, ctx, "up", "--speed", "0", "--exit-when-done", "--timeout", "1m",
+	out, stderr, err := run(t, ctx, "up", "--scenario", "nov-2025", "--speed", "0", "--exit-when-done", "--timeout", "1m",
 		"--data-dir", t.TempDir(), "--nats-listen", "127.0.0.1:-1", "--http-addr", "", "--web-addr", "")
 	require.NoError(t, err, stderr)
 	var rep report

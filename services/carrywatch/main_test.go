@@ -284,3 +284,9 @@ func TestUpExitsZeroOnSignal(t *testing.T) {
 		})
 	}
 }
+
+func TestUpExitWhenDoneNeedsAScenario(t *testing.T) {
+	_, _, err := run(t, context.Background(), "up", "--exit-when-done", "--data-dir", t.TempDir())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "give --scenario too")
+}

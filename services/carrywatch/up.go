@@ -67,6 +67,9 @@ live data never share one event-time history; --exit-when-done waits until
 every event is stored and prints one JSON report line on stdout.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if f.exitWhenDone && f.scenario == "" {
+				return errors.New("--exit-when-done ends a replay: give --scenario too (live, up runs until stopped)")
+			}
 			c, err := loadConfig()
 			if err != nil {
 				return err
@@ -152,7 +155,7 @@ func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
 		}
 		local.Replay = replayName
 	} else if replayName != "" {
-		log.Warn().Str("nats", c.NATS.URL).Msg("replaying into the NATS server of CW_NATS_URL: give a replay a server of its own, or its events join that server's history")
+		log.Warn().Str("nats", c.NATS.RedactedURL()).Msg("replaying into the NATS server of CW_NATS_URL: give a replay a server of its own, or its events join that server's history")
 	}
 	localCH := len(c.CH.Addr) == 0
 	if localCH {
