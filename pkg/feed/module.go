@@ -1,13 +1,14 @@
 package feed
 
 import (
+	"errors"
 	"fmt"
 
-	"github.com/caarlos0/env/v11"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 	"go.uber.org/fx"
 
+	"github.com/carrywatch/carrywatch/pkg/envconfig"
 	"github.com/carrywatch/carrywatch/pkg/logfx"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/opsfx"
@@ -69,29 +70,33 @@ func Service(name string, formats []Format) fx.Option {
 	)
 }
 
-func loadService(formats []Format) (serviceConfig, error) {
-	var e serviceEnv
-	if err := env.Parse(&e); err != nil {
-		return serviceConfig{}, fmt.Errorf("read environment: %w", err)
-	}
-	if e.NATS.URL == "" {
-		return serviceConfig{}, fmt.Errorf("CW_NATS_URL is not set")
-	}
+// Validate requires what an ingest service cannot run without: the NATS
+// server of a deployment (it never starts an embedded one) and a feeds
+// file.
+func (e serviceEnv) Validate() error {
+	p := envconfig.Problems{Sentinel: ErrInvalidConfig}
+	p.Add(e.NATS.RequireURL())
 	if e.FeedsFile == "" {
-		return serviceConfig{}, fmt.Errorf("CW_FEED_CONFIG is not set (path of the feeds file; see deploy/feeds.example.yaml)")
+		p.Addf("CW_FEED_CONFIG is not set (path of the feeds file; see deploy/feeds.example.yaml)")
 	}
-	feeds, err := LoadConfig(e.FeedsFile)
-	if err != nil {
+	return p.Err()
+}
+
+// loadService reads the environment and the feeds file it names, and
+// keeps the sources of formats. The error joins every problem of both.
+func loadService(formats []Format) (serviceConfig, error) {
+	e, err := envconfig.Load[serviceEnv]()
+	if e.FeedsFile == "" {
 		return serviceConfig{}, err
 	}
-	feeds.Sources = Only(feeds.Sources, formats)
-	if len(feeds.Sources) == 0 {
-		return serviceConfig{}, fmt.Errorf("%s has no source of the formats %v", e.FeedsFile, FormatNames(formats))
+	feeds, ferr := LoadConfig(e.FeedsFile)
+	if ferr == nil {
+		feeds.Sources = Only(feeds.Sources, formats)
+		if len(feeds.Sources) == 0 {
+			ferr = fmt.Errorf("%w: %s has no source of the formats %v", ErrInvalidConfig, e.FeedsFile, FormatNames(formats))
+		}
 	}
-	if err := e.NATS.Validate(); err != nil {
-		return serviceConfig{}, err
-	}
-	if err := e.Ops.Validate(); err != nil {
+	if err := errors.Join(err, ferr); err != nil {
 		return serviceConfig{}, err
 	}
 	return serviceConfig{Log: e.Log, Ops: e.Ops, NATS: e.NATS, Feeds: feeds}, nil

@@ -1,11 +1,11 @@
 package feed
 
 import (
-	"errors"
-	"fmt"
 	"net/url"
 	"regexp"
 	"time"
+
+	"github.com/carrywatch/carrywatch/pkg/envconfig"
 )
 
 // Source is one feed to poll: where its body comes from, how to parse it
@@ -77,12 +77,11 @@ func (s Source) JitterFraction() float64 {
 	return *s.Jitter
 }
 
-// Validate reports every problem of s, each naming the source.
+// Validate reports every problem of s, each wrapping ErrInvalidConfig
+// and naming the source.
 func (s Source) Validate() error {
-	var errs []error
-	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("source %q: "+format, append([]any{s.Name}, args...)...))
-	}
+	p := envconfig.Problems{Sentinel: ErrInvalidConfig}
+	bad := func(format string, args ...any) { p.Addf("source %q: "+format, append([]any{s.Name}, args...)...) }
 	if !reSourceName.MatchString(s.Name) {
 		bad("name must be 1-64 of [a-z0-9_.-], starting with a letter or digit")
 	}
@@ -107,5 +106,5 @@ func (s Source) Validate() error {
 	if s.RetryBase <= 0 {
 		bad("retry_base must be positive")
 	}
-	return errors.Join(errs...)
+	return p.Err()
 }

@@ -20,6 +20,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/zerolog"
 	"go.uber.org/fx"
+
+	"github.com/carrywatch/carrywatch/pkg/envconfig"
 )
 
 // Config is where the endpoint listens.
@@ -34,12 +36,23 @@ type Config struct {
 	CheckTimeout time.Duration `env:"CW_HTTP_CHECK_TIMEOUT" envDefault:"750ms"`
 }
 
-// Validate reports a config that cannot work.
+// ErrInvalidConfig means a Config setting cannot work; the wrapping error
+// names its environment variable.
+var ErrInvalidConfig = errors.New("invalid ops config")
+
+// Validate reports every setting that cannot work, each wrapping
+// ErrInvalidConfig; nil when c is usable.
 func (c Config) Validate() error {
-	if c.CheckTimeout <= 0 {
-		return fmt.Errorf("CW_HTTP_CHECK_TIMEOUT must be positive, got %s", c.CheckTimeout)
+	p := envconfig.Problems{Sentinel: ErrInvalidConfig}
+	if c.Addr != "" {
+		if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+			p.Addf("CW_HTTP_ADDR %q is not host:port: %w", c.Addr, err)
+		}
 	}
-	return nil
+	if c.CheckTimeout <= 0 {
+		p.Addf("CW_HTTP_CHECK_TIMEOUT must be positive, got %s", c.CheckTimeout)
+	}
+	return p.Err()
 }
 
 // CheckFunc returns nil when the dependency it checks is usable.

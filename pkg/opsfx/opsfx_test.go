@@ -12,6 +12,8 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/carrywatch/carrywatch/pkg/envconfig"
 )
 
 // A check that hangs, ignoring its context (a frozen dependency), makes
@@ -59,4 +61,16 @@ func TestDefaultCheckTimeoutUnderProbeTimeout(t *testing.T) {
 	var c Config
 	require.NoError(t, env.ParseWithOptions(&c, env.Options{Environment: map[string]string{}}))
 	assert.Less(t, c.CheckTimeout, time.Second)
+}
+
+// Validate reports every mistake at once, each naming its variable.
+func TestConfigValidateReportsEveryProblem(t *testing.T) {
+	problems := envconfig.Split(Config{Addr: "8080", CheckTimeout: 0}.Validate())
+	require.Len(t, problems, 2)
+	for i, want := range []string{`CW_HTTP_ADDR "8080" is not host:port`, "CW_HTTP_CHECK_TIMEOUT must be positive"} {
+		assert.ErrorIs(t, problems[i], ErrInvalidConfig)
+		assert.ErrorContains(t, problems[i], want)
+	}
+	assert.NoError(t, Config{Addr: ":0", CheckTimeout: time.Second}.Validate())
+	assert.NoError(t, Config{CheckTimeout: time.Second}.Validate(), "no listener")
 }
