@@ -15,16 +15,27 @@ import (
 )
 
 // Module runs the sources of the Config in the graph with the Formats in
-// the graph, on the *natsfx.Bus, and registers their readiness.
+// the graph, on the Bus in the graph (natsfx.Module provides it when given
+// new(feed.Bus)); with an *opsfx.Server in the graph, the feeds are a
+// readiness check.
 var Module = fx.Module("feed",
-	fx.Provide(func(c Config, formats []Format, bus *natsfx.Bus, reg prometheus.Registerer, log zerolog.Logger) (*Runner, error) {
-		return NewRunner(c.Sources, formats, bus, reg, log)
-	}),
-	fx.Invoke(func(lc fx.Lifecycle, r *Runner, ops *opsfx.Server) {
-		lc.Append(fx.StartStopHook(r.Start, r.Stop))
-		ops.AddCheck("feeds", r.Ready)
-	}),
+	fx.Provide(newRunner),
+	opsfx.Run[*Runner]("feeds"),
 )
+
+// runnerParams are what Module's Runner takes from the graph.
+type runnerParams struct {
+	fx.In
+	Config     Config
+	Formats    []Format
+	Bus        Bus
+	Registerer prometheus.Registerer
+	Log        zerolog.Logger
+}
+
+func newRunner(p runnerParams) (*Runner, error) {
+	return NewRunner(p.Config.Sources, p.Formats, p.Bus, p.Registerer, p.Log)
+}
 
 // Only keeps the sources whose format is among formats.
 func Only(sources []Source, formats []Format) []Source {
@@ -65,7 +76,7 @@ func Service(name string, formats []Format) fx.Option {
 		fx.Provide(func() (serviceConfig, error) { return loadService(formats) }),
 		logfx.Module(name),
 		opsfx.Module,
-		natsfx.Module,
+		natsfx.Module(new(Bus)),
 		Module,
 	)
 }

@@ -204,6 +204,36 @@ func (s *Server) Stop(ctx context.Context) error {
 	return nil
 }
 
+// Component is a part of a service that runs with the application and
+// reports whether it is ready.
+type Component interface {
+	Start(ctx context.Context) error
+	Stop(ctx context.Context) error
+	Ready(ctx context.Context) error
+}
+
+// runParams are what Run takes from the graph; the Server is optional.
+type runParams[C Component] struct {
+	fx.In
+	Lifecycle fx.Lifecycle
+	Component C
+	Ops       *Server `optional:"true"`
+}
+
+// Run starts and stops the C in the graph with the application and, when
+// the graph has a *Server, registers its Ready as the readiness check name.
+// A module uses it as its fx.Invoke:
+//
+//	var Module = fx.Module("sink", fx.Provide(New), opsfx.Run[*Sink]("sink"))
+func Run[C Component](name string) fx.Option {
+	return fx.Invoke(func(p runParams[C]) {
+		p.Lifecycle.Append(fx.StartStopHook(p.Component.Start, p.Component.Stop))
+		if p.Ops != nil {
+			p.Ops.AddCheck(name, p.Component.Ready)
+		}
+	})
+}
+
 // Module provides the Server and its registry (as a prometheus.Registerer)
 // and runs it with the application. Config is supplied by the service.
 var Module = fx.Module("opsfx",

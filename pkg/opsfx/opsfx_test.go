@@ -12,6 +12,8 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/fx"
+	"go.uber.org/fx/fxtest"
 
 	"github.com/carrywatch/carrywatch/pkg/envconfig"
 )
@@ -73,4 +75,47 @@ func TestConfigValidateReportsEveryProblem(t *testing.T) {
 	}
 	assert.NoError(t, Config{Addr: ":0", CheckTimeout: time.Second}.Validate())
 	assert.NoError(t, Config{CheckTimeout: time.Second}.Validate(), "no listener")
+}
+
+// component counts its starts and stops and reports ready as told.
+type component struct {
+	starts, stops int
+	ready         error
+}
+
+func (c *component) Start(context.Context) error { c.starts++; return nil }
+func (c *component) Stop(context.Context) error  { c.stops++; return nil }
+func (c *component) Ready(context.Context) error { return c.ready }
+
+// Run runs a component with the application, with or without a Server in
+// the graph; with one, the component's readiness is a check.
+func TestRun(t *testing.T) {
+	notYet := errors.New("not yet")
+	tests := []struct {
+		name       string
+		withServer bool
+	}{
+		{name: "with a server", withServer: true},
+		{name: "without a server"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &component{ready: notYet}
+			opts := []fx.Option{fx.NopLogger, fx.Supply(c), Run[*component]("thing")}
+			var srv *Server
+			if tt.withServer {
+				opts = append(opts, fx.Supply(Config{CheckTimeout: time.Second}, zerolog.Nop()), Module, fx.Populate(&srv))
+			}
+			app := fxtest.New(t, opts...)
+			app.RequireStart()
+			assert.Equal(t, 1, c.starts)
+			if tt.withServer {
+				assert.ErrorIs(t, srv.Ready(t.Context()), notYet, "the component is a readiness check")
+				c.ready = nil
+				assert.NoError(t, srv.Ready(t.Context()))
+			}
+			app.RequireStop()
+			assert.Equal(t, 1, c.stops)
+		})
+	}
 }

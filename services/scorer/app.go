@@ -31,7 +31,7 @@ func appOptions() fx.Option {
 		fx.StartTimeout(natsfx.StartTimeout),
 		logfx.Module("scorer"),
 		opsfx.Module,
-		natsfx.Module,
+		natsfx.Module(new(scorer.Bus), new(web.JetStreamer)),
 		scorer.Module,
 		web.Module,
 	)

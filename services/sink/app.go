@@ -39,8 +39,8 @@ func appOptions() fx.Option {
 		fx.StartTimeout(natsfx.StartTimeout),
 		logfx.Module("sink"),
 		opsfx.Module,
-		natsfx.Module,
-		chfx.Module,
+		natsfx.Module(new(sink.Bus)),
+		chfx.Module(new(sink.Store)),
 		sink.Module,
 	)
 }
