@@ -19,6 +19,7 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/sink"
+	"github.com/carrywatch/carrywatch/pkg/table"
 )
 
 // SinkResult is one sink throughput run: the sink and, measured in the same
@@ -189,18 +190,18 @@ func rawClickHouse(ctx context.Context, env Env, events []event.Event, batch int
 	}
 	// The rows the sink would insert (stream sequence 0), built by the
 	// sink's own mapping.
-	rows := map[string][][]any{}
+	rows := map[*table.Spec][][]any{}
 	for _, ev := range events {
-		row := sink.Row(ev, nil, 0, d)
-		if row == nil {
+		spec := table.For(ev.SchemaName())
+		if spec == nil {
 			return 0, fmt.Errorf("%s has no table", ev.SchemaName())
 		}
-		rows[ev.SchemaName()] = append(rows[ev.SchemaName()], row)
+		rows[spec] = append(rows[spec], spec.Values(ev, nil, 0, d))
 	}
 	id := runID()
 	copyName := func(table string) string { return env.Database + ".bench_raw_" + id + "_" + table }
-	for schema := range rows {
-		t := sink.Table(schema)
+	for spec := range rows {
+		t := spec.Name
 		if err := conn.Exec(ctx, "CREATE TABLE "+copyName(t)+" AS "+env.Database+"."+t); err != nil {
 			return 0, fmt.Errorf("copy table %s: %w", t, err)
 		}
@@ -211,9 +212,9 @@ func rawClickHouse(ctx context.Context, env Env, events []event.Event, batch int
 		}()
 	}
 	start := time.Now()
-	for schema, rs := range rows {
-		t := sink.Table(schema)
-		query := "INSERT INTO " + copyName(t) + " (" + strings.Join(sink.Columns(schema), ", ") + ")"
+	for spec, rs := range rows {
+		t := spec.Name
+		query := "INSERT INTO " + copyName(t) + " (" + strings.Join(spec.Columns(), ", ") + ")"
 		for lo := 0; lo < len(rs); lo += batch {
 			if err := insertRows(ctx, conn, query, rs[lo:min(lo+batch, len(rs))]); err != nil {
 				return 0, fmt.Errorf("insert %s: %w", t, err)
@@ -306,8 +307,8 @@ func sinkEndToEnd(ctx context.Context, env Env, msgs []*nats.Msg, batch int) (fl
 // measuring.
 func visibleQuery(db string) string {
 	var parts []string
-	for _, schema := range []string{event.SchemaJGBYield, event.SchemaFedOdds, event.SchemaETFFlow, event.SchemaVenueStatus} {
-		parts = append(parts, "(SELECT count() FROM "+db+"."+sink.Table(schema)+")")
+	for _, spec := range []*table.Spec{table.JGBYields, table.FedOdds, table.ETFFlows, table.VenueStatus} {
+		parts = append(parts, "(SELECT count() FROM "+db+"."+spec.Name+")")
 	}
 	return "SELECT " + strings.Join(parts, " + ")
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -14,7 +13,7 @@ import (
 
 	"github.com/carrywatch/carrywatch/pkg/bench"
 	"github.com/carrywatch/carrywatch/pkg/event"
-	"github.com/carrywatch/carrywatch/pkg/sink"
+	"github.com/carrywatch/carrywatch/pkg/table"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
 	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
 )
@@ -103,12 +102,11 @@ func BenchmarkSinkDecode(b *testing.B) {
 func BenchmarkSinkAppend(b *testing.B) {
 	db := chtest.New(b)
 	ctx := context.Background()
-	query := "INSERT INTO " + db.Database + "." + sink.Table(event.SchemaJGBYield) +
-		" (" + strings.Join(sink.Columns(event.SchemaJGBYield), ", ") + ")"
+	query := table.JGBYields.InsertSQL(db.Database)
 	var rows [][]any
 	for _, ev := range bench.Events(4096, 1) {
 		if ev.SchemaName() == event.SchemaJGBYield {
-			rows = append(rows, sink.Row(ev, nil, uint64(len(rows)), db.Dialect))
+			rows = append(rows, table.JGBYields.Values(ev, nil, uint64(len(rows)), db.Dialect))
 		}
 	}
 	const batch = 1000

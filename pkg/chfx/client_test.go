@@ -23,7 +23,7 @@ func TestModuleStartsMigratesAndStops(t *testing.T) {
 		fx.NopLogger,
 		fx.Supply(chfx.Config{Addr: []string{db.Addr}, Database: db.Database}),
 		fx.Supply(chtest.Logger(t)),
-		chfx.Module,
+		chfx.Module(),
 		fx.Populate(&c),
 	)
 	assert.Nil(t, c.Conn(), "constructor does no I/O")

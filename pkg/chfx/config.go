@@ -9,6 +9,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/carrywatch/carrywatch/pkg/chschema"
+	"github.com/carrywatch/carrywatch/pkg/envconfig"
 )
 
 // Defaults of Config; a zero field means its default.
@@ -79,35 +80,47 @@ func (c Config) Target() chschema.Target {
 	return chschema.Target{Database: c.Database, Cluster: c.Cluster}
 }
 
-// Validate reports the first unusable field, wrapping ErrInvalidConfig (and
+// Validate reports every unusable field, each wrapping ErrInvalidConfig (and
 // chschema.ErrInvalidTarget for a database or cluster name that cannot be
 // spliced into DDL). Zero fields are valid (they take their defaults) and so
-// is an empty Addr.
+// is an empty Addr (see RequireAddr).
 func (c Config) Validate() error {
 	c = c.WithDefaults()
-	if err := c.Target().Validate(); err != nil {
-		return fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+	p := envconfig.Problems{Sentinel: ErrInvalidConfig}
+	for _, err := range envconfig.Split(c.Target().Validate()) {
+		p.Addf("%w", err)
 	}
 	for _, a := range c.Addr {
 		host, port, err := net.SplitHostPort(a)
 		if err != nil || host == "" {
-			return fmt.Errorf("%w: addr %q is not host:port", ErrInvalidConfig, a)
+			p.Addf("addr %q is not host:port", a)
+			continue
 		}
-		if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
-			return fmt.Errorf("%w: addr %q has no valid port", ErrInvalidConfig, a)
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			p.Addf("addr %q has no valid port", a)
 		}
 	}
 	if c.Password != "" && c.PasswordFile != "" {
-		return fmt.Errorf("%w: set password or password file, not both", ErrInvalidConfig)
+		p.Addf("set password or password file, not both")
 	}
 	if c.TLSCAFile != "" && !c.TLS {
-		return fmt.Errorf("%w: tls ca file set but tls disabled", ErrInvalidConfig)
+		p.Addf("tls ca file set but tls disabled")
 	}
 	if c.DialTimeout < 0 {
-		return fmt.Errorf("%w: dial timeout %s is negative", ErrInvalidConfig, c.DialTimeout)
+		p.Addf("dial timeout %s is negative", c.DialTimeout)
 	}
 	if c.MaxOpenConns < 0 {
-		return fmt.Errorf("%w: max open conns %d is negative", ErrInvalidConfig, c.MaxOpenConns)
+		p.Addf("max open conns %d is negative", c.MaxOpenConns)
+	}
+	return p.Err()
+}
+
+// RequireAddr reports, wrapping ErrInvalidConfig, a Config without Addr:
+// for a service that must reach a deployment's ClickHouse rather than
+// start a local server.
+func (c Config) RequireAddr() error {
+	if len(c.Addr) == 0 {
+		return fmt.Errorf("%w: CW_CLICKHOUSE_ADDR is not set", ErrInvalidConfig)
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
 	"github.com/carrywatch/carrywatch/pkg/chschema"
+	"github.com/carrywatch/carrywatch/pkg/envconfig"
 )
 
 func TestConfigFromEnv(t *testing.T) {
@@ -101,4 +102,20 @@ func TestConfigTarget(t *testing.T) {
 func TestOpenNotConfigured(t *testing.T) {
 	_, err := chfx.Open(t.Context(), chfx.Config{})
 	assert.ErrorIs(t, err, chfx.ErrNotConfigured)
+}
+
+// Validate reports every mistake at once.
+func TestConfigValidateReportsEveryProblem(t *testing.T) {
+	cfg := chfx.Config{Addr: []string{"localhost"}, Database: "carry-watch", Cluster: "a.b", Password: "x", PasswordFile: "/f"}
+	problems := envconfig.Split(cfg.Validate())
+	for _, p := range problems {
+		assert.ErrorIs(t, p, chfx.ErrInvalidConfig)
+	}
+	for _, want := range []string{`database "carry-watch" must match`, `cluster "a.b" must match`, `addr "localhost" is not host:port`,
+		"set password or password file, not both"} {
+		assert.ErrorContains(t, cfg.Validate(), want)
+	}
+	assert.ErrorIs(t, chfx.Config{}.RequireAddr(), chfx.ErrInvalidConfig)
+	assert.ErrorContains(t, chfx.Config{}.RequireAddr(), "CW_CLICKHOUSE_ADDR is not set")
+	assert.NoError(t, chfx.Config{Addr: []string{"127.0.0.1:9000"}}.RequireAddr())
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/chschema"
+	"github.com/carrywatch/carrywatch/pkg/testutil/chdbtest"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
 )
 
@@ -64,12 +65,7 @@ func TestMarketViewsOnServer(t *testing.T) {
 // TestMarketViewsOnChdb reads the same views on current ClickHouse.
 func TestMarketViewsOnChdb(t *testing.T) {
 	const db = "carrywatch"
-	migs, err := chschema.Render(chschema.Current, chschema.Target{Database: db})
-	require.NoError(t, err)
-	stmts := []string{"CREATE DATABASE IF NOT EXISTS " + db}
-	for _, m := range migs {
-		stmts = append(stmts, m.Statements...)
-	}
+	stmts := chdbtest.Schema(t, db)
 	for range 2 {
 		for _, f := range append(fixtures(), marketHistory()...) {
 			stmts = append(stmts, insertSQL(db, f, chschema.Current))

@@ -1,8 +1,9 @@
 package chschema
 
 import (
-	"fmt"
 	"regexp"
+
+	"github.com/carrywatch/carrywatch/pkg/envconfig"
 )
 
 // Target is where the migrations create carrywatch's objects: a database on
@@ -27,16 +28,17 @@ type Target struct {
 // reIdent matches the names spliced into DDL unquoted.
 var reIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
-// Validate reports an unusable database or cluster name, wrapping
-// ErrInvalidTarget.
+// Validate reports an unusable database name and an unusable cluster
+// name, each wrapping ErrInvalidTarget.
 func (t Target) Validate() error {
+	p := envconfig.Problems{Sentinel: ErrInvalidTarget}
 	if !reIdent.MatchString(t.Database) {
-		return fmt.Errorf("%w: database %q must match %s", ErrInvalidTarget, t.Database, reIdent)
+		p.Addf("database %q must match %s", t.Database, reIdent)
 	}
 	if t.Cluster != "" && !reIdent.MatchString(t.Cluster) {
-		return fmt.Errorf("%w: cluster %q must match %s", ErrInvalidTarget, t.Cluster, reIdent)
+		p.Addf("cluster %q must match %s", t.Cluster, reIdent)
 	}
-	return nil
+	return p.Err()
 }
 
 // String names the target for logs and errors: "carrywatch" or

@@ -15,4 +15,7 @@ func TestTarget(t *testing.T) {
 	assert.ErrorIs(t, chschema.Target{Database: "cw", Cluster: "a.b"}.Validate(), chschema.ErrInvalidTarget)
 	assert.ErrorIs(t, chschema.Target{Database: "a-b"}.Validate(), chschema.ErrInvalidTarget)
 	assert.ErrorIs(t, chschema.Target{}.Validate(), chschema.ErrInvalidTarget, "a target needs a database")
+	err := chschema.Target{Database: "a-b", Cluster: "a.b"}.Validate()
+	assert.ErrorContains(t, err, `database "a-b" must match`, "every problem at once")
+	assert.ErrorContains(t, err, `cluster "a.b" must match`, "every problem at once")
 }

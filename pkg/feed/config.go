@@ -6,10 +6,16 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/carrywatch/carrywatch/pkg/envconfig"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
 )
+
+// ErrInvalidConfig means a setting of the feeds file (or of the
+// environment of an ingest service) cannot work; the wrapping error names
+// the source, market, venue or variable.
+var ErrInvalidConfig = errors.New("invalid feed config")
 
 // Config is the feeds file (CW_FEED_CONFIG): which sources to poll and the
 // venues the outage block weighs. See deploy/feeds.example.yaml.
@@ -87,38 +93,34 @@ func (s Source) inherit(d Source) Source {
 	return s
 }
 
-// Validate reports every problem: invalid sources, duplicate names,
-// venues without a name or with a weight outside [0, 1], invalid or
-// duplicate markets.
+// Validate reports every problem, each wrapping ErrInvalidConfig: invalid
+// sources, duplicate names, venues without a name or with a weight
+// outside [0, 1], invalid or duplicate markets.
 func (c Config) Validate() error {
-	var errs []error
+	p := envconfig.Problems{Sentinel: ErrInvalidConfig}
 	seen := map[string]bool{}
 	for _, s := range c.Sources {
-		if err := s.Validate(); err != nil {
-			errs = append(errs, err)
-		}
+		p.Add(s.Validate())
 		if seen[s.Name] {
-			errs = append(errs, fmt.Errorf("source %q appears twice", s.Name))
+			p.Addf("source %q appears twice", s.Name)
 		}
 		seen[s.Name] = true
 	}
 	for _, v := range c.Venues {
 		if !event.ValidSource(v.Name) {
-			errs = append(errs, fmt.Errorf("venue %q: name must be lowercase [a-z0-9_.-]", v.Name))
+			p.Addf("venue %q: name must be lowercase [a-z0-9_.-]", v.Name)
 		}
 		if v.Weight < 0 || v.Weight > 1 {
-			errs = append(errs, fmt.Errorf("venue %q: weight %v is outside [0, 1]", v.Name, v.Weight))
+			p.Addf("venue %q: weight %v is outside [0, 1]", v.Name, v.Weight)
 		}
 	}
 	markets := map[string]bool{}
 	for _, m := range c.Markets {
-		if err := m.Validate(); err != nil {
-			errs = append(errs, err)
-		}
+		p.Add(m.Validate())
 		if markets[m.Name] {
-			errs = append(errs, fmt.Errorf("market %q appears twice", m.Name))
+			p.Addf("market %q appears twice", m.Name)
 		}
 		markets[m.Name] = true
 	}
-	return errors.Join(errs...)
+	return p.Err()
 }

@@ -62,6 +62,23 @@ func TestParseConfigRejects(t *testing.T) {
 	}
 }
 
+// A feeds file's mistakes are reported all at once, wrapping
+// ErrInvalidConfig.
+func TestParseConfigReportsEveryProblem(t *testing.T) {
+	_, err := ParseConfig([]byte(`
+sources:
+  - {name: a, format: x, url: 'ftp://e.com', interval: 10ms}
+  - {name: a, format: x, url: 'https://e.com'}
+venues:
+  - {name: cme, weight: 1.5}
+`))
+	assert.ErrorIs(t, err, ErrInvalidConfig)
+	for _, want := range []string{`source "a": url "ftp://e.com" must be`, `source "a": interval 10ms is under 1s`,
+		`source "a" appears twice`, `venue "cme": weight 1.5 is outside [0, 1]`} {
+		assert.ErrorContains(t, err, want)
+	}
+}
+
 func TestOnlyKeepsSourcesOfTheGivenFormats(t *testing.T) {
 	fs := []Format{{Name: "mof-jgb"}, {Name: "jgb-csv"}}
 	got := Only([]Source{{Name: "a", Format: "mof-jgb"}, {Name: "b", Format: "kalshi"}, {Name: "c", Format: "jgb-csv"}}, fs)

@@ -1,10 +1,9 @@
 package feed
 
 import (
-	"errors"
-	"fmt"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/envconfig"
 	"github.com/carrywatch/carrywatch/pkg/event"
 )
 
@@ -58,12 +57,11 @@ func DefaultMarkets() []MarketConfig {
 // marketUnits are the units event.MarketQuote accepts.
 var marketUnits = []string{event.UnitJPYPerUSD, event.UnitPercent, event.UnitUSD, event.UnitPoints}
 
-// Validate reports every problem of m, each naming the instrument.
+// Validate reports every problem of m, each wrapping ErrInvalidConfig
+// and naming the instrument.
 func (m MarketConfig) Validate() error {
-	var errs []error
-	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("market %q: "+format, append([]any{m.Name}, args...)...))
-	}
+	p := envconfig.Problems{Sentinel: ErrInvalidConfig}
+	bad := func(format string, args ...any) { p.Addf("market %q: "+format, append([]any{m.Name}, args...)...) }
 	if !event.ValidInstrument(m.Name) {
 		bad("name must be 1-32 of [A-Z0-9-], starting with a letter or digit")
 	}
@@ -86,7 +84,7 @@ func (m MarketConfig) Validate() error {
 	case m.Cadence == CadenceMinute && m.MaxAge < time.Minute:
 		bad("max_age %s is under the minute cadence", m.MaxAge)
 	}
-	return errors.Join(errs...)
+	return p.Err()
 }
 
 // ExpectedAfter returns when the observation following one observed at
@@ -152,15 +150,15 @@ func mergeMarkets(file []MarketConfig) []MarketConfig {
 
 // duplicateMarkets reports every instrument the file lists twice.
 func duplicateMarkets(ms []MarketConfig) error {
-	var errs []error
+	p := envconfig.Problems{Sentinel: ErrInvalidConfig}
 	seen := map[string]bool{}
 	for _, m := range ms {
 		if seen[m.Name] {
-			errs = append(errs, fmt.Errorf("market %q appears twice", m.Name))
+			p.Addf("market %q appears twice", m.Name)
 		}
 		seen[m.Name] = true
 	}
-	return errors.Join(errs...)
+	return p.Err()
 }
 
 func indexMarket(ms []MarketConfig, name string) int {

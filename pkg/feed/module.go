@@ -1,29 +1,41 @@
 package feed
 
 import (
+	"errors"
 	"fmt"
 
-	"github.com/caarlos0/env/v11"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 	"go.uber.org/fx"
 
+	"github.com/carrywatch/carrywatch/pkg/envconfig"
 	"github.com/carrywatch/carrywatch/pkg/logfx"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/opsfx"
 )
 
 // Module runs the sources of the Config in the graph with the Formats in
-// the graph, on the *natsfx.Bus, and registers their readiness.
+// the graph, on the Bus in the graph (natsfx.Module provides it when given
+// new(feed.Bus)); with an *opsfx.Server in the graph, the feeds are a
+// readiness check.
 var Module = fx.Module("feed",
-	fx.Provide(func(c Config, formats []Format, bus *natsfx.Bus, reg prometheus.Registerer, log zerolog.Logger) (*Runner, error) {
-		return NewRunner(c.Sources, formats, bus, reg, log)
-	}),
-	fx.Invoke(func(lc fx.Lifecycle, r *Runner, ops *opsfx.Server) {
-		lc.Append(fx.StartStopHook(r.Start, r.Stop))
-		ops.AddCheck("feeds", r.Ready)
-	}),
+	fx.Provide(newRunner),
+	opsfx.Run[*Runner]("feeds"),
 )
+
+// runnerParams are what Module's Runner takes from the graph.
+type runnerParams struct {
+	fx.In
+	Config     Config
+	Formats    []Format
+	Bus        Bus
+	Registerer prometheus.Registerer
+	Log        zerolog.Logger
+}
+
+func newRunner(p runnerParams) (*Runner, error) {
+	return NewRunner(p.Config.Sources, p.Formats, p.Bus, p.Registerer, p.Log)
+}
 
 // Only keeps the sources whose format is among formats.
 func Only(sources []Source, formats []Format) []Source {
@@ -64,34 +76,38 @@ func Service(name string, formats []Format) fx.Option {
 		fx.Provide(func() (serviceConfig, error) { return loadService(formats) }),
 		logfx.Module(name),
 		opsfx.Module,
-		natsfx.Module,
+		natsfx.Module(new(Bus)),
 		Module,
 	)
 }
 
-func loadService(formats []Format) (serviceConfig, error) {
-	var e serviceEnv
-	if err := env.Parse(&e); err != nil {
-		return serviceConfig{}, fmt.Errorf("read environment: %w", err)
-	}
-	if e.NATS.URL == "" {
-		return serviceConfig{}, fmt.Errorf("CW_NATS_URL is not set")
-	}
+// Validate requires what an ingest service cannot run without: the NATS
+// server of a deployment (it never starts an embedded one) and a feeds
+// file.
+func (e serviceEnv) Validate() error {
+	p := envconfig.Problems{Sentinel: ErrInvalidConfig}
+	p.Add(e.NATS.RequireURL())
 	if e.FeedsFile == "" {
-		return serviceConfig{}, fmt.Errorf("CW_FEED_CONFIG is not set (path of the feeds file; see deploy/feeds.example.yaml)")
+		p.Addf("CW_FEED_CONFIG is not set (path of the feeds file; see deploy/feeds.example.yaml)")
 	}
-	feeds, err := LoadConfig(e.FeedsFile)
-	if err != nil {
+	return p.Err()
+}
+
+// loadService reads the environment and the feeds file it names, and
+// keeps the sources of formats. The error joins every problem of both.
+func loadService(formats []Format) (serviceConfig, error) {
+	e, err := envconfig.Load[serviceEnv]()
+	if e.FeedsFile == "" {
 		return serviceConfig{}, err
 	}
-	feeds.Sources = Only(feeds.Sources, formats)
-	if len(feeds.Sources) == 0 {
-		return serviceConfig{}, fmt.Errorf("%s has no source of the formats %v", e.FeedsFile, FormatNames(formats))
+	feeds, ferr := LoadConfig(e.FeedsFile)
+	if ferr == nil {
+		feeds.Sources = Only(feeds.Sources, formats)
+		if len(feeds.Sources) == 0 {
+			ferr = fmt.Errorf("%w: %s has no source of the formats %v", ErrInvalidConfig, e.FeedsFile, FormatNames(formats))
+		}
 	}
-	if err := e.NATS.Validate(); err != nil {
-		return serviceConfig{}, err
-	}
-	if err := e.Ops.Validate(); err != nil {
+	if err := errors.Join(err, ferr); err != nil {
 		return serviceConfig{}, err
 	}
 	return serviceConfig{Log: e.Log, Ops: e.Ops, NATS: e.NATS, Feeds: feeds}, nil

@@ -32,8 +32,22 @@ func TestServiceSaysWhatIsMissing(t *testing.T) {
 		})
 	}
 
-	t.Setenv("CW_NATS_URL", "nats://127.0.0.1:4222")
+	// Every mistake at once: the environment's and the feeds file's.
+	t.Setenv("CW_NATS_URL", "")
+	t.Setenv("CW_FEED_CONFIG", "")
+	t.Setenv("CW_HTTP_CHECK_TIMEOUT", "0s")
+	_, err := loadService(jgbOnly)
+	for _, want := range []string{"CW_NATS_URL is not set", "CW_FEED_CONFIG is not set", "CW_HTTP_CHECK_TIMEOUT must be positive"} {
+		assert.ErrorContains(t, err, want)
+	}
+	t.Setenv("CW_HTTP_CHECK_TIMEOUT", "")
 	t.Setenv("CW_FEED_CONFIG", file)
+	_, err = loadService(jgbOnly)
+	assert.ErrorContains(t, err, "CW_NATS_URL is not set")
+	assert.ErrorContains(t, err, "has no source of the formats [mof-jgb]")
+	assert.ErrorIs(t, err, ErrInvalidConfig)
+
+	t.Setenv("CW_NATS_URL", "nats://127.0.0.1:4222")
 	c, err := loadService([]Format{{Name: "kalshi"}})
 	require.NoError(t, err)
 	require.Len(t, c.Feeds.Sources, 1)

@@ -1,11 +1,10 @@
 package feed
 
 import (
-	"errors"
-	"fmt"
 	"net/url"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/envconfig"
 	"github.com/carrywatch/carrywatch/pkg/event"
 )
 
@@ -76,12 +75,11 @@ func (s Source) JitterFraction() float64 {
 	return *s.Jitter
 }
 
-// Validate reports every problem of s, each naming the source.
+// Validate reports every problem of s, each wrapping ErrInvalidConfig
+// and naming the source.
 func (s Source) Validate() error {
-	var errs []error
-	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("source %q: "+format, append([]any{s.Name}, args...)...))
-	}
+	p := envconfig.Problems{Sentinel: ErrInvalidConfig}
+	bad := func(format string, args ...any) { p.Addf("source %q: "+format, append([]any{s.Name}, args...)...) }
 	if !event.ValidSource(s.Name) {
 		bad("name must be 1-64 of [a-z0-9_.-], starting with a letter or digit")
 	}
@@ -106,5 +104,5 @@ func (s Source) Validate() error {
 	if s.RetryBase <= 0 {
 		bad("retry_base must be positive")
 	}
-	return errors.Join(errs...)
+	return p.Err()
 }

@@ -217,7 +217,7 @@ func TestModule(t *testing.T) {
 	app := fxtest.New(t,
 		fx.Supply(embeddedConfig("")),
 		fx.Provide(func() zerolog.Logger { return zerolog.Nop() }),
-		natsfx.Module,
+		natsfx.Module(),
 		fx.Populate(&b),
 	)
 	require.NotNil(t, b)

@@ -1,7 +1,6 @@
 package natsfx
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -10,6 +9,8 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/carrywatch/carrywatch/pkg/envconfig"
 )
 
 // MinDuplicates is the shortest JetStream de-duplication window the design
@@ -137,16 +138,13 @@ func DefaultConfig() Config {
 // Validate reports every problem in c, each wrapping [ErrInvalidConfig]
 // and naming the environment variable; nil when c is usable.
 func (c Config) Validate() error {
-	var errs []error
-	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%w: "+format, append([]any{ErrInvalidConfig}, args...)...))
-	}
+	p := envconfig.Problems{Sentinel: ErrInvalidConfig}
 
 	if c.Password != "" && c.PasswordFile != "" {
-		bad("CW_NATS_PASSWORD and CW_NATS_PASSWORD_FILE are both set")
+		p.Addf("CW_NATS_PASSWORD and CW_NATS_PASSWORD_FILE are both set")
 	}
 	if (c.Password != "" || c.PasswordFile != "") && c.User == "" {
-		bad("a password is set without CW_NATS_USER")
+		p.Addf("a password is set without CW_NATS_USER")
 	}
 	var methods []string
 	if c.User != "" {
@@ -162,43 +160,49 @@ func (c Config) Validate() error {
 		methods = append(methods, "CW_NATS_CREDS_FILE")
 	}
 	if len(methods) > 1 {
-		bad("choose one authentication method, got %s", strings.Join(methods, ", "))
+		p.Addf("choose one authentication method, got %s", strings.Join(methods, ", "))
 	}
 	if (c.TLSCertFile == "") != (c.TLSKeyFile == "") {
-		bad("CW_NATS_TLS_CERT_FILE and CW_NATS_TLS_KEY_FILE must be set together")
+		p.Addf("CW_NATS_TLS_CERT_FILE and CW_NATS_TLS_KEY_FILE must be set together")
 	}
 	if c.ConnectTimeout <= 0 {
-		bad("CW_NATS_CONNECT_TIMEOUT must be positive, got %s", c.ConnectTimeout)
+		p.Addf("CW_NATS_CONNECT_TIMEOUT must be positive, got %s", c.ConnectTimeout)
 	}
 	if c.ReconnectWait <= 0 {
-		bad("CW_NATS_RECONNECT_WAIT must be positive, got %s", c.ReconnectWait)
+		p.Addf("CW_NATS_RECONNECT_WAIT must be positive, got %s", c.ReconnectWait)
 	}
 	if c.ReconnectMaxWait < c.ReconnectWait {
-		bad("CW_NATS_RECONNECT_MAX_WAIT %s is below CW_NATS_RECONNECT_WAIT %s", c.ReconnectMaxWait, c.ReconnectWait)
+		p.Addf("CW_NATS_RECONNECT_MAX_WAIT %s is below CW_NATS_RECONNECT_WAIT %s", c.ReconnectMaxWait, c.ReconnectWait)
 	}
 	if c.MaxReconnects < -1 {
-		bad("CW_NATS_MAX_RECONNECTS must be -1 (forever) or more, got %d", c.MaxReconnects)
+		p.Addf("CW_NATS_MAX_RECONNECTS must be -1 (forever) or more, got %d", c.MaxReconnects)
 	}
 	if c.InboxPrefix != "" && !validInboxPrefix(c.InboxPrefix) {
-		bad("CW_NATS_INBOX_PREFIX %q must be a subject without wildcards, spaces or a trailing dot", c.InboxPrefix)
+		p.Addf("CW_NATS_INBOX_PREFIX %q must be a subject without wildcards, spaces or a trailing dot", c.InboxPrefix)
 	}
 	if c.URL == "" {
 		if c.NKeySeedFile != "" || c.CredsFile != "" {
-			bad("CW_NATS_NKEY_SEED_FILE and CW_NATS_CREDS_FILE need CW_NATS_URL: the embedded server takes a user and password or a token")
+			p.Addf("CW_NATS_NKEY_SEED_FILE and CW_NATS_CREDS_FILE need CW_NATS_URL: the embedded server takes a user and password or a token")
 		}
-		if err := c.Embedded.Validate(); err != nil {
-			errs = append(errs, err)
-		}
+		p.Add(c.Embedded.Validate())
 		if c.Streams.Replicas > 1 {
-			bad("CW_STREAM_REPLICAS %d needs a NATS cluster, but CW_NATS_URL is empty (embedded server)", c.Streams.Replicas)
+			p.Addf("CW_STREAM_REPLICAS %d needs a NATS cluster, but CW_NATS_URL is empty (embedded server)", c.Streams.Replicas)
 		}
 	} else if _, err := parseURLs(c.URL); err != nil {
-		errs = append(errs, err)
+		p.Add(err)
 	}
-	if err := c.Streams.Validate(); err != nil {
-		errs = append(errs, err)
+	p.Add(c.Streams.Validate())
+	return p.Err()
+}
+
+// RequireURL reports, wrapping [ErrInvalidConfig], a Config without URL:
+// for a service that must join a deployment's NATS server rather than
+// start an embedded one.
+func (c Config) RequireURL() error {
+	if c.URL == "" {
+		return fmt.Errorf("%w: CW_NATS_URL is not set", ErrInvalidConfig)
 	}
-	return errors.Join(errs...)
+	return nil
 }
 
 // Validate reports an unusable listen address, wrapping [ErrInvalidConfig].
@@ -226,18 +230,15 @@ func (c EmbeddedConfig) hostPort() (string, int, error) {
 
 // Validate reports every problem in c, each wrapping [ErrInvalidConfig].
 func (c StreamsConfig) Validate() error {
-	var errs []error
-	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%w: "+format, append([]any{ErrInvalidConfig}, args...)...))
-	}
+	p := envconfig.Problems{Sentinel: ErrInvalidConfig}
 	if c.Replicas < 1 || c.Replicas > maxReplicas {
-		bad("CW_STREAM_REPLICAS must be 1 to %d, got %d", maxReplicas, c.Replicas)
+		p.Addf("CW_STREAM_REPLICAS must be 1 to %d, got %d", maxReplicas, c.Replicas)
 	}
 	if c.Duplicates < MinDuplicates {
-		bad("CW_STREAM_DUPLICATES must be at least %s, got %s", MinDuplicates, c.Duplicates)
+		p.Addf("CW_STREAM_DUPLICATES must be at least %s, got %s", MinDuplicates, c.Duplicates)
 	}
 	if c.MaxBytes != -1 && c.MaxBytes <= 0 {
-		bad("CW_STREAM_MAX_BYTES must be -1 (unlimited) or positive, got %d", c.MaxBytes)
+		p.Addf("CW_STREAM_MAX_BYTES must be -1 (unlimited) or positive, got %d", c.MaxBytes)
 	}
 	for _, a := range []struct {
 		env string
@@ -249,13 +250,13 @@ func (c StreamsConfig) Validate() error {
 	} {
 		switch {
 		case a.age < 0:
-			bad("%s must be 0 (forever) or positive, got %s", a.env, a.age)
+			p.Addf("%s must be 0 (forever) or positive, got %s", a.env, a.age)
 		case a.age > 0 && a.age < c.Duplicates:
 			// JetStream refuses a duplicate window longer than MaxAge.
-			bad("%s %s is shorter than CW_STREAM_DUPLICATES %s", a.env, a.age, c.Duplicates)
+			p.Addf("%s %s is shorter than CW_STREAM_DUPLICATES %s", a.env, a.age, c.Duplicates)
 		}
 	}
-	return errors.Join(errs...)
+	return p.Err()
 }
 
 // validInboxPrefix reports whether p can prefix reply subjects: dot-separated

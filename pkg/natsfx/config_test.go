@@ -12,6 +12,8 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/carrywatch/carrywatch/pkg/envconfig"
 )
 
 func TestDefaultConfigMatchesEnvDefaults(t *testing.T) {
@@ -136,6 +138,12 @@ func TestConfigValidateReportsEveryProblem(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "choose one authentication method")
 	assert.Contains(t, err.Error(), "CW_STREAM_DUPLICATES must be at least")
+	for _, p := range envconfig.Split(err) {
+		assert.ErrorIs(t, p, ErrInvalidConfig)
+	}
+	assert.ErrorIs(t, Config{}.RequireURL(), ErrInvalidConfig)
+	assert.ErrorContains(t, Config{}.RequireURL(), "CW_NATS_URL is not set")
+	assert.NoError(t, Config{URL: "nats://127.0.0.1:4222"}.RequireURL())
 }
 
 func TestEmbeddedHostPort(t *testing.T) {

@@ -17,10 +17,25 @@ import (
 // graph (supply the Config with fx.Supply; logfx provides the logger) and
 // starts and stops it with the application. Start failing aborts fx start.
 // With an *opsfx.Server in the graph, the connection is a readiness check.
-var Module = fx.Module("natsfx",
-	fx.Provide(New),
-	fx.Invoke(register),
-)
+//
+// The Bus is also provided as each of the interfaces as points to, the
+// narrow interfaces the service's components declare, as fx.As takes
+// them:
+//
+//	natsfx.Module(new(sink.Bus), new(scorer.Bus))
+//
+// Each must be an interface *Bus implements, else the application fails
+// to build, naming it.
+func Module(as ...any) fx.Option {
+	anns := []fx.Annotation{fx.As(fx.Self())}
+	for _, a := range as {
+		anns = append(anns, fx.As(a))
+	}
+	return fx.Module("natsfx",
+		fx.Provide(fx.Annotate(New, anns...)),
+		fx.Invoke(register),
+	)
+}
 
 type registerParams struct {
 	fx.In

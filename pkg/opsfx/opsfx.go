@@ -20,6 +20,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/zerolog"
 	"go.uber.org/fx"
+
+	"github.com/carrywatch/carrywatch/pkg/envconfig"
 )
 
 // Config is where the endpoint listens.
@@ -34,12 +36,23 @@ type Config struct {
 	CheckTimeout time.Duration `env:"CW_HTTP_CHECK_TIMEOUT" envDefault:"750ms"`
 }
 
-// Validate reports a config that cannot work.
+// ErrInvalidConfig means a Config setting cannot work; the wrapping error
+// names its environment variable.
+var ErrInvalidConfig = errors.New("invalid ops config")
+
+// Validate reports every setting that cannot work, each wrapping
+// ErrInvalidConfig; nil when c is usable.
 func (c Config) Validate() error {
-	if c.CheckTimeout <= 0 {
-		return fmt.Errorf("CW_HTTP_CHECK_TIMEOUT must be positive, got %s", c.CheckTimeout)
+	p := envconfig.Problems{Sentinel: ErrInvalidConfig}
+	if c.Addr != "" {
+		if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+			p.Addf("CW_HTTP_ADDR %q is not host:port: %w", c.Addr, err)
+		}
 	}
-	return nil
+	if c.CheckTimeout <= 0 {
+		p.Addf("CW_HTTP_CHECK_TIMEOUT must be positive, got %s", c.CheckTimeout)
+	}
+	return p.Err()
 }
 
 // CheckFunc returns nil when the dependency it checks is usable.
@@ -189,6 +202,36 @@ func (s *Server) Stop(ctx context.Context) error {
 		return fmt.Errorf("shut down ops endpoint: %w", err)
 	}
 	return nil
+}
+
+// Component is a part of a service that runs with the application and
+// reports whether it is ready.
+type Component interface {
+	Start(ctx context.Context) error
+	Stop(ctx context.Context) error
+	Ready(ctx context.Context) error
+}
+
+// runParams are what Run takes from the graph; the Server is optional.
+type runParams[C Component] struct {
+	fx.In
+	Lifecycle fx.Lifecycle
+	Component C
+	Ops       *Server `optional:"true"`
+}
+
+// Run starts and stops the C in the graph with the application and, when
+// the graph has a *Server, registers its Ready as the readiness check name.
+// A module uses it as its fx.Invoke:
+//
+//	var Module = fx.Module("sink", fx.Provide(New), opsfx.Run[*Sink]("sink"))
+func Run[C Component](name string) fx.Option {
+	return fx.Invoke(func(p runParams[C]) {
+		p.Lifecycle.Append(fx.StartStopHook(p.Component.Start, p.Component.Stop))
+		if p.Ops != nil {
+			p.Ops.AddCheck(name, p.Component.Ready)
+		}
+	})
 }
 
 // Module provides the Server and its registry (as a prometheus.Registerer)

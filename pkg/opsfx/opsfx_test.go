@@ -12,6 +12,10 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/fx"
+	"go.uber.org/fx/fxtest"
+
+	"github.com/carrywatch/carrywatch/pkg/envconfig"
 )
 
 // A check that hangs, ignoring its context (a frozen dependency), makes
@@ -59,4 +63,59 @@ func TestDefaultCheckTimeoutUnderProbeTimeout(t *testing.T) {
 	var c Config
 	require.NoError(t, env.ParseWithOptions(&c, env.Options{Environment: map[string]string{}}))
 	assert.Less(t, c.CheckTimeout, time.Second)
+}
+
+// Validate reports every mistake at once, each naming its variable.
+func TestConfigValidateReportsEveryProblem(t *testing.T) {
+	problems := envconfig.Split(Config{Addr: "8080", CheckTimeout: 0}.Validate())
+	require.Len(t, problems, 2)
+	for i, want := range []string{`CW_HTTP_ADDR "8080" is not host:port`, "CW_HTTP_CHECK_TIMEOUT must be positive"} {
+		assert.ErrorIs(t, problems[i], ErrInvalidConfig)
+		assert.ErrorContains(t, problems[i], want)
+	}
+	assert.NoError(t, Config{Addr: ":0", CheckTimeout: time.Second}.Validate())
+	assert.NoError(t, Config{CheckTimeout: time.Second}.Validate(), "no listener")
+}
+
+// component counts its starts and stops and reports ready as told.
+type component struct {
+	starts, stops int
+	ready         error
+}
+
+func (c *component) Start(context.Context) error { c.starts++; return nil }
+func (c *component) Stop(context.Context) error  { c.stops++; return nil }
+func (c *component) Ready(context.Context) error { return c.ready }
+
+// Run runs a component with the application, with or without a Server in
+// the graph; with one, the component's readiness is a check.
+func TestRun(t *testing.T) {
+	notYet := errors.New("not yet")
+	tests := []struct {
+		name       string
+		withServer bool
+	}{
+		{name: "with a server", withServer: true},
+		{name: "without a server"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &component{ready: notYet}
+			opts := []fx.Option{fx.NopLogger, fx.Supply(c), Run[*component]("thing")}
+			var srv *Server
+			if tt.withServer {
+				opts = append(opts, fx.Supply(Config{CheckTimeout: time.Second}, zerolog.Nop()), Module, fx.Populate(&srv))
+			}
+			app := fxtest.New(t, opts...)
+			app.RequireStart()
+			assert.Equal(t, 1, c.starts)
+			if tt.withServer {
+				assert.ErrorIs(t, srv.Ready(t.Context()), notYet, "the component is a readiness check")
+				c.ready = nil
+				assert.NoError(t, srv.Ready(t.Context()))
+			}
+			app.RequireStop()
+			assert.Equal(t, 1, c.stops)
+		})
+	}
 }

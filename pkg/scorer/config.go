@@ -1,9 +1,9 @@
 package scorer
 
 import (
-	"fmt"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/envconfig"
 	"github.com/carrywatch/carrywatch/pkg/risk"
 )
 
@@ -31,20 +31,23 @@ func DefaultConfig() Config {
 	return Config{StateBucket: "CW_SCORER_STATE", SnapshotInterval: 30 * time.Second, Heartbeat: 10 * time.Second, Model: risk.DefaultModelVersion}
 }
 
-// Validate reports settings that cannot work.
+// Validate reports every setting that cannot work, each wrapping
+// ErrInvalidConfig and naming its variable; nil when c is usable.
 func (c Config) Validate() error {
-	switch {
-	case c.StateBucket == "":
-		return fmt.Errorf("CW_SCORER_STATE_BUCKET is empty")
-	case c.SnapshotInterval <= 0:
-		return fmt.Errorf("CW_SCORER_SNAPSHOT_INTERVAL must be positive")
-	case c.Heartbeat < 0:
-		return fmt.Errorf("CW_SCORER_HEARTBEAT must not be negative")
+	p := envconfig.Problems{Sentinel: ErrInvalidConfig}
+	if c.StateBucket == "" {
+		p.Addf("CW_SCORER_STATE_BUCKET is empty")
+	}
+	if c.SnapshotInterval <= 0 {
+		p.Addf("CW_SCORER_SNAPSHOT_INTERVAL must be positive")
+	}
+	if c.Heartbeat < 0 {
+		p.Addf("CW_SCORER_HEARTBEAT must not be negative")
 	}
 	if _, err := risk.CalibrationFor(c.model()); err != nil {
-		return fmt.Errorf("CW_SCORER_MODEL: %w", err)
+		p.Addf("CW_SCORER_MODEL: %w", err)
 	}
-	return nil
+	return p.Err()
 }
 
 // model returns the model version, the default when unset.

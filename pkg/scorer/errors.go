@@ -3,6 +3,9 @@ package scorer
 import "errors"
 
 var (
+	// ErrInvalidConfig means a Config setting cannot work; the wrapping
+	// error names its environment variable.
+	ErrInvalidConfig = errors.New("invalid scorer config")
 	// ErrNotStarted is returned by Ready before Start.
 	ErrNotStarted = errors.New("scorer not started")
 	// ErrBusNotStarted means the scorer was started before its NATS bus.

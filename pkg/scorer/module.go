@@ -1,22 +1,16 @@
 package scorer
 
 import (
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/rs/zerolog"
 	"go.uber.org/fx"
 
-	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/opsfx"
 )
 
-// Module runs the scorer with the application; it needs a *natsfx.Bus, an
-// *opsfx.Server and a Config supplied by the service.
+// Module runs the scorer with the application. It takes from the graph
+// the Config (the service supplies it), a Bus (natsfx.Module provides it
+// when given new(scorer.Bus)), a prometheus.Registerer and the logger;
+// with an *opsfx.Server in the graph, the scorer is a readiness check.
 var Module = fx.Module("scorer",
-	fx.Provide(func(cfg Config, bus *natsfx.Bus, reg prometheus.Registerer, log zerolog.Logger) (*Scorer, error) {
-		return New(cfg, bus, reg, log)
-	}),
-	fx.Invoke(func(lc fx.Lifecycle, s *Scorer, ops *opsfx.Server) {
-		lc.Append(fx.StartStopHook(s.Start, s.Stop))
-		ops.AddCheck("scorer", s.Ready)
-	}),
+	fx.Provide(New),
+	opsfx.Run[*Scorer]("scorer"),
 )

@@ -89,10 +89,11 @@ type Scorer struct {
 
 // New returns a scorer using the calibration file cfg names (or the
 // embedded one); it does no network I/O until Start. It fails on an invalid
-// config or calibration, or if its metrics cannot be registered.
+// config (the error wraps ErrInvalidConfig) or calibration, or if its
+// metrics cannot be registered.
 func New(cfg Config, bus Bus, reg prometheus.Registerer, log zerolog.Logger) (*Scorer, error) {
 	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("scorer config: %w", err)
+		return nil, err
 	}
 	cal, err := risk.CalibrationFor(cfg.model())
 	if err != nil {

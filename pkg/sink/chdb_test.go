@@ -1,7 +1,6 @@
 package sink_test
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -10,7 +9,7 @@ import (
 
 	"github.com/carrywatch/carrywatch/pkg/chschema"
 	"github.com/carrywatch/carrywatch/pkg/event"
-	"github.com/carrywatch/carrywatch/pkg/sink"
+	"github.com/carrywatch/carrywatch/pkg/table"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chdbtest"
 )
 
@@ -21,12 +20,7 @@ import (
 // v_risk_index.
 func TestRiskScoresOnCurrentClickHouse(t *testing.T) {
 	const db = "carrywatch"
-	migs, err := chschema.Render(chschema.Current, chschema.Target{Database: db})
-	require.NoError(t, err)
-	stmts := []string{"CREATE DATABASE IF NOT EXISTS " + db}
-	for _, m := range migs {
-		stmts = append(stmts, m.Statements...)
-	}
+	stmts := chdbtest.Schema(t, db)
 
 	var prints []*event.RiskScore
 	for _, ev := range genEvents(20) {
@@ -38,12 +32,11 @@ func TestRiskScoresOnCurrentClickHouse(t *testing.T) {
 	require.NotNil(t, prints[0].ETFCostBasisUSD, "genEvents: the first print knows the cost basis")
 	require.Nil(t, prints[1].ETFCostBasisUSD, "genEvents: the second does not")
 
-	cols := sink.Columns(event.SchemaRiskScore)
-	insert := "INSERT INTO " + db + "." + sink.Table(event.SchemaRiskScore) + " (" + strings.Join(cols, ", ") + ") VALUES "
+	insert := table.RiskScores.InsertSQL(db) + " VALUES "
 	for i, p := range prints {
 		raw, err := event.Marshal(p)
 		require.NoError(t, err)
-		stmts = append(stmts, insert+chdbtest.Values(sink.Row(p, raw, uint64(100+i), chschema.Current)))
+		stmts = append(stmts, insert+chdbtest.Values(table.RiskScores.Values(p, raw, uint64(100+i), chschema.Current)))
 	}
 	qScores := len(stmts)
 	stmts = append(stmts, "SELECT id, source, toUnixTimestamp64Milli(observed_at) AS observed_ms, stream_seq, `index`, regime, "+

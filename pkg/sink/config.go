@@ -1,11 +1,12 @@
 package sink
 
 import (
-	"fmt"
 	"math"
 	"time"
 
 	"github.com/carrywatch/carrywatch/pkg/backoff"
+
+	"github.com/carrywatch/carrywatch/pkg/envconfig"
 )
 
 // Config tunes batching, acknowledgement and retries.
@@ -64,30 +65,40 @@ func DefaultConfig() Config {
 	}
 }
 
-// Validate reports settings that cannot work together.
+// Validate reports every setting that cannot work, alone or with the
+// others, each wrapping ErrInvalidConfig and naming its variable; nil when
+// c is usable.
 func (c Config) Validate() error {
-	switch {
-	case c.Consumer == "":
-		return fmt.Errorf("CW_SINK_CONSUMER is empty")
-	case c.BatchMaxRows < 1 || c.BatchMaxRows > 1_000_000:
-		return fmt.Errorf("CW_SINK_BATCH_MAX_ROWS %d is outside 1..1000000", c.BatchMaxRows)
-	case c.BatchMaxWait <= 0:
-		return fmt.Errorf("CW_SINK_BATCH_MAX_WAIT must be positive")
-	case c.InsertTimeout <= 0:
-		return fmt.Errorf("CW_SINK_INSERT_TIMEOUT must be positive")
-	case c.AckWait <= c.minAckWait():
-		return fmt.Errorf("CW_SINK_ACK_WAIT %s must exceed batch max wait + %d × insert timeout (%s)",
-			c.AckWait, maxTablesPerStream+1, c.minAckWait())
-	case c.RetryBase <= 0 || c.RetryMax < c.RetryBase:
-		return fmt.Errorf("CW_SINK_RETRY_BASE must be positive and at most CW_SINK_RETRY_MAX")
-	case c.MaxDeliver < 2:
-		return fmt.Errorf("CW_SINK_MAX_DELIVER %d must be at least 2: one delivery and one retry", c.MaxDeliver)
-	case c.LagInterval <= 0:
-		return fmt.Errorf("CW_SINK_LAG_INTERVAL must be positive")
-	case c.AckStallMax <= c.AckWait:
-		return fmt.Errorf("CW_SINK_ACK_STALL_MAX %s must exceed CW_SINK_ACK_WAIT %s", c.AckStallMax, c.AckWait)
+	p := envconfig.Problems{Sentinel: ErrInvalidConfig}
+	if c.Consumer == "" {
+		p.Addf("CW_SINK_CONSUMER is empty")
 	}
-	return nil
+	if c.BatchMaxRows < 1 || c.BatchMaxRows > 1_000_000 {
+		p.Addf("CW_SINK_BATCH_MAX_ROWS %d is outside 1..1000000", c.BatchMaxRows)
+	}
+	if c.BatchMaxWait <= 0 {
+		p.Addf("CW_SINK_BATCH_MAX_WAIT must be positive")
+	}
+	if c.InsertTimeout <= 0 {
+		p.Addf("CW_SINK_INSERT_TIMEOUT must be positive")
+	}
+	if c.AckWait <= c.minAckWait() {
+		p.Addf("CW_SINK_ACK_WAIT %s must exceed batch max wait + %d × insert timeout (%s)",
+			c.AckWait, maxTablesPerStream+1, c.minAckWait())
+	}
+	if c.RetryBase <= 0 || c.RetryMax < c.RetryBase {
+		p.Addf("CW_SINK_RETRY_BASE must be positive and at most CW_SINK_RETRY_MAX")
+	}
+	if c.MaxDeliver < 2 {
+		p.Addf("CW_SINK_MAX_DELIVER %d must be at least 2: one delivery and one retry", c.MaxDeliver)
+	}
+	if c.LagInterval <= 0 {
+		p.Addf("CW_SINK_LAG_INTERVAL must be positive")
+	}
+	if c.AckStallMax <= c.AckWait {
+		p.Addf("CW_SINK_ACK_STALL_MAX %s must exceed CW_SINK_ACK_WAIT %s", c.AckStallMax, c.AckWait)
+	}
+	return p.Err()
 }
 
 // maxTablesPerStream is the most tables one consumer flushes in turn

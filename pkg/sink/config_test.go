@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/carrywatch/carrywatch/pkg/envconfig"
 	"github.com/carrywatch/carrywatch/pkg/sink"
 )
 
@@ -101,5 +102,19 @@ func TestReadmeDocumentsEnvDefaults(t *testing.T) {
 		if assert.Contains(t, documented, name, "README documents %s", name) {
 			assert.Equal(t, f.Tag.Get("envDefault"), documented[name], "README default of %s", name)
 		}
+	}
+}
+
+// Validate reports every mistake at once, each naming its variable.
+func TestConfigValidateReportsEveryProblem(t *testing.T) {
+	cfg := sink.DefaultConfig()
+	cfg.Consumer = ""
+	cfg.BatchMaxRows = 0
+	cfg.MaxDeliver = 1
+	problems := envconfig.Split(cfg.Validate())
+	require.Len(t, problems, 3)
+	for i, want := range []string{"CW_SINK_CONSUMER is empty", "CW_SINK_BATCH_MAX_ROWS 0 is outside", "CW_SINK_MAX_DELIVER 1 must be at least 2"} {
+		assert.ErrorIs(t, problems[i], sink.ErrInvalidConfig)
+		assert.ErrorContains(t, problems[i], want)
 	}
 }

@@ -3,6 +3,9 @@ package sink
 import "errors"
 
 var (
+	// ErrInvalidConfig means a Config setting cannot work, alone or with
+	// the others; the wrapping error names its environment variable.
+	ErrInvalidConfig = errors.New("invalid sink config")
 	// ErrNotStarted is returned by Ready before Start.
 	ErrNotStarted = errors.New("sink not started")
 	// ErrBusNotStarted means the sink was started before its NATS bus.

@@ -1,23 +1,17 @@
 package sink
 
 import (
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/rs/zerolog"
 	"go.uber.org/fx"
 
-	"github.com/carrywatch/carrywatch/pkg/chfx"
-	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/opsfx"
 )
 
-// Module runs the sink with the application: it needs a *natsfx.Bus, a
-// *chfx.Client, an *opsfx.Server and a Config supplied by the service.
+// Module runs the sink with the application. It takes from the graph the
+// Config (the service supplies it), a Bus and a Store (natsfx.Module and
+// chfx.Module provide them when given new(sink.Bus) and new(sink.Store)),
+// a prometheus.Registerer and the logger; with an *opsfx.Server in the
+// graph, the sink is a readiness check.
 var Module = fx.Module("sink",
-	fx.Provide(func(cfg Config, bus *natsfx.Bus, ch *chfx.Client, reg prometheus.Registerer, log zerolog.Logger) (*Sink, error) {
-		return New(cfg, bus, ch, reg, log)
-	}),
-	fx.Invoke(func(lc fx.Lifecycle, s *Sink, ops *opsfx.Server) {
-		lc.Append(fx.StartStopHook(s.Start, s.Stop))
-		ops.AddCheck("sink", s.Ready)
-	}),
+	fx.Provide(New),
+	opsfx.Run[*Sink]("sink"),
 )

@@ -75,10 +75,11 @@ type Sink struct {
 }
 
 // New returns a sink; it does no I/O until Start. It fails if cfg is
-// invalid or the metrics cannot be registered.
+// invalid (the error wraps ErrInvalidConfig) or the metrics cannot be
+// registered.
 func New(cfg Config, bus Bus, store Store, reg prometheus.Registerer, log zerolog.Logger) (*Sink, error) {
 	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("sink config: %w", err)
+		return nil, err
 	}
 	m, err := newMetrics(reg)
 	if err != nil {

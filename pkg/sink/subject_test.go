@@ -12,6 +12,7 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/sink"
+	"github.com/carrywatch/carrywatch/pkg/table"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
 	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
 )
@@ -95,9 +96,9 @@ func TestSubjectMustMatchTheEvent(t *testing.T) {
 				return
 			}
 			assert.Empty(t, got, "nothing dead-lettered from %s", tt.subject)
-			if table := sink.Table(tt.ev.SchemaName()); table != "" {
-				assert.Equal(t, uint64(1), chtest.Count(t, db, "SELECT count() FROM "+db.Database+".v_"+table+" WHERE id = ?", tt.ev.Header().ID),
-					"stored in %s", table)
+			if spec := table.For(tt.ev.SchemaName()); spec != nil {
+				assert.Equal(t, uint64(1), chtest.Count(t, db, "SELECT count() FROM "+db.Database+".v_"+spec.Name+" WHERE id = ?", tt.ev.Header().ID),
+					"stored in %s", spec.Name)
 			}
 		})
 	}

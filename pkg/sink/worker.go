@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/table"
 )
 
 // Stage is the name the sink gives its dead letters (cw.dlq.sink).
@@ -30,7 +31,7 @@ type pending struct {
 // in flight, so a table's rows reach ClickHouse in order and memory stays
 // bounded by two batches per table.
 type batch struct {
-	table *table
+	table *table.Spec
 	items []pending
 	since time.Time // when the oldest item arrived
 	// inflight is closed when the table's insert in flight has finished
@@ -202,17 +203,17 @@ func (w *worker) handle(m jetstream.Msg) {
 		}
 		return
 	}
-	t := tables[ev.SchemaName()]
+	t := table.For(ev.SchemaName())
 	if t == nil {
 		// Unreachable while every kind that passes decode on a sink stream
 		// has a table; a new kind must not crash the worker or vanish.
 		w.reject(w.base, p, fmt.Errorf("%s has no table in the sink", ev.SchemaName()), stored)
 		return
 	}
-	b := w.batches[t.name]
+	b := w.batches[t.Name]
 	if b == nil {
 		b = &batch{table: t}
-		w.batches[t.name] = b
+		w.batches[t.Name] = b
 	}
 	if len(b.items) == 0 {
 		b.since = time.Now()
@@ -368,14 +369,14 @@ func (w *worker) flush(b *batch) {
 }
 
 // store inserts items into t and acks or naks them; base bounds its I/O.
-func (w *worker) store(base context.Context, t *table, items []pending) {
+func (w *worker) store(base context.Context, t *table.Spec, items []pending) {
 	start := time.Now()
 	items, err := w.insert(base, t, items)
 	elapsed := time.Since(start)
-	log := w.log.With().Str("table", t.name).Int("rows", len(items)).Dur("elapsed", elapsed).Logger()
+	log := w.log.With().Str("table", t.Name).Int("rows", len(items)).Dur("elapsed", elapsed).Logger()
 	if err != nil {
-		w.s.health.set("insert/"+t.name, err)
-		w.s.metrics.insertFails.WithLabelValues(t.name).Inc()
+		w.s.health.set("insert/"+t.Name, err)
+		w.s.metrics.insertFails.WithLabelValues(t.Name).Inc()
 		var delay time.Duration
 		exhausted := 0
 		for _, p := range items {
@@ -392,9 +393,9 @@ func (w *worker) store(base context.Context, t *table, items []pending) {
 		log.Warn().Err(err).Dur("retry_in", delay).Int("exhausted", exhausted).Msg("insert failed, batch will be redelivered")
 		return
 	}
-	w.s.health.set("insert/"+t.name, nil)
-	w.s.metrics.rows.WithLabelValues(t.name).Add(float64(len(items)))
-	w.s.metrics.batchTime.WithLabelValues(t.name).Observe(elapsed.Seconds())
+	w.s.health.set("insert/"+t.Name, nil)
+	w.s.metrics.rows.WithLabelValues(t.Name).Add(float64(len(items)))
+	w.s.metrics.batchTime.WithLabelValues(t.Name).Observe(elapsed.Seconds())
 	for _, p := range items {
 		if err := p.msg.Ack(); err != nil {
 			log.Debug().Err(err).Uint64("stream_seq", p.seq).Msg("ack not delivered, stored row will be redelivered and replaced")
@@ -406,19 +407,19 @@ func (w *worker) store(base context.Context, t *table, items []pending) {
 // insert sends items in one INSERT into t and returns the items it stored
 // or tried to. A row ClickHouse's client cannot encode is dead-lettered
 // and the rest retried, so one bad row never blocks a table.
-func (w *worker) insert(base context.Context, t *table, items []pending) ([]pending, error) {
+func (w *worker) insert(base context.Context, t *table.Spec, items []pending) ([]pending, error) {
 	st := w.s.store
 	d, db := st.Dialect(), st.Database()
 	for len(items) > 0 {
 		ctx, cancel := context.WithTimeout(base, w.s.cfg.InsertTimeout)
-		bt, err := st.Conn().PrepareBatch(ctx, t.insertSQL(db))
+		bt, err := st.Conn().PrepareBatch(ctx, t.InsertSQL(db))
 		if err != nil {
 			cancel()
-			return items, fmt.Errorf("prepare batch %s: %w", t.name, err)
+			return items, fmt.Errorf("prepare batch %s: %w", t.Name, err)
 		}
 		bad, badErr := -1, error(nil)
 		for i, p := range items {
-			if err := bt.Append(t.row(p.ev, p.msg.Data(), p.seq, d)...); err != nil {
+			if err := bt.Append(t.Values(p.ev, p.msg.Data(), p.seq, d)...); err != nil {
 				bad, badErr = i, err
 				break
 			}
@@ -427,14 +428,14 @@ func (w *worker) insert(base context.Context, t *table, items []pending) ([]pend
 			err = bt.Send()
 			cancel()
 			if err != nil {
-				return items, fmt.Errorf("send batch %s: %w", t.name, err)
+				return items, fmt.Errorf("send batch %s: %w", t.Name, err)
 			}
 			return items, nil
 		}
 		_ = bt.Abort()
 		cancel()
 		p := items[bad]
-		w.reject(base, p, fmt.Errorf("append row to %s: %w", t.name, badErr), p.ev.Header().IngestedAt)
+		w.reject(base, p, fmt.Errorf("append row to %s: %w", t.Name, badErr), p.ev.Header().IngestedAt)
 		items = append(items[:bad], items[bad+1:]...)
 	}
 	return items, nil

@@ -1,10 +1,10 @@
 package web
 
 import (
-	"errors"
-	"fmt"
 	"net"
 	"time"
+
+	"github.com/carrywatch/carrywatch/pkg/envconfig"
 )
 
 // Config is where the page listens and how much it keeps.
@@ -50,20 +50,20 @@ func (c Config) withDefaults() Config {
 // Validate returns every problem of c joined, each wrapping
 // ErrInvalidConfig, or nil.
 func (c Config) Validate() error {
-	var errs []error
+	p := envconfig.Problems{Sentinel: ErrInvalidConfig}
 	if c.Addr != "" {
 		if _, _, err := net.SplitHostPort(c.Addr); err != nil {
-			errs = append(errs, fmt.Errorf("%w: CW_WEB_ADDR %q is not host:port: %v", ErrInvalidConfig, c.Addr, err))
+			p.Addf("CW_WEB_ADDR %q is not host:port: %v", c.Addr, err)
 		}
 	}
 	if c.History < 0 {
-		errs = append(errs, fmt.Errorf("%w: history must not be negative", ErrInvalidConfig))
+		p.Addf("history must not be negative")
 	}
 	if c.MaxPoints < 0 {
-		errs = append(errs, fmt.Errorf("%w: max points must not be negative", ErrInvalidConfig))
+		p.Addf("max points must not be negative")
 	}
 	if c.StaleAfter < 0 || c.PushInterval < 0 {
-		errs = append(errs, fmt.Errorf("%w: stale after and push interval must not be negative", ErrInvalidConfig))
+		p.Addf("stale after and push interval must not be negative")
 	}
-	return errors.Join(errs...)
+	return p.Err()
 }

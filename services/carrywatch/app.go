@@ -23,8 +23,8 @@ func appOptions(c config, ingest fx.Option) fx.Option {
 		logfx.Module("carrywatch"),
 		fx.Supply(c.Log, c.Ops, c.NATS, c.CH, c.Sink, c.Scorer, c.Web),
 		opsfx.Module,
-		natsfx.Module,
-		chfx.Module,
+		natsfx.Module(new(sink.Bus), new(scorer.Bus), new(web.JetStreamer), new(feed.Bus)),
+		chfx.Module(new(sink.Store)),
 		sink.Module,
 		scorer.Module,
 		web.Module,
@@ -32,20 +32,19 @@ func appOptions(c config, ingest fx.Option) fx.Option {
 	)
 }
 
-// liveOptions is the ingest of a live up: the feeds' runner, started by a
-// liveIngest after the history (marker "" skips it).
+// liveOptions is the ingest of a live up: the feeds' runner, on the
+// feed.Bus natsfx.Module provides, started by a liveIngest after the
+// history (marker "" skips it). The liveIngest runs with the application
+// and, with an *opsfx.Server in the graph, is the "feeds" readiness check.
 func liveOptions(c config, feeds feed.Config, marker string) fx.Option {
 	return fx.Options(
-		fx.Provide(func(bus *natsfx.Bus, reg prometheus.Registerer, log zerolog.Logger) (*feed.Runner, error) {
+		fx.Provide(func(bus feed.Bus, reg prometheus.Registerer, log zerolog.Logger) (*feed.Runner, error) {
 			return feed.NewRunner(feeds.Sources, formats.All(), bus, reg, log)
 		}),
 		fx.Provide(func(r *feed.Runner, bus *natsfx.Bus, sc *scorer.Scorer, log zerolog.Logger) *liveIngest {
 			return newLiveIngest(r, bus, sc, marker, c.Sink.Consumer+"-events", log)
 		}),
-		fx.Invoke(func(lc fx.Lifecycle, l *liveIngest, r *feed.Runner, ops *opsfx.Server, pg *web.Server) {
-			lc.Append(fx.StartStopHook(l.Start, l.Stop))
-			ops.AddCheck("feeds", r.Ready)
-			pg.WatchSources(r.States)
-		}),
+		opsfx.Run[*liveIngest]("feeds"),
+		fx.Invoke(func(r *feed.Runner, pg *web.Server) { pg.WatchSources(r.States) }),
 	)
 }

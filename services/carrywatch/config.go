@@ -1,14 +1,13 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 
-	"github.com/caarlos0/env/v11"
 	"github.com/rs/zerolog"
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/envconfig"
 	"github.com/carrywatch/carrywatch/pkg/logfx"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/opsfx"
@@ -36,9 +35,9 @@ type config struct {
 }
 
 func loadConfig() (config, error) {
-	var c config
-	if err := env.Parse(&c); err != nil {
-		return c, fmt.Errorf("read environment: %w", err)
+	c, err := envconfig.Parse[config]()
+	if err != nil {
+		return c, err
 	}
 	if c.DataDir == "" {
 		home, err := os.UserHomeDir()
@@ -50,13 +49,7 @@ func loadConfig() (config, error) {
 	return c, nil
 }
 
-func (c config) validate() error {
-	for _, v := range []interface{ Validate() error }{c.Ops, c.NATS, c.CH, c.Sink, c.Scorer, c.Web} {
-		if err := v.Validate(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
+// validate reports every problem of every part of c at once.
+func (c config) validate() error { return envconfig.Validate(c) }
 
 func logDiscard() zerolog.Logger { return zerolog.Nop() }

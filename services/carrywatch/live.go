@@ -90,6 +90,10 @@ func (l *liveIngest) Stop(ctx context.Context) error {
 	return l.runner.Stop(ctx)
 }
 
+// Ready is the feeds' readiness: not ready until the history is in and
+// the runner has started (feed.ErrNotStarted), then the runner's Ready.
+func (l *liveIngest) Ready(ctx context.Context) error { return l.runner.Ready(ctx) }
+
 // publishHistory publishes the embedded history unless the marker says it
 // is in the store already. A failure is logged, and the next start tries
 // again: the feeds run either way.

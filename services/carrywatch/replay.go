@@ -13,11 +13,10 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
-	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/scenario"
 	"github.com/carrywatch/carrywatch/pkg/scorer"
-	"github.com/carrywatch/carrywatch/pkg/sink"
+	"github.com/carrywatch/carrywatch/pkg/table"
 )
 
 // report is the one JSON line `up --scenario` prints. Its counts add up:
@@ -195,15 +194,19 @@ func (r *report) count(ctx context.Context, conn driver.Conn, db string, res sce
 	stored := 0
 	for schema := range res.ByKind {
 		var n uint64
-		view := "v_" + sink.Table(schema)
+		spec := table.For(schema)
+		if spec == nil {
+			return fmt.Errorf("count %s: no table stores it", schema)
+		}
+		name, view := spec.Name, "v_"+spec.Name
 		if err := conn.QueryRow(ctx, "SELECT count() FROM "+db+"."+view+" WHERE "+where).Scan(&n); err != nil {
 			return fmt.Errorf("count %s: %w", view, err)
 		}
-		r.ByTable[sink.Table(schema)] = int(n)
+		r.ByTable[name] = int(n)
 		stored += int(n)
 	}
 	r.Stored = stored
-	n, err := countIDs(ctx, conn, db, "v_"+sink.Table(event.SchemaDeadLetter), res.DeadLetterIDs)
+	n, err := countIDs(ctx, conn, db, "v_"+table.DeadLetters.Name, res.DeadLetterIDs)
 	if err != nil {
 		return err
 	}

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"fmt"
-
-	"github.com/caarlos0/env/v11"
 	"go.uber.org/fx"
 
+	"github.com/carrywatch/carrywatch/pkg/envconfig"
 	"github.com/carrywatch/carrywatch/pkg/logfx"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/opsfx"
@@ -23,29 +21,17 @@ type config struct {
 	Web    web.Config
 }
 
-func loadConfig() (config, error) {
-	var c config
-	if err := env.Parse(&c); err != nil {
-		return c, fmt.Errorf("read environment: %w", err)
-	}
-	if c.NATS.URL == "" {
-		return c, fmt.Errorf("CW_NATS_URL is not set")
-	}
-	for _, v := range []interface{ Validate() error }{c.Ops, c.NATS, c.Scorer, c.Web} {
-		if err := v.Validate(); err != nil {
-			return c, err
-		}
-	}
-	return c, nil
-}
+// Validate requires the NATS server of a deployment: the scorer never
+// starts an embedded one.
+func (c config) Validate() error { return c.NATS.RequireURL() }
 
 func appOptions() fx.Option {
 	return fx.Options(
-		fx.Provide(loadConfig),
+		fx.Provide(envconfig.Load[config]),
 		fx.StartTimeout(natsfx.StartTimeout),
 		logfx.Module("scorer"),
 		opsfx.Module,
-		natsfx.Module,
+		natsfx.Module(new(scorer.Bus), new(web.JetStreamer)),
 		scorer.Module,
 		web.Module,
 	)

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/chschema"
 	"github.com/stretchr/testify/require"
 )
 
@@ -176,4 +177,18 @@ func Values(vals []any) string {
 		lits[i] = Literal(v)
 	}
 	return "(" + strings.Join(lits, ", ") + ")"
+}
+
+// Schema returns the statements that create database db with carrywatch's
+// tables and views, the migrations rendered for current ClickHouse: the
+// start of a Run that stores rows. It fails t if they do not render.
+func Schema(t testing.TB, db string) []string {
+	t.Helper()
+	migs, err := chschema.Render(chschema.Current, chschema.Target{Database: db})
+	require.NoError(t, err)
+	stmts := []string{"CREATE DATABASE IF NOT EXISTS " + db}
+	for _, m := range migs {
+		stmts = append(stmts, m.Statements...)
+	}
+	return stmts
 }
