@@ -42,7 +42,7 @@ func TestCBOE(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			obs, err := newDaily(t, markets.FormatCBOE, tt.params)(readFixture(t, tt.file), parseNow)
+			obs, err := newParser(t, markets.FormatCBOE, tt.params)(readFixture(t, tt.file), parseNow)
 			require.NoError(t, err)
 			assert.Empty(t, obs.Warnings)
 			got := quotesOf(t, obs)
@@ -66,7 +66,7 @@ func TestCBOE(t *testing.T) {
 // and the July–August 2024 rows fred_vixcls_2024-08.csv, date for date.
 func TestCBOEAgreesWithFRED(t *testing.T) {
 	values := func(t *testing.T, format, file string) map[string]float64 {
-		obs, err := newDaily(t, format, nil)(readFixture(t, file), parseNow)
+		obs, err := newParser(t, format, nil)(readFixture(t, file), parseNow)
 		require.NoError(t, err)
 		out := map[string]float64{}
 		for k, q := range quotesOf(t, obs) {

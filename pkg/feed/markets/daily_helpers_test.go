@@ -28,13 +28,19 @@ func readFixture(tb testing.TB, name string) []byte {
 	return b
 }
 
-// newDaily builds the parser of format with params, failing the test on
-// error.
-func newDaily(tb testing.TB, format string, params map[string]string) feed.Parser {
+// lookupFormat returns the named format of markets.Formats.
+func lookupFormat(tb testing.TB, name string) feed.Format {
 	tb.Helper()
-	f, err := feed.Lookup(markets.Formats(), format)
+	f, err := feed.Lookup(markets.Formats(), name)
 	require.NoError(tb, err)
-	p, err := f.New(params)
+	return f
+}
+
+// newParser builds the parser of format with params, failing the test on
+// error.
+func newParser(tb testing.TB, format string, params map[string]string) feed.Parser {
+	tb.Helper()
+	p, err := lookupFormat(tb, format).New(params)
 	require.NoError(tb, err)
 	return p
 }

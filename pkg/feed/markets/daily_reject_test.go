@@ -63,7 +63,7 @@ func TestDailyFormatsRejectWhatIsNotTheirs(t *testing.T) {
 		},
 	}
 	for _, ft := range formats {
-		parse := newDaily(t, ft.format, ft.params)
+		parse := newParser(t, ft.format, ft.params)
 		good := readFixture(t, ft.good)
 		_, err := parse(good, parseNow)
 		require.NoError(t, err, "the good fixture parses")
@@ -143,7 +143,7 @@ func TestDailyFormatsRejectBadRows(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.format+" "+tt.name, func(t *testing.T) {
-			obs, err := newDaily(t, tt.format, tt.params)([]byte(tt.body), parseNow)
+			obs, err := newParser(t, tt.format, tt.params)([]byte(tt.body), parseNow)
 			require.ErrorIs(t, err, feed.ErrBadBody)
 			assert.ErrorContains(t, err, "parse "+tt.format+": bad body: "+tt.want)
 			assert.Empty(t, obs.Events)
@@ -155,7 +155,7 @@ func TestDailyFormatsRejectBadRows(t *testing.T) {
 // one; it is skipped.
 func TestDailyFormatsSkipAByteOrderMark(t *testing.T) {
 	body := append([]byte("\ufeff"), readFixture(t, "usdjpy_fred.csv")...)
-	obs, err := newDaily(t, markets.FormatFRED, nil)(body, parseNow)
+	obs, err := newParser(t, markets.FormatFRED, nil)(body, parseNow)
 	require.NoError(t, err)
 	assert.Len(t, obs.Events, 34)
 }

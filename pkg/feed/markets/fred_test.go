@@ -71,7 +71,7 @@ func TestFRED(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			obs, err := newDaily(t, markets.FormatFRED, tt.params)(readFixture(t, tt.file), parseNow)
+			obs, err := newParser(t, markets.FormatFRED, tt.params)(readFixture(t, tt.file), parseNow)
 			require.NoError(t, err)
 			assert.Empty(t, obs.Warnings)
 			got := quotesOf(t, obs)
@@ -100,7 +100,7 @@ func TestFRED(t *testing.T) {
 func TestFREDOtherSeries(t *testing.T) {
 	body := []byte("observation_date,DFF\n2023-12-29,5.33\n2023-12-30,5.33\n2023-12-31,5.33\n")
 
-	_, err := newDaily(t, markets.FormatFRED, nil)(body, parseNow)
+	_, err := newParser(t, markets.FormatFRED, nil)(body, parseNow)
 	require.ErrorIs(t, err, feed.ErrBadBody)
 	assert.ErrorContains(t, err, "parse fred-csv: bad body: header: series DFF is not one of DEXJPUS, DGS2, DGS10, CBBTCUSD, VIXCLS: give the instrument, unit and kind parameters for it")
 
@@ -110,7 +110,7 @@ func TestFREDOtherSeries(t *testing.T) {
 	require.ErrorIs(t, err, feed.ErrBadParam)
 	assert.ErrorContains(t, err, "format fred-csv: bad format parameter: instrument EFFR has no built-in unit and kind: give the unit and kind parameters")
 
-	obs, err := newDaily(t, markets.FormatFRED, map[string]string{"instrument": "EFFR", "unit": "percent", "kind": "fixing", "at": "13:00"})(body, parseNow)
+	obs, err := newParser(t, markets.FormatFRED, map[string]string{"instrument": "EFFR", "unit": "percent", "kind": "fixing", "at": "13:00"})(body, parseNow)
 	require.NoError(t, err)
 	got := quotesOf(t, obs)
 	require.Len(t, got, 3)
@@ -127,7 +127,7 @@ func TestFREDOtherSeries(t *testing.T) {
 // from DGS10.csv of the same repository snapshot (see testdata/README.md).
 func TestFREDSeveralSeries(t *testing.T) {
 	body := []byte("observation_date,DGS2,DGS10\n2025-11-20,3.55,4.10\n2025-11-21,3.51,4.06\n2025-11-27,,\n")
-	obs, err := newDaily(t, markets.FormatFRED, nil)(body, parseNow)
+	obs, err := newParser(t, markets.FormatFRED, nil)(body, parseNow)
 	require.NoError(t, err)
 	got := quotesOf(t, obs)
 	values := map[string]float64{}
@@ -136,7 +136,7 @@ func TestFREDSeveralSeries(t *testing.T) {
 	}
 	assert.Equal(t, map[string]float64{"UST2Y 2025-11-20": 3.55, "UST10Y 2025-11-20": 4.10, "UST2Y 2025-11-21": 3.51, "UST10Y 2025-11-21": 4.06}, values)
 
-	_, err = newDaily(t, markets.FormatFRED, map[string]string{"instrument": "UST2Y"})(body, parseNow)
+	_, err = newParser(t, markets.FormatFRED, map[string]string{"instrument": "UST2Y"})(body, parseNow)
 	require.ErrorIs(t, err, feed.ErrBadBody)
 	assert.ErrorContains(t, err, "header: 2 series (DGS2,DGS10), but the instrument parameter names one")
 }
@@ -146,7 +146,7 @@ func TestFREDSeveralSeries(t *testing.T) {
 func TestFREDLeavesOutRowsOutsideTheEventRange(t *testing.T) {
 	body := []byte("DATE,DGS10\n1962-01-02,4.06\n1962-01-03,4.03\n2024-11-29,4.18\n2025-12-31,4.20\n")
 	now := time.Date(2025, time.December, 31, 20, 0, 0, 0, time.UTC) // before the 21:00 close
-	obs, err := newDaily(t, markets.FormatFRED, nil)(body, now)
+	obs, err := newParser(t, markets.FormatFRED, nil)(body, now)
 	require.NoError(t, err)
 	require.Len(t, obs.Events, 1)
 	assert.Equal(t, 4.18, obs.Events[0].(*event.MarketQuote).Value)

@@ -41,7 +41,7 @@ func TestTreasury(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			obs, err := newDaily(t, markets.FormatTreasury, tt.params)(readFixture(t, tt.file), parseNow)
+			obs, err := newParser(t, markets.FormatTreasury, tt.params)(readFixture(t, tt.file), parseNow)
 			require.NoError(t, err)
 			assert.Empty(t, obs.Warnings)
 			got := quotesOf(t, obs)
@@ -78,7 +78,7 @@ func TestTreasuryAgreesWithFREDHistory(t *testing.T) {
 	}
 	fromTreasury := map[string]float64{}
 	for _, file := range []string{"treasury_par_2021.csv", "treasury_par_2022.csv", "treasury_par_2023.csv"} {
-		obs, err := newDaily(t, markets.FormatTreasury, nil)(readFixture(t, file), parseNow)
+		obs, err := newParser(t, markets.FormatTreasury, nil)(readFixture(t, file), parseNow)
 		require.NoError(t, err)
 		for k, q := range quotesOf(t, obs) {
 			fromTreasury[k] = q.Value
@@ -94,7 +94,7 @@ func TestTreasuryAgreesWithFREDHistory(t *testing.T) {
 // than read as nominal yields.
 func TestTreasuryRejectsTheRealYieldCurve(t *testing.T) {
 	body := []byte("Date,\"5 YR\",\"7 YR\",\"10 YR\",\"20 YR\",\"30 YR\"\n")
-	_, err := newDaily(t, markets.FormatTreasury, nil)(body, parseNow)
+	_, err := newParser(t, markets.FormatTreasury, nil)(body, parseNow)
 	require.ErrorIs(t, err, feed.ErrBadBody)
 	assert.ErrorContains(t, err, `parse treasury-par: bad body: header: no "2 Yr" column (want the Treasury daily par yield curve, Date,"1 Mo",…,"2 Yr",…,"10 Yr",…; got "Date,5 YR,7 YR,10 YR,20 YR,30 YR")`)
 }
