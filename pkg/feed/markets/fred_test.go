@@ -13,18 +13,7 @@ import (
 )
 
 func TestFRED(t *testing.T) {
-	tests := []struct {
-		name       string
-		file       string
-		params     map[string]string
-		wantEvents int
-		wantSource string
-		wantUnit   string
-		wantKind   string
-		wantHour   int
-		want       map[string]float64 // quoteKey → value, quoted from the file
-		wantAbsent []string           // dates with an empty or "." value
-	}{
+	runDailyCases(t, markets.FormatFRED, []dailyCase{
 		{
 			name: "DEXJPUS, observation_date header", file: "usdjpy_fred.csv", wantEvents: 34,
 			wantSource: "fred", wantUnit: event.UnitJPYPerUSD, wantKind: event.QuoteFixing, wantHour: 17,
@@ -33,24 +22,24 @@ func TestFRED(t *testing.T) {
 		},
 		{
 			name: "CBBTCUSD, weekends included", file: "btcusd_fred.csv", wantEvents: 50,
-			wantSource: "fred", wantUnit: event.UnitUSD, wantKind: event.QuoteClose, wantHour: 21,
+			wantSource: "fred", wantUnit: event.UnitUSD,
 			want: map[string]float64{"BTC-USD 2025-11-20": 87214, "BTC-USD 2025-11-21": 84826, "BTC-USD 2025-11-22": 85133.92, "BTC-USD 2025-12-19": 88016.09},
 		},
 		{
 			name: "DGS2", file: "fred_dgs2_2025-11.csv", wantEvents: 34,
-			wantSource: "fred", wantUnit: event.UnitPercent, wantKind: event.QuoteClose, wantHour: 21,
+			wantSource: "fred", wantUnit: event.UnitPercent,
 			want:       map[string]float64{"UST2Y 2025-11-21": 3.51, "UST2Y 2025-11-25": 3.43, "UST2Y 2025-12-19": 3.48},
 			wantAbsent: []string{"UST2Y 2025-11-11", "UST2Y 2025-11-27"},
 		},
 		{
 			name: "DGS10, older DATE header with . for missing", file: "fred_dgs10_2024_date_header.csv", wantEvents: 105,
-			wantSource: "fred", wantUnit: event.UnitPercent, wantKind: event.QuoteClose, wantHour: 21,
+			wantSource: "fred", wantUnit: event.UnitPercent,
 			want:       map[string]float64{"UST10Y 2024-07-01": 4.48, "UST10Y 2024-08-05": 3.78, "UST10Y 2024-11-29": 4.18},
 			wantAbsent: []string{"UST10Y 2024-07-04", "UST10Y 2024-09-02", "UST10Y 2024-10-14", "UST10Y 2024-11-11", "UST10Y 2024-11-28"},
 		},
 		{
 			name: "VIXCLS", file: "fred_vixcls_2024-08.csv", wantEvents: 45,
-			wantSource: "fred", wantUnit: event.UnitPoints, wantKind: event.QuoteClose, wantHour: 21,
+			wantSource: "fred", wantUnit: event.UnitPoints,
 			want: map[string]float64{"VIX 2024-08-02": 23.39, "VIX 2024-08-05": 38.57, "VIX 2024-08-06": 27.71},
 		},
 		{
@@ -68,30 +57,7 @@ func TestFRED(t *testing.T) {
 			wantSource: "fred", wantUnit: event.UnitJPYPerUSD, wantKind: event.QuoteFixing, wantHour: 16,
 			want: map[string]float64{"USDJPY 2025-11-20": 157.41},
 		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			obs, err := newParser(t, markets.FormatFRED, tt.params)(readFixture(t, tt.file), parseNow)
-			require.NoError(t, err)
-			assert.Empty(t, obs.Warnings)
-			got := quotesOf(t, obs)
-			require.Len(t, got, tt.wantEvents)
-			for k, v := range tt.want {
-				require.Contains(t, got, k)
-				assert.Equal(t, v, got[k].Value, k)
-			}
-			for _, k := range tt.wantAbsent {
-				assert.NotContains(t, got, k, "a missing value gives no event, never a zero")
-			}
-			for _, q := range got {
-				assert.Equal(t, tt.wantSource, q.Source)
-				assert.Equal(t, tt.wantUnit, q.Unit)
-				assert.Equal(t, tt.wantKind, q.Kind)
-				assert.Equal(t, time.Duration(tt.wantHour)*time.Hour, q.ObservedAt.Sub(q.ObservedAt.Truncate(24*time.Hour)), quoteKey(q))
-				assert.Empty(t, q.DerivedFrom)
-			}
-		})
-	}
+	})
 }
 
 // A series the table lacks needs the instrument parameter, with unit and
