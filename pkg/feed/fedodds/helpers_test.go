@@ -1,10 +1,10 @@
 package fedodds
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -16,14 +16,6 @@ import (
 // testNow is the fixed clock of the 2025 tests: the day after the
 // Thanksgiving odds (27 Nov 2025) of the seed episode.
 var testNow = time.Date(2025, 11, 27, 15, 0, 0, 0, time.UTC)
-
-// readTestdata returns a file of testdata/.
-func readTestdata(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	require.NoError(t, err)
-	return b
-}
 
 // newParser builds a format's parser with params.
 func newParser(t testing.TB, newFn func(map[string]string) (feed.Parser, error), params map[string]string) feed.Parser {
@@ -83,7 +75,7 @@ func runParseCases(t *testing.T, newFn func(map[string]string) (feed.Parser, err
 	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			obs, err := newParser(t, newFn, tt.params)(readTestdata(t, tt.file), testNow)
+			obs, err := newParser(t, newFn, tt.params)(feedtest.Testdata(t, tt.file), testNow)
 			require.NoError(t, err)
 			assert.Equal(t, tt.wantWarnings, obs.Warnings)
 			wantSource := tt.wantSource

@@ -3,6 +3,8 @@ package fedodds
 import (
 	"testing"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -35,7 +37,7 @@ func TestPolymarket(t *testing.T) {
 }
 
 func TestPolymarketArrayOfEvents(t *testing.T) {
-	body := append(append([]byte("["), readTestdata(t, "polymarket_event_dec2025.json")...), ']')
+	body := append(append([]byte("["), feedtest.Testdata(t, "polymarket_event_dec2025.json")...), ']')
 	obs, err := newParser(t, Polymarket, nil)(body, testNow)
 	require.NoError(t, err)
 	events := fedOdds(t, obs, testNow)
@@ -49,7 +51,7 @@ func TestPolymarketBadBodies(t *testing.T) {
 		{name: "html", body: "<html>rate limited</html>", wantMsg: `polymarket: body is not JSON (starts with "<")`},
 		{name: "truncated", body: `{"question": "Fed decreases`, wantMsg: "polymarket: body is not a JSON object"},
 		{name: "array of numbers", body: `[1, 2]`, wantMsg: "element 0 is not a JSON object"},
-		{name: "not a fed market", body: string(readTestdata(t, "polymarket_market_single.json")), wantMsg: `no usable Fed-decision market among 1: "US recession in 2025?": not a Fed-decision bucket`},
+		{name: "not a fed market", body: string(feedtest.Testdata(t, "polymarket_market_single.json")), wantMsg: `no usable Fed-decision market among 1: "US recession in 2025?": not a Fed-decision bucket`},
 		{name: "lone bucket", body: `{"question": "Fed decreases interest rates by 25 bps after December 2025 meeting?", "outcomes": "[\"Yes\", \"No\"]", "outcomePrices": "[\"0.84\", \"0.16\"]"}`, wantMsg: "meeting 2025-12-10: only the -25 bp bucket"},
 		{name: "prices not JSON", body: `{"question": "No change in Fed interest rates after December 2025 meeting?", "outcomePrices": "0.84,0.16"}`, wantMsg: "outcomePrices: not an array"},
 		{name: "price out of range", body: `{"question": "No change in Fed interest rates after December 2025 meeting?", "outcomePrices": "[\"1.2\", \"0\"]"}`, wantMsg: `YES price "1.2" is not a probability in [0, 1]`},

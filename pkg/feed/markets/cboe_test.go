@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -38,7 +40,7 @@ func TestCBOE(t *testing.T) {
 // and the July–August 2024 rows fred_vixcls_2024-08.csv, date for date.
 func TestCBOEAgreesWithFRED(t *testing.T) {
 	values := func(t *testing.T, format, file string) map[string]float64 {
-		obs, err := newParser(t, format, nil)(readFixture(t, file), parseNow)
+		obs, err := newParser(t, format, nil)(feedtest.Testdata(t, file), parseNow)
 		require.NoError(t, err)
 		out := map[string]float64{}
 		for k, q := range quotesOf(t, obs) {

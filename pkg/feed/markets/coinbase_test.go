@@ -3,6 +3,8 @@ package markets_test
 import (
 	"testing"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -40,7 +42,7 @@ func TestParseCoinbaseTicker(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			obs, err := newParser(t, markets.FormatCoinbaseTicker, tt.params)(readFixture(t, tt.file), exNow)
+			obs, err := newParser(t, markets.FormatCoinbaseTicker, tt.params)(feedtest.Testdata(t, tt.file), exNow)
 			require.NoError(t, err)
 			assert.Equal(t, []*event.MarketQuote{tt.want}, exQuotes(t, obs, exNow))
 		})
@@ -90,8 +92,8 @@ func TestParseCoinbaseCandles(t *testing.T) {
 func TestCoinbaseRejects(t *testing.T) {
 	common := func(what string) []exReject {
 		return []exReject{
-			{name: "an HTML error page", body: readFixture(t, "coinbase/bad_html_error.html"), want: what + `: bad body: looks like HTML or XML, not JSON: "<html>\n<head><title>502 Bad Gateway`},
-			{name: "API error", body: readFixture(t, "coinbase/bad_not_found.json"), want: what + `: bad body: API error: "NotFound"`},
+			{name: "an HTML error page", body: feedtest.Testdata(t, "coinbase/bad_html_error.html"), want: what + `: bad body: looks like HTML or XML, not JSON: "<html>\n<head><title>502 Bad Gateway`},
+			{name: "API error", body: feedtest.Testdata(t, "coinbase/bad_not_found.json"), want: what + `: bad body: API error: "NotFound"`},
 			{name: "empty", body: nil, want: what + ": bad body: empty body"},
 			{name: "binary", body: []byte{0x1f, 0x8b, 0x08, 0x00, 0xff}, want: what + `: bad body: binary data, not JSON`},
 			{name: "plain text", body: []byte("upstream connect error"), want: what + `: bad body: not a JSON object or array: "upstream connect error"`},
@@ -103,8 +105,8 @@ func TestCoinbaseRejects(t *testing.T) {
 		cases  []exReject
 	}{
 		{markets.FormatCoinbaseTicker, append(common("coinbase ticker"),
-			exReject{name: "truncated", body: readFixture(t, "coinbase/bad_truncated.json"), want: "coinbase ticker: bad body: truncated JSON: the body ends inside a value after 120 bytes"},
-			exReject{name: "candles sent to the ticker", body: readFixture(t, "coinbase/candles_daily_2025-11.json"), want: "coinbase ticker: bad body: the body is a JSON array, want object"},
+			exReject{name: "truncated", body: feedtest.Testdata(t, "coinbase/bad_truncated.json"), want: "coinbase ticker: bad body: truncated JSON: the body ends inside a value after 120 bytes"},
+			exReject{name: "candles sent to the ticker", body: feedtest.Testdata(t, "coinbase/candles_daily_2025-11.json"), want: "coinbase ticker: bad body: the body is a JSON array, want object"},
 			exReject{name: "no price", body: []byte(`{"time":"2026-06-19T16:43:33Z"}`), want: "coinbase ticker: bad body: no price field"},
 			exReject{name: "no time", body: []byte(`{"price":"63212.97"}`), want: "coinbase ticker: bad body: no time field"},
 			exReject{name: "a numeric price", body: []byte(`{"price":63212.97,"time":"2026-06-19T16:43:33Z"}`), want: "coinbase ticker: bad body: price is a JSON number, want string"},
@@ -114,8 +116,8 @@ func TestCoinbaseRejects(t *testing.T) {
 			exReject{name: "a future trade", body: []byte(`{"price":"1","time":"2027-01-01T00:00:00Z"}`), want: "observed_at: timestamp too far in the future: 2027-01-01T00:00:00Z is after 2026-12-01T09:30:00Z"},
 		)},
 		{markets.FormatCoinbaseCandles, append(common("coinbase candles"),
-			exReject{name: "minute candles", body: readFixture(t, "coinbase/candles_minute_2026-06-19.json"), want: "coinbase candles: bad body: candle 0: time 1781887140 (2026-06-19T16:39:00Z) is not a UTC midnight: not a daily candle"},
-			exReject{name: "the ticker sent to candles", body: readFixture(t, "coinbase/ticker_2026-06-19.json"), want: "coinbase candles: bad body: a JSON object, not the array of candles"},
+			exReject{name: "minute candles", body: feedtest.Testdata(t, "coinbase/candles_minute_2026-06-19.json"), want: "coinbase candles: bad body: candle 0: time 1781887140 (2026-06-19T16:39:00Z) is not a UTC midnight: not a daily candle"},
+			exReject{name: "the ticker sent to candles", body: feedtest.Testdata(t, "coinbase/ticker_2026-06-19.json"), want: "coinbase candles: bad body: a JSON object, not the array of candles"},
 			exReject{name: "no candles", body: []byte(`[]`), want: "coinbase candles: bad body: no candles"},
 			exReject{name: "five fields", body: []byte(`[[1763596800,1,2,3,4]]`), want: "candle 0 has 5 fields, want 6"},
 			exReject{name: "a string close", body: []byte(`[[1763596800,1,2,3,"x",5]]`), want: "coinbase candles: bad body: "},

@@ -2,12 +2,12 @@ package markets_test
 
 import (
 	"cmp"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -20,14 +20,6 @@ import (
 // parseNow is the fetch time of the daily-series tests: after every
 // fixture's last date.
 var parseNow = time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC)
-
-// readFixture returns testdata/name (see testdata/README.md).
-func readFixture(tb testing.TB, name string) []byte {
-	tb.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	require.NoError(tb, err)
-	return b
-}
 
 // lookupFormat returns the named format of markets.Formats.
 func lookupFormat(tb testing.TB, name string) feed.Format {
@@ -126,7 +118,7 @@ func runDailyCases(t *testing.T, format string, tests []dailyCase) {
 	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			obs, err := newParser(t, format, tt.params)(readFixture(t, tt.file), parseNow)
+			obs, err := newParser(t, format, tt.params)(feedtest.Testdata(t, tt.file), parseNow)
 			require.NoError(t, err)
 			assert.Empty(t, obs.Warnings)
 			got := quotesOf(t, obs)

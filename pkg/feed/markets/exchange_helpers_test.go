@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -16,7 +18,7 @@ import (
 
 // The helpers of the ECB, Coinbase and Kraken tests start with "ex" to keep
 // clear of the CSV format tests' helpers in this package; both read
-// testdata with readFixture and build parsers with newParser.
+// testdata with feedtest.Testdata and build parsers with newParser.
 
 // exNow is the fetch time of the ECB, Coinbase and Kraken tests unless a
 // case says otherwise.
@@ -138,7 +140,7 @@ func exCloses(t *testing.T, format, file string, tests []exCloseCase) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			now := exUTC(t, tt.now)
-			obs, err := newParser(t, format, nil)(readFixture(t, file), now)
+			obs, err := newParser(t, format, nil)(feedtest.Testdata(t, file), now)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, exQuotes(t, obs, now))
 		})

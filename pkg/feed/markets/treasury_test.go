@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -52,7 +54,7 @@ func TestTreasuryAgreesWithFREDHistory(t *testing.T) {
 	}
 	fromTreasury := map[string]float64{}
 	for _, file := range []string{"treasury_par_2021.csv", "treasury_par_2022.csv", "treasury_par_2023.csv"} {
-		obs, err := newParser(t, markets.FormatTreasury, nil)(readFixture(t, file), parseNow)
+		obs, err := newParser(t, markets.FormatTreasury, nil)(feedtest.Testdata(t, file), parseNow)
 		require.NoError(t, err)
 		for k, q := range quotesOf(t, obs) {
 			fromTreasury[k] = q.Value

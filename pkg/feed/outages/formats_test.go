@@ -3,6 +3,8 @@ package outages_test
 import (
 	"testing"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -68,7 +70,7 @@ func TestStateParsersAreIndependent(t *testing.T) {
 	require.NoError(t, err)
 	b, err := f.New(nil)
 	require.NoError(t, err)
-	maint := testdata(t, "binance/maintenance.json")
+	maint := feedtest.Testdata(t, "binance/maintenance.json")
 	obs, err := a(maint, now)
 	require.NoError(t, err)
 	assert.Len(t, obs.Events, 1)
@@ -89,13 +91,13 @@ func TestBadBodies(t *testing.T) {
 	}
 	garbage := func(t *testing.T, noObject, statusJSON string) []tc {
 		return []tc{
-			{"HTML error page", testdata(t, "garbage/html_error.html"), `bad body: looks like HTML or XML, not JSON: "<html>\n<head><title>502 Bad Gateway`},
-			{"empty", testdata(t, "garbage/empty.txt"), "bad body: empty body"},
+			{"HTML error page", feedtest.Testdata(t, "garbage/html_error.html"), `bad body: looks like HTML or XML, not JSON: "<html>\n<head><title>502 Bad Gateway`},
+			{"empty", feedtest.Testdata(t, "garbage/empty.txt"), "bad body: empty body"},
 			{"whitespace", []byte(" \n\t"), "bad body: empty body"},
-			{"{}", testdata(t, "garbage/empty_object.json"), noObject},
-			{"status.json", testdata(t, "garbage/status_json.json"), statusJSON},
-			{"truncated JSON", testdata(t, "garbage/truncated.json"), "bad body: truncated JSON: the body ends inside a value after 700 bytes"},
-			{"binary noise", testdata(t, "garbage/noise.bin"), `bad body: binary data, not JSON: "\x16\x05`},
+			{"{}", feedtest.Testdata(t, "garbage/empty_object.json"), noObject},
+			{"status.json", feedtest.Testdata(t, "garbage/status_json.json"), statusJSON},
+			{"truncated JSON", feedtest.Testdata(t, "garbage/truncated.json"), "bad body: truncated JSON: the body ends inside a value after 700 bytes"},
+			{"binary noise", feedtest.Testdata(t, "garbage/noise.bin"), `bad body: binary data, not JSON: "\x16\x05`},
 			{"JSON array", []byte(`[{"incidents":[]}]`), `bad body: not a JSON object: "[{\"incidents\":[]}]"`},
 			{"JSON null", []byte(`null`), `bad body: not a JSON object: "null"`},
 			{"trailing garbage", []byte(`{"incidents":[]} x`), `bad body: trailing data after the JSON object at byte 16: " x"`},
@@ -119,8 +121,8 @@ func TestBadBodies(t *testing.T) {
 		{"statuspage-summary", statuspage},
 		{"kraken-status", func(t *testing.T) []tc {
 			return append(garbage(t, "bad body: no result object", "bad body: no result object"),
-				tc{"API error", testdata(t, "kraken/error_unavailable.json"), `kraken status: bad body: API error: "EService:Unavailable"`},
-				tc{"unknown status", testdata(t, "kraken/unknown_status.json"), `bad body: unknown result.status "limit_only" (known: online, maintenance, cancel_only, post_only)`},
+				tc{"API error", feedtest.Testdata(t, "kraken/error_unavailable.json"), `kraken status: bad body: API error: "EService:Unavailable"`},
+				tc{"unknown status", feedtest.Testdata(t, "kraken/unknown_status.json"), `bad body: unknown result.status "limit_only" (known: online, maintenance, cancel_only, post_only)`},
 				tc{"empty status", []byte(`{"error":[],"result":{}}`), `bad body: unknown result.status ""`},
 				tc{"bad timestamp", []byte(`{"error":[],"result":{"status":"online","timestamp":"yesterday"}}`), `bad body: result.timestamp "yesterday" is not an RFC 3339 time`},
 				tc{"future timestamp", []byte(`{"error":[],"result":{"status":"maintenance","timestamp":"2026-01-01T01:00:00Z"}}`), `status tracker: bad body: v state "maintenance" at 2026-01-01T01:00:00Z is not between 1970 and now`},
@@ -128,8 +130,8 @@ func TestBadBodies(t *testing.T) {
 		}},
 		{"binance-status", func(t *testing.T) []tc {
 			return append(garbage(t, "bad body: no status field", "bad body: field status is a JSON object, want integer"),
-				tc{"API error", testdata(t, "binance/error_rate_limit.json"), `binance status: bad body: API error -1003: "Too much request weight used`},
-				tc{"unknown status", testdata(t, "binance/unknown_status.json"), "bad body: unknown status 2 (known: 0 normal, 1 system_maintenance)"},
+				tc{"API error", feedtest.Testdata(t, "binance/error_rate_limit.json"), `binance status: bad body: API error -1003: "Too much request weight used`},
+				tc{"unknown status", feedtest.Testdata(t, "binance/unknown_status.json"), "bad body: unknown status 2 (known: 0 normal, 1 system_maintenance)"},
 				tc{"string status", []byte(`{"status":"0","msg":"normal"}`), "bad body: field status is a JSON string, want integer"},
 				tc{"fractional status", []byte(`{"status":0.5}`), "bad body: field status is a JSON number 0.5, want integer"},
 			)
