@@ -133,38 +133,21 @@ func TestCoinbaseRejects(t *testing.T) {
 }
 
 func TestExchangeParams(t *testing.T) {
-	tests := []struct {
-		format  string
-		params  map[string]string
-		wantErr string
-	}{
-		{format: markets.FormatCoinbaseTicker},
-		{format: markets.FormatCoinbaseCandles, params: map[string]string{"instrument": "ETH-USD", "source": "coinbase"}},
-		{format: markets.FormatKrakenTicker, params: map[string]string{"pair": "XETHZUSD", "instrument": "ETH-USD"}},
-		{format: markets.FormatKrakenOHLC, params: map[string]string{"pair": "XXBTZUSD"}},
-		{format: markets.FormatCoinbaseTicker, params: map[string]string{"instrument": "BTC-EUR"},
-			wantErr: `coinbase-ticker: bad format parameter: instrument "BTC-EUR" must be 1-32 of [A-Z0-9-] ending in -USD`},
-		{format: markets.FormatCoinbaseCandles, params: map[string]string{"instrument": "btc-usd"}, wantErr: `instrument "btc-usd" must be`},
-		{format: markets.FormatCoinbaseTicker, params: map[string]string{"pair": "XXBTZUSD"},
-			wantErr: `coinbase-ticker: bad format parameter: unknown parameter "pair" (known: instrument, source)`},
-		{format: markets.FormatKrakenTicker, params: map[string]string{"granularity": "60"},
-			wantErr: `kraken-ticker: bad format parameter: unknown parameter "granularity" (known: instrument, source, pair)`},
-		{format: markets.FormatKrakenOHLC, params: map[string]string{"source": "Kraken"}, wantErr: `source "Kraken" must be 1-64 of lowercase`},
-		{format: markets.FormatKrakenOHLC, params: map[string]string{"pair": "xbt/usd"}, wantErr: `pair "xbt/usd" must be 1-32 of [A-Z0-9.]`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.format+" "+tt.wantErr, func(t *testing.T) {
-			p, err := lookupFormat(t, tt.format).New(tt.params)
-			if tt.wantErr != "" {
-				require.ErrorIs(t, err, feed.ErrBadParam)
-				assert.Contains(t, err.Error(), tt.wantErr)
-				assert.Nil(t, p)
-				return
-			}
-			require.NoError(t, err)
-			assert.NotNil(t, p)
-		})
-	}
+	feedtest.CheckParams(t, markets.Formats(), []feedtest.ParamCase{
+		{Format: markets.FormatCoinbaseTicker},
+		{Format: markets.FormatCoinbaseCandles, Params: map[string]string{"instrument": "ETH-USD", "source": "coinbase"}},
+		{Format: markets.FormatKrakenTicker, Params: map[string]string{"pair": "XETHZUSD", "instrument": "ETH-USD"}},
+		{Format: markets.FormatKrakenOHLC, Params: map[string]string{"pair": "XXBTZUSD"}},
+		{Format: markets.FormatCoinbaseTicker, Params: map[string]string{"instrument": "BTC-EUR"},
+			WantErr: `coinbase-ticker: bad format parameter: instrument "BTC-EUR" must be 1-32 of [A-Z0-9-] ending in -USD`},
+		{Format: markets.FormatCoinbaseCandles, Params: map[string]string{"instrument": "btc-usd"}, WantErr: `instrument "btc-usd" must be`},
+		{Format: markets.FormatCoinbaseTicker, Params: map[string]string{"pair": "XXBTZUSD"},
+			WantErr: `coinbase-ticker: bad format parameter: unknown parameter "pair" (known: instrument, source)`},
+		{Format: markets.FormatKrakenTicker, Params: map[string]string{"granularity": "60"},
+			WantErr: `kraken-ticker: bad format parameter: unknown parameter "granularity" (known: instrument, source, pair)`},
+		{Format: markets.FormatKrakenOHLC, Params: map[string]string{"source": "Kraken"}, WantErr: `source "Kraken" must be 1-64 of lowercase`},
+		{Format: markets.FormatKrakenOHLC, Params: map[string]string{"pair": "xbt/usd"}, WantErr: `pair "xbt/usd" must be 1-32 of [A-Z0-9.]`},
+	})
 }
 
 func TestExchangeFormatsAreListed(t *testing.T) {

@@ -29,38 +29,21 @@ func TestFormats(t *testing.T) {
 }
 
 func TestFormatParams(t *testing.T) {
-	tests := []struct {
-		format  string
-		params  map[string]string
-		wantErr string
-	}{
-		{format: "statuspage-incidents", params: map[string]string{"venue": "coinbase"}},
-		{format: "statuspage-summary", params: map[string]string{"venue": "coinbase", "source": "statuspage.coinbase"}},
-		{format: "statuspage-incidents", params: nil, wantErr: "statuspage-incidents: bad format parameter: parameter venue is required"},
-		{format: "statuspage-summary", params: map[string]string{"venue": ""}, wantErr: `statuspage-summary: bad format parameter: venue "" must be 1-64 of lowercase [a-z0-9_-]`},
-		{format: "statuspage-summary", params: map[string]string{"venue": "Coinbase"}, wantErr: `venue "Coinbase" must be`},
-		{format: "statuspage-incidents", params: map[string]string{"venue": "coinbase", "url": "x"}, wantErr: `statuspage-incidents: bad format parameter: unknown parameter "url" (known: venue, source)`},
-		{format: "statuspage-incidents", params: map[string]string{"venue": "coinbase", "source": "-x"}, wantErr: `source "-x" must be`},
-		{format: "kraken-status", params: nil},
-		{format: "kraken-status", params: map[string]string{"venue": "kraken_futures", "source": "kraken"}},
-		{format: "kraken-status", params: map[string]string{"venue": "kraken futures"}, wantErr: `kraken-status: bad format parameter: venue "kraken futures" must be`},
-		{format: "binance-status", params: map[string]string{}},
-		{format: "binance-status", params: map[string]string{"weight": "0.2"}, wantErr: `binance-status: bad format parameter: unknown parameter "weight"`},
-		{format: "binance-status", params: map[string]string{"source": ""}, wantErr: `source "" must be`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.format+" "+tt.wantErr, func(t *testing.T) {
-			p, err := lookup(t, tt.format).New(tt.params)
-			if tt.wantErr != "" {
-				require.ErrorIs(t, err, feed.ErrBadParam)
-				assert.Contains(t, err.Error(), tt.wantErr)
-				assert.Nil(t, p)
-				return
-			}
-			require.NoError(t, err)
-			assert.NotNil(t, p)
-		})
-	}
+	feedtest.CheckParams(t, outages.Formats(), []feedtest.ParamCase{
+		{Format: "statuspage-incidents", Params: map[string]string{"venue": "coinbase"}},
+		{Format: "statuspage-summary", Params: map[string]string{"venue": "coinbase", "source": "statuspage.coinbase"}},
+		{Format: "statuspage-incidents", Params: nil, WantErr: "statuspage-incidents: bad format parameter: parameter venue is required"},
+		{Format: "statuspage-summary", Params: map[string]string{"venue": ""}, WantErr: `statuspage-summary: bad format parameter: venue "" must be 1-64 of lowercase [a-z0-9_-]`},
+		{Format: "statuspage-summary", Params: map[string]string{"venue": "Coinbase"}, WantErr: `venue "Coinbase" must be`},
+		{Format: "statuspage-incidents", Params: map[string]string{"venue": "coinbase", "url": "x"}, WantErr: `statuspage-incidents: bad format parameter: unknown parameter "url" (known: venue, source)`},
+		{Format: "statuspage-incidents", Params: map[string]string{"venue": "coinbase", "source": "-x"}, WantErr: `source "-x" must be`},
+		{Format: "kraken-status", Params: nil},
+		{Format: "kraken-status", Params: map[string]string{"venue": "kraken_futures", "source": "kraken"}},
+		{Format: "kraken-status", Params: map[string]string{"venue": "kraken futures"}, WantErr: `kraken-status: bad format parameter: venue "kraken futures" must be`},
+		{Format: "binance-status", Params: map[string]string{}},
+		{Format: "binance-status", Params: map[string]string{"weight": "0.2"}, WantErr: `binance-status: bad format parameter: unknown parameter "weight"`},
+		{Format: "binance-status", Params: map[string]string{"source": ""}, WantErr: `source "" must be`},
+	})
 }
 
 // TestStateParsersAreIndependent checks that each New owns its own Tracker.
