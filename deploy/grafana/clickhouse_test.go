@@ -185,58 +185,9 @@ func (r row) insertSQL(d chschema.Dialect) string {
 		case *time.Time:
 			v = d.NullableTime(tv)
 		}
-		lits[i] = literal(v)
+		lits[i] = chdbtest.Literal(v)
 	}
 	return fmt.Sprintf("INSERT INTO %s (%s) SELECT %s", r.table, r.cols, strings.Join(lits, ", "))
-}
-
-func literal(v any) string {
-	switch v := v.(type) {
-	case string:
-		return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(v) + "'"
-	case time.Time:
-		return "'" + v.UTC().Format("2006-01-02 15:04:05.000") + "'"
-	case *time.Time:
-		if v == nil {
-			return "NULL"
-		}
-		return literal(*v)
-	case *float64:
-		if v == nil {
-			return "NULL"
-		}
-		return literal(*v)
-	case *uint64:
-		if v == nil {
-			return "NULL"
-		}
-		return literal(*v)
-	case uint64:
-		return strconv.FormatUint(v, 10)
-	case int:
-		return strconv.Itoa(v)
-	case float64:
-		return strconv.FormatFloat(v, 'g', -1, 64)
-	case []string:
-		parts := make([]string, len(v))
-		for i, s := range v {
-			parts[i] = literal(s)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case []float64:
-		parts := make([]string, len(v))
-		for i, f := range v {
-			parts[i] = literal(f)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case []int:
-		parts := make([]string, len(v))
-		for i, n := range v {
-			parts[i] = literal(n)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	}
-	panic(fmt.Sprintf("literal: unsupported %T", v)) // test helper: a new fixture type needs a case
 }
 
 const (

@@ -28,6 +28,15 @@ func fresh[T event.Event](t *testing.T, mut func(T)) event.Event {
 	return nil
 }
 
+// with defers fresh to the subtest, so a table row names its fixture's type
+// through mut alone.
+func with[T event.Event](mut func(T)) func(*testing.T) event.Event {
+	return func(t *testing.T) event.Event {
+		t.Helper()
+		return fresh(t, mut)
+	}
+}
+
 // resealed changes a field and seals again, so the id still matches.
 func resealed[T event.Event](mut func(T)) func(T) {
 	return func(e T) {
@@ -45,356 +54,111 @@ func TestValidate(t *testing.T) {
 		wantField string
 		wantMsg   string // checked where not empty
 	}{
-		{
-			name:  "valid",
-			event: func(t *testing.T) event.Event { return fresh(t, func(*event.JGBYield) {}) },
-		},
-		{
-			name: "observed_at at the clock-skew limit",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, resealed(func(e *event.JGBYield) { e.ObservedAt = validationTime.Add(event.MaxClockSkew) }))
-			},
-		},
-		{
-			name: "market quote: missing instrument",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, resealed(func(e *event.MarketQuote) { e.Instrument = "" }))
-			},
-			wantErr: event.ErrMissing, wantField: "instrument",
-		},
-		{
-			name: "market quote: instrument in lowercase",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, resealed(func(e *event.MarketQuote) { e.Instrument = "usdjpy" }))
-			},
-			wantErr: event.ErrBadFormat, wantField: "instrument",
-		},
-		{
-			name: "market quote: instrument starting with a dash",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, resealed(func(e *event.MarketQuote) { e.Instrument = "-BTC" }))
-			},
-			wantErr: event.ErrBadFormat, wantField: "instrument",
-		},
-		{
-			name: "market quote: unknown unit",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, resealed(func(e *event.MarketQuote) { e.Unit = "yen" }))
-			},
-			wantErr: event.ErrBadFormat, wantField: "unit",
-		},
-		{
-			name: "market quote: missing kind",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, resealed(func(e *event.MarketQuote) { e.Kind = "" }))
-			},
-			wantErr: event.ErrMissing, wantField: "kind",
-		},
-		{
-			name: "market quote: unknown kind",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, resealed(func(e *event.MarketQuote) { e.Kind = "open" }))
-			},
-			wantErr: event.ErrBadFormat, wantField: "kind",
-		},
-		{
-			name: "market quote: USDJPY in sen",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, resealed(func(e *event.MarketQuote) { e.Value = 15741 }))
-			},
-			wantErr: event.ErrOutOfRange, wantField: "value", wantMsg: "15741 is outside [1, 1000]",
-		},
-		{
-			name: "market quote: yield in basis points",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, resealed(func(e *event.MarketQuote) { e.Unit, e.Value = event.UnitPercent, 420 }))
-			},
-			wantErr: event.ErrOutOfRange, wantField: "value",
-		},
-		{
-			name: "market quote: VIX below zero",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, resealed(func(e *event.MarketQuote) { e.Unit, e.Value = event.UnitPoints, -1 }))
-			},
-			wantErr: event.ErrOutOfRange, wantField: "value",
-		},
-		{
-			name: "market quote: NaN",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, resealed(func(e *event.MarketQuote) { e.Value = math.NaN() }))
-			},
-			wantErr: event.ErrNotFinite, wantField: "value",
-		},
-		{
-			name: "market quote: infinite price",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, resealed(func(e *event.MarketQuote) { e.Unit, e.Value = event.UnitUSD, math.Inf(1) }))
-			},
-			wantErr: event.ErrNotFinite, wantField: "value",
-		},
-		{
-			name: "market quote: in the future",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, resealed(func(e *event.MarketQuote) { e.ObservedAt = validationTime.Add(event.MaxClockSkew + time.Second) }))
-			},
-			wantErr: event.ErrFutureTime, wantField: "observed_at",
-		},
-		{
-			name: "missing tenor",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, func(e *event.JGBYield) { e.Tenor = "" })
-			},
-			wantErr: event.ErrMissing, wantField: "tenor",
-		},
-		{
-			name: "missing source",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, resealed(func(e *event.ETFFlow) { e.Source = "" }))
-			},
-			wantErr: event.ErrMissing, wantField: "source",
-		},
-		{
-			name: "missing resolved_at on resolve",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, func(e *event.VenueStatus) { e.Action = event.ActionResolve })
-			},
-			wantErr: event.ErrMissing, wantField: "resolved_at",
-		},
-		{
-			name: "missing dead-letter reason",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, func(e *event.DeadLetter) { e.Reason = "" })
-			},
-			wantErr: event.ErrMissing, wantField: "reason",
-		},
-		{
-			name: "NaN yield",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, func(e *event.JGBYield) { e.YieldPct = math.NaN() })
-			},
-			wantErr: event.ErrNotFinite, wantField: "yield_pct",
-		},
-		{
-			name: "+Inf flow",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, func(e *event.ETFFlow) { e.FlowUSD = math.Inf(1) })
-			},
-			wantErr: event.ErrNotFinite, wantField: "flow_usd",
-		},
-		{
-			name: "NaN probability",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, func(e *event.FedOdds) { e.Outcomes[1].Probability = math.NaN() })
-			},
-			wantErr: event.ErrNotFinite, wantField: "outcomes.1.probability",
-		},
-		{
-			name: "-Inf component raw",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, func(e *event.RiskScore) { *e.Components[0].Raw = math.Inf(-1) })
-			},
-			wantErr: event.ErrNotFinite, wantField: "components.0.raw",
-		},
-		{
-			name: "NaN ETF cost basis",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, func(e *event.RiskScore) { *e.ETFCostBasisUSD = math.NaN() })
-			},
-			wantErr: event.ErrNotFinite, wantField: "etf_cost_basis_usd",
-		},
-		{
-			name: "+Inf ETF cost basis",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, func(e *event.RiskScore) { *e.ETFCostBasisUSD = math.Inf(1) })
-			},
-			wantErr: event.ErrNotFinite, wantField: "etf_cost_basis_usd",
-		},
-		{
-			name: "zero ETF cost basis",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, func(e *event.RiskScore) { *e.ETFCostBasisUSD = 0 })
-			},
-			wantErr: event.ErrOutOfRange, wantField: "etf_cost_basis_usd",
-		},
-		{
-			name: "ETF cost basis unknown",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, func(e *event.RiskScore) { e.ETFCostBasisUSD = nil })
-			},
-		},
-		{
-			name: "NaN component score",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, func(e *event.RiskComponent) { e.Score = math.NaN() })
-			},
-			wantErr: event.ErrNotFinite, wantField: "score",
-		},
-		{
-			name: "+Inf component raw",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, func(e *event.RiskComponent) { *e.Raw = math.Inf(1) })
-			},
-			wantErr: event.ErrNotFinite, wantField: "raw",
-		},
-		{
-			name: "component name not a subject token",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, resealed(func(e *event.RiskComponent) { e.Name = "E1 venue" }))
-			},
-			wantErr: event.ErrBadFormat, wantField: "name",
-		},
-		{
-			name: "component renamed after sealing",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, func(e *event.RiskComponent) { e.Name = "E2" })
-			},
-			wantErr: event.ErrBadID, wantField: "id",
-		},
-		{
-			name: "heartbeat moved after sealing",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, func(e *event.Heartbeat) { e.ObservedAt = e.ObservedAt.Add(time.Minute) })
-			},
-			wantErr: event.ErrBadID, wantField: "id",
-		},
-		{
-			name: "heartbeat one hour ahead",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, resealed(func(e *event.Heartbeat) { e.ObservedAt = validationTime.Add(event.MaxClockSkew + time.Second) }))
-			},
-			wantErr: event.ErrFutureTime, wantField: "observed_at",
-		},
-		{
-			name: "yield above 30 %",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, func(e *event.JGBYield) { e.YieldPct = 30.001 })
-			},
-			wantErr: event.ErrOutOfRange, wantField: "yield_pct",
-		},
-		{
-			name: "negative index",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, func(e *event.RiskScore) { e.Index = -0.1 })
-			},
-			wantErr: event.ErrOutOfRange, wantField: "index",
-		},
-		{
-			name: "probabilities sum to 1.05",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, func(e *event.FedOdds) { e.Outcomes[1].Probability = 0.341 })
-			},
-			wantErr: event.ErrOutOfRange, wantField: "outcomes",
-		},
-		{
-			name: "observed_at a second before the epoch",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, resealed(func(e *event.JGBYield) { e.ObservedAt = time.Date(1969, 12, 31, 23, 59, 59, 0, time.UTC) }))
-			},
-			wantErr: event.ErrOutOfRange, wantField: "observed_at",
-			wantMsg: "1969-12-31T23:59:59Z is before 1970-01-01",
-		},
-		{
-			name: "observed_at a millisecond before the epoch",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, resealed(func(e *event.JGBYield) { e.ObservedAt = event.MinObservedAt.Add(-time.Millisecond) }))
-			},
-			wantErr: event.ErrOutOfRange, wantField: "observed_at",
-		},
-		{
-			name: "observed_at at the epoch",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, resealed(func(e *event.JGBYield) { e.ObservedAt = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC) }))
-			},
-		},
-		{
-			name: "observed_at on MoF's first row, 24 Sep 1974",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, resealed(func(e *event.JGBYield) { e.ObservedAt = time.Date(1974, 9, 24, 6, 0, 0, 0, time.UTC) }))
-			},
-		},
-		{
-			name: "tenor lower case",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, func(e *event.JGBYield) { e.Tenor = "10y" })
-			},
-			wantErr: event.ErrBadFormat, wantField: "tenor",
-		},
-		{
-			name: "meeting not a calendar date",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, func(e *event.FedOdds) { e.Meeting = "2025-02-29" })
-			},
-			wantErr: event.ErrBadFormat, wantField: "meeting",
-		},
-		{
-			name: "unknown regime",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, func(e *event.RiskScore) { e.Regime = "panic" })
-			},
-			wantErr: event.ErrBadFormat, wantField: "regime",
-		},
-		{
-			name: "id not hex",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, func(e *event.JGBYield) { e.ID = "not-an-id" })
-			},
-			wantErr: event.ErrBadFormat, wantField: "id",
-		},
-		{
-			name: "observed_at one hour ahead",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, resealed(func(e *event.JGBYield) { e.ObservedAt = validationTime.Add(event.MaxClockSkew + time.Second) }))
-			},
-			wantErr: event.ErrFutureTime, wantField: "observed_at",
-		},
-		{
-			name: "observed_at just past the clock-skew limit",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, resealed(func(e *event.JGBYield) {
-					e.ObservedAt = validationTime.Add(event.MaxClockSkew + time.Millisecond)
-				}))
-			},
-			wantErr: event.ErrFutureTime, wantField: "observed_at",
-		},
-		{
-			name: "ingested_at one hour ahead",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, func(e *event.ETFFlow) { e.IngestedAt = validationTime.Add(time.Hour) })
-			},
-			wantErr: event.ErrFutureTime, wantField: "ingested_at",
-		},
-		{
-			name: "tampered id",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, func(e *event.JGBYield) {
-					b := []byte(e.ID)
-					b[len(b)-1] = "01"[(b[len(b)-1]+1)%2] // change the last hex digit
-					e.ID = string(b)
-				})
-			},
-			wantErr: event.ErrBadID, wantField: "id",
-		},
-		{
-			name: "key changed after sealing",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, func(e *event.JGBYield) { e.Tenor = "2Y" })
-			},
-			wantErr: event.ErrBadID, wantField: "id",
-		},
-		{
-			name: "observed_at changed after sealing",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, func(e *event.VenueStatus) { e.ObservedAt = e.ObservedAt.Add(time.Millisecond) })
-			},
-			wantErr: event.ErrBadID, wantField: "id",
-		},
-		{
-			name: "schema of another version",
-			event: func(t *testing.T) event.Event {
-				return fresh(t, func(e *event.JGBYield) { e.Schema = "cw.jgb.yield/v2" })
-			},
-			wantErr: event.ErrUnknownSchema, wantField: "schema",
-		},
+		{name: "valid", event: with(func(*event.JGBYield) {})},
+		{name: "observed_at at the clock-skew limit",
+			event: with(resealed(func(e *event.JGBYield) { e.ObservedAt = validationTime.Add(event.MaxClockSkew) }))},
+		{name: "market quote: missing instrument", wantErr: event.ErrMissing, wantField: "instrument",
+			event: with(resealed(func(e *event.MarketQuote) { e.Instrument = "" }))},
+		{name: "market quote: instrument in lowercase", wantErr: event.ErrBadFormat, wantField: "instrument",
+			event: with(resealed(func(e *event.MarketQuote) { e.Instrument = "usdjpy" }))},
+		{name: "market quote: instrument starting with a dash", wantErr: event.ErrBadFormat, wantField: "instrument",
+			event: with(resealed(func(e *event.MarketQuote) { e.Instrument = "-BTC" }))},
+		{name: "market quote: unknown unit", wantErr: event.ErrBadFormat, wantField: "unit",
+			event: with(resealed(func(e *event.MarketQuote) { e.Unit = "yen" }))},
+		{name: "market quote: missing kind", wantErr: event.ErrMissing, wantField: "kind",
+			event: with(resealed(func(e *event.MarketQuote) { e.Kind = "" }))},
+		{name: "market quote: unknown kind", wantErr: event.ErrBadFormat, wantField: "kind",
+			event: with(resealed(func(e *event.MarketQuote) { e.Kind = "open" }))},
+		{name: "market quote: USDJPY in sen", wantErr: event.ErrOutOfRange, wantField: "value", wantMsg: "15741 is outside [1, 1000]",
+			event: with(resealed(func(e *event.MarketQuote) { e.Value = 15741 }))},
+		{name: "market quote: yield in basis points", wantErr: event.ErrOutOfRange, wantField: "value",
+			event: with(resealed(func(e *event.MarketQuote) { e.Unit, e.Value = event.UnitPercent, 420 }))},
+		{name: "market quote: VIX below zero", wantErr: event.ErrOutOfRange, wantField: "value",
+			event: with(resealed(func(e *event.MarketQuote) { e.Unit, e.Value = event.UnitPoints, -1 }))},
+		{name: "market quote: NaN", wantErr: event.ErrNotFinite, wantField: "value",
+			event: with(resealed(func(e *event.MarketQuote) { e.Value = math.NaN() }))},
+		{name: "market quote: infinite price", wantErr: event.ErrNotFinite, wantField: "value",
+			event: with(resealed(func(e *event.MarketQuote) { e.Unit, e.Value = event.UnitUSD, math.Inf(1) }))},
+		{name: "market quote: in the future", wantErr: event.ErrFutureTime, wantField: "observed_at",
+			event: with(resealed(func(e *event.MarketQuote) { e.ObservedAt = validationTime.Add(event.MaxClockSkew + time.Second) }))},
+		{name: "missing tenor", wantErr: event.ErrMissing, wantField: "tenor",
+			event: with(func(e *event.JGBYield) { e.Tenor = "" })},
+		{name: "missing source", wantErr: event.ErrMissing, wantField: "source",
+			event: with(resealed(func(e *event.ETFFlow) { e.Source = "" }))},
+		{name: "missing resolved_at on resolve", wantErr: event.ErrMissing, wantField: "resolved_at",
+			event: with(func(e *event.VenueStatus) { e.Action = event.ActionResolve })},
+		{name: "missing dead-letter reason", wantErr: event.ErrMissing, wantField: "reason",
+			event: with(func(e *event.DeadLetter) { e.Reason = "" })},
+		{name: "NaN yield", wantErr: event.ErrNotFinite, wantField: "yield_pct",
+			event: with(func(e *event.JGBYield) { e.YieldPct = math.NaN() })},
+		{name: "+Inf flow", wantErr: event.ErrNotFinite, wantField: "flow_usd",
+			event: with(func(e *event.ETFFlow) { e.FlowUSD = math.Inf(1) })},
+		{name: "NaN probability", wantErr: event.ErrNotFinite, wantField: "outcomes.1.probability",
+			event: with(func(e *event.FedOdds) { e.Outcomes[1].Probability = math.NaN() })},
+		{name: "-Inf component raw", wantErr: event.ErrNotFinite, wantField: "components.0.raw",
+			event: with(func(e *event.RiskScore) { *e.Components[0].Raw = math.Inf(-1) })},
+		{name: "NaN ETF cost basis", wantErr: event.ErrNotFinite, wantField: "etf_cost_basis_usd",
+			event: with(func(e *event.RiskScore) { *e.ETFCostBasisUSD = math.NaN() })},
+		{name: "+Inf ETF cost basis", wantErr: event.ErrNotFinite, wantField: "etf_cost_basis_usd",
+			event: with(func(e *event.RiskScore) { *e.ETFCostBasisUSD = math.Inf(1) })},
+		{name: "zero ETF cost basis", wantErr: event.ErrOutOfRange, wantField: "etf_cost_basis_usd",
+			event: with(func(e *event.RiskScore) { *e.ETFCostBasisUSD = 0 })},
+		{name: "ETF cost basis unknown",
+			event: with(func(e *event.RiskScore) { e.ETFCostBasisUSD = nil })},
+		{name: "NaN component score", wantErr: event.ErrNotFinite, wantField: "score",
+			event: with(func(e *event.RiskComponent) { e.Score = math.NaN() })},
+		{name: "+Inf component raw", wantErr: event.ErrNotFinite, wantField: "raw",
+			event: with(func(e *event.RiskComponent) { *e.Raw = math.Inf(1) })},
+		{name: "component name not a subject token", wantErr: event.ErrBadFormat, wantField: "name",
+			event: with(resealed(func(e *event.RiskComponent) { e.Name = "E1 venue" }))},
+		{name: "component renamed after sealing", wantErr: event.ErrBadID, wantField: "id",
+			event: with(func(e *event.RiskComponent) { e.Name = "E2" })},
+		{name: "heartbeat moved after sealing", wantErr: event.ErrBadID, wantField: "id",
+			event: with(func(e *event.Heartbeat) { e.ObservedAt = e.ObservedAt.Add(time.Minute) })},
+		{name: "heartbeat one hour ahead", wantErr: event.ErrFutureTime, wantField: "observed_at",
+			event: with(resealed(func(e *event.Heartbeat) { e.ObservedAt = validationTime.Add(event.MaxClockSkew + time.Second) }))},
+		{name: "yield above 30 %", wantErr: event.ErrOutOfRange, wantField: "yield_pct",
+			event: with(func(e *event.JGBYield) { e.YieldPct = 30.001 })},
+		{name: "negative index", wantErr: event.ErrOutOfRange, wantField: "index",
+			event: with(func(e *event.RiskScore) { e.Index = -0.1 })},
+		{name: "probabilities sum to 1.05", wantErr: event.ErrOutOfRange, wantField: "outcomes",
+			event: with(func(e *event.FedOdds) { e.Outcomes[1].Probability = 0.341 })},
+		{name: "observed_at a second before the epoch", wantErr: event.ErrOutOfRange, wantField: "observed_at", wantMsg: "1969-12-31T23:59:59Z is before 1970-01-01",
+			event: with(resealed(func(e *event.JGBYield) { e.ObservedAt = time.Date(1969, 12, 31, 23, 59, 59, 0, time.UTC) }))},
+		{name: "observed_at a millisecond before the epoch", wantErr: event.ErrOutOfRange, wantField: "observed_at",
+			event: with(resealed(func(e *event.JGBYield) { e.ObservedAt = event.MinObservedAt.Add(-time.Millisecond) }))},
+		{name: "observed_at at the epoch",
+			event: with(resealed(func(e *event.JGBYield) { e.ObservedAt = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC) }))},
+		{name: "observed_at on MoF's first row, 24 Sep 1974",
+			event: with(resealed(func(e *event.JGBYield) { e.ObservedAt = time.Date(1974, 9, 24, 6, 0, 0, 0, time.UTC) }))},
+		{name: "tenor lower case", wantErr: event.ErrBadFormat, wantField: "tenor",
+			event: with(func(e *event.JGBYield) { e.Tenor = "10y" })},
+		{name: "meeting not a calendar date", wantErr: event.ErrBadFormat, wantField: "meeting",
+			event: with(func(e *event.FedOdds) { e.Meeting = "2025-02-29" })},
+		{name: "unknown regime", wantErr: event.ErrBadFormat, wantField: "regime",
+			event: with(func(e *event.RiskScore) { e.Regime = "panic" })},
+		{name: "id not hex", wantErr: event.ErrBadFormat, wantField: "id",
+			event: with(func(e *event.JGBYield) { e.ID = "not-an-id" })},
+		{name: "observed_at one hour ahead", wantErr: event.ErrFutureTime, wantField: "observed_at",
+			event: with(resealed(func(e *event.JGBYield) { e.ObservedAt = validationTime.Add(event.MaxClockSkew + time.Second) }))},
+		{name: "observed_at just past the clock-skew limit", wantErr: event.ErrFutureTime, wantField: "observed_at",
+			event: with(resealed(func(e *event.JGBYield) {
+				e.ObservedAt = validationTime.Add(event.MaxClockSkew + time.Millisecond)
+			}))},
+		{name: "ingested_at one hour ahead", wantErr: event.ErrFutureTime, wantField: "ingested_at",
+			event: with(func(e *event.ETFFlow) { e.IngestedAt = validationTime.Add(time.Hour) })},
+		{name: "tampered id", wantErr: event.ErrBadID, wantField: "id",
+			event: with(func(e *event.JGBYield) {
+				b := []byte(e.ID)
+				b[len(b)-1] = "01"[(b[len(b)-1]+1)%2] // change the last hex digit
+				e.ID = string(b)
+			})},
+		{name: "key changed after sealing", wantErr: event.ErrBadID, wantField: "id",
+			event: with(func(e *event.JGBYield) { e.Tenor = "2Y" })},
+		{name: "observed_at changed after sealing", wantErr: event.ErrBadID, wantField: "id",
+			event: with(func(e *event.VenueStatus) { e.ObservedAt = e.ObservedAt.Add(time.Millisecond) })},
+		{name: "schema of another version", wantErr: event.ErrUnknownSchema, wantField: "schema",
+			event: with(func(e *event.JGBYield) { e.Schema = "cw.jgb.yield/v2" })},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,7 +1,6 @@
 package fault_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -20,8 +19,7 @@ import (
 // port, every event is stored once.
 func TestClickHouseRestartUnderLoadLosesNothing(t *testing.T) {
 	const n = 8000
-	ctx, cancel := context.WithTimeout(context.Background(), caseTimeout)
-	defer cancel()
+	ctx := caseContext(t)
 	ns := natstest.New(t)
 	srv := chtest.Dedicated(t)
 	db := chtest.NewOn(t, srv.Addr())

@@ -19,6 +19,7 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/scenario"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
+	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
 )
 
 // recoveryBound is how long any case may take to get back to every event
@@ -79,6 +80,25 @@ func ids(events []event.Event) []string {
 }
 
 // connect opens a NATS connection that reconnects forever, closed when the
+// caseContext returns a context that ends caseTimeout from now, or with the
+// test.
+func caseContext(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(t.Context(), caseTimeout)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// startStores starts an embedded NATS server with the streams (one
+// replica) and a database of the test's own, and connects to the server.
+func startStores(t *testing.T) (*natstest.Server, *chtest.DB, jetstream.JetStream) {
+	t.Helper()
+	ns := natstest.New(t)
+	db := chtest.New(t)
+	js := connect(t, ns.URL)
+	ensureStreams(t, js, 1)
+	return ns, db, js
+}
+
 // test ends, and returns its JetStream context; opts add to its options.
 func connect(t *testing.T, url string, opts ...nats.Option) jetstream.JetStream {
 	t.Helper()

@@ -1,7 +1,6 @@
 package fault_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -23,8 +22,7 @@ import (
 // once.
 func TestStreamLeaderLossLosesNothing(t *testing.T) {
 	const n = 8000
-	ctx, cancel := context.WithTimeout(context.Background(), caseTimeout)
-	defer cancel()
+	ctx := caseContext(t)
 	c := natstest.NewCluster(t, 3)
 	db := chtest.New(t)
 	ensureStreams(t, connect(t, c.URL()), 3)

@@ -1,15 +1,12 @@
 package fault_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
-	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
-	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
 )
 
 // The nats-server is shut down while a sink stores the first 4,000 of
@@ -19,12 +16,8 @@ import (
 // and every event is stored once.
 func TestNATSRestartLosesNothing(t *testing.T) {
 	const n = 8000
-	ctx, cancel := context.WithTimeout(context.Background(), caseTimeout)
-	defer cancel()
-	ns := natstest.New(t)
-	db := chtest.New(t)
-	js := connect(t, ns.URL)
-	ensureStreams(t, js, 1)
+	ctx := caseContext(t)
+	ns, db, js := startStores(t)
 	sink := startSink(t, "sink", sinkEnv(ns.URL, db))
 
 	events := synthetic(n, 4)

@@ -1,7 +1,6 @@
 package fault_test
 
 import (
-	"context"
 	"crypto/sha256"
 	"fmt"
 	"strings"
@@ -14,8 +13,6 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/sink"
-	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
-	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
 )
 
 // poison is one bad input, or one odd but valid one (code "").
@@ -123,12 +120,8 @@ func poisons(t *testing.T, now time.Time) []poison {
 // consumers ack everything.
 func TestPoisonInputsAreDeadLetteredAndTheRestStored(t *testing.T) {
 	const n = 2000
-	ctx, cancel := context.WithTimeout(context.Background(), caseTimeout)
-	defer cancel()
-	ns := natstest.New(t)
-	db := chtest.New(t)
-	js := connect(t, ns.URL)
-	ensureStreams(t, js, 1)
+	ctx := caseContext(t)
+	ns, db, js := startStores(t)
 	s := startSink(t, "sink", sinkEnv(ns.URL, db))
 
 	bad := poisons(t, time.Now())

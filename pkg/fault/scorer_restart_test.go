@@ -30,8 +30,7 @@ type print struct {
 // which restores its last snapshot and replays only what came after. The
 // prints in CW_SCORES must be the same, in the same order.
 func TestScorerKilledAndRestartedPrintsAsUninterrupted(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), caseTimeout)
-	defer cancel()
+	ctx := caseContext(t)
 	data, err := scenario.Load("nov-2025")
 	require.NoError(t, err)
 	sc, err := scenario.Parse(data, time.Now())

@@ -1,15 +1,12 @@
 package fault_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
-	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
-	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
 )
 
 // A sink process is SIGKILLed while it inserts a backlog of 8,000 events:
@@ -17,12 +14,8 @@ import (
 // A new sink on the same durable consumer stores every event once.
 func TestSinkKilledMidBatchLosesNothing(t *testing.T) {
 	const n = 8000
-	ctx, cancel := context.WithTimeout(context.Background(), caseTimeout)
-	defer cancel()
-	ns := natstest.New(t)
-	db := chtest.New(t)
-	js := connect(t, ns.URL)
-	ensureStreams(t, js, 1)
+	ctx := caseContext(t)
+	ns, db, js := startStores(t)
 	events := synthetic(n, 1)
 	_, err := publish(ctx, js, eventMsgs(t, events), nil, nil)
 	require.NoError(t, err)

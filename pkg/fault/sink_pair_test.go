@@ -1,7 +1,6 @@
 package fault_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -9,8 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
-	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
-	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
 )
 
 // Two sinks share the durable consumer while 8,000 events are published;
@@ -18,12 +15,8 @@ import (
 // rest and, after the ack wait, what the dead one held unacked.
 func TestSinkKilledBesideAnotherLosesNothing(t *testing.T) {
 	const n = 8000
-	ctx, cancel := context.WithTimeout(context.Background(), caseTimeout)
-	defer cancel()
-	ns := natstest.New(t)
-	db := chtest.New(t)
-	js := connect(t, ns.URL)
-	ensureStreams(t, js, 1)
+	ctx := caseContext(t)
+	ns, db, js := startStores(t)
 
 	env := sinkEnv(ns.URL, db)
 	victim := startSink(t, "sink-a", env)

@@ -30,6 +30,7 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/opsfx"
 	"github.com/carrywatch/carrywatch/pkg/sink"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
+	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
 )
 
 func TestMain(m *testing.M) { chtest.Main(m) }
@@ -86,6 +87,15 @@ func startBusWith(t *testing.T, cfg natsfx.Config) *natsfx.Bus {
 func startPipeline(t *testing.T, natsURL, chAddr, database string, cfg sink.Config) *pipeline {
 	t.Helper()
 	return startPipelineWith(t, startBus(t, natsURL), chAddr, database, cfg, testLog())
+}
+
+// startFreshPipeline starts an embedded NATS server, a database of its own
+// and a pipeline on them with fastConfig.
+func startFreshPipeline(t *testing.T) (*pipeline, *chtest.DB) {
+	t.Helper()
+	ns := natstest.New(t)
+	db := chtest.New(t)
+	return startPipeline(t, ns.URL, db.Addr, db.Database, fastConfig()), db
 }
 
 // startPipelineWith is startPipeline on a bus already started, logging to log.

@@ -22,9 +22,7 @@ import (
 // without one, which only ClickHouse's ReplacingMergeTree can collapse):
 // exactly 18,000 rows visible, each equal to what was sent.
 func TestPipelineStoresEveryEventOnce(t *testing.T) {
-	ns := natstest.New(t)
-	db := chtest.New(t)
-	p := startPipeline(t, ns.URL, db.Addr, db.Database, fastConfig())
+	p, db := startFreshPipeline(t)
 	js := p.bus.JetStream()
 
 	events := genMixed(18000) // 18,000 of the first kinds and 3,600 market quotes
@@ -101,9 +99,7 @@ func TestSinkCrashMidBatchLosesNothing(t *testing.T) {
 // A malformed message and a schema-invalid one are dead-lettered with their
 // reasons and original bytes; the events after them are stored.
 func TestInvalidMessagesAreDeadLettered(t *testing.T) {
-	ns := natstest.New(t)
-	db := chtest.New(t)
-	p := startPipeline(t, ns.URL, db.Addr, db.Database, fastConfig())
+	p, db := startFreshPipeline(t)
 	js := p.bus.JetStream()
 	ctx := context.Background()
 
@@ -174,9 +170,7 @@ func TestInvalidMessagesAreDeadLettered(t *testing.T) {
 // A consumer deleted under a running sink (an operator's mistake, a
 // terminal pull error) is recreated, and events published after are stored.
 func TestDeletedConsumerIsRecreated(t *testing.T) {
-	ns := natstest.New(t)
-	db := chtest.New(t)
-	p := startPipeline(t, ns.URL, db.Addr, db.Database, fastConfig())
+	p, db := startFreshPipeline(t)
 	js := p.bus.JetStream()
 	ctx := context.Background()
 
@@ -272,9 +266,7 @@ func TestBacklogIsFlushedWhenCaughtUp(t *testing.T) {
 // ends with nothing pending, a heartbeat being the first and the last
 // message it reads.
 func TestHeartbeatsAreAckedNotStored(t *testing.T) {
-	ns := natstest.New(t)
-	db := chtest.New(t)
-	p := startPipeline(t, ns.URL, db.Addr, db.Database, fastConfig())
+	p, db := startFreshPipeline(t)
 	js := p.bus.JetStream()
 	ctx := context.Background()
 

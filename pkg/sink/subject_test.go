@@ -14,7 +14,6 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/sink"
 	"github.com/carrywatch/carrywatch/pkg/table"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
-	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
 )
 
 // Every kind is stored only from its own subject: sent with another key
@@ -22,9 +21,7 @@ import (
 // is dead-lettered with code bad_subject. A dead letter on another stage's
 // subject is kept, wrapped in a bad_subject dead letter of that stage.
 func TestSubjectMustMatchTheEvent(t *testing.T) {
-	ns := natstest.New(t)
-	db := chtest.New(t)
-	p := startPipeline(t, ns.URL, db.Addr, db.Database, fastConfig())
+	p, db := startFreshPipeline(t)
 	js := p.bus.JetStream()
 	ctx := context.Background()
 

@@ -3,6 +3,8 @@ package etfflows
 import (
 	"testing"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -47,7 +49,7 @@ func TestETFCSVFiles(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := newParser(t, NewETFCSV, nil)
-			obs, err := p(readTestdata(t, tt.file), testNow)
+			obs, err := p(feedtest.Testdata(t, tt.file), testNow)
 			require.NoError(t, err)
 			assert.Empty(t, obs.Warnings)
 			got := flows(t, obs)
@@ -121,16 +123,16 @@ func TestETFCSVBadBodies(t *testing.T) {
 		wantErr string
 	}{
 		{name: "empty", body: nil, wantErr: "parse etf-csv: bad body: empty body"},
-		{name: "wrong header", body: readTestdata(t, "etf_wrong_header.csv"), wantErr: `header (line 1): no date column (header is "day,fund,amount"`},
-		{name: "Farside CSV", body: readTestdata(t, "farside_btc_2024.csv"), wantErr: "no ticker column"},
+		{name: "wrong header", body: feedtest.Testdata(t, "etf_wrong_header.csv"), wantErr: `header (line 1): no date column (header is "day,fund,amount"`},
+		{name: "Farside CSV", body: feedtest.Testdata(t, "farside_btc_2024.csv"), wantErr: "no ticker column"},
 		{name: "no flow column", body: []byte("date,ticker,flow\n2025-11-04,IBIT,1\n"), wantErr: "no flow_usd or flow_usd_m column"},
 		{name: "both flow columns", body: []byte("date,ticker,flow_usd,flow_usd_m\n2025-11-04,IBIT,1,1\n"), wantErr: "both flow_usd and flow_usd_m"},
 		{name: "column twice", body: []byte("date,ticker,flow_usd,Ticker\n2025-11-04,IBIT,1,IBIT\n"), wantErr: "column ticker appears twice"},
 		{name: "header only", body: []byte("date,ticker,flow_usd\n"), wantErr: "no data rows below the header"},
 		{name: "truncated row", body: []byte("date,ticker,flow_usd_m\n2025-11-04,ARKB,-128.1\n2025-11-04,FB"), wantErr: "line 3: 2 fields but the header has 3: truncated?"},
 		{name: "broken quoting", body: []byte("date,ticker,flow_usd_m\n2025-11-04,ARKB,\"-128.1\n"), wantErr: "not CSV"},
-		{name: "binary noise", body: readTestdata(t, "noise.bin"), wantErr: "not UTF-8 text"},
-		{name: "HTML page", body: readTestdata(t, "cloudflare_403.html"), wantErr: `not CSV: parse error on line 1, column 27: bare " in non-quoted-field`},
+		{name: "binary noise", body: feedtest.Testdata(t, "noise.bin"), wantErr: "not UTF-8 text"},
+		{name: "HTML page", body: feedtest.Testdata(t, "cloudflare_403.html"), wantErr: `not CSV: parse error on line 1, column 27: bare " in non-quoted-field`},
 		{name: "bad date", body: []byte("date,ticker,flow_usd\n04/11/2025,IBIT,1\n"), wantErr: `line 2: date "04/11/2025" is not YYYY-MM-DD`},
 		{name: "empty ticker", body: []byte("date,ticker,flow_usd\n2025-11-04,,1\n"), wantErr: "line 2 (2025-11-04): empty ticker"},
 		{name: "bad ticker", body: []byte("date,ticker,flow_usd\n2025-11-04,BRK.B,1\n"), wantErr: `ticker: bad format: "BRK.B" must be 1-12 of [A-Z0-9]`},

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -41,7 +43,7 @@ func checkFlows(t *testing.T, got map[string]*event.ETFFlow, tests []flowCase) {
 // was still 0.0 when the scrape was taken.
 func TestFarsideCSVRealRows(t *testing.T) {
 	p := newParser(t, NewFarsideCSV, nil)
-	obs, err := p(readTestdata(t, "farside_btc_2024.csv"), testNow)
+	obs, err := p(feedtest.Testdata(t, "farside_btc_2024.csv"), testNow)
 	require.NoError(t, err)
 	got := flows(t, obs)
 
@@ -100,7 +102,7 @@ func TestFarsideCSVRealRows(t *testing.T) {
 // right than in the CSV.
 func TestFarsideHTMLPage(t *testing.T) {
 	p := newParser(t, NewFarsideHTML, nil)
-	obs, err := p(readTestdata(t, "farside_btc_2024-08.html"), testNow)
+	obs, err := p(feedtest.Testdata(t, "farside_btc_2024-08.html"), testNow)
 	require.NoError(t, err)
 	got := flows(t, obs)
 
@@ -137,7 +139,7 @@ func TestFarsideHTMLPage(t *testing.T) {
 // known funds do not add up to the Total, and each says so.
 func TestFarsideNov2025(t *testing.T) {
 	p := newParser(t, NewFarsideCSV, nil)
-	obs, err := p(readTestdata(t, "farside_btc_2025-11.csv"), testNow)
+	obs, err := p(feedtest.Testdata(t, "farside_btc_2025-11.csv"), testNow)
 	require.NoError(t, err)
 	got := flows(t, obs)
 
@@ -309,7 +311,7 @@ func TestFarsideTables(t *testing.T) {
 }
 
 func TestFarsideBadBodies(t *testing.T) {
-	htmlPage := string(readTestdata(t, "farside_btc_2024-08.html"))
+	htmlPage := string(feedtest.Testdata(t, "farside_btc_2024-08.html"))
 	tests := []struct {
 		name    string
 		format  func(map[string]string) (feed.Parser, error)
@@ -319,19 +321,19 @@ func TestFarsideBadBodies(t *testing.T) {
 		{name: "HTML empty", format: NewFarsideHTML, body: nil, wantErr: "parse farside-html: bad body: empty body"},
 		{name: "HTML blank", format: NewFarsideHTML, body: []byte(" \r\n\t"), wantErr: "empty body"},
 		{
-			name: "HTML Cloudflare 403 challenge", format: NewFarsideHTML, body: readTestdata(t, "cloudflare_403.html"),
+			name: "HTML Cloudflare 403 challenge", format: NewFarsideHTML, body: feedtest.Testdata(t, "cloudflare_403.html"),
 			wantErr: `no <table class="etf"> in the page (title "Just a moment..."); it looks like a Cloudflare challenge page`,
 		},
 		{
-			name: "HTML page without the table", format: NewFarsideHTML, body: readTestdata(t, "farside_no_table.html"),
+			name: "HTML page without the table", format: NewFarsideHTML, body: feedtest.Testdata(t, "farside_no_table.html"),
 			wantErr: `no <table class="etf"> in the page (title "Page not found – Farside Investors")`,
 		},
 		{
-			name: "HTML truncated inside a row", format: NewFarsideHTML, body: readTestdata(t, "farside_truncated.html"),
+			name: "HTML truncated inside a row", format: NewFarsideHTML, body: feedtest.Testdata(t, "farside_truncated.html"),
 			wantErr: "row 8 (02 Aug 2024): 3 cells but the header (row 3) has 14: truncated?",
 		},
-		{name: "HTML binary noise", format: NewFarsideHTML, body: readTestdata(t, "noise.bin"), wantErr: `no <table class="etf">`},
-		{name: "HTML JSON body", format: NewFarsideHTML, body: readTestdata(t, "sosovalue_data.json"), wantErr: `no <table class="etf">`},
+		{name: "HTML binary noise", format: NewFarsideHTML, body: feedtest.Testdata(t, "noise.bin"), wantErr: `no <table class="etf">`},
+		{name: "HTML JSON body", format: NewFarsideHTML, body: feedtest.Testdata(t, "sosovalue_data.json"), wantErr: `no <table class="etf">`},
 		{
 			name: "HTML table without header row", format: NewFarsideHTML,
 			body:    []byte(`<table class="etf"><tr><td>Fee</td><td>0.25%</td><td></td></tr><tr><td>05 Aug 2024</td><td>0.0</td><td>0.0</td></tr></table>`),
@@ -359,11 +361,11 @@ func TestFarsideBadBodies(t *testing.T) {
 		},
 		{name: "CSV empty", format: NewFarsideCSV, body: []byte{}, wantErr: "parse farside-csv: bad body: empty body"},
 		{
-			name: "CSV truncated inside a row", format: NewFarsideCSV, body: readTestdata(t, "farside_truncated.csv"),
+			name: "CSV truncated inside a row", format: NewFarsideCSV, body: feedtest.Testdata(t, "farside_truncated.csv"),
 			wantErr: "line 4 (02 Aug 2024): 3 cells but the header (line 1) has 13: truncated?",
 		},
-		{name: "CSV binary noise", format: NewFarsideCSV, body: readTestdata(t, "noise.bin"), wantErr: "not UTF-8 text"},
-		{name: "CSV of another format", format: NewFarsideCSV, body: readTestdata(t, "etf_wrong_header.csv"), wantErr: "no header row"},
+		{name: "CSV binary noise", format: NewFarsideCSV, body: feedtest.Testdata(t, "noise.bin"), wantErr: "not UTF-8 text"},
+		{name: "CSV of another format", format: NewFarsideCSV, body: feedtest.Testdata(t, "etf_wrong_header.csv"), wantErr: "no header row"},
 		{name: "CSV given the HTML page", format: NewFarsideCSV, body: []byte(htmlPage), wantErr: "not CSV: parse error on line 2"},
 		{name: "CSV broken quoting", format: NewFarsideCSV, body: []byte("Date,IBIT,Total\n05 Aug 2024,1.0,\"1.0\n"), wantErr: "not CSV"},
 		{name: "CSV ticker twice", format: NewFarsideCSV, body: []byte("Date,IBIT,IBIT,Total\n05 Aug 2024,1.0,1.0,2.0\n"), wantErr: "header line 1: column IBIT appears twice"},

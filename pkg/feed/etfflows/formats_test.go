@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -78,9 +80,9 @@ func TestObservedAt(t *testing.T) {
 func TestSameObservationSameID(t *testing.T) {
 	html := newParser(t, NewFarsideHTML, nil)
 	csv := newParser(t, NewFarsideCSV, nil)
-	fromHTML, err := html(readTestdata(t, "farside_btc_2024-08.html"), testNow)
+	fromHTML, err := html(feedtest.Testdata(t, "farside_btc_2024-08.html"), testNow)
 	require.NoError(t, err)
-	fromCSV, err := csv(readTestdata(t, "farside_btc_2024.csv"), testNow.Add(time.Hour))
+	fromCSV, err := csv(feedtest.Testdata(t, "farside_btc_2024.csv"), testNow.Add(time.Hour))
 	require.NoError(t, err)
 	id := func(obs feed.Observations, key string) string {
 		for _, e := range obs.Events {

@@ -1,8 +1,6 @@
 package etfflows
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -21,13 +19,6 @@ func newParser(t testing.TB, newFn func(map[string]string) (feed.Parser, error),
 	p, err := newFn(params)
 	require.NoError(t, err)
 	return p
-}
-
-func readTestdata(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	require.NoError(t, err)
-	return b
 }
 
 // flows checks that every event is an unsealed *event.ETFFlow that seals

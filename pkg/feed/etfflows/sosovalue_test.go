@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -66,7 +68,7 @@ func TestSoSoValueShapes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			body := []byte(tt.body)
 			if tt.file != "" {
-				body = readTestdata(t, tt.file)
+				body = feedtest.Testdata(t, tt.file)
 			}
 			p := newParser(t, NewSoSoValue, tt.params)
 			obs, err := p(body, testNow)
@@ -86,7 +88,7 @@ func TestSoSoValueShapes(t *testing.T) {
 
 func TestSoSoValueSorted(t *testing.T) {
 	p := newParser(t, NewSoSoValue, nil)
-	obs, err := p(readTestdata(t, "sosovalue_data.json"), testNow)
+	obs, err := p(feedtest.Testdata(t, "sosovalue_data.json"), testNow)
 	require.NoError(t, err)
 	var dates []string
 	for _, e := range obs.Events {
@@ -98,7 +100,7 @@ func TestSoSoValueSorted(t *testing.T) {
 func TestSoSoValueFutureDay(t *testing.T) {
 	p := newParser(t, NewSoSoValue, nil)
 	now := time.Date(2025, time.November, 13, 20, 0, 0, 0, time.UTC) // before 21:00 UTC
-	obs, err := p(readTestdata(t, "sosovalue_data.json"), now)
+	obs, err := p(feedtest.Testdata(t, "sosovalue_data.json"), now)
 	require.NoError(t, err)
 	assert.Len(t, obs.Events, 2) // 10 and 11 Nov
 	require.Len(t, obs.Warnings, 2)
@@ -112,11 +114,11 @@ func TestSoSoValueBadBodies(t *testing.T) {
 		body    []byte
 		wantErr string
 	}{
-		{name: "error code", body: readTestdata(t, "sosovalue_error.json"), wantErr: `parse sosovalue: bad body: SoSoValue answered code 40001, msg "invalid api key"`},
+		{name: "error code", body: feedtest.Testdata(t, "sosovalue_error.json"), wantErr: `parse sosovalue: bad body: SoSoValue answered code 40001, msg "invalid api key"`},
 		{name: "error code as string", body: []byte(`{"code":"500","msg":"system busy"}`), wantErr: `code "500", msg "system busy"`},
 		{name: "empty", body: nil, wantErr: "empty body"},
-		{name: "Cloudflare page", body: readTestdata(t, "cloudflare_403.html"), wantErr: `not a JSON object (body starts "<!DOCTYPE html>`},
-		{name: "binary noise", body: readTestdata(t, "noise.bin"), wantErr: "not a JSON object"},
+		{name: "Cloudflare page", body: feedtest.Testdata(t, "cloudflare_403.html"), wantErr: `not a JSON object (body starts "<!DOCTYPE html>`},
+		{name: "binary noise", body: feedtest.Testdata(t, "noise.bin"), wantErr: "not a JSON object"},
 		{name: "truncated", body: []byte(`{"code":0,"data":[{"date":"2025-11-13","totalNetIn`), wantErr: "not a JSON object"},
 		{name: "top-level array", body: []byte(`[{"date":"2025-11-13","totalNetInflow":1}]`), wantErr: "not a JSON object"},
 		{name: "trailing garbage", body: []byte(`{"code":0,"data":[]} x`), wantErr: "not a JSON object"},

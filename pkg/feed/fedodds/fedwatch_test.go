@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -34,7 +36,7 @@ func TestMeetingEndRateCMEWorkedExample(t *testing.T) {
 func TestFedWatchCMEWorkedExample(t *testing.T) {
 	p := newParser(t, ZQFutures, nil)
 	now := time.Date(2015, 9, 1, 0, 0, 0, 0, time.UTC)
-	obs, err := p(readTestdata(t, "zq_cme_sep2015.csv"), now)
+	obs, err := p(feedtest.Testdata(t, "zq_cme_sep2015.csv"), now)
 	require.NoError(t, err)
 	assert.Empty(t, obs.Warnings)
 	events := fedOdds(t, obs, now)

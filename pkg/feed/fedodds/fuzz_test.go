@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
@@ -32,7 +34,7 @@ func fuzzParser(t *testing.T, p feed.Parser, body []byte, now time.Time) {
 // (committed failures, if any, live in testdata/fuzz/<FuzzName>/).
 func addSeeds(f *testing.F, files []string, extra ...string) {
 	for _, name := range files {
-		b := readTestdata(f, name)
+		b := feedtest.Testdata(f, name)
 		f.Add(b)
 		f.Add(b[:len(b)/2])
 	}

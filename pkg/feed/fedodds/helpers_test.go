@@ -1,10 +1,10 @@
 package fedodds
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -16,14 +16,6 @@ import (
 // testNow is the fixed clock of the 2025 tests: the day after the
 // Thanksgiving odds (27 Nov 2025) of the seed episode.
 var testNow = time.Date(2025, 11, 27, 15, 0, 0, 0, time.UTC)
-
-// readTestdata returns a file of testdata/.
-func readTestdata(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	require.NoError(t, err)
-	return b
-}
 
 // newParser builds a format's parser with params.
 func newParser(t testing.TB, newFn func(map[string]string) (feed.Parser, error), params map[string]string) feed.Parser {
@@ -63,6 +55,67 @@ func assertOutcomes(t testing.TB, want map[int]float64, got []event.Outcome, del
 	}
 	for i := 1; i < len(got); i++ {
 		assert.Less(t, got[i-1].ChangeBP, got[i].ChangeBP, "outcomes sorted by change")
+	}
+}
+
+// parseCase is a testdata/ body and the FedOdds a format reads from it.
+type parseCase struct {
+	name         string
+	file         string
+	params       map[string]string
+	wantMeetings []string
+	want         []map[int]float64
+	wantWarnings []string
+	wantSource   string // the format's default source where empty
+}
+
+// runParseCases parses each case's body at testNow and checks the events
+// and warnings.
+func runParseCases(t *testing.T, newFn func(map[string]string) (feed.Parser, error), defaultSource string, tests []parseCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			obs, err := newParser(t, newFn, tt.params)(feedtest.Testdata(t, tt.file), testNow)
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantWarnings, obs.Warnings)
+			wantSource := tt.wantSource
+			if wantSource == "" {
+				wantSource = defaultSource
+			}
+			events := fedOdds(t, obs, testNow)
+			require.Len(t, events, len(tt.wantMeetings))
+			for i, e := range events {
+				assert.Equal(t, tt.wantMeetings[i], e.Meeting)
+				assert.Equal(t, wantSource, e.Source)
+				assert.Equal(t, testNow, e.ObservedAt)
+				assertOutcomes(t, tt.want[i], e.Outcomes, 1e-12)
+			}
+		})
+	}
+}
+
+// badBodyCase is a body a format refuses with feed.ErrBadBody.
+type badBodyCase struct {
+	name    string
+	body    string
+	now     time.Time // testNow where zero
+	wantMsg string
+}
+
+// runBadBodies checks that the format's parser, with no params, refuses
+// each body with feed.ErrBadBody and an error containing wantMsg.
+func runBadBodies(t *testing.T, newFn func(map[string]string) (feed.Parser, error), tests []badBodyCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			now := tt.now
+			if now.IsZero() {
+				now = testNow
+			}
+			_, err := newParser(t, newFn, nil)([]byte(tt.body), now)
+			require.ErrorIs(t, err, feed.ErrBadBody)
+			assert.Contains(t, err.Error(), tt.wantMsg)
+		})
 	}
 }
 

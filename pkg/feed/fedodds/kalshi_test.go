@@ -6,22 +6,13 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/carrywatch/carrywatch/pkg/feed"
 )
 
 // The Kalshi bodies in testdata are constructed in the documented Market
 // shape, with values chosen around what news reported for 27 Nov 2025
 // (Kalshi ~84 % for a December cut, ~16–18 % hold).
 func TestKalshi(t *testing.T) {
-	tests := []struct {
-		name         string
-		file         string
-		params       map[string]string
-		wantMeetings []string
-		want         []map[int]float64
-		wantWarnings []string
-	}{
+	runParseCases(t, Kalshi, SourceKalshi, []parseCase{
 		{
 			// Upper bound 4.00 on 27 Nov 2025. Dec YES prices by strike:
 			// 3.25 → 0.99, 3.50 → 0.995, 3.75 → 0.16, 4.00 → 0.01, 4.25 →
@@ -63,31 +54,11 @@ func TestKalshi(t *testing.T) {
 			wantMeetings: []string{"2025-12-10"},
 			want:         []map[int]float64{{0: 0.84, 25: 0.16}},
 		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			obs, err := newParser(t, Kalshi, tt.params)(readTestdata(t, tt.file), testNow)
-			require.NoError(t, err)
-			assert.Equal(t, tt.wantWarnings, obs.Warnings)
-			events := fedOdds(t, obs, testNow)
-			require.Len(t, events, len(tt.wantMeetings))
-			for i, e := range events {
-				assert.Equal(t, tt.wantMeetings[i], e.Meeting)
-				assert.Equal(t, SourceKalshi, e.Source)
-				assert.Equal(t, testNow, e.ObservedAt)
-				assertOutcomes(t, tt.want[i], e.Outcomes, 1e-12)
-			}
-		})
-	}
+	})
 }
 
 func TestKalshiBadBodies(t *testing.T) {
-	tests := []struct {
-		name    string
-		body    string
-		now     time.Time
-		wantMsg string
-	}{
+	runBadBodies(t, Kalshi, []badBodyCase{
 		{name: "empty", body: "", wantMsg: "kalshi: empty body"},
 		{name: "html", body: "<!DOCTYPE html><title>Kalshi</title>", wantMsg: `kalshi: body is not JSON (starts with "<")`},
 		{name: "truncated", body: `{"markets": [{"ticker": "KXFED-25DEC-T3.75"`, wantMsg: "kalshi: body is not a JSON object: unexpected end of JSON input"},
@@ -107,18 +78,7 @@ func TestKalshiBadBodies(t *testing.T) {
 		{name: "bad decision suffix", body: `{"markets": [{"ticker": "KXFEDDECISION-25DEC-CUT", "event_ticker": "KXFEDDECISION-25DEC", "last_price_dollars": "0.84"}]}`, wantMsg: `"CUT" is not a decision bucket`},
 		{name: "strike too far", body: `{"market": {"ticker": "KXFED-25DEC-T9.00", "event_ticker": "KXFED-25DEC", "strike_type": "greater", "floor_strike": 9, "last_price_dollars": "0.01"}}`, wantMsg: "event KXFED-25DEC: no usable market"},
 		{name: "stale history", now: time.Date(2026, 8, 3, 0, 0, 0, 0, time.UTC), body: `{"market": {"ticker": "KXFED-26SEP-T3.75", "event_ticker": "KXFED-26SEP", "strike_type": "greater", "floor_strike": 3.75, "last_price_dollars": "0.5"}}`, wantMsg: "target range unknown on that date: history verified through 2026-06-17, the decision of 2026-07-29 is not shipped; pass the target_upper parameter"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			now := tt.now
-			if now.IsZero() {
-				now = testNow
-			}
-			_, err := newParser(t, Kalshi, nil)([]byte(tt.body), now)
-			require.ErrorIs(t, err, feed.ErrBadBody)
-			assert.Contains(t, err.Error(), tt.wantMsg)
-		})
-	}
+	})
 }
 
 // Markets with only a ticker (no event_ticker, strike_type or

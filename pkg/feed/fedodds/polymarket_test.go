@@ -2,12 +2,11 @@ package fedodds
 
 import (
 	"testing"
-	"time"
+
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/carrywatch/carrywatch/pkg/feed"
 )
 
 // The Polymarket bodies in testdata are constructed in the Gamma API shape
@@ -15,22 +14,13 @@ import (
 // values around what news reported for 27 Nov 2025: 84 % for a 25 bp
 // December cut, no change 12–16 %.
 func TestPolymarket(t *testing.T) {
-	tests := []struct {
-		name         string
-		file         string
-		params       map[string]string
-		wantMeetings []string
-		want         []map[int]float64
-		wantWarnings []string
-		wantSource   string
-	}{
+	runParseCases(t, Polymarket, SourcePolymarket, []parseCase{
 		{
 			// YES: 50+ decrease 0.0065, 25 decrease 0.84, no change 0.155,
 			// 25+ increase 0.0045; sum 1.006, normalized.
 			name: "event with markets", file: "polymarket_event_dec2025.json",
 			wantMeetings: []string{"2025-12-10"},
 			want:         []map[int]float64{{-50: 0.0065 / 1.006, -25: 0.84 / 1.006, 0: 0.155 / 1.006, 25: 0.0045 / 1.006}},
-			wantSource:   SourcePolymarket,
 		},
 		{
 			// outcomes ["No", "Yes"] on the 25 bp market, so YES is the
@@ -43,26 +33,11 @@ func TestPolymarket(t *testing.T) {
 			wantWarnings: []string{`polymarket: skipped "US recession in 2025?": not a Fed-decision bucket (no change / N bps decrease / N bps increase)`},
 			wantSource:   "polymarket-gamma",
 		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			obs, err := newParser(t, Polymarket, tt.params)(readTestdata(t, tt.file), testNow)
-			require.NoError(t, err)
-			assert.Equal(t, tt.wantWarnings, obs.Warnings)
-			events := fedOdds(t, obs, testNow)
-			require.Len(t, events, len(tt.wantMeetings))
-			for i, e := range events {
-				assert.Equal(t, tt.wantMeetings[i], e.Meeting)
-				assert.Equal(t, tt.wantSource, e.Source)
-				assert.Equal(t, testNow, e.ObservedAt)
-				assertOutcomes(t, tt.want[i], e.Outcomes, 1e-12)
-			}
-		})
-	}
+	})
 }
 
 func TestPolymarketArrayOfEvents(t *testing.T) {
-	body := append(append([]byte("["), readTestdata(t, "polymarket_event_dec2025.json")...), ']')
+	body := append(append([]byte("["), feedtest.Testdata(t, "polymarket_event_dec2025.json")...), ']')
 	obs, err := newParser(t, Polymarket, nil)(body, testNow)
 	require.NoError(t, err)
 	events := fedOdds(t, obs, testNow)
@@ -71,17 +46,12 @@ func TestPolymarketArrayOfEvents(t *testing.T) {
 }
 
 func TestPolymarketBadBodies(t *testing.T) {
-	tests := []struct {
-		name    string
-		body    string
-		now     time.Time
-		wantMsg string
-	}{
+	runBadBodies(t, Polymarket, []badBodyCase{
 		{name: "empty", body: " ", wantMsg: "polymarket: empty body"},
 		{name: "html", body: "<html>rate limited</html>", wantMsg: `polymarket: body is not JSON (starts with "<")`},
 		{name: "truncated", body: `{"question": "Fed decreases`, wantMsg: "polymarket: body is not a JSON object"},
 		{name: "array of numbers", body: `[1, 2]`, wantMsg: "element 0 is not a JSON object"},
-		{name: "not a fed market", body: string(readTestdata(t, "polymarket_market_single.json")), wantMsg: `no usable Fed-decision market among 1: "US recession in 2025?": not a Fed-decision bucket`},
+		{name: "not a fed market", body: string(feedtest.Testdata(t, "polymarket_market_single.json")), wantMsg: `no usable Fed-decision market among 1: "US recession in 2025?": not a Fed-decision bucket`},
 		{name: "lone bucket", body: `{"question": "Fed decreases interest rates by 25 bps after December 2025 meeting?", "outcomes": "[\"Yes\", \"No\"]", "outcomePrices": "[\"0.84\", \"0.16\"]"}`, wantMsg: "meeting 2025-12-10: only the -25 bp bucket"},
 		{name: "prices not JSON", body: `{"question": "No change in Fed interest rates after December 2025 meeting?", "outcomePrices": "0.84,0.16"}`, wantMsg: "outcomePrices: not an array"},
 		{name: "price out of range", body: `{"question": "No change in Fed interest rates after December 2025 meeting?", "outcomePrices": "[\"1.2\", \"0\"]"}`, wantMsg: `YES price "1.2" is not a probability in [0, 1]`},
@@ -89,18 +59,7 @@ func TestPolymarketBadBodies(t *testing.T) {
 		{name: "month without meeting", body: `{"question": "No change in Fed interest rates after November 2025 meeting?", "outcomePrices": "[\"0.5\", \"0.5\"]"}`, wantMsg: "no shipped FOMC meeting for 2025-11"},
 		{name: "meeting already held", body: `[{"question": "No change in Fed interest rates after October 2025 meeting?", "outcomePrices": "[\"0\", \"1\"]"}, {"question": "Fed decreases interest rates by 25 bps after October 2025 meeting?", "outcomePrices": "[\"1\", \"0\"]"}]`, wantMsg: "meeting 2025-10-29 was held before 2025-11-27"},
 		{name: "markets not an array", body: `{"title": "Fed decision in December?", "markets": "none"}`, wantMsg: "event 0: markets is not an array"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			now := tt.now
-			if now.IsZero() {
-				now = testNow
-			}
-			_, err := newParser(t, Polymarket, nil)([]byte(tt.body), now)
-			require.ErrorIs(t, err, feed.ErrBadBody)
-			assert.Contains(t, err.Error(), tt.wantMsg)
-		})
-	}
+	})
 }
 
 func TestPMChange(t *testing.T) {

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -20,10 +22,10 @@ func TestZQFuturesBodies(t *testing.T) {
 		params     map[string]string
 		wantSource string
 	}{
-		{name: "csv with CME codes", body: readTestdata(t, "zq_nov2025.csv"), wantSource: SourceZQ},
-		{name: "json endpoint", body: readTestdata(t, "zq_nov2025.json"), wantSource: SourceZQ},
-		{name: "source param", body: readTestdata(t, "zq_nov2025.json"), params: map[string]string{"source": "cme-settle"}, wantSource: "cme-settle"},
-		{name: "effr param is not needed when Nov anchors", body: readTestdata(t, "zq_nov2025.csv"), params: map[string]string{"effr": "4.5"}, wantSource: SourceZQ},
+		{name: "csv with CME codes", body: feedtest.Testdata(t, "zq_nov2025.csv"), wantSource: SourceZQ},
+		{name: "json endpoint", body: feedtest.Testdata(t, "zq_nov2025.json"), wantSource: SourceZQ},
+		{name: "source param", body: feedtest.Testdata(t, "zq_nov2025.json"), params: map[string]string{"source": "cme-settle"}, wantSource: "cme-settle"},
+		{name: "effr param is not needed when Nov anchors", body: feedtest.Testdata(t, "zq_nov2025.csv"), params: map[string]string{"effr": "4.5"}, wantSource: SourceZQ},
 		{
 			name:       "csv columns in any order, two-digit codes, BOM, CRLF",
 			body:       []byte("\xef\xbb\xbfPrice,Contract,Date,settle_time\r\n96.12,ZQX25,2025-11-21,x\r\n96.245,ZQZ25,2025-11-21,x\r\n96.305,ZQF26,2025-11-21,x\r\n96.37,ZQG26,2025-11-21,x\r\n"),

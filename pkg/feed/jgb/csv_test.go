@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -13,7 +15,7 @@ import (
 )
 
 func TestParseCSVFixture(t *testing.T) {
-	obs, err := jgb.ParseCSV("")(readTestdata(t, dailyCSV), now)
+	obs, err := jgb.ParseCSV("")(feedtest.Testdata(t, dailyCSV), now)
 	require.NoError(t, err)
 	assert.Empty(t, obs.Warnings)
 	// 200 lines, 50 days × 4 tenors; 136 carry a yield (34 business days).
@@ -30,7 +32,7 @@ func TestParseCSVFixture(t *testing.T) {
 
 	// The file is the same MoF values rewritten: both adapters agree on
 	// every one of them.
-	mof, err := jgb.ParseMoF(readTestdata(t, allCP932), now)
+	mof, err := jgb.ParseMoF(feedtest.Testdata(t, allCP932), now)
 	require.NoError(t, err)
 	fromMoF := yields(t, mof, jgb.SourceMoF)
 	for k, v := range got {
@@ -145,11 +147,11 @@ func TestParseCSVBadBody(t *testing.T) {
 		{name: "empty", body: nil, wantErr: "empty body"},
 		{name: "spaces", body: []byte(" \r\n"), wantErr: "empty body"},
 		{name: "only comments", body: []byte("# nothing\n"), wantErr: "no header row, only comments"},
-		{name: "shift_jis mof file", body: readTestdata(t, currentCP932), wantErr: "not UTF-8 text"},
+		{name: "shift_jis mof file", body: feedtest.Testdata(t, currentCP932), wantErr: "not UTF-8 text"},
 		{name: "binary noise", body: []byte{0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe, 0x00, 0x80}, wantErr: "not UTF-8 text"},
 		{
 			name:    "utf8 mof file",
-			body:    readTestdata(t, currentUTF8),
+			body:    feedtest.Testdata(t, currentUTF8),
 			wantErr: `header: no "date" column (want date,tenor,yield_pct in any order; got "国債金利情報 (令和7年12月),,,,,,,,,,,,,,,(単位 : %)")`,
 		},
 		{
@@ -202,7 +204,7 @@ func TestParseCSVBadSource(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := jgb.ParseCSV(tt.source)(readTestdata(t, dailyCSV), now)
+			_, err := jgb.ParseCSV(tt.source)(feedtest.Testdata(t, dailyCSV), now)
 			assert.ErrorIs(t, err, feed.ErrBadParam)
 			assert.NotErrorIs(t, err, feed.ErrBadBody)
 			assert.ErrorContains(t, err, "parse jgb-csv: bad format parameter: source")

@@ -1,8 +1,6 @@
 package jgb_test
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -30,13 +28,6 @@ const (
 
 // The MoF header row, as in every real file.
 const mofHeader = "基準日,1年,2年,3年,4年,5年,6年,7年,8年,9年,10年,15年,20年,25年,30年,40年"
-
-func readTestdata(tb testing.TB, name string) []byte {
-	tb.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	require.NoError(tb, err)
-	return b
-}
 
 // yields returns the observations as "YYYY-MM-DD/tenor" → percent, after
 // checking that every event is a JGB yield from source observed at 06:00 UTC

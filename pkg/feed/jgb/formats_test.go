@@ -3,6 +3,8 @@ package jgb_test
 import (
 	"testing"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -44,7 +46,7 @@ func TestFormats(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			obs, err := p(readTestdata(t, tt.file), now)
+			obs, err := p(feedtest.Testdata(t, tt.file), now)
 			require.NoError(t, err)
 			assert.Len(t, yields(t, obs, tt.wantSource), tt.wantEvents)
 			checkEvents(t, obs)

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
@@ -33,7 +35,7 @@ func FuzzParseMoF(f *testing.F) {
 		{"1.02", "NaN"},
 	}
 	for _, name := range files {
-		body := readTestdata(f, name)
+		body := feedtest.Testdata(f, name)
 		f.Add(body)
 		for _, v := range brokenVariants(body) {
 			f.Add(v)
@@ -61,7 +63,7 @@ func FuzzParseMoF(f *testing.F) {
 
 // FuzzParseCSV is FuzzParseMoF for ParseCSV.
 func FuzzParseCSV(f *testing.F) {
-	body := readTestdata(f, dailyCSV)
+	body := feedtest.Testdata(f, dailyCSV)
 	f.Add(body)
 	for _, v := range brokenVariants(body) {
 		f.Add(v)

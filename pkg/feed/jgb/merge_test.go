@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -28,7 +30,7 @@ func parseAs(t *testing.T, source string, body []byte) feed.Observations {
 }
 
 func TestMerge(t *testing.T) {
-	current := string(readTestdata(t, currentUTF8))
+	current := string(feedtest.Testdata(t, currentUTF8))
 	// A current-month file where MoF revised R7.12.1 10Y and has "-" for 2Y.
 	revised := strings.Replace(current,
 		"R7.12.1,0.811,1.02,1.122,1.285,1.397,1.495,1.597,1.698,1.792,1.881,",
@@ -46,8 +48,8 @@ func TestMerge(t *testing.T) {
 	}{
 		{
 			name:       "real files: current month inside the extract",
-			current:    readTestdata(t, currentCP932),
-			history:    readTestdata(t, allCP932),
+			current:    feedtest.Testdata(t, currentCP932),
+			history:    feedtest.Testdata(t, allCP932),
 			wantEvents: 41 * 15,
 			want:       map[string]float64{"2025-12-01/2Y": 1.02, "2025-12-01/10Y": 1.881, "2025-10-31/10Y": 1.67, "2025-12-30/10Y": 2.066},
 			wantSource: map[string]string{"2025-12-01/10Y": "current", "2025-12-03/40Y": "current", "2025-12-04/10Y": "history", "2025-10-31/1Y": "history"},
@@ -55,15 +57,15 @@ func TestMerge(t *testing.T) {
 		{
 			name:       "current month wins where both have a value; history fills its dash",
 			current:    []byte(revised),
-			history:    readTestdata(t, allUTF8),
+			history:    feedtest.Testdata(t, allUTF8),
 			wantEvents: 41 * 15,
 			want:       map[string]float64{"2025-12-01/10Y": 1.9, "2025-12-01/2Y": 1.02, "2025-12-02/10Y": 1.864},
 			wantSource: map[string]string{"2025-12-01/10Y": "current", "2025-12-01/2Y": "history", "2025-12-02/10Y": "current"},
 		},
 		{
 			name:       "union of dates",
-			current:    readTestdata(t, currentUTF8),
-			history:    readTestdata(t, docSample),
+			current:    feedtest.Testdata(t, currentUTF8),
+			history:    feedtest.Testdata(t, docSample),
 			wantEvents: 9 + 4*15 + 2*15, // S49.9.24's 1Y–9Y, the four other sample rows, R7.12.2 and R7.12.3
 			want:       map[string]float64{"1974-09-24/1Y": 10.327, "1974-09-24/9Y": 8.127, "2024-08-05/10Y": 0.781, "2025-12-01/10Y": 1.881, "2025-12-03/10Y": 1.897},
 			wantSource: map[string]string{"1974-09-24/2Y": "history", "2024-08-05/10Y": "history", "2025-12-01/10Y": "current", "2025-12-03/10Y": "current"},
@@ -71,7 +73,7 @@ func TestMerge(t *testing.T) {
 		{
 			name:       "history only",
 			current:    mofBody(),
-			history:    readTestdata(t, currentCP932),
+			history:    feedtest.Testdata(t, currentCP932),
 			wantEvents: 3 * 15,
 			wantSource: map[string]string{"2025-12-01/10Y": "history"},
 		},
@@ -104,9 +106,9 @@ func TestMerge(t *testing.T) {
 }
 
 func TestMergeOrderIsDeterministic(t *testing.T) {
-	cur, err := jgb.ParseMoF(readTestdata(t, currentUTF8), now)
+	cur, err := jgb.ParseMoF(feedtest.Testdata(t, currentUTF8), now)
 	require.NoError(t, err)
-	hist, err := jgb.ParseMoF(readTestdata(t, allUTF8), now)
+	hist, err := jgb.ParseMoF(feedtest.Testdata(t, allUTF8), now)
 	require.NoError(t, err)
 	want := jgb.Merge(cur, hist)
 

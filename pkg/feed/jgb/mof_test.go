@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -90,7 +92,7 @@ func TestParseMoFFixtures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			obs, err := jgb.ParseMoF(readTestdata(t, tt.file), now)
+			obs, err := jgb.ParseMoF(feedtest.Testdata(t, tt.file), now)
 			require.NoError(t, err)
 			assert.Empty(t, obs.Warnings)
 			require.Len(t, obs.Events, tt.wantEvents)
@@ -121,9 +123,9 @@ func TestParseMoFEncodingsAgree(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, err := jgb.ParseMoF(readTestdata(t, tt.cp932), now)
+			a, err := jgb.ParseMoF(feedtest.Testdata(t, tt.cp932), now)
 			require.NoError(t, err)
-			b, err := jgb.ParseMoF(readTestdata(t, tt.utf8), now)
+			b, err := jgb.ParseMoF(feedtest.Testdata(t, tt.utf8), now)
 			require.NoError(t, err)
 			assert.Equal(t, a, b)
 		})
@@ -131,7 +133,7 @@ func TestParseMoFEncodingsAgree(t *testing.T) {
 }
 
 func TestParseMoFDocSample(t *testing.T) {
-	obs, err := jgb.ParseMoF(readTestdata(t, docSample), now)
+	obs, err := jgb.ParseMoF(feedtest.Testdata(t, docSample), now)
 	require.NoError(t, err)
 	got := yields(t, obs, jgb.SourceMoF)
 	// S49.9.24 (1974) is after the event model's floor, the Unix epoch: it
@@ -300,8 +302,8 @@ func TestParseMoFShapes(t *testing.T) {
 }
 
 func TestParseMoFBadBody(t *testing.T) {
-	current := readTestdata(t, currentUTF8)
-	currentSJIS := readTestdata(t, currentCP932)
+	current := feedtest.Testdata(t, currentUTF8)
+	currentSJIS := feedtest.Testdata(t, currentCP932)
 	var gz bytes.Buffer
 	zw := gzip.NewWriter(&gz)
 	_, err := zw.Write(currentSJIS)
@@ -434,7 +436,7 @@ func TestParseMoFBadBody(t *testing.T) {
 		},
 		{
 			name:    "date in the future",
-			body:    readTestdata(t, docCurrent),
+			body:    feedtest.Testdata(t, docCurrent),
 			wantErr: "line 3 (R8.8.14): 2026-08-14T06:00:00Z is in the future (now 2026-01-01T00:00:00Z)",
 		},
 	}
@@ -453,7 +455,7 @@ func TestParseMoFFutureRowAtLaterNow(t *testing.T) {
 	// The doc's current-month shape (fixture values dated R8.8.14) parses
 	// once now is past that day's close.
 	later := at("2026-09-01")
-	obs, err := jgb.ParseMoF(readTestdata(t, docCurrent), later)
+	obs, err := jgb.ParseMoF(feedtest.Testdata(t, docCurrent), later)
 	require.NoError(t, err)
 	got := yields(t, obs, jgb.SourceMoF)
 	assert.Len(t, got, 15)

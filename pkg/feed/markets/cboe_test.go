@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -13,60 +15,32 @@ import (
 )
 
 func TestCBOE(t *testing.T) {
-	tests := []struct {
-		name           string
-		file           string
-		params         map[string]string
-		wantEvents     int
-		wantSource     string
-		wantInstrument string
-		want           map[string]float64 // quoteKey → CLOSE
-	}{
+	runDailyCases(t, markets.FormatCBOE, []dailyCase{
 		{
-			name: "2023", file: "cboe_vix_2023.csv", wantEvents: 257, wantSource: "cboe", wantInstrument: "VIX",
+			name: "2023", file: "cboe_vix_2023.csv", wantEvents: 257, wantSource: "cboe", wantUnit: event.UnitPoints, wantInstrument: "VIX",
 			want: map[string]float64{"VIX 2023-01-03": 22.9, "VIX 2023-03-13": 26.52, "VIX 2023-12-29": 12.45},
 		},
 		{
-			name: "July-August 2024, the carry unwind", file: "cboe_vix_2024-08.csv", wantEvents: 45, wantSource: "cboe", wantInstrument: "VIX",
+			name: "July-August 2024, the carry unwind", file: "cboe_vix_2024-08.csv", wantEvents: 45, wantSource: "cboe", wantUnit: event.UnitPoints, wantInstrument: "VIX",
 			want: map[string]float64{"VIX 2024-08-02": 23.39, "VIX 2024-08-05": 38.57, "VIX 2024-08-06": 27.71},
 		},
 		{
-			name: "November 2025 episode", file: "cboe_vix_2025-11.csv", wantEvents: 36, wantSource: "cboe", wantInstrument: "VIX",
+			name: "November 2025 episode", file: "cboe_vix_2025-11.csv", wantEvents: 36, wantSource: "cboe", wantUnit: event.UnitPoints, wantInstrument: "VIX",
 			want: map[string]float64{"VIX 2025-10-31": 17.44, "VIX 2025-11-20": 26.42, "VIX 2025-11-21": 23.43, "VIX 2025-12-19": 14.91},
 		},
 		{
 			name: "params", file: "cboe_vix_2025-11.csv", params: map[string]string{"source": "cboe-cdn", "instrument": "vix"},
-			wantEvents: 36, wantSource: "cboe-cdn", wantInstrument: "VIX",
+			wantEvents: 36, wantSource: "cboe-cdn", wantUnit: event.UnitPoints, wantInstrument: "VIX",
 			want: map[string]float64{"VIX 2025-11-20": 26.42},
 		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			obs, err := newDaily(t, markets.FormatCBOE, tt.params)(readFixture(t, tt.file), parseNow)
-			require.NoError(t, err)
-			assert.Empty(t, obs.Warnings)
-			got := quotesOf(t, obs)
-			require.Len(t, got, tt.wantEvents)
-			for k, v := range tt.want {
-				require.Contains(t, got, k)
-				assert.Equal(t, v, got[k].Value, k)
-			}
-			for _, q := range got {
-				assert.Equal(t, tt.wantSource, q.Source)
-				assert.Equal(t, tt.wantInstrument, q.Instrument)
-				assert.Equal(t, event.UnitPoints, q.Unit)
-				assert.Equal(t, event.QuoteClose, q.Kind)
-				assert.Equal(t, 21*time.Hour, q.ObservedAt.Sub(q.ObservedAt.Truncate(24*time.Hour)))
-			}
-		})
-	}
+	})
 }
 
 // CBOE's close is FRED's VIXCLS: the 2023 rows equal pkg/history's vix.csv
 // and the July–August 2024 rows fred_vixcls_2024-08.csv, date for date.
 func TestCBOEAgreesWithFRED(t *testing.T) {
 	values := func(t *testing.T, format, file string) map[string]float64 {
-		obs, err := newDaily(t, format, nil)(readFixture(t, file), parseNow)
+		obs, err := newParser(t, format, nil)(feedtest.Testdata(t, file), parseNow)
 		require.NoError(t, err)
 		out := map[string]float64{}
 		for k, q := range quotesOf(t, obs) {

@@ -59,7 +59,7 @@ func exNewPollHarness(t *testing.T, format string, params map[string]string, sta
 	zero := 0.0
 	src := feed.Source{Name: "poll-test", URL: srv.URL, Format: format, Params: params, Interval: 15 * time.Second, Jitter: &zero}
 	var err error
-	h.poller, err = feed.NewPoller(src, exParser(t, format, params), h.js, h.reg, zerolog.New(io.Discard), func() time.Time { return h.clock })
+	h.poller, err = feed.NewPoller(src, newParser(t, format, params), h.js, h.reg, zerolog.New(io.Discard), func() time.Time { return h.clock })
 	require.NoError(t, err)
 	return h
 }

@@ -3,6 +3,8 @@ package markets_test
 import (
 	"testing"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -40,7 +42,7 @@ func TestParseCoinbaseTicker(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			obs, err := exParser(t, markets.FormatCoinbaseTicker, tt.params)(exRead(t, tt.file), exNow)
+			obs, err := newParser(t, markets.FormatCoinbaseTicker, tt.params)(feedtest.Testdata(t, tt.file), exNow)
 			require.NoError(t, err)
 			assert.Equal(t, []*event.MarketQuote{tt.want}, exQuotes(t, obs, exNow))
 		})
@@ -50,7 +52,7 @@ func TestParseCoinbaseTicker(t *testing.T) {
 // Two polls in one minute, with different trades, give one event id; the
 // next minute gives another.
 func TestCoinbaseTickerOneIDPerMinute(t *testing.T) {
-	parse := exParser(t, markets.FormatCoinbaseTicker, nil)
+	parse := newParser(t, markets.FormatCoinbaseTicker, nil)
 	ids := map[string]bool{}
 	for _, body := range []string{
 		`{"price":"63212.97","time":"2026-06-19T16:43:01.5Z"}`,
@@ -67,15 +69,8 @@ func TestCoinbaseTickerOneIDPerMinute(t *testing.T) {
 }
 
 func TestParseCoinbaseCandles(t *testing.T) {
-	day := func(d string, v float64) *event.MarketQuote {
-		return &event.MarketQuote{Meta: event.Meta{Source: "coinbase", ObservedAt: exUTC(t, d+"T23:59:59Z")},
-			Instrument: "BTC-USD", Value: v, Unit: "USD", Kind: "close"}
-	}
-	tests := []struct {
-		name string
-		now  string
-		want []*event.MarketQuote
-	}{
+	day := func(d string, v float64) *event.MarketQuote { return exClose(t, "coinbase", d, v) }
+	exCloses(t, markets.FormatCoinbaseCandles, "coinbase/candles_daily_2025-11.json", []exCloseCase{
 		{
 			name: "the newest row, 23 Nov, is the day in progress",
 			now:  "2025-11-23T12:00:00Z",
@@ -91,105 +86,68 @@ func TestParseCoinbaseCandles(t *testing.T) {
 			now:  "2025-11-23T00:00:00Z",
 			want: []*event.MarketQuote{day("2025-11-20", 87214), day("2025-11-21", 84826), day("2025-11-22", 85133.92)},
 		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			now := exUTC(t, tt.now)
-			obs, err := exParser(t, markets.FormatCoinbaseCandles, nil)(exRead(t, "coinbase/candles_daily_2025-11.json"), now)
-			require.NoError(t, err)
-			assert.Equal(t, tt.want, exQuotes(t, obs, now))
-		})
-	}
+	})
 }
 
 func TestCoinbaseRejects(t *testing.T) {
-	type tc struct {
-		name string
-		body []byte
-		want string
-	}
-	common := func(what string) []tc {
-		return []tc{
-			{"an HTML error page", exRead(t, "coinbase/bad_html_error.html"), what + `: bad body: looks like HTML or XML, not JSON: "<html>\n<head><title>502 Bad Gateway`},
-			{"API error", exRead(t, "coinbase/bad_not_found.json"), what + `: bad body: API error: "NotFound"`},
-			{"empty", nil, what + ": bad body: empty body"},
-			{"binary", []byte{0x1f, 0x8b, 0x08, 0x00, 0xff}, what + `: bad body: binary data, not JSON`},
-			{"plain text", []byte("upstream connect error"), what + `: bad body: not a JSON object or array: "upstream connect error"`},
-			{"trailing data", []byte(`{"price":"1","time":"2026-06-19T16:43:33Z"} {}`), what + ": bad body: "},
+	common := func(what string) []exReject {
+		return []exReject{
+			{name: "an HTML error page", body: feedtest.Testdata(t, "coinbase/bad_html_error.html"), want: what + `: bad body: looks like HTML or XML, not JSON: "<html>\n<head><title>502 Bad Gateway`},
+			{name: "API error", body: feedtest.Testdata(t, "coinbase/bad_not_found.json"), want: what + `: bad body: API error: "NotFound"`},
+			{name: "empty", body: nil, want: what + ": bad body: empty body"},
+			{name: "binary", body: []byte{0x1f, 0x8b, 0x08, 0x00, 0xff}, want: what + `: bad body: binary data, not JSON`},
+			{name: "plain text", body: []byte("upstream connect error"), want: what + `: bad body: not a JSON object or array: "upstream connect error"`},
+			{name: "trailing data", body: []byte(`{"price":"1","time":"2026-06-19T16:43:33Z"} {}`), want: what + ": bad body: "},
 		}
 	}
 	tests := []struct {
 		format string
-		cases  []tc
+		cases  []exReject
 	}{
 		{markets.FormatCoinbaseTicker, append(common("coinbase ticker"),
-			tc{"truncated", exRead(t, "coinbase/bad_truncated.json"), "coinbase ticker: bad body: truncated JSON: the body ends inside a value after 120 bytes"},
-			tc{"candles sent to the ticker", exRead(t, "coinbase/candles_daily_2025-11.json"), "coinbase ticker: bad body: the body is a JSON array, want object"},
-			tc{"no price", []byte(`{"time":"2026-06-19T16:43:33Z"}`), "coinbase ticker: bad body: no price field"},
-			tc{"no time", []byte(`{"price":"63212.97"}`), "coinbase ticker: bad body: no time field"},
-			tc{"a numeric price", []byte(`{"price":63212.97,"time":"2026-06-19T16:43:33Z"}`), "coinbase ticker: bad body: price is a JSON number, want string"},
-			tc{"a price with an exponent", []byte(`{"price":"6.3e4","time":"2026-06-19T16:43:33Z"}`), `price "6.3e4" is not a plain decimal number`},
-			tc{"a zero price", []byte(`{"price":"0","time":"2026-06-19T16:43:33Z"}`), "BTC-USD last at 2026-06-19T16:43:00Z: value: value out of range"},
-			tc{"a time without offset", []byte(`{"price":"1","time":"2026-06-19T16:43:33"}`), `time "2026-06-19T16:43:33" is not an RFC 3339 time with a UTC offset`},
-			tc{"a future trade", []byte(`{"price":"1","time":"2027-01-01T00:00:00Z"}`), "observed_at: timestamp too far in the future: 2027-01-01T00:00:00Z is after 2026-12-01T09:30:00Z"},
+			exReject{name: "truncated", body: feedtest.Testdata(t, "coinbase/bad_truncated.json"), want: "coinbase ticker: bad body: truncated JSON: the body ends inside a value after 120 bytes"},
+			exReject{name: "candles sent to the ticker", body: feedtest.Testdata(t, "coinbase/candles_daily_2025-11.json"), want: "coinbase ticker: bad body: the body is a JSON array, want object"},
+			exReject{name: "no price", body: []byte(`{"time":"2026-06-19T16:43:33Z"}`), want: "coinbase ticker: bad body: no price field"},
+			exReject{name: "no time", body: []byte(`{"price":"63212.97"}`), want: "coinbase ticker: bad body: no time field"},
+			exReject{name: "a numeric price", body: []byte(`{"price":63212.97,"time":"2026-06-19T16:43:33Z"}`), want: "coinbase ticker: bad body: price is a JSON number, want string"},
+			exReject{name: "a price with an exponent", body: []byte(`{"price":"6.3e4","time":"2026-06-19T16:43:33Z"}`), want: `price "6.3e4" is not a plain decimal number`},
+			exReject{name: "a zero price", body: []byte(`{"price":"0","time":"2026-06-19T16:43:33Z"}`), want: "BTC-USD last at 2026-06-19T16:43:00Z: value: value out of range"},
+			exReject{name: "a time without offset", body: []byte(`{"price":"1","time":"2026-06-19T16:43:33"}`), want: `time "2026-06-19T16:43:33" is not an RFC 3339 time with a UTC offset`},
+			exReject{name: "a future trade", body: []byte(`{"price":"1","time":"2027-01-01T00:00:00Z"}`), want: "observed_at: timestamp too far in the future: 2027-01-01T00:00:00Z is after 2026-12-01T09:30:00Z"},
 		)},
 		{markets.FormatCoinbaseCandles, append(common("coinbase candles"),
-			tc{"minute candles", exRead(t, "coinbase/candles_minute_2026-06-19.json"), "coinbase candles: bad body: candle 0: time 1781887140 (2026-06-19T16:39:00Z) is not a UTC midnight: not a daily candle"},
-			tc{"the ticker sent to candles", exRead(t, "coinbase/ticker_2026-06-19.json"), "coinbase candles: bad body: a JSON object, not the array of candles"},
-			tc{"no candles", []byte(`[]`), "coinbase candles: bad body: no candles"},
-			tc{"five fields", []byte(`[[1763596800,1,2,3,4]]`), "candle 0 has 5 fields, want 6"},
-			tc{"a string close", []byte(`[[1763596800,1,2,3,"x",5]]`), "coinbase candles: bad body: "},
-			tc{"a negative close", []byte(`[[1763596800,1,2,3,-4,5],[1763683200,1,2,3,4,5]]`), `candle 0: close "-4" is not a plain decimal number`},
-			tc{"a fractional time", []byte(`[[1763596800.5,1,2,3,4,5]]`), "candle 0: time 1763596800.5 is not a whole number of Unix seconds"},
-			tc{"a day twice", []byte(`[[1763596800,1,2,3,4,5],[1763596800,1,2,3,4,5]]`), "candle 1: the day 2025-11-20 appears twice"},
-			tc{"a close out of range", []byte(`[[1763683200,1,2,3,4,5],[1763596800,1,2,3,100000000000,5]]`), "BTC-USD close at 2025-11-20T23:59:59Z: value: value out of range"},
+			exReject{name: "minute candles", body: feedtest.Testdata(t, "coinbase/candles_minute_2026-06-19.json"), want: "coinbase candles: bad body: candle 0: time 1781887140 (2026-06-19T16:39:00Z) is not a UTC midnight: not a daily candle"},
+			exReject{name: "the ticker sent to candles", body: feedtest.Testdata(t, "coinbase/ticker_2026-06-19.json"), want: "coinbase candles: bad body: a JSON object, not the array of candles"},
+			exReject{name: "no candles", body: []byte(`[]`), want: "coinbase candles: bad body: no candles"},
+			exReject{name: "five fields", body: []byte(`[[1763596800,1,2,3,4]]`), want: "candle 0 has 5 fields, want 6"},
+			exReject{name: "a string close", body: []byte(`[[1763596800,1,2,3,"x",5]]`), want: "coinbase candles: bad body: "},
+			exReject{name: "a negative close", body: []byte(`[[1763596800,1,2,3,-4,5],[1763683200,1,2,3,4,5]]`), want: `candle 0: close "-4" is not a plain decimal number`},
+			exReject{name: "a fractional time", body: []byte(`[[1763596800.5,1,2,3,4,5]]`), want: "candle 0: time 1763596800.5 is not a whole number of Unix seconds"},
+			exReject{name: "a day twice", body: []byte(`[[1763596800,1,2,3,4,5],[1763596800,1,2,3,4,5]]`), want: "candle 1: the day 2025-11-20 appears twice"},
+			exReject{name: "a close out of range", body: []byte(`[[1763683200,1,2,3,4,5],[1763596800,1,2,3,100000000000,5]]`), want: "BTC-USD close at 2025-11-20T23:59:59Z: value: value out of range"},
 		)},
 	}
 	for _, tt := range tests {
-		for _, c := range tt.cases {
-			t.Run(tt.format+"/"+c.name, func(t *testing.T) {
-				obs, err := exParser(t, tt.format, nil)(c.body, exNow)
-				require.ErrorIs(t, err, feed.ErrBadBody)
-				assert.Contains(t, err.Error(), c.want)
-				assert.Empty(t, obs.Events)
-			})
-		}
+		exRejects(t, tt.format, tt.cases)
 	}
 }
 
 func TestExchangeParams(t *testing.T) {
-	tests := []struct {
-		format  string
-		params  map[string]string
-		wantErr string
-	}{
-		{format: markets.FormatCoinbaseTicker},
-		{format: markets.FormatCoinbaseCandles, params: map[string]string{"instrument": "ETH-USD", "source": "coinbase"}},
-		{format: markets.FormatKrakenTicker, params: map[string]string{"pair": "XETHZUSD", "instrument": "ETH-USD"}},
-		{format: markets.FormatKrakenOHLC, params: map[string]string{"pair": "XXBTZUSD"}},
-		{format: markets.FormatCoinbaseTicker, params: map[string]string{"instrument": "BTC-EUR"},
-			wantErr: `coinbase-ticker: bad format parameter: instrument "BTC-EUR" must be 1-32 of [A-Z0-9-] ending in -USD`},
-		{format: markets.FormatCoinbaseCandles, params: map[string]string{"instrument": "btc-usd"}, wantErr: `instrument "btc-usd" must be`},
-		{format: markets.FormatCoinbaseTicker, params: map[string]string{"pair": "XXBTZUSD"},
-			wantErr: `coinbase-ticker: bad format parameter: unknown parameter "pair" (known: instrument, source)`},
-		{format: markets.FormatKrakenTicker, params: map[string]string{"granularity": "60"},
-			wantErr: `kraken-ticker: bad format parameter: unknown parameter "granularity" (known: instrument, source, pair)`},
-		{format: markets.FormatKrakenOHLC, params: map[string]string{"source": "Kraken"}, wantErr: `source "Kraken" must be 1-64 of lowercase`},
-		{format: markets.FormatKrakenOHLC, params: map[string]string{"pair": "xbt/usd"}, wantErr: `pair "xbt/usd" must be 1-32 of [A-Z0-9.]`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.format+" "+tt.wantErr, func(t *testing.T) {
-			p, err := exLookup(t, tt.format).New(tt.params)
-			if tt.wantErr != "" {
-				require.ErrorIs(t, err, feed.ErrBadParam)
-				assert.Contains(t, err.Error(), tt.wantErr)
-				assert.Nil(t, p)
-				return
-			}
-			require.NoError(t, err)
-			assert.NotNil(t, p)
-		})
-	}
+	feedtest.CheckParams(t, markets.Formats(), []feedtest.ParamCase{
+		{Format: markets.FormatCoinbaseTicker},
+		{Format: markets.FormatCoinbaseCandles, Params: map[string]string{"instrument": "ETH-USD", "source": "coinbase"}},
+		{Format: markets.FormatKrakenTicker, Params: map[string]string{"pair": "XETHZUSD", "instrument": "ETH-USD"}},
+		{Format: markets.FormatKrakenOHLC, Params: map[string]string{"pair": "XXBTZUSD"}},
+		{Format: markets.FormatCoinbaseTicker, Params: map[string]string{"instrument": "BTC-EUR"},
+			WantErr: `coinbase-ticker: bad format parameter: instrument "BTC-EUR" must be 1-32 of [A-Z0-9-] ending in -USD`},
+		{Format: markets.FormatCoinbaseCandles, Params: map[string]string{"instrument": "btc-usd"}, WantErr: `instrument "btc-usd" must be`},
+		{Format: markets.FormatCoinbaseTicker, Params: map[string]string{"pair": "XXBTZUSD"},
+			WantErr: `coinbase-ticker: bad format parameter: unknown parameter "pair" (known: instrument, source)`},
+		{Format: markets.FormatKrakenTicker, Params: map[string]string{"granularity": "60"},
+			WantErr: `kraken-ticker: bad format parameter: unknown parameter "granularity" (known: instrument, source, pair)`},
+		{Format: markets.FormatKrakenOHLC, Params: map[string]string{"source": "Kraken"}, WantErr: `source "Kraken" must be 1-64 of lowercase`},
+		{Format: markets.FormatKrakenOHLC, Params: map[string]string{"pair": "xbt/usd"}, WantErr: `pair "xbt/usd" must be 1-32 of [A-Z0-9.]`},
+	})
 }
 
 func TestExchangeFormatsAreListed(t *testing.T) {
@@ -202,18 +160,10 @@ func TestExchangeFormatsAreListed(t *testing.T) {
 }
 
 func FuzzCoinbaseTicker(f *testing.F) {
-	exSeeds(f, "coinbase/*")
-	parse := exParser(f, markets.FormatCoinbaseTicker, nil)
-	f.Fuzz(func(t *testing.T, body []byte) {
-		exCheckFuzz(t, parse, body, event.QuoteLast)
-	})
+	exFuzz(f, markets.FormatCoinbaseTicker, event.QuoteLast, "coinbase/*")
 }
 
 func FuzzCoinbaseCandles(f *testing.F) {
-	exSeeds(f, "coinbase/*")
 	f.Add([]byte(`[[1763596800,1,2,3,4,5],[1763683200,1,2,3,1e400,5]]`))
-	parse := exParser(f, markets.FormatCoinbaseCandles, nil)
-	f.Fuzz(func(t *testing.T, body []byte) {
-		exCheckFuzz(t, parse, body, event.QuoteClose)
-	})
+	exFuzz(f, markets.FormatCoinbaseCandles, event.QuoteClose, "coinbase/*")
 }

@@ -37,7 +37,7 @@ func fuzzDaily(f *testing.F, format string, params map[string]string, extra ...s
 	for _, s := range extra {
 		f.Add([]byte(s))
 	}
-	parse := newDaily(f, format, params)
+	parse := newParser(f, format, params)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		in := bytes.Clone(body)
 		obs, err := parse(body, parseNow)

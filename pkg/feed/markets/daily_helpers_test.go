@@ -2,13 +2,14 @@ package markets_test
 
 import (
 	"cmp"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
@@ -20,21 +21,19 @@ import (
 // fixture's last date.
 var parseNow = time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC)
 
-// readFixture returns testdata/name (see testdata/README.md).
-func readFixture(tb testing.TB, name string) []byte {
+// lookupFormat returns the named format of markets.Formats.
+func lookupFormat(tb testing.TB, name string) feed.Format {
 	tb.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
+	f, err := feed.Lookup(markets.Formats(), name)
 	require.NoError(tb, err)
-	return b
+	return f
 }
 
-// newDaily builds the parser of format with params, failing the test on
+// newParser builds the parser of format with params, failing the test on
 // error.
-func newDaily(tb testing.TB, format string, params map[string]string) feed.Parser {
+func newParser(tb testing.TB, format string, params map[string]string) feed.Parser {
 	tb.Helper()
-	f, err := feed.Lookup(markets.Formats(), format)
-	require.NoError(tb, err)
-	p, err := f.New(params)
+	p, err := lookupFormat(tb, format).New(params)
 	require.NoError(tb, err)
 	return p
 }
@@ -94,4 +93,55 @@ func utc(date string, hour int) time.Time {
 		panic(err)
 	}
 	return d.Add(time.Duration(hour) * time.Hour)
+}
+
+// dailyCase is a testdata file and the quotes a daily format reads from it.
+type dailyCase struct {
+	name           string
+	file           string
+	params         map[string]string
+	wantEvents     int
+	wantSource     string
+	wantInstrument string // checked where not empty
+	wantUnit       string
+	wantKind       string             // event.QuoteClose where empty
+	wantHour       int                // the UTC hour of every quote; 21 where zero
+	want           map[string]float64 // quoteKey → value, quoted from the file
+	wantAbsent     []string           // keys with an empty or "." value
+}
+
+// runDailyCases parses each case's file at parseNow with format's parser
+// and checks the quotes: no warnings, the count, the quoted values, no
+// event for a missing value, and every quote's source, unit, kind and time
+// of day.
+func runDailyCases(t *testing.T, format string, tests []dailyCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			obs, err := newParser(t, format, tt.params)(feedtest.Testdata(t, tt.file), parseNow)
+			require.NoError(t, err)
+			assert.Empty(t, obs.Warnings)
+			got := quotesOf(t, obs)
+			require.Len(t, got, tt.wantEvents)
+			for k, v := range tt.want {
+				require.Contains(t, got, k)
+				assert.Equal(t, v, got[k].Value, k)
+			}
+			for _, k := range tt.wantAbsent {
+				assert.NotContains(t, got, k, "a missing value gives no event, never a zero")
+			}
+			wantKind := cmp.Or(tt.wantKind, event.QuoteClose)
+			wantHour := time.Duration(cmp.Or(tt.wantHour, 21)) * time.Hour
+			for _, q := range got {
+				assert.Equal(t, tt.wantSource, q.Source)
+				if tt.wantInstrument != "" {
+					assert.Equal(t, tt.wantInstrument, q.Instrument)
+				}
+				assert.Equal(t, tt.wantUnit, q.Unit)
+				assert.Equal(t, wantKind, q.Kind)
+				assert.Equal(t, wantHour, q.ObservedAt.Sub(q.ObservedAt.Truncate(24*time.Hour)), quoteKey(q))
+				assert.Empty(t, q.DerivedFrom)
+			}
+		})
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -63,8 +65,8 @@ func TestDailyFormatsRejectWhatIsNotTheirs(t *testing.T) {
 		},
 	}
 	for _, ft := range formats {
-		parse := newDaily(t, ft.format, ft.params)
-		good := readFixture(t, ft.good)
+		parse := newParser(t, ft.format, ft.params)
+		good := feedtest.Testdata(t, ft.good)
 		_, err := parse(good, parseNow)
 		require.NoError(t, err, "the good fixture parses")
 		cases := []struct {
@@ -72,11 +74,11 @@ func TestDailyFormatsRejectWhatIsNotTheirs(t *testing.T) {
 			body []byte
 			want string
 		}{
-			{name: "garbage", body: readFixture(t, "noise.bin"), want: "parse " + ft.format + ": bad body: not UTF-8 text"},
-			{name: "html error page", body: readFixture(t, "html_error.html"), want: `got "<!DOCTYPE html>"`},
+			{name: "garbage", body: feedtest.Testdata(t, "noise.bin"), want: "parse " + ft.format + ": bad body: not UTF-8 text"},
+			{name: "html error page", body: feedtest.Testdata(t, "html_error.html"), want: `got "<!DOCTYPE html>"`},
 			{name: "truncated", body: cutLastRow(good, ft.cutAt), want: ft.cut},
 			{name: "empty", body: []byte(" \n"), want: "parse " + ft.format + ": bad body: empty body"},
-			{name: "another format", body: readFixture(t, ft.other), want: ft.header},
+			{name: "another format", body: feedtest.Testdata(t, ft.other), want: ft.header},
 		}
 		for _, tt := range cases {
 			t.Run(ft.format+" "+tt.name, func(t *testing.T) {
@@ -143,7 +145,7 @@ func TestDailyFormatsRejectBadRows(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.format+" "+tt.name, func(t *testing.T) {
-			obs, err := newDaily(t, tt.format, tt.params)([]byte(tt.body), parseNow)
+			obs, err := newParser(t, tt.format, tt.params)([]byte(tt.body), parseNow)
 			require.ErrorIs(t, err, feed.ErrBadBody)
 			assert.ErrorContains(t, err, "parse "+tt.format+": bad body: "+tt.want)
 			assert.Empty(t, obs.Events)
@@ -154,8 +156,8 @@ func TestDailyFormatsRejectBadRows(t *testing.T) {
 // The real files carry no byte-order mark, but an editor's resave may add
 // one; it is skipped.
 func TestDailyFormatsSkipAByteOrderMark(t *testing.T) {
-	body := append([]byte("\ufeff"), readFixture(t, "usdjpy_fred.csv")...)
-	obs, err := newDaily(t, markets.FormatFRED, nil)(body, parseNow)
+	body := append([]byte("\ufeff"), feedtest.Testdata(t, "usdjpy_fred.csv")...)
+	obs, err := newParser(t, markets.FormatFRED, nil)(body, parseNow)
 	require.NoError(t, err)
 	assert.Len(t, obs.Events, 34)
 }

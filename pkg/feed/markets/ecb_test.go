@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -56,7 +58,7 @@ func TestParseECB(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			obs, err := exParser(t, markets.FormatECBFX, nil)(exRead(t, tt.file), exNow)
+			obs, err := newParser(t, markets.FormatECBFX, nil)(feedtest.Testdata(t, tt.file), exNow)
 			require.NoError(t, err)
 			assert.Empty(t, obs.Warnings)
 			got := exQuotes(t, obs, exNow)
@@ -77,7 +79,7 @@ func TestParseECB(t *testing.T) {
 
 // The cross keeps the full quotient: 138.05 / 1.0163 on 8 July 2022.
 func TestParseECBKeepsTheFullQuotient(t *testing.T) {
-	obs, err := markets.ParseECB(exRead(t, "ecb/daily_2022-07-08.xml"), "ecb", exNow)
+	obs, err := markets.ParseECB(feedtest.Testdata(t, "ecb/daily_2022-07-08.xml"), "ecb", exNow)
 	require.NoError(t, err)
 	require.Len(t, obs.Events, 1)
 	assert.Equal(t, 135.83587523369084, obs.Events[0].(*event.MarketQuote).Value)
@@ -132,9 +134,9 @@ func TestParseECBRejects(t *testing.T) {
 		body []byte
 		want string
 	}{
-		{"an HTML error page", exRead(t, "ecb/bad_html_error.html"), `an HTML page, not the ECB's XML: "<!DOCTYPE HTML PUBLIC`},
-		{"truncated", exRead(t, "ecb/bad_truncated.xml"), "truncated XML: the body ends inside an element after 699 bytes"},
-		{"decimal commas (a locale-converted copy)", exRead(t, "ecb/bad_comma_decimals_2026-03-13.xml"), `USD on 2026-03-13: rate "1,1476" is not a plain decimal number`},
+		{"an HTML error page", feedtest.Testdata(t, "ecb/bad_html_error.html"), `an HTML page, not the ECB's XML: "<!DOCTYPE HTML PUBLIC`},
+		{"truncated", feedtest.Testdata(t, "ecb/bad_truncated.xml"), "truncated XML: the body ends inside an element after 699 bytes"},
+		{"decimal commas (a locale-converted copy)", feedtest.Testdata(t, "ecb/bad_comma_decimals_2026-03-13.xml"), `USD on 2026-03-13: rate "1,1476" is not a plain decimal number`},
 		{"empty", []byte(" \n"), "empty body"},
 		{"JSON", []byte(`{"rates":{"USD":1.05}}`), `not XML: "{\"rates\":{\"USD\":1.05}}"`},
 		{"binary", []byte{0x1f, 0x8b, 0x08, 0x00, 0xff}, "binary data, not XML"},
@@ -149,11 +151,11 @@ func TestParseECBRejects(t *testing.T) {
 		{"a negative rate", exECBDays(`<Cube time="2022-07-08"><Cube currency="USD" rate="-1.0163"/></Cube>`), `rate "-1.0163" is not a plain decimal number`},
 		{"no day with both rates", exECBDays(`<Cube time="2022-07-08"><Cube currency="GBP" rate="0.84585"/></Cube>`), "no day with both a USD and a JPY rate; 2022-07-08: no USD and JPY rates both (USD false, JPY false); day skipped"},
 		{"a cross out of range", exECBDays(`<Cube time="2022-07-08"><Cube currency="USD" rate="0.0001"/><Cube currency="JPY" rate="138.05"/></Cube>`), "2022-07-08: USDJPY fixing at 2022-07-08T12:15:00Z: value: value out of range"},
-		{"text after the envelope", append(exRead(t, "ecb/daily_2022-07-08.xml"), []byte("<html>")...), "data after the closing </gesmes:Envelope>"},
+		{"text after the envelope", append(feedtest.Testdata(t, "ecb/daily_2022-07-08.xml"), []byte("<html>")...), "data after the closing </gesmes:Envelope>"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			obs, err := exParser(t, markets.FormatECBFX, nil)(tt.body, exNow)
+			obs, err := newParser(t, markets.FormatECBFX, nil)(tt.body, exNow)
 			require.ErrorIs(t, err, feed.ErrBadBody)
 			assert.Contains(t, err.Error(), "ecb reference rates: bad body: ")
 			assert.Contains(t, err.Error(), tt.want)
@@ -164,17 +166,17 @@ func TestParseECBRejects(t *testing.T) {
 
 // A comment after the envelope (a cache's stamp) is not data.
 func TestParseECBAllowsATrailingComment(t *testing.T) {
-	body := append(exRead(t, "ecb/daily_2022-07-08.xml"), []byte("\n<!-- cached 8 July 2022 -->\n")...)
+	body := append(feedtest.Testdata(t, "ecb/daily_2022-07-08.xml"), []byte("\n<!-- cached 8 July 2022 -->\n")...)
 	obs, err := markets.ParseECB(body, "ecb", exNow)
 	require.NoError(t, err)
 	assert.Len(t, obs.Events, 1)
 }
 
 func TestECBParams(t *testing.T) {
-	f := exLookup(t, markets.FormatECBFX)
+	f := lookupFormat(t, markets.FormatECBFX)
 	p, err := f.New(map[string]string{"source": "ecb.eurofxref"})
 	require.NoError(t, err)
-	obs, err := p(exRead(t, "ecb/daily_2022-07-08.xml"), exNow)
+	obs, err := p(feedtest.Testdata(t, "ecb/daily_2022-07-08.xml"), exNow)
 	require.NoError(t, err)
 	assert.Equal(t, "ecb.eurofxref", exQuotes(t, obs, exNow)[0].Source)
 
@@ -191,7 +193,6 @@ func TestECBParams(t *testing.T) {
 // FuzzECB runs ParseECB on the ECB testdata and broken copies of it in
 // every `go test`, and on anything `go test -fuzz=FuzzECB` finds.
 func FuzzECB(f *testing.F) {
-	exSeeds(f, "ecb/*")
 	for _, s := range []string{
 		"",
 		"<",
@@ -201,8 +202,5 @@ func FuzzECB(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	parse := exParser(f, markets.FormatECBFX, nil)
-	f.Fuzz(func(t *testing.T, body []byte) {
-		exCheckFuzz(t, parse, body, event.QuoteFixing)
-	})
+	exFuzz(f, markets.FormatECBFX, event.QuoteFixing, "ecb/*")
 }

@@ -7,44 +7,22 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
-	"github.com/carrywatch/carrywatch/pkg/feed/markets"
 )
 
 // The helpers of the ECB, Coinbase and Kraken tests start with "ex" to keep
-// clear of the CSV format tests' helpers in this package.
+// clear of the CSV format tests' helpers in this package; both read
+// testdata with feedtest.Testdata and build parsers with newParser.
 
 // exNow is the fetch time of the ECB, Coinbase and Kraken tests unless a
 // case says otherwise.
 var exNow = time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC)
-
-// exRead returns the bytes of a file under testdata/.
-func exRead(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	require.NoError(t, err)
-	return b
-}
-
-// exLookup returns the named format of markets.Formats.
-func exLookup(t testing.TB, name string) feed.Format {
-	t.Helper()
-	f, err := feed.Lookup(markets.Formats(), name)
-	require.NoError(t, err)
-	return f
-}
-
-// exParser returns the parser of format name for params.
-func exParser(t testing.TB, name string, params map[string]string) feed.Parser {
-	t.Helper()
-	p, err := exLookup(t, name).New(params)
-	require.NoError(t, err)
-	return p
-}
 
 // exUTC parses an RFC 3339 time.
 func exUTC(t testing.TB, s string) time.Time {
@@ -124,4 +102,64 @@ func exSeeds(f *testing.F, patterns ...string) {
 			}
 		}
 	}
+}
+
+// exReject is a body a format refuses with feed.ErrBadBody.
+type exReject struct {
+	name   string
+	body   []byte
+	params map[string]string
+	want   string // a part of the error
+}
+
+// exRejects parses each case's body at exNow with format's parser and
+// checks the refusal: feed.ErrBadBody, the wanted text, no events.
+func exRejects(t *testing.T, format string, cases []exReject) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(format+"/"+c.name, func(t *testing.T) {
+			obs, err := newParser(t, format, c.params)(c.body, exNow)
+			require.ErrorIs(t, err, feed.ErrBadBody)
+			assert.Contains(t, err.Error(), c.want)
+			assert.Empty(t, obs.Events)
+		})
+	}
+}
+
+// exCloseCase is a fetch time and the daily closes a candle body gives then.
+type exCloseCase struct {
+	name string
+	now  string
+	want []*event.MarketQuote
+}
+
+// exCloses parses file with format's default parser at each case's fetch
+// time and checks the closes.
+func exCloses(t *testing.T, format, file string, tests []exCloseCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			now := exUTC(t, tt.now)
+			obs, err := newParser(t, format, nil)(feedtest.Testdata(t, file), now)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, exQuotes(t, obs, now))
+		})
+	}
+}
+
+// exClose is the BTC-USD close of date d from source, stamped at the day's
+// last second.
+func exClose(t testing.TB, source, d string, v float64) *event.MarketQuote {
+	return &event.MarketQuote{Meta: event.Meta{Source: source, ObservedAt: exUTC(t, d+"T23:59:59Z")},
+		Instrument: "BTC-USD", Value: v, Unit: "USD", Kind: "close"}
+}
+
+// exFuzz fuzzes format's default parser (see exCheckFuzz) with the
+// testdata files matching pattern as seeds, besides any added before.
+func exFuzz(f *testing.F, format, kind, pattern string) {
+	exSeeds(f, pattern)
+	parse := newParser(f, format, nil)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		exCheckFuzz(t, parse, body, kind)
+	})
 }

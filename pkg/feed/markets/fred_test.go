@@ -13,18 +13,7 @@ import (
 )
 
 func TestFRED(t *testing.T) {
-	tests := []struct {
-		name       string
-		file       string
-		params     map[string]string
-		wantEvents int
-		wantSource string
-		wantUnit   string
-		wantKind   string
-		wantHour   int
-		want       map[string]float64 // quoteKey → value, quoted from the file
-		wantAbsent []string           // dates with an empty or "." value
-	}{
+	runDailyCases(t, markets.FormatFRED, []dailyCase{
 		{
 			name: "DEXJPUS, observation_date header", file: "usdjpy_fred.csv", wantEvents: 34,
 			wantSource: "fred", wantUnit: event.UnitJPYPerUSD, wantKind: event.QuoteFixing, wantHour: 17,
@@ -33,24 +22,24 @@ func TestFRED(t *testing.T) {
 		},
 		{
 			name: "CBBTCUSD, weekends included", file: "btcusd_fred.csv", wantEvents: 50,
-			wantSource: "fred", wantUnit: event.UnitUSD, wantKind: event.QuoteClose, wantHour: 21,
+			wantSource: "fred", wantUnit: event.UnitUSD,
 			want: map[string]float64{"BTC-USD 2025-11-20": 87214, "BTC-USD 2025-11-21": 84826, "BTC-USD 2025-11-22": 85133.92, "BTC-USD 2025-12-19": 88016.09},
 		},
 		{
 			name: "DGS2", file: "fred_dgs2_2025-11.csv", wantEvents: 34,
-			wantSource: "fred", wantUnit: event.UnitPercent, wantKind: event.QuoteClose, wantHour: 21,
+			wantSource: "fred", wantUnit: event.UnitPercent,
 			want:       map[string]float64{"UST2Y 2025-11-21": 3.51, "UST2Y 2025-11-25": 3.43, "UST2Y 2025-12-19": 3.48},
 			wantAbsent: []string{"UST2Y 2025-11-11", "UST2Y 2025-11-27"},
 		},
 		{
 			name: "DGS10, older DATE header with . for missing", file: "fred_dgs10_2024_date_header.csv", wantEvents: 105,
-			wantSource: "fred", wantUnit: event.UnitPercent, wantKind: event.QuoteClose, wantHour: 21,
+			wantSource: "fred", wantUnit: event.UnitPercent,
 			want:       map[string]float64{"UST10Y 2024-07-01": 4.48, "UST10Y 2024-08-05": 3.78, "UST10Y 2024-11-29": 4.18},
 			wantAbsent: []string{"UST10Y 2024-07-04", "UST10Y 2024-09-02", "UST10Y 2024-10-14", "UST10Y 2024-11-11", "UST10Y 2024-11-28"},
 		},
 		{
 			name: "VIXCLS", file: "fred_vixcls_2024-08.csv", wantEvents: 45,
-			wantSource: "fred", wantUnit: event.UnitPoints, wantKind: event.QuoteClose, wantHour: 21,
+			wantSource: "fred", wantUnit: event.UnitPoints,
 			want: map[string]float64{"VIX 2024-08-02": 23.39, "VIX 2024-08-05": 38.57, "VIX 2024-08-06": 27.71},
 		},
 		{
@@ -68,30 +57,7 @@ func TestFRED(t *testing.T) {
 			wantSource: "fred", wantUnit: event.UnitJPYPerUSD, wantKind: event.QuoteFixing, wantHour: 16,
 			want: map[string]float64{"USDJPY 2025-11-20": 157.41},
 		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			obs, err := newDaily(t, markets.FormatFRED, tt.params)(readFixture(t, tt.file), parseNow)
-			require.NoError(t, err)
-			assert.Empty(t, obs.Warnings)
-			got := quotesOf(t, obs)
-			require.Len(t, got, tt.wantEvents)
-			for k, v := range tt.want {
-				require.Contains(t, got, k)
-				assert.Equal(t, v, got[k].Value, k)
-			}
-			for _, k := range tt.wantAbsent {
-				assert.NotContains(t, got, k, "a missing value gives no event, never a zero")
-			}
-			for _, q := range got {
-				assert.Equal(t, tt.wantSource, q.Source)
-				assert.Equal(t, tt.wantUnit, q.Unit)
-				assert.Equal(t, tt.wantKind, q.Kind)
-				assert.Equal(t, time.Duration(tt.wantHour)*time.Hour, q.ObservedAt.Sub(q.ObservedAt.Truncate(24*time.Hour)), quoteKey(q))
-				assert.Empty(t, q.DerivedFrom)
-			}
-		})
-	}
+	})
 }
 
 // A series the table lacks needs the instrument parameter, with unit and
@@ -100,7 +66,7 @@ func TestFRED(t *testing.T) {
 func TestFREDOtherSeries(t *testing.T) {
 	body := []byte("observation_date,DFF\n2023-12-29,5.33\n2023-12-30,5.33\n2023-12-31,5.33\n")
 
-	_, err := newDaily(t, markets.FormatFRED, nil)(body, parseNow)
+	_, err := newParser(t, markets.FormatFRED, nil)(body, parseNow)
 	require.ErrorIs(t, err, feed.ErrBadBody)
 	assert.ErrorContains(t, err, "parse fred-csv: bad body: header: series DFF is not one of DEXJPUS, DGS2, DGS10, CBBTCUSD, VIXCLS: give the instrument, unit and kind parameters for it")
 
@@ -110,7 +76,7 @@ func TestFREDOtherSeries(t *testing.T) {
 	require.ErrorIs(t, err, feed.ErrBadParam)
 	assert.ErrorContains(t, err, "format fred-csv: bad format parameter: instrument EFFR has no built-in unit and kind: give the unit and kind parameters")
 
-	obs, err := newDaily(t, markets.FormatFRED, map[string]string{"instrument": "EFFR", "unit": "percent", "kind": "fixing", "at": "13:00"})(body, parseNow)
+	obs, err := newParser(t, markets.FormatFRED, map[string]string{"instrument": "EFFR", "unit": "percent", "kind": "fixing", "at": "13:00"})(body, parseNow)
 	require.NoError(t, err)
 	got := quotesOf(t, obs)
 	require.Len(t, got, 3)
@@ -127,7 +93,7 @@ func TestFREDOtherSeries(t *testing.T) {
 // from DGS10.csv of the same repository snapshot (see testdata/README.md).
 func TestFREDSeveralSeries(t *testing.T) {
 	body := []byte("observation_date,DGS2,DGS10\n2025-11-20,3.55,4.10\n2025-11-21,3.51,4.06\n2025-11-27,,\n")
-	obs, err := newDaily(t, markets.FormatFRED, nil)(body, parseNow)
+	obs, err := newParser(t, markets.FormatFRED, nil)(body, parseNow)
 	require.NoError(t, err)
 	got := quotesOf(t, obs)
 	values := map[string]float64{}
@@ -136,7 +102,7 @@ func TestFREDSeveralSeries(t *testing.T) {
 	}
 	assert.Equal(t, map[string]float64{"UST2Y 2025-11-20": 3.55, "UST10Y 2025-11-20": 4.10, "UST2Y 2025-11-21": 3.51, "UST10Y 2025-11-21": 4.06}, values)
 
-	_, err = newDaily(t, markets.FormatFRED, map[string]string{"instrument": "UST2Y"})(body, parseNow)
+	_, err = newParser(t, markets.FormatFRED, map[string]string{"instrument": "UST2Y"})(body, parseNow)
 	require.ErrorIs(t, err, feed.ErrBadBody)
 	assert.ErrorContains(t, err, "header: 2 series (DGS2,DGS10), but the instrument parameter names one")
 }
@@ -146,7 +112,7 @@ func TestFREDSeveralSeries(t *testing.T) {
 func TestFREDLeavesOutRowsOutsideTheEventRange(t *testing.T) {
 	body := []byte("DATE,DGS10\n1962-01-02,4.06\n1962-01-03,4.03\n2024-11-29,4.18\n2025-12-31,4.20\n")
 	now := time.Date(2025, time.December, 31, 20, 0, 0, 0, time.UTC) // before the 21:00 close
-	obs, err := newDaily(t, markets.FormatFRED, nil)(body, now)
+	obs, err := newParser(t, markets.FormatFRED, nil)(body, now)
 	require.NoError(t, err)
 	require.Len(t, obs.Events, 1)
 	assert.Equal(t, 4.18, obs.Events[0].(*event.MarketQuote).Value)

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -16,7 +18,7 @@ import (
 )
 
 func TestHistory(t *testing.T) {
-	obs, err := newDaily(t, markets.FormatHistory, map[string]string{"instrument": "USDJPY"})(readFixture(t, "history_usdjpy_2008-10.csv"), parseNow)
+	obs, err := newParser(t, markets.FormatHistory, map[string]string{"instrument": "USDJPY"})(feedtest.Testdata(t, "history_usdjpy_2008-10.csv"), parseNow)
 	require.NoError(t, err)
 	assert.Empty(t, obs.Warnings)
 	got := quotesOf(t, obs)
@@ -54,7 +56,7 @@ func TestHistoryDefaults(t *testing.T) {
 			require.NoError(t, err)
 			body, err := s.Bytes()
 			require.NoError(t, err)
-			obs, err := newDaily(t, markets.FormatHistory, tt.params)(body, parseNow)
+			obs, err := newParser(t, markets.FormatHistory, tt.params)(body, parseNow)
 			require.NoError(t, err)
 			require.Len(t, obs.Events, s.Rows)
 			checkDaily(t, obs)
@@ -70,7 +72,7 @@ func TestHistoryDefaults(t *testing.T) {
 }
 
 func TestHistoryJGB(t *testing.T) {
-	obs, err := newDaily(t, markets.FormatHistoryJGB, map[string]string{"tenor": "10y"})(readFixture(t, "history_jgb_10y_2016-02.csv"), parseNow)
+	obs, err := newParser(t, markets.FormatHistoryJGB, map[string]string{"tenor": "10y"})(feedtest.Testdata(t, "history_jgb_10y_2016-02.csv"), parseNow)
 	require.NoError(t, err)
 	checkDaily(t, obs)
 	require.Len(t, obs.Events, 21)
@@ -109,13 +111,13 @@ func TestHistoryIDsMatchTheLiveFeeds(t *testing.T) {
 	require.NoError(t, err)
 	mof, err := jgb.ParseMoF(mofBody, parseNow)
 	require.NoError(t, err)
-	hist, err := newDaily(t, markets.FormatHistoryJGB, map[string]string{"tenor": "10Y"})([]byte("date,value\n2025-12-01,1.881\n"), parseNow)
+	hist, err := newParser(t, markets.FormatHistoryJGB, map[string]string{"tenor": "10Y"})([]byte("date,value\n2025-12-01,1.881\n"), parseNow)
 	require.NoError(t, err)
 	assert.Equal(t, idOf(t, mof, "10Y", "2025-12-01"), idOf(t, hist, "10Y", "2025-12-01"))
 
-	fred, err := newDaily(t, markets.FormatFRED, nil)(readFixture(t, "usdjpy_fred.csv"), parseNow)
+	fred, err := newParser(t, markets.FormatFRED, nil)(feedtest.Testdata(t, "usdjpy_fred.csv"), parseNow)
 	require.NoError(t, err)
-	hist, err = newDaily(t, markets.FormatHistory, map[string]string{"instrument": "USDJPY", "source": "fred"})([]byte("date,value\n2025-11-20,157.41\n"), parseNow)
+	hist, err = newParser(t, markets.FormatHistory, map[string]string{"instrument": "USDJPY", "source": "fred"})([]byte("date,value\n2025-11-20,157.41\n"), parseNow)
 	require.NoError(t, err)
 	assert.Equal(t, idOf(t, fred, "USDJPY", "2025-11-20"), idOf(t, hist, "USDJPY", "2025-11-20"))
 }

@@ -3,11 +3,12 @@ package markets_test
 import (
 	"testing"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
-	"github.com/carrywatch/carrywatch/pkg/feed"
 	"github.com/carrywatch/carrywatch/pkg/feed/markets"
 )
 
@@ -25,7 +26,7 @@ func TestParseKrakenTicker(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			obs, err := exParser(t, markets.FormatKrakenTicker, tt.params)(exRead(t, tt.file), now)
+			obs, err := newParser(t, markets.FormatKrakenTicker, tt.params)(feedtest.Testdata(t, tt.file), now)
 			require.NoError(t, err)
 			assert.Equal(t, []*event.MarketQuote{{
 				Meta:       event.Meta{Source: "kraken", ObservedAt: exUTC(t, "2026-09-25T18:17:00Z")},
@@ -36,15 +37,8 @@ func TestParseKrakenTicker(t *testing.T) {
 }
 
 func TestParseKrakenOHLC(t *testing.T) {
-	day := func(d string, v float64) *event.MarketQuote {
-		return &event.MarketQuote{Meta: event.Meta{Source: "kraken", ObservedAt: exUTC(t, d+"T23:59:59Z")},
-			Instrument: "BTC-USD", Value: v, Unit: "USD", Kind: "close"}
-	}
-	tests := []struct {
-		name string
-		now  string
-		want []*event.MarketQuote
-	}{
+	day := func(d string, v float64) *event.MarketQuote { return exClose(t, "kraken", d, v) }
+	exCloses(t, markets.FormatKrakenOHLC, "kraken/ohlc_daily_2024-10.json", []exCloseCase{
 		{
 			name: "the last row (21 Oct) is uncommitted, even long after",
 			now:  "2026-12-01T09:30:00Z",
@@ -55,88 +49,59 @@ func TestParseKrakenOHLC(t *testing.T) {
 			now:  "2024-10-20T12:00:00Z",
 			want: []*event.MarketQuote{day("2024-10-18", 68440.3), day("2024-10-19", 68380.1)},
 		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			now := exUTC(t, tt.now)
-			obs, err := exParser(t, markets.FormatKrakenOHLC, nil)(exRead(t, "kraken/ohlc_daily_2024-10.json"), now)
-			require.NoError(t, err)
-			assert.Equal(t, tt.want, exQuotes(t, obs, now))
-		})
-	}
+	})
 }
 
 func TestKrakenRejects(t *testing.T) {
-	type tc struct {
-		name   string
-		body   []byte
-		params map[string]string
-		want   string
-	}
-	common := func(what string) []tc {
-		return []tc{
-			{name: "service unavailable", body: exRead(t, "kraken/bad_unavailable.json"), want: what + `: bad body: API error: "EService:Unavailable"`},
-			{name: "unknown pair", body: exRead(t, "kraken/bad_unknown_pair.json"), want: what + `: bad body: API error: "EQuery:Unknown asset pair"`},
-			{name: "an HTML error page", body: exRead(t, "kraken/bad_html_error.html"), want: what + `: bad body: looks like HTML or XML, not JSON`},
-			{name: "truncated", body: exRead(t, "kraken/bad_truncated.json"), want: what + ": bad body: truncated JSON: the body ends inside a value after 150 bytes"},
+	common := func(what string) []exReject {
+		return []exReject{
+			{name: "service unavailable", body: feedtest.Testdata(t, "kraken/bad_unavailable.json"), want: what + `: bad body: API error: "EService:Unavailable"`},
+			{name: "unknown pair", body: feedtest.Testdata(t, "kraken/bad_unknown_pair.json"), want: what + `: bad body: API error: "EQuery:Unknown asset pair"`},
+			{name: "an HTML error page", body: feedtest.Testdata(t, "kraken/bad_html_error.html"), want: what + `: bad body: looks like HTML or XML, not JSON`},
+			{name: "truncated", body: feedtest.Testdata(t, "kraken/bad_truncated.json"), want: what + ": bad body: truncated JSON: the body ends inside a value after 150 bytes"},
 			{name: "empty", body: []byte("\n"), want: what + ": bad body: empty body"},
 			{name: "no error array", body: []byte(`{"result":{}}`), want: what + ": bad body: no error array: not a Kraken response"},
 			{name: "no result", body: []byte(`{"error":[]}`), want: what + ": bad body: no result object"},
 			{name: "an error that is not an array", body: []byte(`{"error":"EGeneral:Internal error","result":{}}`), want: what + ": bad body: error is a JSON string, want array"},
 			{name: "no pair", body: []byte(`{"error":[],"result":{}}`), want: what + ": bad body: the result holds no pair"},
-			{name: "another pair than asked", body: exRead(t, "kraken/ticker_docs.json"), params: map[string]string{"pair": "XETHZUSD"},
+			{name: "another pair than asked", body: feedtest.Testdata(t, "kraken/ticker_docs.json"), params: map[string]string{"pair": "XETHZUSD"},
 				want: what + `: bad body: no pair "XETHZUSD" in the result (has ["XXBTZUSD"])`},
 		}
 	}
 	tests := []struct {
 		format string
-		cases  []tc
+		cases  []exReject
 	}{
 		{markets.FormatKrakenTicker, append(common("kraken ticker"),
-			tc{name: "two pairs", body: []byte(`{"error":[],"result":{"XXBTZUSD":{"c":["1","1"]},"XETHZUSD":{"c":["1","1"]}}}`),
+			exReject{name: "two pairs", body: []byte(`{"error":[],"result":{"XXBTZUSD":{"c":["1","1"]},"XETHZUSD":{"c":["1","1"]}}}`),
 				want: `kraken ticker: bad body: the result holds 2 pairs ["XETHZUSD" "XXBTZUSD"]: set the pair parameter`},
-			tc{name: "no last trade", body: []byte(`{"error":[],"result":{"XXBTZUSD":{"a":["1","1","1.000"]}}}`), want: "kraken ticker: bad body: pair XXBTZUSD has no last trade c"},
-			tc{name: "a numeric last trade", body: []byte(`{"error":[],"result":{"XXBTZUSD":{"c":[84036.0,"0.1"]}}}`), want: "pair XXBTZUSD: last trade price c[0] is 84036.0, not a string"},
-			tc{name: "a last trade that is not a decimal", body: []byte(`{"error":[],"result":{"XXBTZUSD":{"c":["","0.1"]}}}`), want: `pair XXBTZUSD: last trade price "" is not a plain decimal number`},
-			tc{name: "candles sent to the ticker", body: exRead(t, "kraken/ohlc_daily_2024-10.json"), want: `the result holds 2 pairs ["XXBTZUSD" "last"]`},
+			exReject{name: "no last trade", body: []byte(`{"error":[],"result":{"XXBTZUSD":{"a":["1","1","1.000"]}}}`), want: "kraken ticker: bad body: pair XXBTZUSD has no last trade c"},
+			exReject{name: "a numeric last trade", body: []byte(`{"error":[],"result":{"XXBTZUSD":{"c":[84036.0,"0.1"]}}}`), want: "pair XXBTZUSD: last trade price c[0] is 84036.0, not a string"},
+			exReject{name: "a last trade that is not a decimal", body: []byte(`{"error":[],"result":{"XXBTZUSD":{"c":["","0.1"]}}}`), want: `pair XXBTZUSD: last trade price "" is not a plain decimal number`},
+			exReject{name: "candles sent to the ticker", body: feedtest.Testdata(t, "kraken/ohlc_daily_2024-10.json"), want: `the result holds 2 pairs ["XXBTZUSD" "last"]`},
 		)},
 		{markets.FormatKrakenOHLC, append(common("kraken ohlc"),
-			tc{name: "minute candles (the documented example)", body: exRead(t, "kraken/ohlc_docs_minute.json"),
+			exReject{name: "minute candles (the documented example)", body: feedtest.Testdata(t, "kraken/ohlc_docs_minute.json"),
 				want: "kraken ohlc: bad body: pair XXBTZUSD candle 0: time 1688671200 (2023-07-06T19:20:00Z) is not a UTC midnight: not a daily candle"},
-			tc{name: "the ticker sent to ohlc", body: exRead(t, "kraken/ticker_docs.json"), want: "kraken ohlc: bad body: pair XXBTZUSD: the body is a JSON object, want array"},
-			tc{name: "no candles", body: []byte(`{"error":[],"result":{"XXBTZUSD":[],"last":0}}`), want: "pair XXBTZUSD has no candles"},
-			tc{name: "only last", body: []byte(`{"error":[],"result":{"last":1729382400}}`), want: "kraken ohlc: bad body: the result holds no pair"},
-			tc{name: "seven fields", body: []byte(`{"error":[],"result":{"XXBTZUSD":[[1729209600,"1","2","3","4","5","6"]],"last":1}}`), want: "candle 0: 7 fields, want 8"},
-			tc{name: "a string time", body: []byte(`{"error":[],"result":{"XXBTZUSD":[["x","1","2","3","4","5","6",7]],"last":1}}`), want: `candle 0: time "x" is not a number`},
-			tc{name: "a numeric close", body: []byte(`{"error":[],"result":{"XXBTZUSD":[[1729209600,"1","2","3",4,"5","6",7]],"last":1}}`), want: "candle 0: close 4 is not a string"},
-			tc{name: "a day twice", body: []byte(`{"error":[],"result":{"XXBTZUSD":[[1729209600,"1","2","3","4","5","6",7],[1729209600,"1","2","3","4","5","6",7]],"last":1}}`), want: "candle 1: the day 2024-10-18 appears twice"},
-			tc{name: "a close of NaN", body: []byte(`{"error":[],"result":{"XXBTZUSD":[[1729209600,"1","2","3","NaN","5","6",7]],"last":1}}`), want: `candle 0: close "NaN" is not a plain decimal number`},
+			exReject{name: "the ticker sent to ohlc", body: feedtest.Testdata(t, "kraken/ticker_docs.json"), want: "kraken ohlc: bad body: pair XXBTZUSD: the body is a JSON object, want array"},
+			exReject{name: "no candles", body: []byte(`{"error":[],"result":{"XXBTZUSD":[],"last":0}}`), want: "pair XXBTZUSD has no candles"},
+			exReject{name: "only last", body: []byte(`{"error":[],"result":{"last":1729382400}}`), want: "kraken ohlc: bad body: the result holds no pair"},
+			exReject{name: "seven fields", body: []byte(`{"error":[],"result":{"XXBTZUSD":[[1729209600,"1","2","3","4","5","6"]],"last":1}}`), want: "candle 0: 7 fields, want 8"},
+			exReject{name: "a string time", body: []byte(`{"error":[],"result":{"XXBTZUSD":[["x","1","2","3","4","5","6",7]],"last":1}}`), want: `candle 0: time "x" is not a number`},
+			exReject{name: "a numeric close", body: []byte(`{"error":[],"result":{"XXBTZUSD":[[1729209600,"1","2","3",4,"5","6",7]],"last":1}}`), want: "candle 0: close 4 is not a string"},
+			exReject{name: "a day twice", body: []byte(`{"error":[],"result":{"XXBTZUSD":[[1729209600,"1","2","3","4","5","6",7],[1729209600,"1","2","3","4","5","6",7]],"last":1}}`), want: "candle 1: the day 2024-10-18 appears twice"},
+			exReject{name: "a close of NaN", body: []byte(`{"error":[],"result":{"XXBTZUSD":[[1729209600,"1","2","3","NaN","5","6",7]],"last":1}}`), want: `candle 0: close "NaN" is not a plain decimal number`},
 		)},
 	}
 	for _, tt := range tests {
-		for _, c := range tt.cases {
-			t.Run(tt.format+"/"+c.name, func(t *testing.T) {
-				obs, err := exParser(t, tt.format, c.params)(c.body, exNow)
-				require.ErrorIs(t, err, feed.ErrBadBody)
-				assert.Contains(t, err.Error(), c.want)
-				assert.Empty(t, obs.Events)
-			})
-		}
+		exRejects(t, tt.format, tt.cases)
 	}
 }
 
 func FuzzKrakenTicker(f *testing.F) {
-	exSeeds(f, "kraken/*")
-	parse := exParser(f, markets.FormatKrakenTicker, nil)
-	f.Fuzz(func(t *testing.T, body []byte) {
-		exCheckFuzz(t, parse, body, event.QuoteLast)
-	})
+	exFuzz(f, markets.FormatKrakenTicker, event.QuoteLast, "kraken/*")
 }
 
 func FuzzKrakenOHLC(f *testing.F) {
-	exSeeds(f, "kraken/*")
-	parse := exParser(f, markets.FormatKrakenOHLC, nil)
-	f.Fuzz(func(t *testing.T, body []byte) {
-		exCheckFuzz(t, parse, body, event.QuoteClose)
-	})
+	exFuzz(f, markets.FormatKrakenOHLC, event.QuoteClose, "kraken/*")
 }

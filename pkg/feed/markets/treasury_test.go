@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -14,50 +16,24 @@ import (
 )
 
 func TestTreasury(t *testing.T) {
-	tests := []struct {
-		name       string
-		file       string
-		params     map[string]string
-		wantEvents int
-		wantSource string
-		want       map[string]float64 // quoteKey → the "2 Yr" or "10 Yr" cell
-	}{
+	runDailyCases(t, markets.FormatTreasury, []dailyCase{
 		{
-			name: "2021, no 4 Mo column", file: "treasury_par_2021.csv", wantEvents: 2 * 251, wantSource: "treasury",
+			name: "2021, no 4 Mo column", file: "treasury_par_2021.csv", wantEvents: 2 * 251, wantSource: "treasury", wantUnit: event.UnitPercent,
 			want: map[string]float64{"UST2Y 2021-01-04": 0.11, "UST10Y 2021-01-04": 0.93, "UST2Y 2021-12-31": 0.73, "UST10Y 2021-12-31": 1.52},
 		},
 		{
-			name: "2022, 4 Mo empty until 18 Oct", file: "treasury_par_2022.csv", wantEvents: 2 * 249, wantSource: "treasury",
+			name: "2022, 4 Mo empty until 18 Oct", file: "treasury_par_2022.csv", wantEvents: 2 * 249, wantSource: "treasury", wantUnit: event.UnitPercent,
 			want: map[string]float64{"UST2Y 2022-10-18": 4.43, "UST10Y 2022-10-18": 4.01, "UST2Y 2022-10-19": 4.55, "UST10Y 2022-12-30": 3.88},
 		},
 		{
-			name: "2023, SVB", file: "treasury_par_2023.csv", wantEvents: 2 * 250, wantSource: "treasury",
+			name: "2023, SVB", file: "treasury_par_2023.csv", wantEvents: 2 * 250, wantSource: "treasury", wantUnit: event.UnitPercent,
 			want: map[string]float64{"UST2Y 2023-03-10": 4.60, "UST2Y 2023-03-13": 4.03, "UST10Y 2023-03-13": 3.55, "UST10Y 2023-12-29": 3.88},
 		},
 		{
-			name: "2024 to 10 Oct, the carry unwind", file: "treasury_par_2024.csv", params: map[string]string{"source": "ust-mirror"}, wantEvents: 2 * 196, wantSource: "ust-mirror",
+			name: "2024 to 10 Oct, the carry unwind", file: "treasury_par_2024.csv", params: map[string]string{"source": "ust-mirror"}, wantEvents: 2 * 196, wantSource: "ust-mirror", wantUnit: event.UnitPercent,
 			want: map[string]float64{"UST2Y 2024-08-02": 3.88, "UST2Y 2024-08-05": 3.89, "UST10Y 2024-08-05": 3.78, "UST10Y 2024-10-10": 4.09},
 		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			obs, err := newDaily(t, markets.FormatTreasury, tt.params)(readFixture(t, tt.file), parseNow)
-			require.NoError(t, err)
-			assert.Empty(t, obs.Warnings)
-			got := quotesOf(t, obs)
-			require.Len(t, got, tt.wantEvents)
-			for k, v := range tt.want {
-				require.Contains(t, got, k)
-				assert.Equal(t, v, got[k].Value, k)
-			}
-			for _, q := range got {
-				assert.Equal(t, tt.wantSource, q.Source)
-				assert.Equal(t, event.UnitPercent, q.Unit)
-				assert.Equal(t, event.QuoteClose, q.Kind)
-				assert.Equal(t, 21*time.Hour, q.ObservedAt.Sub(q.ObservedAt.Truncate(24*time.Hour)))
-			}
-		})
-	}
+	})
 }
 
 // FRED's DGS2 and DGS10 are the Treasury's par yields: every 2021–2023 row
@@ -78,7 +54,7 @@ func TestTreasuryAgreesWithFREDHistory(t *testing.T) {
 	}
 	fromTreasury := map[string]float64{}
 	for _, file := range []string{"treasury_par_2021.csv", "treasury_par_2022.csv", "treasury_par_2023.csv"} {
-		obs, err := newDaily(t, markets.FormatTreasury, nil)(readFixture(t, file), parseNow)
+		obs, err := newParser(t, markets.FormatTreasury, nil)(feedtest.Testdata(t, file), parseNow)
 		require.NoError(t, err)
 		for k, q := range quotesOf(t, obs) {
 			fromTreasury[k] = q.Value
@@ -94,7 +70,7 @@ func TestTreasuryAgreesWithFREDHistory(t *testing.T) {
 // than read as nominal yields.
 func TestTreasuryRejectsTheRealYieldCurve(t *testing.T) {
 	body := []byte("Date,\"5 YR\",\"7 YR\",\"10 YR\",\"20 YR\",\"30 YR\"\n")
-	_, err := newDaily(t, markets.FormatTreasury, nil)(body, parseNow)
+	_, err := newParser(t, markets.FormatTreasury, nil)(body, parseNow)
 	require.ErrorIs(t, err, feed.ErrBadBody)
 	assert.ErrorContains(t, err, `parse treasury-par: bad body: header: no "2 Yr" column (want the Treasury daily par yield curve, Date,"1 Mo",…,"2 Yr",…,"10 Yr",…; got "Date,5 YR,7 YR,10 YR,20 YR,30 YR")`)
 }

@@ -3,6 +3,8 @@ package outages_test
 import (
 	"testing"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -27,38 +29,21 @@ func TestFormats(t *testing.T) {
 }
 
 func TestFormatParams(t *testing.T) {
-	tests := []struct {
-		format  string
-		params  map[string]string
-		wantErr string
-	}{
-		{format: "statuspage-incidents", params: map[string]string{"venue": "coinbase"}},
-		{format: "statuspage-summary", params: map[string]string{"venue": "coinbase", "source": "statuspage.coinbase"}},
-		{format: "statuspage-incidents", params: nil, wantErr: "statuspage-incidents: bad format parameter: parameter venue is required"},
-		{format: "statuspage-summary", params: map[string]string{"venue": ""}, wantErr: `statuspage-summary: bad format parameter: venue "" must be 1-64 of lowercase [a-z0-9_-]`},
-		{format: "statuspage-summary", params: map[string]string{"venue": "Coinbase"}, wantErr: `venue "Coinbase" must be`},
-		{format: "statuspage-incidents", params: map[string]string{"venue": "coinbase", "url": "x"}, wantErr: `statuspage-incidents: bad format parameter: unknown parameter "url" (known: venue, source)`},
-		{format: "statuspage-incidents", params: map[string]string{"venue": "coinbase", "source": "-x"}, wantErr: `source "-x" must be`},
-		{format: "kraken-status", params: nil},
-		{format: "kraken-status", params: map[string]string{"venue": "kraken_futures", "source": "kraken"}},
-		{format: "kraken-status", params: map[string]string{"venue": "kraken futures"}, wantErr: `kraken-status: bad format parameter: venue "kraken futures" must be`},
-		{format: "binance-status", params: map[string]string{}},
-		{format: "binance-status", params: map[string]string{"weight": "0.2"}, wantErr: `binance-status: bad format parameter: unknown parameter "weight"`},
-		{format: "binance-status", params: map[string]string{"source": ""}, wantErr: `source "" must be`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.format+" "+tt.wantErr, func(t *testing.T) {
-			p, err := lookup(t, tt.format).New(tt.params)
-			if tt.wantErr != "" {
-				require.ErrorIs(t, err, feed.ErrBadParam)
-				assert.Contains(t, err.Error(), tt.wantErr)
-				assert.Nil(t, p)
-				return
-			}
-			require.NoError(t, err)
-			assert.NotNil(t, p)
-		})
-	}
+	feedtest.CheckParams(t, outages.Formats(), []feedtest.ParamCase{
+		{Format: "statuspage-incidents", Params: map[string]string{"venue": "coinbase"}},
+		{Format: "statuspage-summary", Params: map[string]string{"venue": "coinbase", "source": "statuspage.coinbase"}},
+		{Format: "statuspage-incidents", Params: nil, WantErr: "statuspage-incidents: bad format parameter: parameter venue is required"},
+		{Format: "statuspage-summary", Params: map[string]string{"venue": ""}, WantErr: `statuspage-summary: bad format parameter: venue "" must be 1-64 of lowercase [a-z0-9_-]`},
+		{Format: "statuspage-summary", Params: map[string]string{"venue": "Coinbase"}, WantErr: `venue "Coinbase" must be`},
+		{Format: "statuspage-incidents", Params: map[string]string{"venue": "coinbase", "url": "x"}, WantErr: `statuspage-incidents: bad format parameter: unknown parameter "url" (known: venue, source)`},
+		{Format: "statuspage-incidents", Params: map[string]string{"venue": "coinbase", "source": "-x"}, WantErr: `source "-x" must be`},
+		{Format: "kraken-status", Params: nil},
+		{Format: "kraken-status", Params: map[string]string{"venue": "kraken_futures", "source": "kraken"}},
+		{Format: "kraken-status", Params: map[string]string{"venue": "kraken futures"}, WantErr: `kraken-status: bad format parameter: venue "kraken futures" must be`},
+		{Format: "binance-status", Params: map[string]string{}},
+		{Format: "binance-status", Params: map[string]string{"weight": "0.2"}, WantErr: `binance-status: bad format parameter: unknown parameter "weight"`},
+		{Format: "binance-status", Params: map[string]string{"source": ""}, WantErr: `source "" must be`},
+	})
 }
 
 // TestStateParsersAreIndependent checks that each New owns its own Tracker.
@@ -68,7 +53,7 @@ func TestStateParsersAreIndependent(t *testing.T) {
 	require.NoError(t, err)
 	b, err := f.New(nil)
 	require.NoError(t, err)
-	maint := testdata(t, "binance/maintenance.json")
+	maint := feedtest.Testdata(t, "binance/maintenance.json")
 	obs, err := a(maint, now)
 	require.NoError(t, err)
 	assert.Len(t, obs.Events, 1)
@@ -89,13 +74,13 @@ func TestBadBodies(t *testing.T) {
 	}
 	garbage := func(t *testing.T, noObject, statusJSON string) []tc {
 		return []tc{
-			{"HTML error page", testdata(t, "garbage/html_error.html"), `bad body: looks like HTML or XML, not JSON: "<html>\n<head><title>502 Bad Gateway`},
-			{"empty", testdata(t, "garbage/empty.txt"), "bad body: empty body"},
+			{"HTML error page", feedtest.Testdata(t, "garbage/html_error.html"), `bad body: looks like HTML or XML, not JSON: "<html>\n<head><title>502 Bad Gateway`},
+			{"empty", feedtest.Testdata(t, "garbage/empty.txt"), "bad body: empty body"},
 			{"whitespace", []byte(" \n\t"), "bad body: empty body"},
-			{"{}", testdata(t, "garbage/empty_object.json"), noObject},
-			{"status.json", testdata(t, "garbage/status_json.json"), statusJSON},
-			{"truncated JSON", testdata(t, "garbage/truncated.json"), "bad body: truncated JSON: the body ends inside a value after 700 bytes"},
-			{"binary noise", testdata(t, "garbage/noise.bin"), `bad body: binary data, not JSON: "\x16\x05`},
+			{"{}", feedtest.Testdata(t, "garbage/empty_object.json"), noObject},
+			{"status.json", feedtest.Testdata(t, "garbage/status_json.json"), statusJSON},
+			{"truncated JSON", feedtest.Testdata(t, "garbage/truncated.json"), "bad body: truncated JSON: the body ends inside a value after 700 bytes"},
+			{"binary noise", feedtest.Testdata(t, "garbage/noise.bin"), `bad body: binary data, not JSON: "\x16\x05`},
 			{"JSON array", []byte(`[{"incidents":[]}]`), `bad body: not a JSON object: "[{\"incidents\":[]}]"`},
 			{"JSON null", []byte(`null`), `bad body: not a JSON object: "null"`},
 			{"trailing garbage", []byte(`{"incidents":[]} x`), `bad body: trailing data after the JSON object at byte 16: " x"`},
@@ -119,8 +104,8 @@ func TestBadBodies(t *testing.T) {
 		{"statuspage-summary", statuspage},
 		{"kraken-status", func(t *testing.T) []tc {
 			return append(garbage(t, "bad body: no result object", "bad body: no result object"),
-				tc{"API error", testdata(t, "kraken/error_unavailable.json"), `kraken status: bad body: API error: "EService:Unavailable"`},
-				tc{"unknown status", testdata(t, "kraken/unknown_status.json"), `bad body: unknown result.status "limit_only" (known: online, maintenance, cancel_only, post_only)`},
+				tc{"API error", feedtest.Testdata(t, "kraken/error_unavailable.json"), `kraken status: bad body: API error: "EService:Unavailable"`},
+				tc{"unknown status", feedtest.Testdata(t, "kraken/unknown_status.json"), `bad body: unknown result.status "limit_only" (known: online, maintenance, cancel_only, post_only)`},
 				tc{"empty status", []byte(`{"error":[],"result":{}}`), `bad body: unknown result.status ""`},
 				tc{"bad timestamp", []byte(`{"error":[],"result":{"status":"online","timestamp":"yesterday"}}`), `bad body: result.timestamp "yesterday" is not an RFC 3339 time`},
 				tc{"future timestamp", []byte(`{"error":[],"result":{"status":"maintenance","timestamp":"2026-01-01T01:00:00Z"}}`), `status tracker: bad body: v state "maintenance" at 2026-01-01T01:00:00Z is not between 1970 and now`},
@@ -128,8 +113,8 @@ func TestBadBodies(t *testing.T) {
 		}},
 		{"binance-status", func(t *testing.T) []tc {
 			return append(garbage(t, "bad body: no status field", "bad body: field status is a JSON object, want integer"),
-				tc{"API error", testdata(t, "binance/error_rate_limit.json"), `binance status: bad body: API error -1003: "Too much request weight used`},
-				tc{"unknown status", testdata(t, "binance/unknown_status.json"), "bad body: unknown status 2 (known: 0 normal, 1 system_maintenance)"},
+				tc{"API error", feedtest.Testdata(t, "binance/error_rate_limit.json"), `binance status: bad body: API error -1003: "Too much request weight used`},
+				tc{"unknown status", feedtest.Testdata(t, "binance/unknown_status.json"), "bad body: unknown status 2 (known: 0 normal, 1 system_maintenance)"},
 				tc{"string status", []byte(`{"status":"0","msg":"normal"}`), "bad body: field status is a JSON string, want integer"},
 				tc{"fractional status", []byte(`{"status":0.5}`), "bad body: field status is a JSON number 0.5, want integer"},
 			)

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -24,7 +26,7 @@ func addSeeds(f *testing.F, patterns ...string) {
 		for _, file := range files {
 			rel, err := filepath.Rel("testdata", file)
 			require.NoError(f, err)
-			f.Add(testdata(f, rel))
+			f.Add(feedtest.Testdata(f, rel))
 		}
 	}
 }

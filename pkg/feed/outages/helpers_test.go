@@ -1,8 +1,6 @@
 package outages_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -15,14 +13,6 @@ import (
 
 // now is the fixed validation time of every test.
 var now = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-
-// testdata returns the bytes of a file under testdata/.
-func testdata(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	require.NoError(t, err)
-	return b
-}
 
 // ts parses an RFC 3339 time into the UTC millisecond form events carry.
 func ts(t testing.TB, s string) time.Time {

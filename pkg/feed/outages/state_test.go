@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -30,7 +32,7 @@ func TestParseKraken(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := outages.ParseKraken(testdata(t, tt.file))
+			got, err := outages.ParseKraken(feedtest.Testdata(t, tt.file))
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, got)
 		})
@@ -59,7 +61,7 @@ func TestParseBinance(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := outages.ParseBinance(testdata(t, tt.file))
+			got, err := outages.ParseBinance(feedtest.Testdata(t, tt.file))
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, got)
 		})
@@ -100,11 +102,11 @@ func TestKrakenStatusLifecycle(t *testing.T) {
 	require.NoError(t, err)
 	fetch := ts(t, "2025-12-03T15:30:00Z") // later than every body's timestamp
 	evs := runPolls(t, parse, []poll{
-		{testdata(t, "kraken/seq_1_online.json"), fetch, nil},
-		{testdata(t, "kraken/seq_2_maintenance.json"), fetch, []string{"open maintenance 2025-12-03T14:02:31Z maintenance"}},
-		{testdata(t, "kraken/seq_3_maintenance.json"), fetch, nil},
-		{testdata(t, "kraken/seq_4_online.json"), fetch, []string{"resolve online 2025-12-03T15:09:02Z maintenance resolved=2025-12-03T15:09:02Z"}},
-		{testdata(t, "kraken/seq_4_online.json"), fetch, nil},
+		{feedtest.Testdata(t, "kraken/seq_1_online.json"), fetch, nil},
+		{feedtest.Testdata(t, "kraken/seq_2_maintenance.json"), fetch, []string{"open maintenance 2025-12-03T14:02:31Z maintenance"}},
+		{feedtest.Testdata(t, "kraken/seq_3_maintenance.json"), fetch, nil},
+		{feedtest.Testdata(t, "kraken/seq_4_online.json"), fetch, []string{"resolve online 2025-12-03T15:09:02Z maintenance resolved=2025-12-03T15:09:02Z"}},
+		{feedtest.Testdata(t, "kraken/seq_4_online.json"), fetch, nil},
 	})
 	start := ts(t, "2025-12-03T14:02:31Z")
 	want := sealAs([]*event.VenueStatus{
@@ -132,7 +134,7 @@ func TestBinanceStatusLifecycle(t *testing.T) {
 	t2 := t1.Add(time.Minute)
 	t3 := t2.Add(time.Minute)
 	t4 := t3.Add(time.Minute)
-	normal, maint := testdata(t, "binance/normal.json"), testdata(t, "binance/maintenance.json")
+	normal, maint := feedtest.Testdata(t, "binance/normal.json"), feedtest.Testdata(t, "binance/maintenance.json")
 	evs := runPolls(t, parse, []poll{
 		{normal, t1, nil},
 		{maint, t2, []string{"open system_maintenance 2025-12-03T02:01:00.123Z maintenance"}},

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -16,7 +18,7 @@ import (
 )
 
 func TestParseIncidentsEmma(t *testing.T) {
-	obs, err := outages.Statuspage{Venue: "emma"}.ParseIncidents(testdata(t, "statuspage/emma_incidents.json"), now)
+	obs, err := outages.Statuspage{Venue: "emma"}.ParseIncidents(feedtest.Testdata(t, "statuspage/emma_incidents.json"), now)
 	require.NoError(t, err)
 	assert.Empty(t, obs.Warnings)
 
@@ -62,7 +64,7 @@ func TestIncidentsLifecycle(t *testing.T) {
 	var kept []*event.VenueStatus
 	var pollIDs [][]string
 	for i, p := range polls {
-		obs, err := parse(testdata(t, p.file), now)
+		obs, err := parse(feedtest.Testdata(t, p.file), now)
 		require.NoError(t, err, "poll %d", i)
 		assert.Empty(t, obs.Warnings)
 		evs := sealed(t, obs)
@@ -143,7 +145,7 @@ func TestParseSummary(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			obs, err := outages.Statuspage{Venue: "examplez"}.ParseSummary(testdata(t, tt.file), now)
+			obs, err := outages.Statuspage{Venue: "examplez"}.ParseSummary(feedtest.Testdata(t, tt.file), now)
 			require.NoError(t, err)
 			assert.Equal(t, sealAs(tt.want), sealed(t, obs))
 			assert.Equal(t, tt.wantWarnings, obs.Warnings)
@@ -155,7 +157,7 @@ func TestParseSummary(t *testing.T) {
 // incidents poll of the same incident give the same event ids.
 func TestSummaryAgreesWithIncidents(t *testing.T) {
 	page := outages.Statuspage{Venue: "examplez"}
-	body := testdata(t, "statuspage/summary_unresolved.json")
+	body := feedtest.Testdata(t, "statuspage/summary_unresolved.json")
 	sum, err := page.ParseSummary(body, now)
 	require.NoError(t, err)
 	inc, err := page.ParseIncidents(body, now)
@@ -598,7 +600,7 @@ func TestStatuspageBadParam(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, parse := range []feed.Parser{tt.page.ParseIncidents, tt.page.ParseSummary} {
-				_, err := parse(testdata(t, "statuspage/emma_incidents.json"), now)
+				_, err := parse(feedtest.Testdata(t, "statuspage/emma_incidents.json"), now)
 				require.ErrorIs(t, err, feed.ErrBadParam)
 				assert.Contains(t, err.Error(), tt.want)
 			}

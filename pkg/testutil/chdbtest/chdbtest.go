@@ -150,6 +150,8 @@ func Literal(v any) string {
 		return strconv.FormatUint(uint64(v), 10)
 	case int16:
 		return strconv.FormatInt(int64(v), 10)
+	case int:
+		return strconv.Itoa(v)
 	case float64:
 		return strconv.FormatFloat(v, 'g', -1, 64)
 	case []string:
@@ -157,6 +159,8 @@ func Literal(v any) string {
 	case []int16:
 		return list(v)
 	case []float64:
+		return list(v)
+	case []int:
 		return list(v)
 	}
 	panic(fmt.Sprintf("chdbtest.Literal: unsupported %T", v)) // test helper: a new value type needs a case

@@ -1,0 +1,53 @@
+// Package feedtest holds what the feed parsers' tests share: reading the
+// captured bodies under a package's testdata directory and checking a
+// format's parameters.
+package feedtest
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Testdata returns the bytes of testdata/name, relative to the package
+// under test; it fails the test when the file cannot be read.
+func Testdata(tb testing.TB, name string) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	require.NoError(tb, err)
+	return b
+}
+
+// ParamCase is a format's parameters and a part of the error its New gives
+// for them; an empty WantErr means New accepts them.
+type ParamCase struct {
+	Format  string
+	Params  map[string]string
+	WantErr string
+}
+
+// CheckParams builds each case's format of formats with its parameters:
+// a refusal must wrap feed.ErrBadParam, contain WantErr and give no parser;
+// an acceptance must give one.
+func CheckParams(t *testing.T, formats []feed.Format, tests []ParamCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.Format+" "+tt.WantErr, func(t *testing.T) {
+			f, err := feed.Lookup(formats, tt.Format)
+			require.NoError(t, err)
+			p, err := f.New(tt.Params)
+			if tt.WantErr != "" {
+				require.ErrorIs(t, err, feed.ErrBadParam)
+				assert.Contains(t, err.Error(), tt.WantErr)
+				assert.Nil(t, p)
+				return
+			}
+			require.NoError(t, err)
+			assert.NotNil(t, p)
+		})
+	}
+}
