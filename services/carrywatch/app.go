@@ -45,6 +45,18 @@ func liveOptions(c config, feeds feed.Config, marker string) fx.Option {
 			return newLiveIngest(r, bus, sc, marker, c.Sink.Consumer+"-events", log)
 		}),
 		opsfx.Run[*liveIngest]("feeds"),
-		fx.Invoke(func(r *feed.Runner, pg *web.Server) { pg.WatchSources(r.States) }),
+		fx.Invoke(func(p sourcesPage) {
+			if p.Page != nil {
+				p.Page.WatchSources(p.Runner.States)
+			}
+		}),
 	)
+}
+
+// sourcesPage hands the feed loop's states to the live page, when there is
+// one.
+type sourcesPage struct {
+	fx.In
+	Runner *feed.Runner
+	Page   *web.Server `optional:"true"`
 }
