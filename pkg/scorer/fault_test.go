@@ -25,6 +25,17 @@ import (
 // changes (no heartbeat by default), both stopped when the test ends.
 func startTestScorer(t *testing.T, url string, change func(*Config)) *Scorer {
 	t.Helper()
+	s := newTestScorer(t, url, change, io.Discard)
+	require.NoError(t, s.Start(context.Background()))
+	t.Cleanup(func() { _ = s.Stop(context.Background()) })
+	return s
+}
+
+// newTestScorer starts a bus on url, stopped when the test ends, and
+// returns an unstarted scorer on it with the test's config changes (no
+// heartbeat by default) that logs to log.
+func newTestScorer(t *testing.T, url string, change func(*Config), log io.Writer) *Scorer {
+	t.Helper()
 	cfg := natsfx.DefaultConfig()
 	cfg.URL = url
 	bus := natsfx.New(cfg, zerolog.New(io.Discard))
@@ -35,10 +46,8 @@ func startTestScorer(t *testing.T, url string, change func(*Config)) *Scorer {
 	if change != nil {
 		change(&sc)
 	}
-	s, err := New(sc, bus, prometheus.NewRegistry(), zerolog.New(io.Discard))
+	s, err := New(sc, bus, prometheus.NewRegistry(), zerolog.New(log))
 	require.NoError(t, err)
-	require.NoError(t, s.Start(context.Background()))
-	t.Cleanup(func() { _ = s.Stop(context.Background()) })
 	return s
 }
 

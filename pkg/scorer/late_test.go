@@ -2,12 +2,11 @@ package scorer
 
 import (
 	"context"
+	"io"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
-	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -23,31 +22,13 @@ func usdjpy(at time.Time, v float64) *event.MarketQuote {
 	return e
 }
 
-// newLoggedScorer is a started scorer whose log the test reads.
-func newLoggedScorer(t *testing.T, url string, change func(*Config)) (*Scorer, *logtest.Buffer) {
-	t.Helper()
-	cfg := natsfx.DefaultConfig()
-	cfg.URL = url
-	bus := natsfx.New(cfg, zerolog.Nop())
-	require.NoError(t, bus.Start(context.Background()))
-	t.Cleanup(func() { _ = bus.Stop(context.Background()) })
-	sc := DefaultConfig()
-	sc.Heartbeat = 0
-	if change != nil {
-		change(&sc)
-	}
-	logs := &logtest.Buffer{}
-	s, err := New(sc, bus, prometheus.NewRegistry(), zerolog.New(logs))
-	require.NoError(t, err)
-	return s, logs
-}
-
 // A value older than its series' latest day is stored by the sink but left
 // out of the index: the scorer counts it and says so in its log.
 func TestLateObservationsAreCountedAndLogged(t *testing.T) {
 	ns := natstest.New(t)
 	js := ns.Streams(t)
-	s, logs := newLoggedScorer(t, ns.URL, nil)
+	logs := &logtest.Buffer{}
+	s := newTestScorer(t, ns.URL, nil, logs)
 	require.NoError(t, s.Start(context.Background()))
 	t.Cleanup(func() { _ = s.Stop(context.Background()) })
 
@@ -65,7 +46,7 @@ func TestLateObservationsAreCountedAndLogged(t *testing.T) {
 func TestHeldHeartbeatsWaitForTheRelease(t *testing.T) {
 	ns := natstest.New(t)
 	js := ns.Streams(t)
-	s, _ := newLoggedScorer(t, ns.URL, func(c *Config) { c.Heartbeat = time.Millisecond })
+	s := newTestScorer(t, ns.URL, func(c *Config) { c.Heartbeat = time.Millisecond }, io.Discard)
 	release := make(chan struct{})
 	s.HoldHeartbeats(release)
 	require.NoError(t, s.Start(context.Background()))

@@ -75,12 +75,12 @@ func (s *Server) URL() string {
 	if s.ln == nil {
 		return ""
 	}
-	return "http://" + browsable(s.ln.Addr().String()) + "/"
+	return "http://" + Browsable(s.ln.Addr().String()) + "/"
 }
 
-// browsable makes a listen address one to browse to (":8090" and
+// Browsable makes a listen address one to browse to (":8090" and
 // "0.0.0.0:8090" → "127.0.0.1:8090").
-func browsable(addr string) string {
+func Browsable(addr string) string {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return addr

@@ -49,15 +49,6 @@ func upJetStream(t *testing.T, dataDir string) jetstream.JetStream {
 	return js
 }
 
-func streamMsgs(t *testing.T, js jetstream.JetStream) uint64 {
-	t.Helper()
-	st, err := js.Stream(context.Background(), natsfx.StreamEvents)
-	require.NoError(t, err)
-	info, err := st.Info(context.Background())
-	require.NoError(t, err)
-	return info.State.Msgs
-}
-
 // A live up publishes the embedded history into a new NATS store once,
 // before its feeds, then polls them; a restart on the same store does not
 // publish the history again.
@@ -97,7 +88,7 @@ func TestUpLivePublishesTheHistoryOnceThenPolls(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "mof", feedFirst.Header().Source, "then the feed")
 	assert.Contains(t, logs.String(), `"message":"history published"`)
-	before := streamMsgs(t, js)
+	before := natstest.Count(t, js, natsfx.StreamEvents, ">")
 	stop()
 
 	_, logs = startUp(t, args...)
@@ -105,7 +96,7 @@ func TestUpLivePublishesTheHistoryOnceThenPolls(t *testing.T) {
 		return strings.Contains(logs.String(), "history 1999-2023 already published into this store")
 	}, time.Minute, 20*time.Millisecond)
 	js = upJetStream(t, dataDir)
-	assert.LessOrEqual(t, streamMsgs(t, js)-before, uint64(5), "no history again: at most the scorer's heartbeats")
+	assert.LessOrEqual(t, natstest.Count(t, js, natsfx.StreamEvents, ">")-before, 5, "no history again: at most the scorer's heartbeats")
 }
 
 // A replay runs in a store of its own under the data dir, emptied first;

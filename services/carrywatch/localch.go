@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/carrywatch/carrywatch/pkg/chfx"
+	"github.com/carrywatch/carrywatch/pkg/web"
 )
 
 // Ports of the local ClickHouse of `carrywatch up` on a new data dir, each
@@ -144,23 +145,10 @@ func writeReady(w io.Writer, u upInfo) error {
 		fmt.Fprintf(&b, "  page         %s (the index, its print, feeds, incidents; live)\n", u.WebURL)
 	}
 	if u.HTTPAddr != "" { // "" when the endpoint is disabled
-		fmt.Fprintf(&b, "  ops          http://%s/readyz and /metrics\n", httpHost(u.HTTPAddr))
+		fmt.Fprintf(&b, "  ops          http://%s/readyz and /metrics\n", web.Browsable(u.HTTPAddr))
 	}
 	fmt.Fprintf(&b, "  clients      carrywatch tail cw.risk.score, publish, outage, migrate and backtest --from-clickhouse\n")
 	fmt.Fprintf(&b, "               find this up through its data dir %s\n\n", u.DataDir)
 	_, err = io.WriteString(w, b.String())
 	return err
-}
-
-// httpHost makes a listen address a host:port to browse to (":8080" →
-// "127.0.0.1:8080").
-func httpHost(addr string) string {
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return addr
-	}
-	if host == "" || host == "0.0.0.0" || host == "::" {
-		host = "127.0.0.1"
-	}
-	return net.JoinHostPort(host, port)
 }

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -28,14 +26,7 @@ import (
 func TestFeedsFileToClickHouse(t *testing.T) {
 	ns := natstest.New(t)
 	db := chtest.New(t)
-	mof, err := filepath.Abs(mofFile)
-	require.NoError(t, err)
-	feedsFile := filepath.Join(t.TempDir(), "feeds.yaml")
-	require.NoError(t, os.WriteFile(feedsFile, []byte(`
-sources:
-  - {name: mof-jgb-current, format: mof-jgb, url: "file://`+mof+`", interval: 1h}
-`), 0o600))
-	feeds, err := feed.LoadConfig(feedsFile)
+	feeds, err := feed.LoadConfig(mofFeeds(t))
 	require.NoError(t, err)
 
 	natsCfg := natsfx.DefaultConfig()
