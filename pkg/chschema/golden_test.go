@@ -33,8 +33,9 @@ var (
 )
 
 // goldenFile is one file under testdata/golden/<dialect>/<layout>: a
-// migration's rendered statements, or schema_migrations.sql for the
-// bookkeeping DDL of Migrate.
+// migration's rendered statements, or schema_migrations.sql.golden for the
+// bookkeeping DDL of Migrate. The ".golden" ending marks them as expected
+// output, not SQL to maintain by hand.
 type goldenFile struct {
 	name       string
 	statements []string
@@ -46,9 +47,9 @@ func renderGolden(t *testing.T, d chschema.Dialect, target chschema.Target) []go
 	require.NoError(t, err)
 	var files []goldenFile
 	for _, m := range migs {
-		files = append(files, goldenFile{name: m.Name + ".sql", statements: m.Statements})
+		files = append(files, goldenFile{name: m.Name + ".sql.golden", statements: m.Statements})
 	}
-	return append(files, goldenFile{name: "schema_migrations.sql", statements: chschema.BookkeepingDDL(target)})
+	return append(files, goldenFile{name: "schema_migrations.sql.golden", statements: chschema.BookkeepingDDL(target)})
 }
 
 // sqlText joins statements in the migration file format, one ";" line after
