@@ -3,6 +3,7 @@
 package logfx
 
 import (
+	"errors"
 	"io"
 	"os"
 	"strings"
@@ -11,6 +12,8 @@ import (
 	"github.com/rs/zerolog"
 	"go.uber.org/fx"
 	"go.uber.org/fx/fxevent"
+
+	"github.com/carrywatch/carrywatch/pkg/envconfig"
 )
 
 // Version is the build version, set with -ldflags "-X .../logfx.Version=…".
@@ -22,6 +25,25 @@ type Config struct {
 	Level string `env:"CW_LOG_LEVEL" envDefault:"info"`
 	// Format is json (default) or console for humans at a terminal.
 	Format string `env:"CW_LOG_FORMAT" envDefault:"json"`
+}
+
+// ErrInvalidConfig means a Config setting cannot work; the wrapping error
+// names its environment variable.
+var ErrInvalidConfig = errors.New("invalid log config")
+
+// Validate reports every setting that cannot work, each wrapping
+// ErrInvalidConfig; nil when c is usable. An empty level reads as info.
+func (c Config) Validate() error {
+	p := envconfig.Problems{Sentinel: ErrInvalidConfig}
+	if c.Level != "" {
+		if _, err := zerolog.ParseLevel(strings.ToLower(c.Level)); err != nil {
+			p.Addf("CW_LOG_LEVEL %q is not one of trace, debug, info, warn, error: %w", c.Level, err)
+		}
+	}
+	if c.Format != "" && c.Format != "json" && c.Format != "console" {
+		p.Addf("CW_LOG_FORMAT %q is neither json nor console", c.Format)
+	}
+	return p.Err()
 }
 
 // New returns the root logger for service, writing to w.
