@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/feed/internal/feedtext"
 )
 
 // The columns of a plain ETF flow CSV, matched by header name.
@@ -66,7 +67,7 @@ func parseETFCSV(c *collector, body []byte) error {
 		}
 		d, err := time.Parse(time.DateOnly, cell(colDate))
 		if err != nil {
-			return fmt.Errorf("%s: date %q is not YYYY-MM-DD", where, clip(cell(colDate), 40))
+			return fmt.Errorf("%s: date %q is not YYYY-MM-DD", where, feedtext.Clip(cell(colDate), 40))
 		}
 		where += " (" + cell(colDate) + ")"
 		ticker := strings.ToUpper(cell(colTicker))
@@ -127,7 +128,7 @@ func etfCSVHeader(fields []string) (map[string]int, flowColumn, error) {
 			col[name] = i
 		}
 	}
-	found := clip(strings.Join(fields, ","), 120)
+	found := feedtext.Clip(strings.Join(fields, ","), 120)
 	for _, name := range []string{colDate, colTicker} {
 		if _, ok := col[name]; !ok {
 			return nil, flowColumn{}, fmt.Errorf("no %s column (header is %q; want date,ticker,flow_usd or flow_usd_m)", name, found)
