@@ -13,7 +13,6 @@ import (
 
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
-	"github.com/carrywatch/carrywatch/pkg/fomc"
 )
 
 // SourceCSV is the default source of events read from fedodds-csv.
@@ -21,8 +20,7 @@ const SourceCSV = "csv"
 
 // csvParser reads the long-form fedodds-csv format.
 type csvParser struct {
-	cal    *fomc.Calendar
-	source string
+	parserBase
 }
 
 // parse reads observed_at,meeting,change_bp,probability rows (probability
@@ -30,9 +28,9 @@ type csvParser struct {
 // returns one event.FedOdds per (observed_at, meeting) in order of first
 // appearance.
 func (p csvParser) parse(body []byte, now time.Time) (feed.Observations, error) {
-	body = trimBody(body)
-	if len(body) == 0 {
-		return feed.Observations{}, badBody("fedodds-csv: empty body")
+	body, err := p.trim(body)
+	if err != nil {
+		return feed.Observations{}, err
 	}
 	if body[0] == '{' || body[0] == '[' || body[0] == '<' {
 		return feed.Observations{}, badBody("fedodds-csv: body is JSON or HTML, not CSV (starts with %q)", body[0])
@@ -105,7 +103,7 @@ func (p csvParser) parse(body []byte, now time.Time) (feed.Observations, error) 
 			if mt, has, err := p.cal.MeetingIn(md.Year(), md.Month()); err == nil && (!has || !mt.Date.Equal(md)) {
 				obs.Warnings = append(obs.Warnings, fmt.Sprintf("fedodds-csv line %d: %s is not a scheduled FOMC meeting in the shipped calendar", line, meeting))
 			}
-			g = &group{odds: &event.FedOdds{Meta: event.Meta{Source: p.source, ObservedAt: at}, Meeting: meeting}}
+			g = &group{odds: p.odds(at, meeting, nil)}
 			byKey[key] = g
 			groups = append(groups, g)
 		}

@@ -25,8 +25,7 @@ const maxStrikeDistance = 4.75
 
 // kalshiParser reads Kalshi KXFED / KXFEDDECISION markets.
 type kalshiParser struct {
-	cal         *fomc.Calendar
-	source      string
+	parserBase
 	targetUpper *float64
 }
 
@@ -76,9 +75,9 @@ type kalshiStrike struct {
 // array of markets, and returns one event.FedOdds per Fed event ticker whose
 // meeting is on or after the observation day (now).
 func (p kalshiParser) parse(body []byte, now time.Time) (feed.Observations, error) {
-	body = trimBody(body)
-	if len(body) == 0 {
-		return feed.Observations{}, badBody("kalshi: empty body")
+	body, err := p.trim(body)
+	if err != nil {
+		return feed.Observations{}, err
 	}
 	raws, err := kalshiMarkets(body)
 	if err != nil {
@@ -91,12 +90,9 @@ func (p kalshiParser) parse(body []byte, now time.Time) (feed.Observations, erro
 	for i, raw := range raws {
 		b.add(i, raw)
 	}
-	obs := b.observations(now)
-	if len(obs.Events) == 0 {
-		return feed.Observations{}, badBody("kalshi: no usable Fed market among %d: %s", len(raws), strings.Join(b.skipped, "; "))
-	}
-	for _, s := range b.skipped {
-		obs.Warnings = append(obs.Warnings, "kalshi: skipped "+s)
+	obs, err := b.skipped.report(p.format, "Fed market", len(raws), b.observations(now))
+	if err != nil {
+		return feed.Observations{}, err
 	}
 	slices.SortStableFunc(obs.Events, func(a, b event.Event) int {
 		return strings.Compare(a.(*event.FedOdds).Meeting, b.(*event.FedOdds).Meeting)
@@ -111,13 +107,11 @@ type kalshiBook struct {
 	events  map[string]*kalshiEvent
 	failed  map[string]bool // events without an FOMC meeting, skipped once
 	order   []string
-	skipped []string
+	skipped skips
 	upper   *float64 // the current upper bound, once looked up
 }
 
-func (b *kalshiBook) skip(format string, args ...any) {
-	b.skipped = append(b.skipped, fmt.Sprintf(format, args...))
-}
+func (b *kalshiBook) skip(format string, args ...any) { b.skipped.add(format, args...) }
 
 // add files market i under its Fed event: a decision bucket or a
 // threshold strike. A market that does not decode, belongs to no Fed
@@ -265,11 +259,7 @@ func (b *kalshiBook) observations(now time.Time) feed.Observations {
 			b.skip("event %s: no usable market", t)
 			continue
 		}
-		obs.Events = append(obs.Events, &event.FedOdds{
-			Meta:     event.Meta{Source: b.p.source, ObservedAt: event.Millis(now)},
-			Meeting:  ev.meeting.String(),
-			Outcomes: outs,
-		})
+		obs.Events = append(obs.Events, b.p.odds(event.Millis(now), ev.meeting.String(), outs))
 	}
 	return obs
 }

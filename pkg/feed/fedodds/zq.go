@@ -13,9 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
-	"github.com/carrywatch/carrywatch/pkg/fomc"
 )
 
 // SourceZQ is the default source of events computed from ZQ futures.
@@ -23,9 +21,8 @@ const SourceZQ = "fedwatch-zq"
 
 // zqParser computes FedWatch odds from ZQ prices.
 type zqParser struct {
-	cal    *fomc.Calendar
-	source string
-	effr   *float64
+	parserBase
+	effr *float64
 }
 
 // zqPrice is one price as read from a body, with where it came from.
@@ -47,14 +44,11 @@ type zqDay struct {
 // non-space byte is '{') and returns one event.FedOdds per upcoming meeting
 // the prices cover, for every observation day in the body.
 func (p zqParser) parse(body []byte, now time.Time) (feed.Observations, error) {
-	body = trimBody(body)
-	if len(body) == 0 {
-		return feed.Observations{}, badBody("zq-futures: empty body")
+	body, err := p.trim(body)
+	if err != nil {
+		return feed.Observations{}, err
 	}
-	var (
-		days []zqDay
-		err  error
-	)
+	var days []zqDay
 	if body[0] == '{' || body[0] == '[' {
 		days, err = readZQJSON(body, now)
 	} else {
@@ -84,11 +78,7 @@ func (p zqParser) parse(body []byte, now time.Time) (feed.Observations, error) {
 			continue
 		}
 		for _, r := range res {
-			obs.Events = append(obs.Events, &event.FedOdds{
-				Meta:     event.Meta{Source: p.source, ObservedAt: d.at},
-				Meeting:  r.Meeting.String(),
-				Outcomes: r.Outcomes,
-			})
+			obs.Events = append(obs.Events, p.odds(d.at, r.Meeting.String(), r.Outcomes))
 		}
 	}
 	if len(obs.Events) == 0 {
@@ -237,11 +227,6 @@ func parsePrice(s string) (float64, error) {
 		return 0, fmt.Errorf("price %s is outside [%v, %v] (implied rate −1 %% to 25 %%)", s, minPrice, maxPrice)
 	}
 	return v, nil
-}
-
-// trimBody strips a UTF-8 byte-order mark and surrounding white space.
-func trimBody(b []byte) []byte {
-	return bytes.TrimSpace(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")))
 }
 
 // columns maps lowercase, trimmed header names to indexes.
