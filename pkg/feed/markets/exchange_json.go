@@ -77,6 +77,16 @@ func exParams(format, defSource string, params map[string]string, allowPair bool
 	return o, nil
 }
 
+// exParser reads params as exParams does and returns the parser that
+// calls parse with them; the error is exParams'.
+func exParser(format, defSource string, params map[string]string, allowPair bool, parse func(body []byte, o exOptions, now time.Time) (feed.Observations, error)) (feed.Parser, error) {
+	o, err := exParams(format, defSource, params, allowPair)
+	if err != nil {
+		return nil, err
+	}
+	return func(body []byte, now time.Time) (feed.Observations, error) { return parse(body, o, now) }, nil
+}
+
 // exReject returns an error wrapping feed.ErrBadBody, prefixed by what was
 // being parsed: "kraken ticker: bad body: API error: ...".
 func exReject(what, format string, args ...any) error {
@@ -183,6 +193,17 @@ func exQuote(source, instrument, unit, kind, derivedFrom string, value float64, 
 		Kind:        kind,
 		DerivedFrom: derivedFrom,
 	}
+}
+
+// exUSD returns the unsealed USD quote of instrument, checked with exCheck
+// at now; the error wraps feed.ErrBadBody, prefixed by what was being
+// parsed.
+func exUSD(what, source, instrument, kind string, value float64, at, now time.Time) (*event.MarketQuote, error) {
+	q := exQuote(source, instrument, event.UnitUSD, kind, "", value, at)
+	if err := exCheck(q, now); err != nil {
+		return nil, exReject(what, "%v", err)
+	}
+	return q, nil
 }
 
 // exCheck seals a copy of e at now and validates it, so that a parser
