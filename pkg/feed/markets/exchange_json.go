@@ -1,11 +1,9 @@
 package markets
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"reflect"
 	"regexp"
@@ -13,10 +11,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/feed/internal/feedtext"
 )
 
 // The helpers below serve the ECB, Coinbase and Kraken parsers; their
@@ -93,50 +91,16 @@ func exReject(what, format string, args ...any) error {
 	return fmt.Errorf("%s: %w: %s", what, feed.ErrBadBody, fmt.Sprintf(format, args...))
 }
 
-// exSnippet quotes the start of a body for an error message.
-func exSnippet(b []byte) string {
-	const maxLen = 40
-	if len(b) > maxLen {
-		return strconv.Quote(string(b[:maxLen])) + "…"
-	}
-	return strconv.Quote(string(b))
-}
+// exJSON is what an exchange's JSON body must be: one object or array,
+// numbers kept as written.
+var exJSON = feedtext.JSONBody{Arrays: true, UseNumber: true, TypeError: exTypeError}
 
 // exDecodeJSON decodes body, which must be one JSON object or array, into
 // v. Every failure wraps feed.ErrBadBody and says what the body looked
 // like: empty, HTML, binary, truncated, invalid, of the wrong type.
 func exDecodeJSON(what string, body []byte, v any) error {
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 {
-		return exReject(what, "empty body")
-	}
-	switch trimmed[0] {
-	case '{', '[':
-	case '<':
-		return exReject(what, "looks like HTML or XML, not JSON: %s", exSnippet(trimmed))
-	default:
-		if !utf8.Valid(trimmed) {
-			return exReject(what, "binary data, not JSON: %s", exSnippet(trimmed))
-		}
-		return exReject(what, "not a JSON object or array: %s", exSnippet(trimmed))
-	}
-	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
-		var syntax *json.SyntaxError
-		var typ *json.UnmarshalTypeError
-		switch {
-		case errors.Is(err, io.ErrUnexpectedEOF):
-			return exReject(what, "truncated JSON: the body ends inside a value after %d bytes", len(trimmed))
-		case errors.As(err, &syntax):
-			return exReject(what, "invalid JSON at byte %d: %v", syntax.Offset, err)
-		case errors.As(err, &typ):
-			return exReject(what, "%s", exTypeError(typ))
-		}
-		return exReject(what, "decode JSON: %v", err)
-	}
-	if off := dec.InputOffset(); off < int64(len(trimmed)) {
-		return exReject(what, "trailing data after the JSON value at byte %d: %s", off, exSnippet(trimmed[off:]))
+	if err := exJSON.Decode(body, v); err != nil {
+		return exReject(what, "%v", err)
 	}
 	return nil
 }

@@ -1,18 +1,14 @@
 package outages
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"reflect"
-	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/feed/internal/feedtext"
 )
 
 // badBody returns an error wrapping feed.ErrBadBody, prefixed by what was
@@ -21,39 +17,16 @@ func badBody(what, format string, args ...any) error {
 	return fmt.Errorf("%s: %w: %s", what, feed.ErrBadBody, fmt.Sprintf(format, args...))
 }
 
+// objectBody is what a status body must be: one JSON object.
+var objectBody = feedtext.JSONBody{TypeError: func(typ *json.UnmarshalTypeError) string {
+	return fmt.Sprintf("field %s is a JSON %s, want %s", typ.Field, typ.Value, jsonKind(typ.Type.Kind()))
+}}
+
 // decodeObject decodes body, which must be one JSON object, into v. Every
 // failure wraps feed.ErrBadBody and says what the body looked like.
 func decodeObject(what string, body []byte, v any) error {
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 {
-		return badBody(what, "empty body")
-	}
-	switch trimmed[0] {
-	case '{':
-	case '<':
-		return badBody(what, "looks like HTML or XML, not JSON: %s", snippet(trimmed))
-	default:
-		if !utf8.Valid(trimmed) {
-			return badBody(what, "binary data, not JSON: %s", snippet(trimmed))
-		}
-		return badBody(what, "not a JSON object: %s", snippet(trimmed))
-	}
-	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	if err := dec.Decode(v); err != nil {
-		var syntax *json.SyntaxError
-		var typ *json.UnmarshalTypeError
-		switch {
-		case errors.Is(err, io.ErrUnexpectedEOF):
-			return badBody(what, "truncated JSON: the body ends inside a value after %d bytes", len(trimmed))
-		case errors.As(err, &syntax):
-			return badBody(what, "invalid JSON at byte %d: %v", syntax.Offset, err)
-		case errors.As(err, &typ):
-			return badBody(what, "field %s is a JSON %s, want %s", typ.Field, typ.Value, jsonKind(typ.Type.Kind()))
-		}
-		return badBody(what, "decode JSON: %v", err)
-	}
-	if off := dec.InputOffset(); off < int64(len(trimmed)) {
-		return badBody(what, "trailing data after the JSON object at byte %d: %s", off, snippet(trimmed[off:]))
+	if err := objectBody.Decode(body, v); err != nil {
+		return badBody(what, "%v", err)
 	}
 	return nil
 }
@@ -74,15 +47,6 @@ func jsonKind(k reflect.Kind) string {
 		return "integer"
 	}
 	return "number"
-}
-
-// snippet quotes the start of a body for an error message.
-func snippet(b []byte) string {
-	const maxLen = 40
-	if len(b) > maxLen {
-		return strconv.Quote(string(b[:maxLen])) + "…"
-	}
-	return strconv.Quote(string(b))
 }
 
 // parseTime reads an RFC 3339 timestamp with its UTC offset and returns it
