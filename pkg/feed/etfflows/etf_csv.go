@@ -38,11 +38,7 @@ const (
 // no data rows, a malformed date, ticker, asset or number, and the
 // row-level faults listed in the package documentation.
 func NewETFCSV(params map[string]string) (feed.Parser, error) {
-	o, err := parseOptions(FormatETFCSV, SourceETFCSV, params)
-	if err != nil {
-		return nil, err
-	}
-	return parser(FormatETFCSV, parseETFCSV, o), nil
+	return formatParser(FormatETFCSV, SourceETFCSV, params, parseETFCSV)
 }
 
 func parseETFCSV(c *collector, body []byte) error {

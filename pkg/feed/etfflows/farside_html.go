@@ -36,11 +36,7 @@ const maxColumns = 1000
 // message names), a table without a header row or dated rows, and the
 // row-level faults listed in the package documentation.
 func NewFarsideHTML(params map[string]string) (feed.Parser, error) {
-	o, err := parseOptions(FormatFarsideHTML, SourceFarside, params)
-	if err != nil {
-		return nil, err
-	}
-	return parser(FormatFarsideHTML, parseFarsideHTML, o), nil
+	return formatParser(FormatFarsideHTML, SourceFarside, params, parseFarsideHTML)
 }
 
 func parseFarsideHTML(c *collector, body []byte) error {

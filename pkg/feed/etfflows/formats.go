@@ -126,6 +126,17 @@ func assetParam(format, name, v string) (string, error) {
 	return a, nil
 }
 
+// formatParser reads params as parseOptions does (asset and source only) and
+// returns the parser of format that runs parse; the error is
+// parseOptions'.
+func formatParser(format, defSource string, params map[string]string, parse func(c *collector, body []byte) error) (feed.Parser, error) {
+	o, err := parseOptions(format, defSource, params)
+	if err != nil {
+		return nil, err
+	}
+	return parser(format, parse, o), nil
+}
+
 // parser wraps the work of one format: errors from parse gain the format
 // name and feed.ErrBadBody, and a failed parse returns no observations.
 func parser(format string, parse func(c *collector, body []byte) error, o options) feed.Parser {
