@@ -4,12 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
@@ -21,69 +19,9 @@ import (
 // names start with "ex" to keep clear of the CSV parsers' helpers in this
 // package.
 
-// paramPair names an exchange's product or pair; source and instrument
-// are options.go's.
-const paramPair = "pair"
-
-var (
-	// exReDecimal is a plain non-negative decimal as exchanges and the ECB
-	// write prices: no sign, exponent, grouping or NaN.
-	exReDecimal = regexp.MustCompile(`^[0-9]{1,12}(\.[0-9]{1,16})?$`)
-	// exRePair is a Kraken pair name such as XXBTZUSD.
-	exRePair = regexp.MustCompile(`^[A-Z0-9.]{1,32}$`)
-)
-
-// exOptions are the parameters of one configured exchange format.
-type exOptions struct {
-	instrument string
-	source     string
-	pair       string
-}
-
-// exParams reads params for format: instrument (default BTC-USD, which
-// must quote in USD, i.e. end in "-USD"), source (default defSource) and,
-// when allowPair, pair. It returns an error wrapping feed.ErrBadParam for
-// an unknown or invalid parameter.
-func exParams(format, defSource string, params map[string]string, allowPair bool) (exOptions, error) {
-	o := exOptions{instrument: event.InstrumentBTCUSD, source: defSource}
-	known := []string{paramInstrument, paramSource}
-	if allowPair {
-		known = append(known, paramPair)
-	}
-	for _, k := range slices.Sorted(maps.Keys(params)) {
-		v := params[k]
-		switch {
-		case k == paramInstrument:
-			o.instrument = v
-		case k == paramSource:
-			o.source = v
-		case k == paramPair && allowPair:
-			o.pair = v
-		default:
-			return exOptions{}, fmt.Errorf("%s: %w: unknown parameter %q (known: %s)", format, feed.ErrBadParam, k, strings.Join(known, ", "))
-		}
-	}
-	if !event.ValidInstrument(o.instrument) || !strings.HasSuffix(o.instrument, "-USD") {
-		return exOptions{}, fmt.Errorf("%s: %w: instrument %q must be 1-32 of [A-Z0-9-] ending in -USD (values are in USD), e.g. BTC-USD", format, feed.ErrBadParam, o.instrument)
-	}
-	if !event.ValidSource(o.source) {
-		return exOptions{}, fmt.Errorf("%s: %w: source %q must be 1-64 of lowercase [a-z0-9_.-]", format, feed.ErrBadParam, o.source)
-	}
-	if o.pair != "" && !exRePair.MatchString(o.pair) {
-		return exOptions{}, fmt.Errorf("%s: %w: pair %q must be 1-32 of [A-Z0-9.], e.g. XXBTZUSD", format, feed.ErrBadParam, o.pair)
-	}
-	return o, nil
-}
-
-// exParser reads params as exParams does and returns the parser that
-// calls parse with them; the error is exParams'.
-func exParser(format, defSource string, params map[string]string, allowPair bool, parse func(body []byte, o exOptions, now time.Time) (feed.Observations, error)) (feed.Parser, error) {
-	o, err := exParams(format, defSource, params, allowPair)
-	if err != nil {
-		return nil, err
-	}
-	return func(body []byte, now time.Time) (feed.Observations, error) { return parse(body, o, now) }, nil
-}
+// exReDecimal is a plain non-negative decimal as exchanges and the ECB
+// write prices: no sign, exponent, grouping or NaN.
+var exReDecimal = regexp.MustCompile(`^[0-9]{1,12}(\.[0-9]{1,16})?$`)
 
 // exReject returns an error wrapping feed.ErrBadBody, prefixed by what was
 // being parsed: "kraken ticker: bad body: API error: ...".
