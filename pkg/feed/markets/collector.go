@@ -83,19 +83,13 @@ func (c *collector) add(line int, d time.Time, e event.Event) error {
 
 // probe seals and validates a copy of e at now.
 func probe(e event.Event, now time.Time) error {
-	var cp event.Event
 	switch e := e.(type) {
 	case *event.MarketQuote:
-		q := *e
-		cp = &q
+		return feed.ValidateSealed(e, now)
 	case *event.JGBYield:
-		y := *e
-		cp = &y
-	default:
-		return fmt.Errorf("unexpected event %T", e)
+		return feed.ValidateSealed(e, now)
 	}
-	event.Seal(cp, now)
-	return cp.Validate(now)
+	return fmt.Errorf("unexpected event %T", e)
 }
 
 // result returns the observations, sorted by observation time and then

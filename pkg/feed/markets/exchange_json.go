@@ -111,10 +111,8 @@ func exUSD(what, source, instrument, kind string, value float64, at, now time.Ti
 // exCheck seals a copy of e at now and validates it, so that a parser
 // returns only events the loop can publish; the original stays unsealed.
 func exCheck(e *event.MarketQuote, now time.Time) error {
-	c := *e
-	event.Seal(&c, now)
-	if err := c.Validate(now); err != nil {
-		return fmt.Errorf("%s %s at %s: %w", c.Instrument, c.Kind, c.ObservedAt.Format(time.RFC3339), err)
+	if err := feed.ValidateSealed(e, now); err != nil {
+		return fmt.Errorf("%s %s at %s: %w", e.Instrument, e.Kind, event.Millis(e.ObservedAt).Format(time.RFC3339), err)
 	}
 	return nil
 }

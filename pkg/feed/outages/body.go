@@ -71,24 +71,22 @@ func inRange(t, now time.Time) bool {
 	return !t.Before(minTime) && !t.After(now.Add(event.MaxClockSkew))
 }
 
-// checkEvents seals a copy of each event at now and validates it, and
-// checks started_at and resolved_at with inRange, so a parser only returns
-// events the loop can publish. Seal only writes the copy's Meta, so the
-// originals stay unsealed.
+// checkEvents validates a sealed copy of each event at now
+// (feed.ValidateSealed) and checks started_at and resolved_at with inRange,
+// so a parser only returns events the loop can publish; the originals stay
+// unsealed.
 func checkEvents(evs []*event.VenueStatus, now time.Time) error {
 	for _, e := range evs {
-		c := *e
-		event.Seal(&c, now)
-		err := c.Validate(now)
+		err := feed.ValidateSealed(e, now)
 		switch {
 		case err != nil:
-		case !inRange(c.StartedAt, now):
-			err = fmt.Errorf("started_at %s is not between 1970 and now", c.StartedAt.Format(time.RFC3339Nano))
-		case c.ResolvedAt != nil && !inRange(*c.ResolvedAt, now):
-			err = fmt.Errorf("resolved_at %s is not between 1970 and now", c.ResolvedAt.Format(time.RFC3339Nano))
+		case !inRange(e.StartedAt, now):
+			err = fmt.Errorf("started_at %s is not between 1970 and now", e.StartedAt.Format(time.RFC3339Nano))
+		case e.ResolvedAt != nil && !inRange(*e.ResolvedAt, now):
+			err = fmt.Errorf("resolved_at %s is not between 1970 and now", e.ResolvedAt.Format(time.RFC3339Nano))
 		}
 		if err != nil {
-			return fmt.Errorf("%s %s at %s: %w", c.IncidentID, c.Action, c.ObservedAt.Format(time.RFC3339Nano), err)
+			return fmt.Errorf("%s %s at %s: %w", e.IncidentID, e.Action, event.Millis(e.ObservedAt).Format(time.RFC3339Nano), err)
 		}
 	}
 	return nil
