@@ -6,32 +6,27 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-func TestText(t *testing.T) {
-	tests := []struct {
-		name    string
-		body    string
-		want    string
-		wantErr error
+// TestTrimAndText reads every body with both Trim and Text: they agree
+// but for a body that is not UTF-8, which only Text refuses.
+func TestTrimAndText(t *testing.T) {
+	for _, tt := range []struct {
+		body             string
+		trim, text       string
+		trimErr, textErr error
 	}{
-		{name: "plain", body: "a,b\n", want: "a,b\n"},
-		{name: "byte-order mark dropped", body: "\ufeffa,b\n", want: "a,b\n"},
-		{name: "blank", body: " \n\t", wantErr: ErrEmpty},
-		{name: "only a byte-order mark", body: "\ufeff\n", wantErr: ErrEmpty},
-		{name: "binary", body: "\xff\xfe\x00a", wantErr: ErrNotUTF8},
+		{body: "a,b\n", trim: "a,b\n", text: "a,b\n"},
+		{body: "\ufeffa,b\n", trim: "a,b\n", text: "a,b\n"},
+		{body: " \n\t", trimErr: ErrEmpty, textErr: ErrEmpty},
+		{body: "\ufeff\n", trimErr: ErrEmpty, textErr: ErrEmpty},
+		{body: "\ufeff\x82\xa0", trim: "\x82\xa0", textErr: ErrNotUTF8},
+	} {
+		got, err := Trim([]byte(tt.body))
+		assert.ErrorIs(t, err, tt.trimErr, "Trim(%q)", tt.body)
+		assert.Equal(t, tt.trim, string(got), "Trim(%q)", tt.body)
+		got, err = Text([]byte(tt.body))
+		assert.ErrorIs(t, err, tt.textErr, "Text(%q)", tt.body)
+		assert.Equal(t, tt.text, string(got), "Text(%q)", tt.body)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := Text([]byte(tt.body))
-			assert.ErrorIs(t, err, tt.wantErr)
-			assert.Equal(t, tt.want, string(got))
-		})
-	}
-}
-
-func TestTrimKeepsNonUTF8(t *testing.T) {
-	got, err := Trim([]byte("\ufeff\x82\xa0"))
-	assert.NoError(t, err)
-	assert.Equal(t, "\x82\xa0", string(got))
 }
 
 func TestIsDecimal(t *testing.T) {
