@@ -1,6 +1,7 @@
 package fedodds
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -414,7 +415,7 @@ func decisionBP(dir, digits string) int {
 // K_n; tails are lumped there because the markets say nothing finer.
 func thresholdOutcomes(strikes []kalshiStrike, upper float64) ([]event.Outcome, []string) {
 	var warn []string
-	slices.SortStableFunc(strikes, func(a, b kalshiStrike) int { return cmpFloat(a.strike, b.strike) })
+	slices.SortStableFunc(strikes, func(a, b kalshiStrike) int { return cmp.Compare(a.strike, b.strike) })
 	var use []kalshiStrike
 	for _, s := range strikes {
 		switch {
@@ -484,16 +485,6 @@ func nonIncreasing(v []float64) []float64 {
 		}
 	}
 	return out
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // firstRune returns the first character of b for error messages.
