@@ -70,29 +70,6 @@ func ParseConfig(data []byte) (Config, error) {
 	return c, nil
 }
 
-// inherit fills s's unset fields from d.
-func (s Source) inherit(d Source) Source {
-	if s.Interval == 0 {
-		s.Interval = d.Interval
-	}
-	if s.Jitter == nil {
-		s.Jitter = d.Jitter
-	}
-	if s.Timeout == 0 {
-		s.Timeout = d.Timeout
-	}
-	if s.MaxBodyBytes == 0 {
-		s.MaxBodyBytes = d.MaxBodyBytes
-	}
-	if s.RetryBase == 0 {
-		s.RetryBase = d.RetryBase
-	}
-	if len(s.Headers) == 0 {
-		s.Headers = d.Headers
-	}
-	return s
-}
-
 // Validate reports every problem, each wrapping ErrInvalidConfig: invalid
 // sources, duplicate names, venues without a name or with a weight
 // outside [0, 1], invalid or duplicate markets.
