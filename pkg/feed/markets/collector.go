@@ -45,6 +45,20 @@ func (c *collector) quote(line int, d time.Time, v float64, s quoteSpec) error {
 	})
 }
 
+// quoteCell keeps the value of cell, in the column named name, as a quote
+// of series s on date d; a cell holding one of the missing markers gives
+// nothing. The error names the column.
+func (c *collector) quoteCell(line int, d time.Time, name, cell string, s quoteSpec, missing ...string) error {
+	v, ok, err := value(cell, missing...)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if !ok {
+		return nil
+	}
+	return c.quote(line, d, v, s)
+}
+
 // jgb keeps the JGB yield pct of tenor on date d, observed at d + at.
 func (c *collector) jgb(line int, d time.Time, pct float64, tenor string, at time.Duration) error {
 	return c.add(line, d, &event.JGBYield{
