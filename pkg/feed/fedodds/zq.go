@@ -2,7 +2,6 @@ package fedodds
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -155,41 +154,24 @@ func readZQJSON(body []byte, now time.Time) ([]zqDay, error) {
 // columns (any order, case-insensitive, other columns ignored), grouping
 // rows by date.
 func readZQCSV(body []byte, now time.Time) ([]zqDay, error) {
-	r := csv.NewReader(bytes.NewReader(body))
-	r.FieldsPerRecord = -1
-	r.TrimLeadingSpace = true
-	header, err := r.Read()
+	t, err := readCSVTable("zq-futures", "CSV header", body)
 	if err != nil {
-		return nil, badBody("zq-futures: CSV header: %v", err)
+		return nil, err
 	}
-	cols := columns(header)
-	di, ci, pi := cols.find("date"), cols.find("contract"), cols.find("price")
+	di, ci, pi := t.header.find("date"), t.header.find("contract"), t.header.find("price")
 	if di < 0 || ci < 0 || pi < 0 {
-		return nil, badBody("zq-futures: CSV header must name date, contract and price columns, got %q", header)
+		return nil, badBody("zq-futures: CSV header must name date, contract and price columns, got %q", t.header)
 	}
 	byKey := map[string]*zqDay{}
 	var order []string
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, badBody("zq-futures: %v", err)
-		}
-		// FieldPos only after a successful Read: it panics when the
-		// failed Read left no record (found by FuzzZQFutures).
-		line, _ := r.FieldPos(0)
-		if len(rec) <= max(di, ci, pi) {
-			return nil, badBody("zq-futures: line %d: %d fields, want at least %d", line, len(rec), max(di, ci, pi)+1)
-		}
+	err = t.rows(max(di, ci, pi), func(line int, rec []string) error {
 		where := fmt.Sprintf("line %d", line)
 		key := strings.TrimSpace(rec[di])
 		d, ok := byKey[key]
 		if !ok {
 			day, at, err := observation(key, now)
 			if err != nil {
-				return nil, badBody("zq-futures: %s: date: %v", where, err)
+				return badBody("zq-futures: %s: date: %v", where, err)
 			}
 			d = &zqDay{key: key, day: day, at: at}
 			byKey[key] = d
@@ -197,16 +179,17 @@ func readZQCSV(body []byte, now time.Time) ([]zqDay, error) {
 		}
 		c, err := ParseContract(rec[ci], d.day)
 		if err != nil {
-			return nil, badBody("zq-futures: %s: %v", where, err)
+			return badBody("zq-futures: %s: %v", where, err)
 		}
 		v, err := parsePrice(rec[pi])
 		if err != nil {
-			return nil, badBody("zq-futures: %s (%s): %v", where, c, err)
+			return badBody("zq-futures: %s (%s): %v", where, c, err)
 		}
 		d.prices = append(d.prices, zqPrice{contract: c, price: v, where: where})
-	}
-	if len(order) == 0 {
-		return nil, badBody("zq-futures: CSV has a header but no rows")
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	days := make([]zqDay, 0, len(order))
 	for _, k := range order {
@@ -227,18 +210,4 @@ func parsePrice(s string) (float64, error) {
 		return 0, fmt.Errorf("price %s is outside [%v, %v] (implied rate −1 %% to 25 %%)", s, minPrice, maxPrice)
 	}
 	return v, nil
-}
-
-// columns maps lowercase, trimmed header names to indexes.
-type columns []string
-
-// find returns the index of the first header equal to one of names, or -1.
-func (c columns) find(names ...string) int {
-	for i, h := range c {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		if slices.Contains(names, h) {
-			return i
-		}
-	}
-	return -1
 }
