@@ -21,17 +21,22 @@ type metrics struct {
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
-	bySource := func(name, help string) *prometheus.CounterVec {
-		return prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, []string{"source"})
-	}
 	m := &metrics{
 		polls: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "cw_feed_polls_total", Help: "Polls by source and result (ok, not_modified, error, bad_body).",
 		}, []string{"source", "result"}),
-		events:      bySource("cw_feed_events_published_total", "New or changed observations published, by source."),
-		unchanged:   bySource("cw_feed_events_unchanged_total", "Observations already published unchanged, not re-emitted, by source."),
-		deadLetters: bySource("cw_feed_dead_letters_total", "Bodies and observations sent to cw.dlq.ingest, by source."),
-		warnings:    bySource("cw_feed_warnings_total", "Parser warnings (e.g. funds not adding up to the total), by source."),
+		events: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "cw_feed_events_published_total", Help: "New or changed observations published, by source.",
+		}, []string{"source"}),
+		unchanged: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "cw_feed_events_unchanged_total", Help: "Observations already published unchanged, not re-emitted, by source.",
+		}, []string{"source"}),
+		deadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "cw_feed_dead_letters_total", Help: "Bodies and observations sent to cw.dlq.ingest, by source.",
+		}, []string{"source"}),
+		warnings: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "cw_feed_warnings_total", Help: "Parser warnings (e.g. funds not adding up to the total), by source.",
+		}, []string{"source"}),
 		lastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "cw_feed_last_success_timestamp_seconds", Help: "Unix time of the last successful poll, by source.",
 		}, []string{"source"}),
