@@ -109,9 +109,8 @@ func parseOptions(format, defSource string, params map[string]string, extra ...s
 		o.asset = a
 	}
 	if v, ok := params[paramSource]; ok {
-		if !event.ValidSource(v) {
-			return options{}, fmt.Errorf("format %s: %w: source %q must be 1-64 of lowercase [a-z0-9_.-], starting with a letter or digit",
-				format, feed.ErrBadParam, v)
+		if err := feed.CheckSource(v); err != nil {
+			return options{}, fmt.Errorf("format %s: %w: %w", format, feed.ErrBadParam, err)
 		}
 		o.source = v
 	}

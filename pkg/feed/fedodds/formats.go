@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
 	"github.com/carrywatch/carrywatch/pkg/fomc"
 )
@@ -125,8 +124,8 @@ func sourceParam(format string, params map[string]string, def string) (string, e
 	if !ok {
 		return def, nil
 	}
-	if !event.ValidSource(s) {
-		return "", badParam("%s: source %q must be 1-64 of lowercase [a-z0-9_.-], starting with a letter or digit", format, s)
+	if err := feed.CheckSource(s); err != nil {
+		return "", badParam("%s: %v", format, err)
 	}
 	return s, nil
 }

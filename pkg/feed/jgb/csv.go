@@ -208,8 +208,8 @@ func blank(row []string) bool {
 // checkSource returns an error wrapping feed.ErrBadParam unless source is
 // one event.Meta's validation accepts.
 func checkSource(source string) error {
-	if !event.ValidSource(source) {
-		return fmt.Errorf("%w: source %q must be 1-64 of lowercase [a-z0-9_.-], starting with a letter or digit", feed.ErrBadParam, source)
+	if err := feed.CheckSource(source); err != nil {
+		return fmt.Errorf("%w: %w", feed.ErrBadParam, err)
 	}
 	return nil
 }

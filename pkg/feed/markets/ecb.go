@@ -60,8 +60,8 @@ func NewECBFX(params map[string]string) (feed.Parser, error) {
 		}
 		source = params[k]
 	}
-	if !event.ValidSource(source) {
-		return nil, fmt.Errorf("%s: %w: source %q must be 1-64 of lowercase [a-z0-9_.-]", FormatECBFX, feed.ErrBadParam, source)
+	if err := feed.CheckSource(source); err != nil {
+		return nil, fmt.Errorf("%s: %w: %w", FormatECBFX, feed.ErrBadParam, err)
 	}
 	return func(body []byte, now time.Time) (feed.Observations, error) {
 		return ParseECB(body, source, now)

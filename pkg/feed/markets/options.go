@@ -74,8 +74,8 @@ func parseOptions(format, defSource string, params map[string]string, known ...s
 func (o *options) set(name, v string) error {
 	switch name {
 	case paramSource:
-		if !event.ValidSource(v) {
-			return fmt.Errorf("source %q must be 1-64 of lowercase [a-z0-9_.-], starting with a letter or digit", v)
+		if err := feed.CheckSource(v); err != nil {
+			return err
 		}
 		o.source = v
 	case paramInstrument:
@@ -187,8 +187,8 @@ func exParams(format, defSource string, params map[string]string, allowPair bool
 	if !event.ValidInstrument(o.instrument) || !strings.HasSuffix(o.instrument, "-USD") {
 		return exOptions{}, fmt.Errorf("%s: %w: instrument %q must be 1-32 of [A-Z0-9-] ending in -USD (values are in USD), e.g. BTC-USD", format, feed.ErrBadParam, o.instrument)
 	}
-	if !event.ValidSource(o.source) {
-		return exOptions{}, fmt.Errorf("%s: %w: source %q must be 1-64 of lowercase [a-z0-9_.-]", format, feed.ErrBadParam, o.source)
+	if err := feed.CheckSource(o.source); err != nil {
+		return exOptions{}, fmt.Errorf("%s: %w: %w", format, feed.ErrBadParam, err)
 	}
 	if o.pair != "" && !exRePair.MatchString(o.pair) {
 		return exOptions{}, fmt.Errorf("%s: %w: pair %q must be 1-32 of [A-Z0-9.], e.g. XXBTZUSD", format, feed.ErrBadParam, o.pair)
