@@ -99,10 +99,7 @@ func (p csvParser) parse(body []byte, now time.Time) (feed.Observations, error) 
 		return feed.Observations{}, err
 	}
 	for _, g := range groups {
-		var sum float64
-		for _, o := range g.odds.Outcomes {
-			sum += o.Probability
-		}
+		sum := sumProbability(g.odds.Outcomes)
 		if math.Abs(sum-1) > event.ProbabilityTolerance {
 			return feed.Observations{}, badBody("fedodds-csv: lines %v: probabilities for %s at %s sum to %.4f, not 1 ± %v", g.lines, g.odds.Meeting, g.odds.ObservedAt.Format(time.RFC3339), sum, event.ProbabilityTolerance)
 		}

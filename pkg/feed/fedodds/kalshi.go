@@ -269,10 +269,7 @@ func (b *kalshiBook) observations(now time.Time) feed.Observations {
 // warning when their prices were far from summing to 1; ok is false, the
 // event skipped, with fewer than two buckets or no price above 0.
 func (b *kalshiBook) decisionOutcomes(ev *kalshiEvent) (outs []event.Outcome, warn []string, ok bool) {
-	var sum float64
-	for _, o := range ev.decisions {
-		sum += o.Probability
-	}
+	sum := sumProbability(ev.decisions)
 	if len(ev.decisions) < 2 {
 		b.skip("event %s: only one bucket; a distribution needs the event's other buckets", ev.ticker)
 		return nil, nil, false

@@ -127,10 +127,7 @@ func (p polyParser) parse(body []byte, now time.Time) (feed.Observations, error)
 	}
 	slices.Sort(order)
 	for _, key := range order {
-		var sum float64
-		for _, o := range groups[key] {
-			sum += o.Probability
-		}
+		sum := sumProbability(groups[key])
 		if len(groups[key]) < 2 {
 			skip("meeting %s: only the %+d bp bucket; a distribution needs the event's other buckets", key, groups[key][0].ChangeBP)
 			continue
