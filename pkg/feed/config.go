@@ -70,42 +70,12 @@ func ParseConfig(data []byte) (Config, error) {
 	return c, nil
 }
 
-// inherit fills s's unset fields from d.
-func (s Source) inherit(d Source) Source {
-	if s.Interval == 0 {
-		s.Interval = d.Interval
-	}
-	if s.Jitter == nil {
-		s.Jitter = d.Jitter
-	}
-	if s.Timeout == 0 {
-		s.Timeout = d.Timeout
-	}
-	if s.MaxBodyBytes == 0 {
-		s.MaxBodyBytes = d.MaxBodyBytes
-	}
-	if s.RetryBase == 0 {
-		s.RetryBase = d.RetryBase
-	}
-	if len(s.Headers) == 0 {
-		s.Headers = d.Headers
-	}
-	return s
-}
-
 // Validate reports every problem, each wrapping ErrInvalidConfig: invalid
 // sources, duplicate names, venues without a name or with a weight
 // outside [0, 1], invalid or duplicate markets.
 func (c Config) Validate() error {
 	p := envconfig.Problems{Sentinel: ErrInvalidConfig}
-	seen := map[string]bool{}
-	for _, s := range c.Sources {
-		p.Add(s.Validate())
-		if seen[s.Name] {
-			p.Addf("source %q appears twice", s.Name)
-		}
-		seen[s.Name] = true
-	}
+	validateNamed(&p, "source", c.Sources, func(s Source) string { return s.Name })
 	for _, v := range c.Venues {
 		if !event.ValidSource(v.Name) {
 			p.Addf("venue %q: name must be lowercase [a-z0-9_.-]", v.Name)
@@ -114,13 +84,19 @@ func (c Config) Validate() error {
 			p.Addf("venue %q: weight %v is outside [0, 1]", v.Name, v.Weight)
 		}
 	}
-	markets := map[string]bool{}
-	for _, m := range c.Markets {
-		p.Add(m.Validate())
-		if markets[m.Name] {
-			p.Addf("market %q appears twice", m.Name)
-		}
-		markets[m.Name] = true
-	}
+	validateNamed(&p, "market", c.Markets, func(m MarketConfig) string { return m.Name })
 	return p.Err()
+}
+
+// validateNamed adds to p the problems of each item and one for every name
+// (of what) that appears twice.
+func validateNamed[T interface{ Validate() error }](p *envconfig.Problems, what string, items []T, name func(T) string) {
+	seen := map[string]bool{}
+	for _, it := range items {
+		p.Add(it.Validate())
+		if seen[name(it)] {
+			p.Addf("%s %q appears twice", what, name(it))
+		}
+		seen[name(it)] = true
+	}
 }

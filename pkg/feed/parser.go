@@ -33,6 +33,28 @@ type Observations struct {
 // A body that is not of the format returns an error wrapping ErrBadBody.
 type Parser func(body []byte, now time.Time) (Observations, error)
 
+// CheckSource returns an error naming source unless it is a valid event
+// source (event.ValidSource). The error does not wrap ErrBadParam: the
+// format that reads the parameter does, with its name.
+func CheckSource(source string) error {
+	if event.ValidSource(source) {
+		return nil
+	}
+	return fmt.Errorf("source %q must be 1-64 of lowercase [a-z0-9_.-], starting with a letter or digit", source)
+}
+
+// ValidateSealed seals a copy of e at now and validates it, so that a
+// parser can hold back what the loop could not publish while returning e
+// itself unsealed. The error is Validate's.
+func ValidateSealed[E any, P interface {
+	*E
+	event.Event
+}](e P, now time.Time) error {
+	c := *e
+	event.Seal(P(&c), now)
+	return P(&c).Validate(now)
+}
+
 // Format is a named parser, selectable as `carrywatch feed parse --format`.
 type Format struct {
 	// Name is the format's flag value, e.g. "mof-jgb".

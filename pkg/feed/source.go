@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"cmp"
 	"net/url"
 	"time"
 
@@ -48,21 +49,28 @@ const (
 
 // WithDefaults fills every unset field with its default.
 func (s Source) WithDefaults() Source {
-	if s.Interval == 0 {
-		s.Interval = DefaultInterval
-	}
+	jitter := DefaultJitter
+	return s.inherit(Source{
+		Interval:     DefaultInterval,
+		Jitter:       &jitter,
+		Timeout:      DefaultTimeout,
+		MaxBodyBytes: DefaultMaxBodyBytes,
+		RetryBase:    DefaultRetryBase,
+	})
+}
+
+// inherit fills s's unset fields (Interval, Jitter, Timeout, MaxBodyBytes,
+// RetryBase, Headers) from d.
+func (s Source) inherit(d Source) Source {
+	s.Interval = cmp.Or(s.Interval, d.Interval)
+	s.Timeout = cmp.Or(s.Timeout, d.Timeout)
+	s.MaxBodyBytes = cmp.Or(s.MaxBodyBytes, d.MaxBodyBytes)
+	s.RetryBase = cmp.Or(s.RetryBase, d.RetryBase)
 	if s.Jitter == nil {
-		j := DefaultJitter
-		s.Jitter = &j
+		s.Jitter = d.Jitter
 	}
-	if s.Timeout == 0 {
-		s.Timeout = DefaultTimeout
-	}
-	if s.MaxBodyBytes == 0 {
-		s.MaxBodyBytes = DefaultMaxBodyBytes
-	}
-	if s.RetryBase == 0 {
-		s.RetryBase = DefaultRetryBase
+	if len(s.Headers) == 0 {
+		s.Headers = d.Headers
 	}
 	return s
 }

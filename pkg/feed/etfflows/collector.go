@@ -78,9 +78,7 @@ func (c *collector) add(where, asset string, d time.Time, ticker string, flowUSD
 	if prev, ok := c.first[f.Key()]; ok {
 		return fmt.Errorf("%s: second value for %s %s on %s (first at %s)", where, f.Asset, f.Ticker, f.TradeDate, prev)
 	}
-	probe := *f
-	event.Seal(&probe, c.now)
-	if err := probe.Validate(c.now); err != nil {
+	if err := feed.ValidateSealed(f, c.now); err != nil {
 		return fmt.Errorf("%s: %s %s on %s: %w", where, f.Asset, f.Ticker, f.TradeDate, err)
 	}
 	c.first[f.Key()] = where

@@ -6,10 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"unicode/utf8"
-)
 
-var utf8BOM = []byte("\uFEFF")
+	"github.com/carrywatch/carrywatch/pkg/feed/internal/feedtext"
+)
 
 // csvRecord is one CSV record and the line it starts on.
 type csvRecord struct {
@@ -21,12 +20,12 @@ type csvRecord struct {
 // dropped). fieldsPerRecord is as for csv.Reader: -1 lets rows vary, 0 holds
 // every row to the first one's width. Errors name the line.
 func readCSV(body []byte, fieldsPerRecord int) ([]csvRecord, error) {
-	body = bytes.TrimPrefix(body, utf8BOM)
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, errors.New("empty body")
+	body, err := feedtext.Text(body)
+	if errors.Is(err, feedtext.ErrNotUTF8) {
+		return nil, fmt.Errorf("%w (binary data?)", err)
 	}
-	if !utf8.Valid(body) {
-		return nil, errors.New("not UTF-8 text (binary data?)")
+	if err != nil {
+		return nil, err
 	}
 	r := csv.NewReader(bytes.NewReader(body))
 	r.FieldsPerRecord = fieldsPerRecord

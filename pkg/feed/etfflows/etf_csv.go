@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/feed/internal/feedtext"
 )
 
 // The columns of a plain ETF flow CSV, matched by header name.
@@ -37,11 +38,7 @@ const (
 // no data rows, a malformed date, ticker, asset or number, and the
 // row-level faults listed in the package documentation.
 func NewETFCSV(params map[string]string) (feed.Parser, error) {
-	o, err := parseOptions(FormatETFCSV, SourceETFCSV, params)
-	if err != nil {
-		return nil, err
-	}
-	return parser(FormatETFCSV, parseETFCSV, o), nil
+	return formatParser(FormatETFCSV, SourceETFCSV, params, parseETFCSV)
 }
 
 func parseETFCSV(c *collector, body []byte) error {
@@ -66,7 +63,7 @@ func parseETFCSV(c *collector, body []byte) error {
 		}
 		d, err := time.Parse(time.DateOnly, cell(colDate))
 		if err != nil {
-			return fmt.Errorf("%s: date %q is not YYYY-MM-DD", where, clip(cell(colDate), 40))
+			return fmt.Errorf("%s: date %q is not YYYY-MM-DD", where, feedtext.Clip(cell(colDate), 40))
 		}
 		where += " (" + cell(colDate) + ")"
 		ticker := strings.ToUpper(cell(colTicker))
@@ -127,7 +124,7 @@ func etfCSVHeader(fields []string) (map[string]int, flowColumn, error) {
 			col[name] = i
 		}
 	}
-	found := clip(strings.Join(fields, ","), 120)
+	found := feedtext.Clip(strings.Join(fields, ","), 120)
 	for _, name := range []string{colDate, colTicker} {
 		if _, ok := col[name]; !ok {
 			return nil, flowColumn{}, fmt.Errorf("no %s column (header is %q; want date,ticker,flow_usd or flow_usd_m)", name, found)

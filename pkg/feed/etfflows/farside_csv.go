@@ -15,11 +15,7 @@ import (
 // in addition, a body that is not UTF-8 CSV, or whose quoting is broken, is
 // a bad body.
 func NewFarsideCSV(params map[string]string) (feed.Parser, error) {
-	o, err := parseOptions(FormatFarsideCSV, SourceFarside, params)
-	if err != nil {
-		return nil, err
-	}
-	return parser(FormatFarsideCSV, parseFarsideCSV, o), nil
+	return formatParser(FormatFarsideCSV, SourceFarside, params, parseFarsideCSV)
 }
 
 func parseFarsideCSV(c *collector, body []byte) error {

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/feed/internal/feedtext"
 )
 
 // maxColumns bounds the cells of one table row (after colspan), so a
@@ -35,11 +36,7 @@ const maxColumns = 1000
 // message names), a table without a header row or dated rows, and the
 // row-level faults listed in the package documentation.
 func NewFarsideHTML(params map[string]string) (feed.Parser, error) {
-	o, err := parseOptions(FormatFarsideHTML, SourceFarside, params)
-	if err != nil {
-		return nil, err
-	}
-	return parser(FormatFarsideHTML, parseFarsideHTML, o), nil
+	return formatParser(FormatFarsideHTML, SourceFarside, params, parseFarsideHTML)
 }
 
 func parseFarsideHTML(c *collector, body []byte) error {
@@ -88,7 +85,7 @@ func noTableError(doc *html.Node, body []byte) error {
 	}
 	msg := `no <table class="etf"> in the page`
 	if title != "" {
-		msg += fmt.Sprintf(" (title %q)", clip(title, 80))
+		msg += fmt.Sprintf(" (title %q)", feedtext.Clip(title, 80))
 	}
 	lower := bytes.ToLower(body)
 	if bytes.Contains(lower, []byte("cloudflare")) || strings.Contains(title, "Just a moment") || strings.Contains(title, "Attention Required") {
@@ -185,13 +182,4 @@ func text(n *html.Node) string {
 // included, by one space.
 func collapse(s string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\u00a0", " ")), " ")
-}
-
-// clip returns s cut to at most n runes, marked with … when cut.
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }

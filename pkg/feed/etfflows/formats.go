@@ -109,9 +109,8 @@ func parseOptions(format, defSource string, params map[string]string, extra ...s
 		o.asset = a
 	}
 	if v, ok := params[paramSource]; ok {
-		if !event.ValidSource(v) {
-			return options{}, fmt.Errorf("format %s: %w: source %q must be 1-64 of lowercase [a-z0-9_.-], starting with a letter or digit",
-				format, feed.ErrBadParam, v)
+		if err := feed.CheckSource(v); err != nil {
+			return options{}, fmt.Errorf("format %s: %w: %w", format, feed.ErrBadParam, err)
 		}
 		o.source = v
 	}
@@ -124,6 +123,17 @@ func assetParam(format, name, v string) (string, error) {
 		return "", fmt.Errorf("format %s: %w: %s %q must be 1-12 of [A-Z0-9]", format, feed.ErrBadParam, name, v)
 	}
 	return a, nil
+}
+
+// formatParser reads params as parseOptions does (asset and source only) and
+// returns the parser of format that runs parse; the error is
+// parseOptions'.
+func formatParser(format, defSource string, params map[string]string, parse func(c *collector, body []byte) error) (feed.Parser, error) {
+	o, err := parseOptions(format, defSource, params)
+	if err != nil {
+		return nil, err
+	}
+	return parser(format, parse, o), nil
 }
 
 // parser wraps the work of one format: errors from parse gain the format

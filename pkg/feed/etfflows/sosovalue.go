@@ -10,6 +10,7 @@ import (
 
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/feed/internal/feedtext"
 )
 
 // NewSoSoValue returns the parser of SoSoValue's historical inflow JSON
@@ -60,9 +61,9 @@ type sosoRow struct {
 }
 
 func parseSoSoValue(c *collector, body []byte) error {
-	body = bytes.TrimPrefix(body, utf8BOM)
-	if len(bytes.TrimSpace(body)) == 0 {
-		return errors.New("empty body")
+	body, err := feedtext.Trim(body)
+	if err != nil {
+		return err
 	}
 	var env struct {
 		Code json.RawMessage `json:"code"`
@@ -70,7 +71,7 @@ func parseSoSoValue(c *collector, body []byte) error {
 		Data json.RawMessage `json:"data"`
 	}
 	if err := json.Unmarshal(body, &env); err != nil {
-		return fmt.Errorf("not a JSON object (body starts %q): %w", clip(string(bytes.TrimSpace(body)), 40), err)
+		return fmt.Errorf("not a JSON object (body starts %q): %w", feedtext.Clip(string(bytes.TrimSpace(body)), 40), err)
 	}
 	if err := sosoCode(env.Code, env.Msg); err != nil {
 		return err
@@ -93,11 +94,11 @@ func parseSoSoValue(c *collector, body []byte) error {
 		}
 		var date string
 		if err := json.Unmarshal(r.Date, &date); err != nil {
-			return fmt.Errorf("%s: date %s is not a string", where, clip(string(r.Date), 40))
+			return fmt.Errorf("%s: date %s is not a string", where, feedtext.Clip(string(r.Date), 40))
 		}
 		d, err := time.Parse(time.DateOnly, date)
 		if err != nil {
-			return fmt.Errorf("%s: date %q is not YYYY-MM-DD", where, clip(date, 40))
+			return fmt.Errorf("%s: date %q is not YYYY-MM-DD", where, feedtext.Clip(date, 40))
 		}
 		where += " (" + date + ")"
 		flow, ok, err := jsonAmount(r.TotalNetInflow)
@@ -144,7 +145,7 @@ func sosoCode(code, msg json.RawMessage) error {
 	if json.Unmarshal(msg, &m) != nil {
 		m = string(msg)
 	}
-	return fmt.Errorf("SoSoValue answered code %s, msg %q", clip(string(code), 40), clip(m, 200))
+	return fmt.Errorf("SoSoValue answered code %s, msg %q", feedtext.Clip(string(code), 40), feedtext.Clip(m, 200))
 }
 
 // sosoRows returns the rows under data, an array or an object with a list
@@ -176,7 +177,7 @@ func sosoRows(data json.RawMessage) ([]json.RawMessage, error) {
 		}
 		return rows, nil
 	}
-	return nil, fmt.Errorf("data is %s, not an array or an object with a list", clip(string(d), 40))
+	return nil, fmt.Errorf("data is %s, not an array or an object with a list", feedtext.Clip(string(d), 40))
 }
 
 // jsonAmount reads a JSON value that is a number or a numeric string; ok is
@@ -195,7 +196,7 @@ func jsonAmount(raw json.RawMessage) (a amount, ok bool, err error) {
 			return amount{}, false, nil
 		}
 	} else if !json.Valid(v) || (v[0] != '-' && (v[0] < '0' || v[0] > '9')) {
-		return amount{}, false, fmt.Errorf("%s is not a number", clip(text, 40))
+		return amount{}, false, fmt.Errorf("%s is not a number", feedtext.Clip(text, 40))
 	}
 	a, err = parseAmount(text)
 	if err != nil {

@@ -1,13 +1,11 @@
 package fedodds
 
 import (
-	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
 	"github.com/carrywatch/carrywatch/pkg/fomc"
 )
@@ -47,19 +45,13 @@ whose probabilities must sum to 1 ± 0.02. Params: source (default csv).`},
 // odds (the reasons joined); days that fail while others succeed, and
 // chains that stop early, become warnings.
 func ZQFutures(params map[string]string) (feed.Parser, error) {
-	if err := knownParams("zq-futures", params, "source", "effr"); err != nil {
+	base, err := newParserBase("zq-futures", SourceZQ, params, "effr")
+	if err != nil {
 		return nil, err
 	}
-	p := zqParser{source: SourceZQ}
-	var err error
-	if p.source, err = sourceParam("zq-futures", params, SourceZQ); err != nil {
-		return nil, err
-	}
+	p := zqParser{parserBase: base}
 	if p.effr, err = percentParam("zq-futures", params, "effr", 100-maxPrice, 100-minPrice); err != nil {
 		return nil, err
-	}
-	if p.cal, err = fomc.Shipped(); err != nil {
-		return nil, fmt.Errorf("zq-futures: %w", err)
 	}
 	return p.parse, nil
 }
@@ -72,22 +64,16 @@ func ZQFutures(params map[string]string) (feed.Parser, error) {
 // joined); skipped markets and events otherwise become warnings, and a page
 // with no markets gives no events and a warning.
 func Kalshi(params map[string]string) (feed.Parser, error) {
-	if err := knownParams("kalshi", params, "source", "target_upper"); err != nil {
+	base, err := newParserBase("kalshi", SourceKalshi, params, "target_upper")
+	if err != nil {
 		return nil, err
 	}
-	p := kalshiParser{}
-	var err error
-	if p.source, err = sourceParam("kalshi", params, SourceKalshi); err != nil {
-		return nil, err
-	}
+	p := kalshiParser{parserBase: base}
 	if p.targetUpper, err = percentParam("kalshi", params, "target_upper", 0.25, 25); err != nil {
 		return nil, err
 	}
 	if p.targetUpper != nil && !fomc.OnGrid(*p.targetUpper) {
 		return nil, badParam("kalshi: target_upper %v is not a multiple of 0.25", *p.targetUpper)
-	}
-	if p.cal, err = fomc.Shipped(); err != nil {
-		return nil, fmt.Errorf("kalshi: %w", err)
 	}
 	return p.parse, nil
 }
@@ -99,18 +85,11 @@ func Kalshi(params map[string]string) (feed.Parser, error) {
 // recognised buckets (the reasons joined); skipped markets otherwise become
 // warnings.
 func Polymarket(params map[string]string) (feed.Parser, error) {
-	if err := knownParams("polymarket", params, "source"); err != nil {
+	base, err := newParserBase("polymarket", SourcePolymarket, params)
+	if err != nil {
 		return nil, err
 	}
-	p := polyParser{}
-	var err error
-	if p.source, err = sourceParam("polymarket", params, SourcePolymarket); err != nil {
-		return nil, err
-	}
-	if p.cal, err = fomc.Shipped(); err != nil {
-		return nil, fmt.Errorf("polymarket: %w", err)
-	}
-	return p.parse, nil
+	return polyParser{base}.parse, nil
 }
 
 // CSV returns the fedodds-csv parser. Params: source. It returns an
@@ -122,18 +101,11 @@ func Polymarket(params map[string]string) (feed.Parser, error) {
 // or a group whose probabilities do not sum to 1 ± 0.02. A meeting date
 // the shipped calendar does not schedule is only a warning.
 func CSV(params map[string]string) (feed.Parser, error) {
-	if err := knownParams("fedodds-csv", params, "source"); err != nil {
+	base, err := newParserBase("fedodds-csv", SourceCSV, params)
+	if err != nil {
 		return nil, err
 	}
-	p := csvParser{}
-	var err error
-	if p.source, err = sourceParam("fedodds-csv", params, SourceCSV); err != nil {
-		return nil, err
-	}
-	if p.cal, err = fomc.Shipped(); err != nil {
-		return nil, fmt.Errorf("fedodds-csv: %w", err)
-	}
-	return p.parse, nil
+	return csvParser{base}.parse, nil
 }
 
 // knownParams rejects any parameter not in known.
@@ -152,8 +124,8 @@ func sourceParam(format string, params map[string]string, def string) (string, e
 	if !ok {
 		return def, nil
 	}
-	if !event.ValidSource(s) {
-		return "", badParam("%s: source %q must be 1-64 of lowercase [a-z0-9_.-], starting with a letter or digit", format, s)
+	if err := feed.CheckSource(s); err != nil {
+		return "", badParam("%s: %v", format, err)
 	}
 	return s, nil
 }

@@ -1,6 +1,7 @@
 package fedodds
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -25,8 +26,7 @@ const maxStrikeDistance = 4.75
 
 // kalshiParser reads Kalshi KXFED / KXFEDDECISION markets.
 type kalshiParser struct {
-	cal         *fomc.Calendar
-	source      string
+	parserBase
 	targetUpper *float64
 }
 
@@ -76,9 +76,9 @@ type kalshiStrike struct {
 // array of markets, and returns one event.FedOdds per Fed event ticker whose
 // meeting is on or after the observation day (now).
 func (p kalshiParser) parse(body []byte, now time.Time) (feed.Observations, error) {
-	body = trimBody(body)
-	if len(body) == 0 {
-		return feed.Observations{}, badBody("kalshi: empty body")
+	body, err := p.trim(body)
+	if err != nil {
+		return feed.Observations{}, err
 	}
 	raws, err := kalshiMarkets(body)
 	if err != nil {
@@ -91,12 +91,9 @@ func (p kalshiParser) parse(body []byte, now time.Time) (feed.Observations, erro
 	for i, raw := range raws {
 		b.add(i, raw)
 	}
-	obs := b.observations(now)
-	if len(obs.Events) == 0 {
-		return feed.Observations{}, badBody("kalshi: no usable Fed market among %d: %s", len(raws), strings.Join(b.skipped, "; "))
-	}
-	for _, s := range b.skipped {
-		obs.Warnings = append(obs.Warnings, "kalshi: skipped "+s)
+	obs, err := b.skipped.report(p.format, "Fed market", len(raws), b.observations(now))
+	if err != nil {
+		return feed.Observations{}, err
 	}
 	slices.SortStableFunc(obs.Events, func(a, b event.Event) int {
 		return strings.Compare(a.(*event.FedOdds).Meeting, b.(*event.FedOdds).Meeting)
@@ -111,13 +108,11 @@ type kalshiBook struct {
 	events  map[string]*kalshiEvent
 	failed  map[string]bool // events without an FOMC meeting, skipped once
 	order   []string
-	skipped []string
+	skipped skips
 	upper   *float64 // the current upper bound, once looked up
 }
 
-func (b *kalshiBook) skip(format string, args ...any) {
-	b.skipped = append(b.skipped, fmt.Sprintf(format, args...))
-}
+func (b *kalshiBook) skip(format string, args ...any) { b.skipped.add(format, args...) }
 
 // add files market i under its Fed event: a decision bucket or a
 // threshold strike. A market that does not decode, belongs to no Fed
@@ -265,11 +260,7 @@ func (b *kalshiBook) observations(now time.Time) feed.Observations {
 			b.skip("event %s: no usable market", t)
 			continue
 		}
-		obs.Events = append(obs.Events, &event.FedOdds{
-			Meta:     event.Meta{Source: b.p.source, ObservedAt: event.Millis(now)},
-			Meeting:  ev.meeting.String(),
-			Outcomes: outs,
-		})
+		obs.Events = append(obs.Events, b.p.odds(event.Millis(now), ev.meeting.String(), outs))
 	}
 	return obs
 }
@@ -278,10 +269,7 @@ func (b *kalshiBook) observations(now time.Time) feed.Observations {
 // warning when their prices were far from summing to 1; ok is false, the
 // event skipped, with fewer than two buckets or no price above 0.
 func (b *kalshiBook) decisionOutcomes(ev *kalshiEvent) (outs []event.Outcome, warn []string, ok bool) {
-	var sum float64
-	for _, o := range ev.decisions {
-		sum += o.Probability
-	}
+	sum := sumProbability(ev.decisions)
 	if len(ev.decisions) < 2 {
 		b.skip("event %s: only one bucket; a distribution needs the event's other buckets", ev.ticker)
 		return nil, nil, false
@@ -424,7 +412,7 @@ func decisionBP(dir, digits string) int {
 // K_n; tails are lumped there because the markets say nothing finer.
 func thresholdOutcomes(strikes []kalshiStrike, upper float64) ([]event.Outcome, []string) {
 	var warn []string
-	slices.SortStableFunc(strikes, func(a, b kalshiStrike) int { return cmpFloat(a.strike, b.strike) })
+	slices.SortStableFunc(strikes, func(a, b kalshiStrike) int { return cmp.Compare(a.strike, b.strike) })
 	var use []kalshiStrike
 	for _, s := range strikes {
 		switch {
@@ -494,16 +482,6 @@ func nonIncreasing(v []float64) []float64 {
 		}
 	}
 	return out
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // firstRune returns the first character of b for error messages.

@@ -34,3 +34,13 @@ func finish(outs []event.Outcome, normalize bool) []event.Outcome {
 	}
 	return res
 }
+
+// sumProbability returns the sum of the outcomes' probabilities, in their
+// order.
+func sumProbability(outs []event.Outcome) float64 {
+	var sum float64
+	for _, o := range outs {
+		sum += o.Probability
+	}
+	return sum
+}

@@ -24,8 +24,7 @@ const endDateWindow = 7 * 24 * time.Hour
 
 // polyParser reads Polymarket Gamma Fed-decision markets.
 type polyParser struct {
-	cal    *fomc.Calendar
-	source string
+	parserBase
 }
 
 // pmMarket holds the Gamma market fields the parser uses, raw so that a
@@ -63,9 +62,9 @@ var (
 // FOMC meeting on or after the observation day (now) whose bucket markets
 // it recognises.
 func (p polyParser) parse(body []byte, now time.Time) (feed.Observations, error) {
-	body = trimBody(body)
-	if len(body) == 0 {
-		return feed.Observations{}, badBody("polymarket: empty body")
+	body, err := p.trim(body)
+	if err != nil {
+		return feed.Observations{}, err
 	}
 	items, err := pmItems(body)
 	if err != nil {
@@ -78,11 +77,11 @@ func (p polyParser) parse(body []byte, now time.Time) (feed.Observations, error)
 	}
 	today := utcDay(now)
 	var (
-		skipped []string
+		skipped skips
 		groups  = map[string][]event.Outcome{}
 		order   []string
 	)
-	skip := func(format string, args ...any) { skipped = append(skipped, fmt.Sprintf(format, args...)) }
+	skip := skipped.add
 	for i, it := range items {
 		var m pmMarket
 		if err := json.Unmarshal(it.raw, &m); err != nil {
@@ -128,10 +127,7 @@ func (p polyParser) parse(body []byte, now time.Time) (feed.Observations, error)
 	}
 	slices.Sort(order)
 	for _, key := range order {
-		var sum float64
-		for _, o := range groups[key] {
-			sum += o.Probability
-		}
+		sum := sumProbability(groups[key])
 		if len(groups[key]) < 2 {
 			skip("meeting %s: only the %+d bp bucket; a distribution needs the event's other buckets", key, groups[key][0].ChangeBP)
 			continue
@@ -143,19 +139,9 @@ func (p polyParser) parse(body []byte, now time.Time) (feed.Observations, error)
 		if math.Abs(sum-1) > 0.1 {
 			obs.Warnings = append(obs.Warnings, fmt.Sprintf("polymarket meeting %s: YES prices sum to %.3f, normalized", key, sum))
 		}
-		obs.Events = append(obs.Events, &event.FedOdds{
-			Meta:     event.Meta{Source: p.source, ObservedAt: event.Millis(now)},
-			Meeting:  key,
-			Outcomes: finish(groups[key], true),
-		})
+		obs.Events = append(obs.Events, p.odds(event.Millis(now), key, finish(groups[key], true)))
 	}
-	if len(obs.Events) == 0 {
-		return feed.Observations{}, badBody("polymarket: no usable Fed-decision market among %d: %s", len(items), strings.Join(skipped, "; "))
-	}
-	for _, s := range skipped {
-		obs.Warnings = append(obs.Warnings, "polymarket: skipped "+s)
-	}
-	return obs, nil
+	return skipped.report(p.format, "Fed-decision market", len(items), obs)
 }
 
 // pmItems returns the markets of a body with their event context.

@@ -2,7 +2,6 @@ package fedodds
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,9 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
-	"github.com/carrywatch/carrywatch/pkg/fomc"
 )
 
 // SourceZQ is the default source of events computed from ZQ futures.
@@ -23,9 +20,8 @@ const SourceZQ = "fedwatch-zq"
 
 // zqParser computes FedWatch odds from ZQ prices.
 type zqParser struct {
-	cal    *fomc.Calendar
-	source string
-	effr   *float64
+	parserBase
+	effr *float64
 }
 
 // zqPrice is one price as read from a body, with where it came from.
@@ -47,14 +43,11 @@ type zqDay struct {
 // non-space byte is '{') and returns one event.FedOdds per upcoming meeting
 // the prices cover, for every observation day in the body.
 func (p zqParser) parse(body []byte, now time.Time) (feed.Observations, error) {
-	body = trimBody(body)
-	if len(body) == 0 {
-		return feed.Observations{}, badBody("zq-futures: empty body")
+	body, err := p.trim(body)
+	if err != nil {
+		return feed.Observations{}, err
 	}
-	var (
-		days []zqDay
-		err  error
-	)
+	var days []zqDay
 	if body[0] == '{' || body[0] == '[' {
 		days, err = readZQJSON(body, now)
 	} else {
@@ -84,11 +77,7 @@ func (p zqParser) parse(body []byte, now time.Time) (feed.Observations, error) {
 			continue
 		}
 		for _, r := range res {
-			obs.Events = append(obs.Events, &event.FedOdds{
-				Meta:     event.Meta{Source: p.source, ObservedAt: d.at},
-				Meeting:  r.Meeting.String(),
-				Outcomes: r.Outcomes,
-			})
+			obs.Events = append(obs.Events, p.odds(d.at, r.Meeting.String(), r.Outcomes))
 		}
 	}
 	if len(obs.Events) == 0 {
@@ -165,41 +154,24 @@ func readZQJSON(body []byte, now time.Time) ([]zqDay, error) {
 // columns (any order, case-insensitive, other columns ignored), grouping
 // rows by date.
 func readZQCSV(body []byte, now time.Time) ([]zqDay, error) {
-	r := csv.NewReader(bytes.NewReader(body))
-	r.FieldsPerRecord = -1
-	r.TrimLeadingSpace = true
-	header, err := r.Read()
+	t, err := readCSVTable("zq-futures", "CSV header", body)
 	if err != nil {
-		return nil, badBody("zq-futures: CSV header: %v", err)
+		return nil, err
 	}
-	cols := columns(header)
-	di, ci, pi := cols.find("date"), cols.find("contract"), cols.find("price")
+	di, ci, pi := t.header.find("date"), t.header.find("contract"), t.header.find("price")
 	if di < 0 || ci < 0 || pi < 0 {
-		return nil, badBody("zq-futures: CSV header must name date, contract and price columns, got %q", header)
+		return nil, badBody("zq-futures: CSV header must name date, contract and price columns, got %q", t.header)
 	}
 	byKey := map[string]*zqDay{}
 	var order []string
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, badBody("zq-futures: %v", err)
-		}
-		// FieldPos only after a successful Read: it panics when the
-		// failed Read left no record (found by FuzzZQFutures).
-		line, _ := r.FieldPos(0)
-		if len(rec) <= max(di, ci, pi) {
-			return nil, badBody("zq-futures: line %d: %d fields, want at least %d", line, len(rec), max(di, ci, pi)+1)
-		}
+	err = t.rows(max(di, ci, pi), func(line int, rec []string) error {
 		where := fmt.Sprintf("line %d", line)
 		key := strings.TrimSpace(rec[di])
 		d, ok := byKey[key]
 		if !ok {
 			day, at, err := observation(key, now)
 			if err != nil {
-				return nil, badBody("zq-futures: %s: date: %v", where, err)
+				return badBody("zq-futures: %s: date: %v", where, err)
 			}
 			d = &zqDay{key: key, day: day, at: at}
 			byKey[key] = d
@@ -207,16 +179,17 @@ func readZQCSV(body []byte, now time.Time) ([]zqDay, error) {
 		}
 		c, err := ParseContract(rec[ci], d.day)
 		if err != nil {
-			return nil, badBody("zq-futures: %s: %v", where, err)
+			return badBody("zq-futures: %s: %v", where, err)
 		}
 		v, err := parsePrice(rec[pi])
 		if err != nil {
-			return nil, badBody("zq-futures: %s (%s): %v", where, c, err)
+			return badBody("zq-futures: %s (%s): %v", where, c, err)
 		}
 		d.prices = append(d.prices, zqPrice{contract: c, price: v, where: where})
-	}
-	if len(order) == 0 {
-		return nil, badBody("zq-futures: CSV has a header but no rows")
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	days := make([]zqDay, 0, len(order))
 	for _, k := range order {
@@ -237,23 +210,4 @@ func parsePrice(s string) (float64, error) {
 		return 0, fmt.Errorf("price %s is outside [%v, %v] (implied rate −1 %% to 25 %%)", s, minPrice, maxPrice)
 	}
 	return v, nil
-}
-
-// trimBody strips a UTF-8 byte-order mark and surrounding white space.
-func trimBody(b []byte) []byte {
-	return bytes.TrimSpace(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")))
-}
-
-// columns maps lowercase, trimmed header names to indexes.
-type columns []string
-
-// find returns the index of the first header equal to one of names, or -1.
-func (c columns) find(names ...string) int {
-	for i, h := range c {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		if slices.Contains(names, h) {
-			return i
-		}
-	}
-	return -1
 }

@@ -9,10 +9,10 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/feed/internal/feedtext"
 )
 
 // The columns a plain JGB CSV must have, matched by header name.
@@ -65,12 +65,9 @@ func ParseCSV(source string) feed.Parser {
 
 // parseCSV does ParseCSV's work; errors lack the ErrBadBody wrapping.
 func parseCSV(source string, body []byte, now time.Time) (feed.Observations, error) {
-	body = bytes.TrimPrefix(body, utf8BOM)
-	if len(bytes.TrimSpace(body)) == 0 {
-		return feed.Observations{}, errors.New("empty body")
-	}
-	if !utf8.Valid(body) {
-		return feed.Observations{}, errors.New("not UTF-8 text")
+	body, err := feedtext.Text(body)
+	if err != nil {
+		return feed.Observations{}, err
 	}
 	r := csv.NewReader(bytes.NewReader(body))
 	r.FieldsPerRecord = -1 // checked below, with a clearer message
@@ -211,8 +208,8 @@ func blank(row []string) bool {
 // checkSource returns an error wrapping feed.ErrBadParam unless source is
 // one event.Meta's validation accepts.
 func checkSource(source string) error {
-	if !event.ValidSource(source) {
-		return fmt.Errorf("%w: source %q must be 1-64 of lowercase [a-z0-9_.-], starting with a letter or digit", feed.ErrBadParam, source)
+	if err := feed.CheckSource(source); err != nil {
+		return fmt.Errorf("%w: %w", feed.ErrBadParam, err)
 	}
 	return nil
 }

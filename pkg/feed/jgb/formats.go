@@ -27,27 +27,27 @@ func Formats() []feed.Format {
 			Doc: "Japan Ministry of Finance JGB interest-rate CSV (jgbcm.csv, jgbcm_all.csv; Shift_JIS or UTF-8): " +
 				"one yield per business day and tenor 1Y-40Y, observed at 06:00 UTC (15:00 JST close); \"-\" gives no event. " +
 				"Params: source (default \"mof\").",
-			New: func(params map[string]string) (feed.Parser, error) {
-				source, err := sourceParam("mof-jgb", params, SourceMoF)
-				if err != nil {
-					return nil, err
-				}
-				return mofParser(source), nil
-			},
+			New: withSource("mof-jgb", SourceMoF, mofParser),
 		},
 		{
 			Name: "jgb-csv",
 			Doc: "Plain UTF-8 CSV with a header naming date,tenor,yield_pct (any order): date YYYY-MM-DD " +
 				"(observed at 06:00 UTC) or RFC 3339, tenor like 2Y/10Y/6M, yield in percent; empty or \"-\" gives no event. " +
 				"Params: source (default \"jgb-csv\").",
-			New: func(params map[string]string) (feed.Parser, error) {
-				source, err := sourceParam("jgb-csv", params, SourceCSV)
-				if err != nil {
-					return nil, err
-				}
-				return ParseCSV(source), nil
-			},
+			New: withSource("jgb-csv", SourceCSV, ParseCSV),
 		},
+	}
+}
+
+// withSource returns the New of a format whose only parameter is source:
+// it reads the parameter with sourceParam and builds the parser for it.
+func withSource(format, def string, parser func(source string) feed.Parser) func(map[string]string) (feed.Parser, error) {
+	return func(params map[string]string) (feed.Parser, error) {
+		source, err := sourceParam(format, params, def)
+		if err != nil {
+			return nil, err
+		}
+		return parser(source), nil
 	}
 }
 

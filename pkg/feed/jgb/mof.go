@@ -14,6 +14,7 @@ import (
 
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/feed/internal/feedtext"
 )
 
 // mofDateHeader is the first cell of the MoF header row: 基準日, "base date".
@@ -21,8 +22,6 @@ const mofDateHeader = "基準日"
 
 // reMoFTenor is a MoF tenor column header: 1年 … 40年 ("N years").
 var reMoFTenor = regexp.MustCompile(`^(\d{1,2})年$`)
-
-var utf8BOM = []byte("\ufeff")
 
 // ParseMoF reads the Japan Ministry of Finance JGB interest-rate CSV, either
 // the current month (jgbcm.csv) or the full history (jgbcm_all.csv), and
@@ -185,9 +184,9 @@ func readMoF(body []byte) (mofTable, error) {
 // Shift_JIS (CP932), whose decoder never fails: bytes it cannot map become
 // U+FFFD, and the missing header then rejects the body.
 func decodeMoF(body []byte) (string, error) {
-	body = bytes.TrimPrefix(body, utf8BOM)
-	if len(bytes.TrimSpace(body)) == 0 {
-		return "", errors.New("empty body")
+	body, err := feedtext.Trim(body)
+	if err != nil {
+		return "", err
 	}
 	var text string
 	if utf8.Valid(body) && bytes.Contains(body, []byte(mofDateHeader)) {
@@ -283,11 +282,4 @@ func cells(line string) []string {
 }
 
 // clip shortens s for an error message.
-func clip(s string) string {
-	const limit = 40
-	if utf8.RuneCountInString(s) <= limit {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:limit]) + "…"
-}
+func clip(s string) string { return feedtext.Clip(s, 40) }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/feed/internal/feedtext"
 )
 
 // Sources written into Meta.Source unless a format's "source" parameter says
@@ -30,28 +31,6 @@ const (
 	maxYieldPct = 30
 )
 
-// isDecimal reports whether s is a plain decimal number as the sources
-// write them (1.881, 2, -0.156, .5), keeping out what strconv.ParseFloat
-// would also take: NaN, Inf, hex floats, exponents, underscores. A loop, not
-// a regexp: jgbcm_all.csv has some 200,000 cells.
-func isDecimal(s string) bool {
-	if s != "" && (s[0] == '+' || s[0] == '-') {
-		s = s[1:]
-	}
-	digits, dots := 0, 0
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= '0' && c <= '9':
-			digits++
-		case c == '.':
-			dots++
-		default:
-			return false
-		}
-	}
-	return digits > 0 && dots <= 1
-}
-
 // parseYield reads a yield in percent. ok is false, with a nil error, for the
 // missing markers "-" and "" (when blankIsMissing); anything else that is not
 // a plain decimal within [minYieldPct, maxYieldPct] is an error.
@@ -61,7 +40,7 @@ func parseYield(cell string, blankIsMissing bool) (v float64, ok bool, err error
 		return 0, false, nil
 	case cell == "" && blankIsMissing:
 		return 0, false, nil
-	case !isDecimal(cell):
+	case !feedtext.IsDecimal(cell):
 		return 0, false, fmt.Errorf("%q is not a number or \"-\"", clip(cell))
 	}
 	v, err = strconv.ParseFloat(cell, 64)

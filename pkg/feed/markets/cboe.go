@@ -58,13 +58,6 @@ func parseCBOE(c *collector, body []byte, s quoteSpec) error {
 		if err != nil {
 			return fmt.Errorf("DATE: %w", err)
 		}
-		v, ok, err := value(row[closeCol], "")
-		if err != nil {
-			return fmt.Errorf("CLOSE: %w", err)
-		}
-		if !ok {
-			return nil
-		}
-		return c.quote(line, d, v, s)
+		return c.quoteCell(line, d, "CLOSE", row[closeCol], s, "")
 	})
 }

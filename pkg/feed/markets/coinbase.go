@@ -40,26 +40,18 @@ func coinbaseFormats() []feed.Format {
 // (instrument, source); an unknown or invalid one returns an error wrapping
 // feed.ErrBadParam.
 func NewCoinbaseTicker(params map[string]string) (feed.Parser, error) {
-	o, err := exParams(FormatCoinbaseTicker, SourceCoinbase, params, false)
-	if err != nil {
-		return nil, err
-	}
-	return func(body []byte, now time.Time) (feed.Observations, error) {
+	return exParser(FormatCoinbaseTicker, SourceCoinbase, params, false, func(body []byte, o exOptions, now time.Time) (feed.Observations, error) {
 		return ParseCoinbaseTicker(body, o.instrument, o.source, now)
-	}, nil
+	})
 }
 
 // NewCoinbaseCandles returns the coinbase-candles parser for params
 // (instrument, source); an unknown or invalid one returns an error wrapping
 // feed.ErrBadParam.
 func NewCoinbaseCandles(params map[string]string) (feed.Parser, error) {
-	o, err := exParams(FormatCoinbaseCandles, SourceCoinbase, params, false)
-	if err != nil {
-		return nil, err
-	}
-	return func(body []byte, now time.Time) (feed.Observations, error) {
+	return exParser(FormatCoinbaseCandles, SourceCoinbase, params, false, func(body []byte, o exOptions, now time.Time) (feed.Observations, error) {
 		return ParseCoinbaseCandles(body, o.instrument, o.source, now)
-	}, nil
+	})
 }
 
 // coinbaseTicker is the ticker body; Message is set on an API error.
@@ -98,9 +90,9 @@ func ParseCoinbaseTicker(body []byte, instrument, source string, now time.Time) 
 	if err != nil {
 		return feed.Observations{}, exReject(what, "time %q is not an RFC 3339 time with a UTC offset", *t.Time)
 	}
-	q := exQuote(source, instrument, event.UnitUSD, event.QuoteLast, "", price, at.UTC().Truncate(time.Minute))
-	if err := exCheck(q, now); err != nil {
-		return feed.Observations{}, exReject(what, "%v", err)
+	q, err := exUSD(what, source, instrument, event.QuoteLast, price, at.UTC().Truncate(time.Minute), now)
+	if err != nil {
+		return feed.Observations{}, err
 	}
 	return exObservations([]*event.MarketQuote{q}, nil), nil
 }
@@ -169,9 +161,9 @@ func ParseCoinbaseCandles(body []byte, instrument, source string, now time.Time)
 		if c.day.Equal(newest) || !exDayEnded(c.day, now) {
 			continue // the day still trading
 		}
-		q := exQuote(source, instrument, event.UnitUSD, event.QuoteClose, "", c.close, exDayClose(c.day))
-		if err := exCheck(q, now); err != nil {
-			return feed.Observations{}, exReject(what, "%v", err)
+		q, err := exUSD(what, source, instrument, event.QuoteClose, c.close, exDayClose(c.day), now)
+		if err != nil {
+			return feed.Observations{}, err
 		}
 		quotes = append(quotes, q)
 	}

@@ -45,6 +45,20 @@ func (c *collector) quote(line int, d time.Time, v float64, s quoteSpec) error {
 	})
 }
 
+// quoteCell keeps the value of cell, in the column named name, as a quote
+// of series s on date d; a cell holding one of the missing markers gives
+// nothing. The error names the column.
+func (c *collector) quoteCell(line int, d time.Time, name, cell string, s quoteSpec, missing ...string) error {
+	v, ok, err := value(cell, missing...)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if !ok {
+		return nil
+	}
+	return c.quote(line, d, v, s)
+}
+
 // jgb keeps the JGB yield pct of tenor on date d, observed at d + at.
 func (c *collector) jgb(line int, d time.Time, pct float64, tenor string, at time.Duration) error {
 	return c.add(line, d, &event.JGBYield{
@@ -83,19 +97,13 @@ func (c *collector) add(line int, d time.Time, e event.Event) error {
 
 // probe seals and validates a copy of e at now.
 func probe(e event.Event, now time.Time) error {
-	var cp event.Event
 	switch e := e.(type) {
 	case *event.MarketQuote:
-		q := *e
-		cp = &q
+		return feed.ValidateSealed(e, now)
 	case *event.JGBYield:
-		y := *e
-		cp = &y
-	default:
-		return fmt.Errorf("unexpected event %T", e)
+		return feed.ValidateSealed(e, now)
 	}
-	event.Seal(cp, now)
-	return cp.Validate(now)
+	return fmt.Errorf("unexpected event %T", e)
 }
 
 // result returns the observations, sorted by observation time and then

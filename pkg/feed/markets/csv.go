@@ -11,16 +11,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/feed/internal/feedtext"
 )
 
-var (
-	utf8BOM = []byte("\ufeff")
-	// reISODate is YYYY-MM-DD, which time.Parse alone would not insist on.
-	reISODate = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-)
+// reISODate is YYYY-MM-DD, which time.Parse alone would not insist on.
+var reISODate = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 
 // usDateLayout is MM/DD/YYYY, as the Treasury and CBOE write dates.
 const usDateLayout = "01/02/2006"
@@ -47,12 +44,9 @@ type table struct {
 // readTable checks that body is UTF-8 text with a header row (a leading
 // byte-order mark is skipped) and returns it ready to read the rows.
 func readTable(body []byte) (*table, error) {
-	body = bytes.TrimPrefix(body, utf8BOM)
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, errors.New("empty body")
-	}
-	if !utf8.Valid(body) {
-		return nil, errors.New("not UTF-8 text")
+	body, err := feedtext.Text(body)
+	if err != nil {
+		return nil, err
 	}
 	r := csv.NewReader(bytes.NewReader(body))
 	r.FieldsPerRecord = -1 // checked per row, with a clearer message
@@ -148,7 +142,7 @@ func value(cell string, missing ...string) (v float64, ok bool, err error) {
 	if slices.Contains(missing, cell) {
 		return 0, false, nil
 	}
-	if !isDecimal(cell) {
+	if !feedtext.IsDecimal(cell) {
 		return 0, false, fmt.Errorf("%q is not a number", clip(cell))
 	}
 	v, err = strconv.ParseFloat(cell, 64)
@@ -158,32 +152,5 @@ func value(cell string, missing ...string) (v float64, ok bool, err error) {
 	return v, true, nil
 }
 
-// isDecimal reports whether s is an optional sign, digits and at most one
-// decimal point, with at least one digit. A loop, not a regexp: a history
-// file has thousands of cells.
-func isDecimal(s string) bool {
-	if s != "" && (s[0] == '+' || s[0] == '-') {
-		s = s[1:]
-	}
-	digits, dots := 0, 0
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= '0' && c <= '9':
-			digits++
-		case c == '.':
-			dots++
-		default:
-			return false
-		}
-	}
-	return digits > 0 && dots <= 1
-}
-
 // clip shortens s for an error message.
-func clip(s string) string {
-	const limit = 60
-	if utf8.RuneCountInString(s) <= limit {
-		return s
-	}
-	return string([]rune(s)[:limit]) + "…"
-}
+func clip(s string) string { return feedtext.Clip(s, 60) }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/feed/internal/feedtext"
 )
 
 // FormatECBFX is the ECB euro reference rates format.
@@ -59,8 +60,8 @@ func NewECBFX(params map[string]string) (feed.Parser, error) {
 		}
 		source = params[k]
 	}
-	if !event.ValidSource(source) {
-		return nil, fmt.Errorf("%s: %w: source %q must be 1-64 of lowercase [a-z0-9_.-]", FormatECBFX, feed.ErrBadParam, source)
+	if err := feed.CheckSource(source); err != nil {
+		return nil, fmt.Errorf("%s: %w: %w", FormatECBFX, feed.ErrBadParam, err)
 	}
 	return func(body []byte, now time.Time) (feed.Observations, error) {
 		return ParseECB(body, source, now)
@@ -114,11 +115,11 @@ func ParseECB(body []byte, source string, now time.Time) (feed.Observations, err
 	case len(trimmed) == 0:
 		return feed.Observations{}, exReject(what, "empty body")
 	case !utf8.Valid(trimmed):
-		return feed.Observations{}, exReject(what, "binary data, not XML: %s", exSnippet(trimmed))
+		return feed.Observations{}, exReject(what, "binary data, not XML: %s", feedtext.Snippet(trimmed))
 	case trimmed[0] != '<':
-		return feed.Observations{}, exReject(what, "not XML: %s", exSnippet(trimmed))
+		return feed.Observations{}, exReject(what, "not XML: %s", feedtext.Snippet(trimmed))
 	case ecbLooksHTML(trimmed):
-		return feed.Observations{}, exReject(what, "an HTML page, not the ECB's XML: %s", exSnippet(trimmed))
+		return feed.Observations{}, exReject(what, "an HTML page, not the ECB's XML: %s", feedtext.Snippet(trimmed))
 	}
 	var env ecbEnvelope
 	dec := xml.NewDecoder(bytes.NewReader(trimmed))
@@ -210,7 +211,7 @@ func ecbTrailer(dec *xml.Decoder) error {
 		case xml.Comment, xml.ProcInst:
 		case xml.CharData:
 			if len(bytes.TrimSpace(t)) > 0 {
-				return fmt.Errorf("text after the closing </gesmes:Envelope>: %s", exSnippet(t))
+				return fmt.Errorf("text after the closing </gesmes:Envelope>: %s", feedtext.Snippet(t))
 			}
 		default:
 			return fmt.Errorf("data after the closing </gesmes:Envelope>")

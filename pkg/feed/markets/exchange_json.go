@@ -1,81 +1,27 @@
 package markets
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"maps"
 	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/feed/internal/feedtext"
 )
 
 // The helpers below serve the ECB, Coinbase and Kraken parsers; their
 // names start with "ex" to keep clear of the CSV parsers' helpers in this
 // package.
 
-// paramPair names an exchange's product or pair; source and instrument
-// are options.go's.
-const paramPair = "pair"
-
-var (
-	// exReDecimal is a plain non-negative decimal as exchanges and the ECB
-	// write prices: no sign, exponent, grouping or NaN.
-	exReDecimal = regexp.MustCompile(`^[0-9]{1,12}(\.[0-9]{1,16})?$`)
-	// exRePair is a Kraken pair name such as XXBTZUSD.
-	exRePair = regexp.MustCompile(`^[A-Z0-9.]{1,32}$`)
-)
-
-// exOptions are the parameters of one configured exchange format.
-type exOptions struct {
-	instrument string
-	source     string
-	pair       string
-}
-
-// exParams reads params for format: instrument (default BTC-USD, which
-// must quote in USD, i.e. end in "-USD"), source (default defSource) and,
-// when allowPair, pair. It returns an error wrapping feed.ErrBadParam for
-// an unknown or invalid parameter.
-func exParams(format, defSource string, params map[string]string, allowPair bool) (exOptions, error) {
-	o := exOptions{instrument: event.InstrumentBTCUSD, source: defSource}
-	known := []string{paramInstrument, paramSource}
-	if allowPair {
-		known = append(known, paramPair)
-	}
-	for _, k := range slices.Sorted(maps.Keys(params)) {
-		v := params[k]
-		switch {
-		case k == paramInstrument:
-			o.instrument = v
-		case k == paramSource:
-			o.source = v
-		case k == paramPair && allowPair:
-			o.pair = v
-		default:
-			return exOptions{}, fmt.Errorf("%s: %w: unknown parameter %q (known: %s)", format, feed.ErrBadParam, k, strings.Join(known, ", "))
-		}
-	}
-	if !event.ValidInstrument(o.instrument) || !strings.HasSuffix(o.instrument, "-USD") {
-		return exOptions{}, fmt.Errorf("%s: %w: instrument %q must be 1-32 of [A-Z0-9-] ending in -USD (values are in USD), e.g. BTC-USD", format, feed.ErrBadParam, o.instrument)
-	}
-	if !event.ValidSource(o.source) {
-		return exOptions{}, fmt.Errorf("%s: %w: source %q must be 1-64 of lowercase [a-z0-9_.-]", format, feed.ErrBadParam, o.source)
-	}
-	if o.pair != "" && !exRePair.MatchString(o.pair) {
-		return exOptions{}, fmt.Errorf("%s: %w: pair %q must be 1-32 of [A-Z0-9.], e.g. XXBTZUSD", format, feed.ErrBadParam, o.pair)
-	}
-	return o, nil
-}
+// exReDecimal is a plain non-negative decimal as exchanges and the ECB
+// write prices: no sign, exponent, grouping or NaN.
+var exReDecimal = regexp.MustCompile(`^[0-9]{1,12}(\.[0-9]{1,16})?$`)
 
 // exReject returns an error wrapping feed.ErrBadBody, prefixed by what was
 // being parsed: "kraken ticker: bad body: API error: ...".
@@ -83,50 +29,16 @@ func exReject(what, format string, args ...any) error {
 	return fmt.Errorf("%s: %w: %s", what, feed.ErrBadBody, fmt.Sprintf(format, args...))
 }
 
-// exSnippet quotes the start of a body for an error message.
-func exSnippet(b []byte) string {
-	const maxLen = 40
-	if len(b) > maxLen {
-		return strconv.Quote(string(b[:maxLen])) + "…"
-	}
-	return strconv.Quote(string(b))
-}
+// exJSON is what an exchange's JSON body must be: one object or array,
+// numbers kept as written.
+var exJSON = feedtext.JSONBody{Arrays: true, UseNumber: true, TypeError: exTypeError}
 
 // exDecodeJSON decodes body, which must be one JSON object or array, into
 // v. Every failure wraps feed.ErrBadBody and says what the body looked
 // like: empty, HTML, binary, truncated, invalid, of the wrong type.
 func exDecodeJSON(what string, body []byte, v any) error {
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 {
-		return exReject(what, "empty body")
-	}
-	switch trimmed[0] {
-	case '{', '[':
-	case '<':
-		return exReject(what, "looks like HTML or XML, not JSON: %s", exSnippet(trimmed))
-	default:
-		if !utf8.Valid(trimmed) {
-			return exReject(what, "binary data, not JSON: %s", exSnippet(trimmed))
-		}
-		return exReject(what, "not a JSON object or array: %s", exSnippet(trimmed))
-	}
-	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
-		var syntax *json.SyntaxError
-		var typ *json.UnmarshalTypeError
-		switch {
-		case errors.Is(err, io.ErrUnexpectedEOF):
-			return exReject(what, "truncated JSON: the body ends inside a value after %d bytes", len(trimmed))
-		case errors.As(err, &syntax):
-			return exReject(what, "invalid JSON at byte %d: %v", syntax.Offset, err)
-		case errors.As(err, &typ):
-			return exReject(what, "%s", exTypeError(typ))
-		}
-		return exReject(what, "decode JSON: %v", err)
-	}
-	if off := dec.InputOffset(); off < int64(len(trimmed)) {
-		return exReject(what, "trailing data after the JSON value at byte %d: %s", off, exSnippet(trimmed[off:]))
+	if err := exJSON.Decode(body, v); err != nil {
+		return exReject(what, "%v", err)
 	}
 	return nil
 }
@@ -185,13 +97,22 @@ func exQuote(source, instrument, unit, kind, derivedFrom string, value float64, 
 	}
 }
 
+// exUSD returns the unsealed USD quote of instrument, checked with exCheck
+// at now; the error wraps feed.ErrBadBody, prefixed by what was being
+// parsed.
+func exUSD(what, source, instrument, kind string, value float64, at, now time.Time) (*event.MarketQuote, error) {
+	q := exQuote(source, instrument, event.UnitUSD, kind, "", value, at)
+	if err := exCheck(q, now); err != nil {
+		return nil, exReject(what, "%v", err)
+	}
+	return q, nil
+}
+
 // exCheck seals a copy of e at now and validates it, so that a parser
 // returns only events the loop can publish; the original stays unsealed.
 func exCheck(e *event.MarketQuote, now time.Time) error {
-	c := *e
-	event.Seal(&c, now)
-	if err := c.Validate(now); err != nil {
-		return fmt.Errorf("%s %s at %s: %w", c.Instrument, c.Kind, c.ObservedAt.Format(time.RFC3339), err)
+	if err := feed.ValidateSealed(e, now); err != nil {
+		return fmt.Errorf("%s %s at %s: %w", e.Instrument, e.Kind, event.Millis(e.ObservedAt).Format(time.RFC3339), err)
 	}
 	return nil
 }

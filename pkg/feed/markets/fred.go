@@ -83,14 +83,7 @@ func parseFRED(c *collector, body []byte, o options, fixed *quoteSpec) error {
 			return fmt.Errorf("%s: %w", h[0], err)
 		}
 		for i := 1; i < len(row); i++ {
-			v, ok, err := value(row[i], ".", "")
-			if err != nil {
-				return fmt.Errorf("%s: %w", h[i], err)
-			}
-			if !ok {
-				continue
-			}
-			if err := c.quote(line, d, v, specs[i]); err != nil {
+			if err := c.quoteCell(line, d, h[i], row[i], specs[i], ".", ""); err != nil {
 				return err
 			}
 		}

@@ -40,13 +40,7 @@ func NewHistory(params map[string]string) (feed.Parser, error) {
 		return nil, fmt.Errorf("format %s: %w: %w", FormatHistory, feed.ErrBadParam, err)
 	}
 	return parser(FormatHistory, o.source, func(c *collector, body []byte) error {
-		return parseHistory(body, func(line int, row []string) error {
-			d, v, ok, err := historyRow(row)
-			if err != nil || !ok {
-				return err
-			}
-			return c.quote(line, d, v, s)
-		})
+		return parseHistory(body, func(line int, d time.Time, v float64) error { return c.quote(line, d, v, s) })
 	}), nil
 }
 
@@ -75,18 +69,13 @@ func NewHistoryJGB(params map[string]string) (feed.Parser, error) {
 		at = o.at
 	}
 	return parser(FormatHistoryJGB, o.source, func(c *collector, body []byte) error {
-		return parseHistory(body, func(line int, row []string) error {
-			d, v, ok, err := historyRow(row)
-			if err != nil || !ok {
-				return err
-			}
-			return c.jgb(line, d, v, o.tenor, at)
-		})
+		return parseHistory(body, func(line int, d time.Time, v float64) error { return c.jgb(line, d, v, o.tenor, at) })
 	}), nil
 }
 
-// parseHistory checks the date,value header and calls add for each row.
-func parseHistory(body []byte, add func(line int, row []string) error) error {
+// parseHistory checks the date,value header and calls add with the date
+// and value of each row that has a value.
+func parseHistory(body []byte, add func(line int, d time.Time, v float64) error) error {
 	t, err := readTable(body)
 	if err != nil {
 		return err
@@ -94,7 +83,13 @@ func parseHistory(body []byte, add func(line int, row []string) error) error {
 	if len(t.header) != 2 || !strings.EqualFold(t.header[0], "date") || !strings.EqualFold(t.header[1], "value") {
 		return fmt.Errorf("header: want %s; got %q", historyWant, clip(strings.Join(t.header, ",")))
 	}
-	return t.rows(add)
+	return t.rows(func(line int, row []string) error {
+		d, v, ok, err := historyRow(row)
+		if err != nil || !ok {
+			return err
+		}
+		return add(line, d, v)
+	})
 }
 
 // historyRow reads one date,value row; ok is false for a missing value.

@@ -45,26 +45,18 @@ func krakenFormats() []feed.Format {
 // pair, source); an unknown or invalid one returns an error wrapping
 // feed.ErrBadParam.
 func NewKrakenTicker(params map[string]string) (feed.Parser, error) {
-	o, err := exParams(FormatKrakenTicker, SourceKraken, params, true)
-	if err != nil {
-		return nil, err
-	}
-	return func(body []byte, now time.Time) (feed.Observations, error) {
+	return exParser(FormatKrakenTicker, SourceKraken, params, true, func(body []byte, o exOptions, now time.Time) (feed.Observations, error) {
 		return ParseKrakenTicker(body, o.instrument, o.pair, o.source, now)
-	}, nil
+	})
 }
 
 // NewKrakenOHLC returns the kraken-ohlc parser for params (instrument,
 // pair, source); an unknown or invalid one returns an error wrapping
 // feed.ErrBadParam.
 func NewKrakenOHLC(params map[string]string) (feed.Parser, error) {
-	o, err := exParams(FormatKrakenOHLC, SourceKraken, params, true)
-	if err != nil {
-		return nil, err
-	}
-	return func(body []byte, now time.Time) (feed.Observations, error) {
+	return exParser(FormatKrakenOHLC, SourceKraken, params, true, func(body []byte, o exOptions, now time.Time) (feed.Observations, error) {
 		return ParseKrakenOHLC(body, o.instrument, o.pair, o.source, now)
-	}, nil
+	})
 }
 
 // krakenEnvelope is every Kraken public response: an error array, empty on
@@ -139,9 +131,9 @@ func ParseKrakenTicker(body []byte, instrument, pair, source string, now time.Ti
 	if err != nil {
 		return feed.Observations{}, exReject(what, "pair %s: %v", name, err)
 	}
-	q := exQuote(source, instrument, event.UnitUSD, event.QuoteLast, "", price, now.UTC().Truncate(time.Minute))
-	if err := exCheck(q, now); err != nil {
-		return feed.Observations{}, exReject(what, "%v", err)
+	q, err := exUSD(what, source, instrument, event.QuoteLast, price, now.UTC().Truncate(time.Minute), now)
+	if err != nil {
+		return feed.Observations{}, err
 	}
 	return exObservations([]*event.MarketQuote{q}, nil), nil
 }
@@ -181,9 +173,9 @@ func ParseKrakenOHLC(body []byte, instrument, pair, source string, now time.Time
 		if i == len(rows)-1 || !exDayEnded(day, now) {
 			continue // Kraken's last row is the uncommitted candle
 		}
-		q := exQuote(source, instrument, event.UnitUSD, event.QuoteClose, "", closing, exDayClose(day))
-		if err := exCheck(q, now); err != nil {
-			return feed.Observations{}, exReject(what, "%v", err)
+		q, err := exUSD(what, source, instrument, event.QuoteClose, closing, exDayClose(day), now)
+		if err != nil {
+			return feed.Observations{}, err
 		}
 		quotes = append(quotes, q)
 	}

@@ -21,11 +21,14 @@ const (
 	paramKind       = "kind"
 	paramAt         = "at"
 	paramTenor      = "tenor"
+	paramPair       = "pair" // an exchange's product or pair
 )
 
 var (
 	// reAt is a time of day, HH:MM.
 	reAt = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
+	// exRePair is a Kraken pair name such as XXBTZUSD.
+	exRePair = regexp.MustCompile(`^[A-Z0-9.]{1,32}$`)
 )
 
 // units and kinds are the values event.MarketQuote accepts.
@@ -71,8 +74,8 @@ func parseOptions(format, defSource string, params map[string]string, known ...s
 func (o *options) set(name, v string) error {
 	switch name {
 	case paramSource:
-		if !event.ValidSource(v) {
-			return fmt.Errorf("source %q must be 1-64 of lowercase [a-z0-9_.-], starting with a letter or digit", v)
+		if err := feed.CheckSource(v); err != nil {
+			return err
 		}
 		o.source = v
 	case paramInstrument:
@@ -149,4 +152,56 @@ func (o options) spec(base Convention) (quoteSpec, error) {
 		return quoteSpec{}, fmt.Errorf("instrument %s has no built-in unit and kind: give the unit and kind parameters", s.instrument)
 	}
 	return s, nil
+}
+
+// exOptions are the parameters of one configured exchange format.
+type exOptions struct {
+	instrument string
+	source     string
+	pair       string
+}
+
+// exParams reads params for format: instrument (default BTC-USD, which
+// must quote in USD, i.e. end in "-USD"), source (default defSource) and,
+// when allowPair, pair. It returns an error wrapping feed.ErrBadParam for
+// an unknown or invalid parameter.
+func exParams(format, defSource string, params map[string]string, allowPair bool) (exOptions, error) {
+	o := exOptions{instrument: event.InstrumentBTCUSD, source: defSource}
+	known := []string{paramInstrument, paramSource}
+	if allowPair {
+		known = append(known, paramPair)
+	}
+	for _, k := range slices.Sorted(maps.Keys(params)) {
+		v := params[k]
+		switch {
+		case k == paramInstrument:
+			o.instrument = v
+		case k == paramSource:
+			o.source = v
+		case k == paramPair && allowPair:
+			o.pair = v
+		default:
+			return exOptions{}, fmt.Errorf("%s: %w: unknown parameter %q (known: %s)", format, feed.ErrBadParam, k, strings.Join(known, ", "))
+		}
+	}
+	if !event.ValidInstrument(o.instrument) || !strings.HasSuffix(o.instrument, "-USD") {
+		return exOptions{}, fmt.Errorf("%s: %w: instrument %q must be 1-32 of [A-Z0-9-] ending in -USD (values are in USD), e.g. BTC-USD", format, feed.ErrBadParam, o.instrument)
+	}
+	if err := feed.CheckSource(o.source); err != nil {
+		return exOptions{}, fmt.Errorf("%s: %w: %w", format, feed.ErrBadParam, err)
+	}
+	if o.pair != "" && !exRePair.MatchString(o.pair) {
+		return exOptions{}, fmt.Errorf("%s: %w: pair %q must be 1-32 of [A-Z0-9.], e.g. XXBTZUSD", format, feed.ErrBadParam, o.pair)
+	}
+	return o, nil
+}
+
+// exParser reads params as exParams does and returns the parser that
+// calls parse with them; the error is exParams'.
+func exParser(format, defSource string, params map[string]string, allowPair bool, parse func(body []byte, o exOptions, now time.Time) (feed.Observations, error)) (feed.Parser, error) {
+	o, err := exParams(format, defSource, params, allowPair)
+	if err != nil {
+		return nil, err
+	}
+	return func(body []byte, now time.Time) (feed.Observations, error) { return parse(body, o, now) }, nil
 }

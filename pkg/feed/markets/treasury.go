@@ -64,14 +64,7 @@ func parseTreasury(c *collector, body []byte) error {
 			return fmt.Errorf("%s: %w", t.header[0], err)
 		}
 		for i, col := range idx {
-			v, ok, err := value(row[col], "")
-			if err != nil {
-				return fmt.Errorf("%s: %w", t.header[col], err)
-			}
-			if !ok {
-				continue
-			}
-			if err := c.quote(line, d, v, specs[i]); err != nil {
+			if err := c.quoteCell(line, d, t.header[col], row[col], specs[i], ""); err != nil {
 				return err
 			}
 		}

@@ -1,18 +1,14 @@
 package outages
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"reflect"
-	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/feed/internal/feedtext"
 )
 
 // badBody returns an error wrapping feed.ErrBadBody, prefixed by what was
@@ -21,39 +17,16 @@ func badBody(what, format string, args ...any) error {
 	return fmt.Errorf("%s: %w: %s", what, feed.ErrBadBody, fmt.Sprintf(format, args...))
 }
 
+// objectBody is what a status body must be: one JSON object.
+var objectBody = feedtext.JSONBody{TypeError: func(typ *json.UnmarshalTypeError) string {
+	return fmt.Sprintf("field %s is a JSON %s, want %s", typ.Field, typ.Value, jsonKind(typ.Type.Kind()))
+}}
+
 // decodeObject decodes body, which must be one JSON object, into v. Every
 // failure wraps feed.ErrBadBody and says what the body looked like.
 func decodeObject(what string, body []byte, v any) error {
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 {
-		return badBody(what, "empty body")
-	}
-	switch trimmed[0] {
-	case '{':
-	case '<':
-		return badBody(what, "looks like HTML or XML, not JSON: %s", snippet(trimmed))
-	default:
-		if !utf8.Valid(trimmed) {
-			return badBody(what, "binary data, not JSON: %s", snippet(trimmed))
-		}
-		return badBody(what, "not a JSON object: %s", snippet(trimmed))
-	}
-	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	if err := dec.Decode(v); err != nil {
-		var syntax *json.SyntaxError
-		var typ *json.UnmarshalTypeError
-		switch {
-		case errors.Is(err, io.ErrUnexpectedEOF):
-			return badBody(what, "truncated JSON: the body ends inside a value after %d bytes", len(trimmed))
-		case errors.As(err, &syntax):
-			return badBody(what, "invalid JSON at byte %d: %v", syntax.Offset, err)
-		case errors.As(err, &typ):
-			return badBody(what, "field %s is a JSON %s, want %s", typ.Field, typ.Value, jsonKind(typ.Type.Kind()))
-		}
-		return badBody(what, "decode JSON: %v", err)
-	}
-	if off := dec.InputOffset(); off < int64(len(trimmed)) {
-		return badBody(what, "trailing data after the JSON object at byte %d: %s", off, snippet(trimmed[off:]))
+	if err := objectBody.Decode(body, v); err != nil {
+		return badBody(what, "%v", err)
 	}
 	return nil
 }
@@ -74,15 +47,6 @@ func jsonKind(k reflect.Kind) string {
 		return "integer"
 	}
 	return "number"
-}
-
-// snippet quotes the start of a body for an error message.
-func snippet(b []byte) string {
-	const maxLen = 40
-	if len(b) > maxLen {
-		return strconv.Quote(string(b[:maxLen])) + "…"
-	}
-	return strconv.Quote(string(b))
 }
 
 // parseTime reads an RFC 3339 timestamp with its UTC offset and returns it
@@ -107,24 +71,22 @@ func inRange(t, now time.Time) bool {
 	return !t.Before(minTime) && !t.After(now.Add(event.MaxClockSkew))
 }
 
-// checkEvents seals a copy of each event at now and validates it, and
-// checks started_at and resolved_at with inRange, so a parser only returns
-// events the loop can publish. Seal only writes the copy's Meta, so the
-// originals stay unsealed.
+// checkEvents validates a sealed copy of each event at now
+// (feed.ValidateSealed) and checks started_at and resolved_at with inRange,
+// so a parser only returns events the loop can publish; the originals stay
+// unsealed.
 func checkEvents(evs []*event.VenueStatus, now time.Time) error {
 	for _, e := range evs {
-		c := *e
-		event.Seal(&c, now)
-		err := c.Validate(now)
+		err := feed.ValidateSealed(e, now)
 		switch {
 		case err != nil:
-		case !inRange(c.StartedAt, now):
-			err = fmt.Errorf("started_at %s is not between 1970 and now", c.StartedAt.Format(time.RFC3339Nano))
-		case c.ResolvedAt != nil && !inRange(*c.ResolvedAt, now):
-			err = fmt.Errorf("resolved_at %s is not between 1970 and now", c.ResolvedAt.Format(time.RFC3339Nano))
+		case !inRange(e.StartedAt, now):
+			err = fmt.Errorf("started_at %s is not between 1970 and now", e.StartedAt.Format(time.RFC3339Nano))
+		case e.ResolvedAt != nil && !inRange(*e.ResolvedAt, now):
+			err = fmt.Errorf("resolved_at %s is not between 1970 and now", e.ResolvedAt.Format(time.RFC3339Nano))
 		}
 		if err != nil {
-			return fmt.Errorf("%s %s at %s: %w", c.IncidentID, c.Action, c.ObservedAt.Format(time.RFC3339Nano), err)
+			return fmt.Errorf("%s %s at %s: %w", e.IncidentID, e.Action, event.Millis(e.ObservedAt).Format(time.RFC3339Nano), err)
 		}
 	}
 	return nil

@@ -28,25 +28,13 @@ func Formats() []feed.Format {
 			Name: FormatStatuspageSummary,
 			Doc: "Atlassian Statuspage v2 /api/v2/summary.json: the open and latest step of each unresolved incident, times in UTC. " +
 				"Params: venue (required, lowercase [a-z0-9_-]), source (default \"statuspage\").",
-			New: func(params map[string]string) (feed.Parser, error) {
-				p, err := statuspageParams(FormatStatuspageSummary, params)
-				if err != nil {
-					return nil, err
-				}
-				return p.ParseSummary, nil
-			},
+			New: statuspageFormat(FormatStatuspageSummary, Statuspage.ParseSummary),
 		},
 		{
 			Name: FormatStatuspageIncidents,
 			Doc: "Atlassian Statuspage v2 /api/v2/incidents.json: open, update and resolve events for every incident, times in UTC. " +
 				"Params: venue (required, lowercase [a-z0-9_-]), source (default \"statuspage\").",
-			New: func(params map[string]string) (feed.Parser, error) {
-				p, err := statuspageParams(FormatStatuspageIncidents, params)
-				if err != nil {
-					return nil, err
-				}
-				return p.ParseIncidents, nil
-			},
+			New: statuspageFormat(FormatStatuspageIncidents, Statuspage.ParseIncidents),
 		},
 		{
 			Name: FormatKrakenStatus,
@@ -82,6 +70,19 @@ func readParams(format string, params map[string]string, venue, source string) (
 		}
 	}
 	return venue, source, nil
+}
+
+// statuspageFormat returns the New of a Statuspage format: it reads the
+// parameters with statuspageParams and returns parse bound to the
+// configured Statuspage.
+func statuspageFormat(format string, parse func(Statuspage, []byte, time.Time) (feed.Observations, error)) func(map[string]string) (feed.Parser, error) {
+	return func(params map[string]string) (feed.Parser, error) {
+		p, err := statuspageParams(format, params)
+		if err != nil {
+			return nil, err
+		}
+		return func(body []byte, now time.Time) (feed.Observations, error) { return parse(p, body, now) }, nil
+	}
 }
 
 func statuspageParams(format string, params map[string]string) (Statuspage, error) {

@@ -33,8 +33,8 @@ func checkVenueSource(venue, source string) error {
 	if !event.ValidVenue(venue) {
 		return fmt.Errorf("%w: venue %q must be 1-64 of lowercase [a-z0-9_-]", feed.ErrBadParam, venue)
 	}
-	if !event.ValidSource(source) {
-		return fmt.Errorf("%w: source %q must be lowercase [a-z0-9_.-], 1-64, starting with a letter or digit", feed.ErrBadParam, source)
+	if err := feed.CheckSource(source); err != nil {
+		return fmt.Errorf("%w: %w", feed.ErrBadParam, err)
 	}
 	return nil
 }
