@@ -48,7 +48,7 @@ func TestETFCSVFiles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := newParser(t, NewETFCSV, nil)
+			p := feedtest.NewParser(t, NewETFCSV, nil)
 			obs, err := p(feedtest.Testdata(t, tt.file), testNow)
 			require.NoError(t, err)
 			assert.Empty(t, obs.Warnings)
@@ -101,7 +101,7 @@ func TestETFCSVColumns(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := newParser(t, NewETFCSV, tt.params)
+			p := feedtest.NewParser(t, NewETFCSV, tt.params)
 			obs, err := p([]byte(tt.body), testNow)
 			require.NoError(t, err)
 			got := map[string]sosoWant{}
@@ -144,7 +144,7 @@ func TestETFCSVBadBodies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := newParser(t, NewETFCSV, nil)
+			p := feedtest.NewParser(t, NewETFCSV, nil)
 			obs, err := p(tt.body, testNow)
 			require.ErrorIs(t, err, feed.ErrBadBody)
 			assert.ErrorContains(t, err, tt.wantErr)

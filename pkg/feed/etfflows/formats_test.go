@@ -78,8 +78,8 @@ func TestObservedAt(t *testing.T) {
 // TestSameObservationSameID: an event read from the page and the same
 // day read from the CSV get the same id, so a redelivery is dropped.
 func TestSameObservationSameID(t *testing.T) {
-	html := newParser(t, NewFarsideHTML, nil)
-	csv := newParser(t, NewFarsideCSV, nil)
+	html := feedtest.NewParser(t, NewFarsideHTML, nil)
+	csv := feedtest.NewParser(t, NewFarsideCSV, nil)
 	fromHTML, err := html(feedtest.Testdata(t, "farside_btc_2024-08.html"), testNow)
 	require.NoError(t, err)
 	fromCSV, err := csv(feedtest.Testdata(t, "farside_btc_2024.csv"), testNow.Add(time.Hour))

@@ -13,14 +13,6 @@ import (
 // testNow is the fetch time of every test: after all fixture dates.
 var testNow = time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC)
 
-// newParser builds a format's parser with params, failing the test on error.
-func newParser(t testing.TB, newFn func(map[string]string) (feed.Parser, error), params map[string]string) feed.Parser {
-	t.Helper()
-	p, err := newFn(params)
-	require.NoError(t, err)
-	return p
-}
-
 // flows checks that every event is an unsealed *event.ETFFlow that seals
 // and validates at testNow, with no key twice, and returns them by key
 // (asset/ticker/trade_date).

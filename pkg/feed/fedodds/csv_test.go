@@ -45,7 +45,7 @@ func TestFedOddsCSV(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			obs, err := newParser(t, CSV, tt.params)(feedtest.Testdata(t, tt.file), now)
+			obs, err := feedtest.NewParser(t, CSV, tt.params)(feedtest.Testdata(t, tt.file), now)
 			require.NoError(t, err)
 			assert.Empty(t, obs.Warnings)
 			events := fedOdds(t, obs, now)
@@ -62,7 +62,7 @@ func TestFedOddsCSV(t *testing.T) {
 
 func TestFedOddsCSVUnscheduledMeetingWarns(t *testing.T) {
 	now := time.Date(2025, 11, 28, 0, 0, 0, 0, time.UTC)
-	obs, err := newParser(t, CSV, nil)([]byte("observed_at,meeting,change_bp,probability\n2025-11-20,2025-12-11,-25,1\n"), now)
+	obs, err := feedtest.NewParser(t, CSV, nil)([]byte("observed_at,meeting,change_bp,probability\n2025-11-20,2025-12-11,-25,1\n"), now)
 	require.NoError(t, err)
 	require.Len(t, fedOdds(t, obs, now), 1)
 	assert.Equal(t, []string{"fedodds-csv line 2: 2025-12-11 is not a scheduled FOMC meeting in the shipped calendar"}, obs.Warnings)
@@ -97,7 +97,7 @@ func TestFedOddsCSVBadBodies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := newParser(t, CSV, nil)([]byte(tt.body), now)
+			_, err := feedtest.NewParser(t, CSV, nil)([]byte(tt.body), now)
 			require.ErrorIs(t, err, feed.ErrBadBody)
 			assert.Contains(t, err.Error(), tt.wantMsg)
 		})

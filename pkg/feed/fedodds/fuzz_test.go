@@ -6,27 +6,15 @@ import (
 
 	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
 
-	"github.com/stretchr/testify/require"
-
-	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
 )
 
 // fuzzParser checks the properties every parser must have on any body:
-// it does not panic; an error wraps feed.ErrBadBody; on success every
-// event is a FedOdds that validates once sealed at now.
+// those of feedtest.CheckParse, and on success every event is a FedOdds
+// that validates once sealed at now (see fedOdds).
 func fuzzParser(t *testing.T, p feed.Parser, body []byte, now time.Time) {
-	obs, err := p(body, now)
-	if err != nil {
-		require.ErrorIs(t, err, feed.ErrBadBody)
-		require.Empty(t, obs.Events)
-		return
-	}
-	for _, e := range obs.Events {
-		fo, ok := e.(*event.FedOdds)
-		require.True(t, ok, "event %T", e)
-		event.Seal(fo, now)
-		require.NoError(t, fo.Validate(now), "event %+v", fo)
+	if obs, ok := feedtest.CheckParse(t, p, body, now); ok {
+		fedOdds(t, obs, now)
 	}
 }
 
@@ -51,8 +39,8 @@ func FuzzZQFutures(f *testing.F) {
 		`{"as_of":"2025-11-21T16:53:00-05:00","prices":[{"contract":"ZQZ25","price":"96.245"},{"contract":"2026-01","price":75}]}`,
 		"date,contract,price\n2025-11-21,ZQX5,96.12\n2025-11-21,ZQZ5,100.9\n")
 	now := time.Date(2025, 11, 28, 0, 0, 0, 0, time.UTC)
-	plain := newParser(f, ZQFutures, nil)
-	withEFFR := newParser(f, ZQFutures, map[string]string{"effr": "3.88"})
+	plain := feedtest.NewParser(f, ZQFutures, nil)
+	withEFFR := feedtest.NewParser(f, ZQFutures, map[string]string{"effr": "3.88"})
 	f.Fuzz(func(t *testing.T, body []byte) {
 		fuzzParser(t, plain, body, now)
 		fuzzParser(t, withEFFR, body, now)
@@ -64,8 +52,8 @@ func FuzzKalshi(f *testing.F) {
 		`[{"ticker":"KXFED-25DEC-T3.75","last_price":16},{"ticker":"KXFED-25DEC-T4.00","yes_bid":0,"yes_ask":2}]`,
 		`{"market":{"ticker":"FED-25DEC-T4.125","strike_type":"greater","floor_strike":"4.125","last_price_dollars":"0.5"}}`,
 		`{"markets":[{"ticker":"KXFEDDECISION-26JAN-H0","last_price_dollars":"0.7"},{"ticker":"KXFEDDECISION-26JAN-C26","yes_bid_dollars":"0.1","yes_ask_dollars":"0.2"}]}`)
-	p := newParser(f, Kalshi, nil)
-	pUpper := newParser(f, Kalshi, map[string]string{"target_upper": "0.25"})
+	p := feedtest.NewParser(f, Kalshi, nil)
+	pUpper := feedtest.NewParser(f, Kalshi, map[string]string{"target_upper": "0.25"})
 	f.Fuzz(func(t *testing.T, body []byte) {
 		fuzzParser(t, p, body, testNow)
 		fuzzParser(t, pUpper, body, testNow)
@@ -76,7 +64,7 @@ func FuzzPolymarket(f *testing.F) {
 	addSeeds(f, []string{"polymarket_event_dec2025.json", "polymarket_markets_jan2026.json", "polymarket_market_single.json"},
 		`[{"groupItemTitle":"No change","endDate":"2025-12-09","outcomePrices":[0.2,0.8]},{"groupItemTitle":"500 bps decrease","endDate":"2025-12-09","outcomePrices":"[\"0.8\",\"0.2\"]"}]`,
 		`{"slug":"fed-decision-in-march-2027","markets":[{"groupItemTitle":"25 bps increase","outcomes":"[\"No\",\"Yes\"]","outcomePrices":"[\"1\",\"0\"]"},{"groupItemTitle":"No change","outcomePrices":"[\"0\",\"1\"]"}]}`)
-	p := newParser(f, Polymarket, nil)
+	p := feedtest.NewParser(f, Polymarket, nil)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		fuzzParser(t, p, body, testNow)
 	})
@@ -86,7 +74,7 @@ func FuzzFedOddsCSV(f *testing.F) {
 	addSeeds(f, []string{"fedodds.csv", "fedodds_pct.csv"},
 		"observed_at,meeting,change_bp,probability\n2025-11-27,2025-12-10,-500,0.99\n2025-11-27,2025-12-10,+500,0.01\n",
 		"meeting,probability,change_bp,obs_date\n2025-12-10,1,0,2025-11-27T15:04:05.123456789+14:00\n")
-	p := newParser(f, CSV, nil)
+	p := feedtest.NewParser(f, CSV, nil)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		fuzzParser(t, p, body, testNow)
 	})

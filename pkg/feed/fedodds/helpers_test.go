@@ -17,14 +17,6 @@ import (
 // Thanksgiving odds (27 Nov 2025) of the seed episode.
 var testNow = time.Date(2025, 11, 27, 15, 0, 0, 0, time.UTC)
 
-// newParser builds a format's parser with params.
-func newParser(t testing.TB, newFn func(map[string]string) (feed.Parser, error), params map[string]string) feed.Parser {
-	t.Helper()
-	p, err := newFn(params)
-	require.NoError(t, err)
-	return p
-}
-
 // fedOdds returns the events as *event.FedOdds, after sealing each at now
 // and checking it validates.
 func fedOdds(t testing.TB, obs feed.Observations, now time.Time) []*event.FedOdds {
@@ -75,7 +67,7 @@ func runParseCases(t *testing.T, newFn func(map[string]string) (feed.Parser, err
 	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			obs, err := newParser(t, newFn, tt.params)(feedtest.Testdata(t, tt.file), testNow)
+			obs, err := feedtest.NewParser(t, newFn, tt.params)(feedtest.Testdata(t, tt.file), testNow)
 			require.NoError(t, err)
 			assert.Equal(t, tt.wantWarnings, obs.Warnings)
 			wantSource := tt.wantSource
@@ -112,7 +104,7 @@ func runBadBodies(t *testing.T, newFn func(map[string]string) (feed.Parser, erro
 			if now.IsZero() {
 				now = testNow
 			}
-			_, err := newParser(t, newFn, nil)([]byte(tt.body), now)
+			_, err := feedtest.NewParser(t, newFn, nil)([]byte(tt.body), now)
 			require.ErrorIs(t, err, feed.ErrBadBody)
 			assert.Contains(t, err.Error(), tt.wantMsg)
 		})

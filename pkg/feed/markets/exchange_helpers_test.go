@@ -2,8 +2,6 @@ package markets_test
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -59,51 +57,6 @@ func exQuotes(t testing.TB, obs feed.Observations, now time.Time) []*event.Marke
 	return out
 }
 
-// exCheckFuzz holds one fuzzed parse to the properties of every parser:
-// the input is not changed; a rejection wraps feed.ErrBadBody and carries
-// no events; a success gives valid quotes of the given kind, and the same
-// body parsed again gives the same observations.
-func exCheckFuzz(t *testing.T, parse feed.Parser, body []byte, kind string) {
-	in := bytes.Clone(body)
-	obs, err := parse(body, exNow)
-	require.Equal(t, in, body, "the parser changed its input")
-	if err != nil {
-		require.ErrorIs(t, err, feed.ErrBadBody)
-		require.Empty(t, obs.Events)
-		return
-	}
-	for _, q := range exQuotes(t, obs, exNow) {
-		require.Equal(t, kind, q.Kind)
-	}
-	again, err := parse(body, exNow)
-	require.NoError(t, err)
-	require.Equal(t, obs, again, "the same body parsed twice differs")
-}
-
-// exSeeds adds every file matching the patterns under testdata/ to the
-// seed corpus, which every `go test` runs, with damaged copies of each:
-// cut in half, cut short, a byte flipped.
-func exSeeds(f *testing.F, patterns ...string) {
-	f.Helper()
-	for _, p := range patterns {
-		files, err := filepath.Glob(filepath.Join("testdata", p))
-		require.NoError(f, err)
-		require.NotEmpty(f, files, p)
-		for _, file := range files {
-			b, err := os.ReadFile(file)
-			require.NoError(f, err)
-			f.Add(b)
-			if n := len(b); n > 8 {
-				flipped := bytes.Clone(b)
-				flipped[n/2] ^= 0xff
-				f.Add(b[:n/2])
-				f.Add(b[:n-7])
-				f.Add(flipped)
-			}
-		}
-	}
-}
-
 // exReject is a body a format refuses with feed.ErrBadBody.
 type exReject struct {
 	name   string
@@ -154,12 +107,30 @@ func exClose(t testing.TB, source, d string, v float64) *event.MarketQuote {
 		Instrument: "BTC-USD", Value: v, Unit: "USD", Kind: "close"}
 }
 
-// exFuzz fuzzes format's default parser (see exCheckFuzz) with the
-// testdata files matching pattern as seeds, besides any added before.
+// exFuzz fuzzes format's default parser. The seed corpus, which every
+// `go test` runs besides what testdata/fuzz/<Name> holds, is the testdata
+// files matching pattern and damaged copies of each: cut in half, cut
+// short, a byte flipped. Properties: those of feedtest.CheckParse, and a
+// success gives valid quotes of the given kind (see exQuotes).
 func exFuzz(f *testing.F, format, kind, pattern string) {
-	exSeeds(f, pattern)
+	for _, b := range feedtest.Files(f, pattern) {
+		f.Add(b)
+		if n := len(b); n > 8 {
+			flipped := bytes.Clone(b)
+			flipped[n/2] ^= 0xff
+			f.Add(b[:n/2])
+			f.Add(b[:n-7])
+			f.Add(flipped)
+		}
+	}
 	parse := newParser(f, format, nil)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		exCheckFuzz(t, parse, body, kind)
+		obs, ok := feedtest.CheckParse(t, parse, body, exNow)
+		if !ok {
+			return
+		}
+		for _, q := range exQuotes(t, obs, exNow) {
+			require.Equal(t, kind, q.Kind)
+		}
 	})
 }

@@ -1,6 +1,7 @@
 // Package feedtest holds what the feed parsers' tests share: reading the
-// captured bodies under a package's testdata directory and checking a
-// format's parameters.
+// captured bodies under a package's testdata directory, checking a
+// format's parameters, and the properties every parser's fuzz target holds
+// it to.
 package feedtest
 
 import (

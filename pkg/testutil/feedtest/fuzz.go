@@ -1,0 +1,71 @@
+package feedtest
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/carrywatch/carrywatch/pkg/feed"
+)
+
+// Files returns the contents of the regular files under testdata matching
+// each pattern (filepath.Match syntax, relative to testdata), in pattern
+// order and then name order; it fails the test when a pattern matches no
+// file or a file cannot be read.
+func Files(tb testing.TB, patterns ...string) [][]byte {
+	tb.Helper()
+	var out [][]byte
+	for _, p := range patterns {
+		names, err := filepath.Glob(filepath.Join("testdata", p))
+		require.NoError(tb, err)
+		n := len(out)
+		for _, name := range names {
+			fi, err := os.Stat(name)
+			require.NoError(tb, err)
+			if !fi.Mode().IsRegular() {
+				continue
+			}
+			b, err := os.ReadFile(name)
+			require.NoError(tb, err)
+			out = append(out, b)
+		}
+		require.Greaterf(tb, len(out), n, "no file in testdata matches %s", p)
+	}
+	return out
+}
+
+// NewParser builds a format's parser with params through its constructor;
+// it fails the test when the constructor refuses them.
+func NewParser(tb testing.TB, newFn func(map[string]string) (feed.Parser, error), params map[string]string) feed.Parser {
+	tb.Helper()
+	p, err := newFn(params)
+	require.NoError(tb, err)
+	return p
+}
+
+// CheckParse holds one parse of body at now to what every parser promises
+// for any input, the properties its fuzz target checks: body is left as it
+// was; a refusal wraps feed.ErrBadBody and comes with no events and no
+// warnings; the same body parsed again gives the same observations. It
+// returns the observations and whether the parse succeeded; the caller
+// checks the events of a success.
+func CheckParse(t *testing.T, parse feed.Parser, body []byte, now time.Time) (feed.Observations, bool) {
+	t.Helper()
+	in := bytes.Clone(body)
+	obs, err := parse(body, now)
+	require.Equal(t, in, body, "the parser changed its input")
+	if err != nil {
+		require.ErrorIs(t, err, feed.ErrBadBody)
+		require.Empty(t, obs.Events)
+		require.Empty(t, obs.Warnings)
+		return obs, false
+	}
+	again, err := parse(body, now)
+	require.NoError(t, err)
+	require.Equal(t, obs, again, "the same body parsed twice differs")
+	return obs, true
+}
