@@ -31,28 +31,18 @@ func exUTC(t testing.TB, s string) time.Time {
 }
 
 // exQuotes checks what every successful parse must give (unsealed market
-// quotes that seal, validate at now, survive the wire and have distinct
-// ids) and returns the events.
+// quotes that seal, validate at now and survive the wire, see
+// feedtest.Sealed, at whole milliseconds and with distinct ids) and
+// returns the events.
 func exQuotes(t testing.TB, obs feed.Observations, now time.Time) []*event.MarketQuote {
 	t.Helper()
 	var out []*event.MarketQuote
 	seen := map[string]bool{}
-	for _, e := range obs.Events {
-		q, ok := e.(*event.MarketQuote)
-		require.Truef(t, ok, "event %T is not a *event.MarketQuote", e)
-		require.Empty(t, q.ID, "parsers return unsealed events")
-		c := *q
-		event.Seal(&c, now)
-		require.NoError(t, c.Validate(now), "%+v", c)
+	for i, c := range feedtest.Sealed[event.MarketQuote](t, obs, now) {
 		require.Equal(t, event.Millis(c.ObservedAt), c.ObservedAt)
-		b, err := event.Marshal(&c)
-		require.NoError(t, err)
-		back, err := event.Parse(b, now)
-		require.NoError(t, err, "%s", b)
-		assert.Equal(t, &c, back)
 		require.Falsef(t, seen[c.ID], "duplicate id for %s at %s", c.Instrument, c.ObservedAt)
 		seen[c.ID] = true
-		out = append(out, q)
+		out = append(out, obs.Events[i].(*event.MarketQuote))
 	}
 	return out
 }

@@ -25,18 +25,15 @@ func addSeeds(f *testing.F, patterns ...string) {
 var floor = event.MinObservedAt
 
 // checkObservations asserts the properties every successful parse has:
-// only unsealed VenueStatus events, each of which seals and validates at
-// now, with ids unique within the parse.
-func checkObservations(t *testing.T, obs feed.Observations) {
+// only unsealed VenueStatus events, each of which seals, validates at now
+// and survives the wire (see sealed), carries times in range at UTC
+// milliseconds, and has an id unique within the parse. It returns the
+// sealed copies.
+func checkObservations(t *testing.T, obs feed.Observations) []*event.VenueStatus {
 	t.Helper()
+	evs := sealed(t, obs)
 	seen := map[string]bool{}
-	for _, e := range obs.Events {
-		vs, ok := e.(*event.VenueStatus)
-		require.Truef(t, ok, "event %T", e)
-		require.Empty(t, vs.ID)
-		c := *vs
-		event.Seal(&c, now)
-		require.NoError(t, c.Validate(now), "%+v", c)
+	for _, c := range evs {
 		for _, at := range []*time.Time{&c.ObservedAt, &c.StartedAt, c.ResolvedAt} {
 			if at != nil {
 				require.Falsef(t, at.Before(floor) || at.After(now.Add(event.MaxClockSkew)), "time %s out of range", at)
@@ -44,13 +41,10 @@ func checkObservations(t *testing.T, obs feed.Observations) {
 				require.Equal(t, event.Millis(*at), *at)
 			}
 		}
-		b, err := event.Marshal(&c)
-		require.NoError(t, err)
-		_, err = event.Parse(b, now)
-		require.NoError(t, err, "%s", b)
 		require.Falsef(t, seen[c.ID], "duplicate id %s for %s %s at %s", c.ID, c.IncidentID, c.Action, c.ObservedAt)
 		seen[c.ID] = true
 	}
+	return evs
 }
 
 func fuzzStatuspage(f *testing.F, parse func(outages.Statuspage) feed.Parser) {
@@ -101,10 +95,7 @@ func fuzzState(f *testing.F, dir string, parse func([]byte) (outages.State, erro
 				require.ErrorIs(t, err, feed.ErrBadBody)
 				continue
 			}
-			checkObservations(t, obs)
-			for _, e := range obs.Events {
-				c := *e.(*event.VenueStatus)
-				event.Seal(&c, now)
+			for _, c := range checkObservations(t, obs) {
 				require.Falsef(t, seen[c.ID], "id %s reused across polls", c.ID)
 				seen[c.ID] = true
 			}
