@@ -33,7 +33,7 @@ func TestFormats(t *testing.T) {
 }
 
 func TestFormatsBadParams(t *testing.T) {
-	tests := []struct {
+	bad := []struct {
 		name    string
 		params  map[string]string
 		wantErr string
@@ -44,17 +44,16 @@ func TestFormatsBadParams(t *testing.T) {
 		{name: "upper-case source", params: map[string]string{"source": "Farside"}, wantErr: `source "Farside" must be 1-64 of lowercase`},
 		{name: "empty source", params: map[string]string{"source": ""}, wantErr: `source "" must be`},
 	}
+	var tests []feedtest.ParamCase
 	for _, f := range Formats() {
-		for _, tt := range tests {
-			t.Run(f.Name+"/"+tt.name, func(t *testing.T) {
-				p, err := f.New(tt.params)
-				require.ErrorIs(t, err, feed.ErrBadParam)
-				assert.ErrorContains(t, err, "format "+f.Name+": bad format parameter: ")
-				assert.ErrorContains(t, err, tt.wantErr)
-				assert.Nil(t, p)
+		for _, b := range bad {
+			tests = append(tests, feedtest.ParamCase{
+				Name: f.Name + "/" + b.name, Format: f.Name, Params: b.params,
+				WantErr: "format " + f.Name + ": bad format parameter: " + b.wantErr,
 			})
 		}
 	}
+	feedtest.CheckParams(t, Formats(), tests)
 }
 
 func TestObservedAt(t *testing.T) {

@@ -5,6 +5,7 @@
 package feedtest
 
 import (
+	"cmp"
 	"os"
 	"path/filepath"
 	"testing"
@@ -24,8 +25,10 @@ func Testdata(tb testing.TB, name string) []byte {
 }
 
 // ParamCase is a format's parameters and a part of the error its New gives
-// for them; an empty WantErr means New accepts them.
+// for them; an empty WantErr means New accepts them. Name names the subtest;
+// where it is empty, Format and WantErr do.
 type ParamCase struct {
+	Name    string
 	Format  string
 	Params  map[string]string
 	WantErr string
@@ -37,7 +40,7 @@ type ParamCase struct {
 func CheckParams(t *testing.T, formats []feed.Format, tests []ParamCase) {
 	t.Helper()
 	for _, tt := range tests {
-		t.Run(tt.Format+" "+tt.WantErr, func(t *testing.T) {
+		t.Run(cmp.Or(tt.Name, tt.Format+" "+tt.WantErr), func(t *testing.T) {
 			f, err := feed.Lookup(formats, tt.Format)
 			require.NoError(t, err)
 			p, err := f.New(tt.Params)
