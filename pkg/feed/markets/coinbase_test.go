@@ -23,20 +23,20 @@ func TestParseCoinbaseTicker(t *testing.T) {
 		{
 			name: "live capture: trade at 16:43:33.016274911 is observed at 16:43",
 			file: "coinbase/ticker_2026-06-19.json",
-			want: &event.MarketQuote{Meta: event.Meta{Source: "coinbase", ObservedAt: exUTC(t, "2026-06-19T16:43:00Z")},
+			want: &event.MarketQuote{Meta: event.Meta{Source: "coinbase", ObservedAt: feedtest.UTC(t, "2026-06-19T16:43:00Z")},
 				Instrument: "BTC-USD", Value: 63212.97, Unit: "USD", Kind: "last"},
 		},
 		{
 			name: "pretty-printed capture",
 			file: "coinbase/ticker_2025-08-07.json",
-			want: &event.MarketQuote{Meta: event.Meta{Source: "coinbase", ObservedAt: exUTC(t, "2025-08-07T13:48:00Z")},
+			want: &event.MarketQuote{Meta: event.Meta{Source: "coinbase", ObservedAt: feedtest.UTC(t, "2025-08-07T13:48:00Z")},
 				Instrument: "BTC-USD", Value: 116475.07, Unit: "USD", Kind: "last"},
 		},
 		{
 			name:   "the documented example, as another instrument and source",
 			file:   "coinbase/ticker_docs_2015-11-14.json",
 			params: map[string]string{"instrument": "ETH-USD", "source": "coinbase.exchange"},
-			want: &event.MarketQuote{Meta: event.Meta{Source: "coinbase.exchange", ObservedAt: exUTC(t, "2015-11-14T20:46:00Z")},
+			want: &event.MarketQuote{Meta: event.Meta{Source: "coinbase.exchange", ObservedAt: feedtest.UTC(t, "2015-11-14T20:46:00Z")},
 				Instrument: "ETH-USD", Value: 333.99, Unit: "USD", Kind: "last"},
 		},
 	}

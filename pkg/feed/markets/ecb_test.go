@@ -65,7 +65,7 @@ func TestParseECB(t *testing.T) {
 			require.Len(t, got, len(tt.want))
 			for i, w := range tt.want {
 				assert.Equal(t, &event.MarketQuote{
-					Meta:        event.Meta{Source: "ecb", ObservedAt: exUTC(t, w.at)},
+					Meta:        event.Meta{Source: "ecb", ObservedAt: feedtest.UTC(t, w.at)},
 					Instrument:  "USDJPY",
 					Value:       exCross(t, w.jpy, w.usd),
 					Unit:        "JPY per USD",
@@ -101,7 +101,7 @@ func TestECBFixingTime(t *testing.T) {
 		require.NoError(t, err)
 		got, err := markets.ECBFixingTime(d)
 		require.NoError(t, err)
-		assert.Equal(t, exUTC(t, tt.want), got, tt.date)
+		assert.Equal(t, feedtest.UTC(t, tt.want), got, tt.date)
 	}
 }
 
@@ -121,7 +121,7 @@ func TestParseECBWarnings(t *testing.T) {
 	require.NoError(t, err)
 	got := exQuotes(t, obs, exNow)
 	require.Len(t, got, 1)
-	assert.Equal(t, exUTC(t, "2026-11-30T13:15:00Z"), got[0].ObservedAt)
+	assert.Equal(t, feedtest.UTC(t, "2026-11-30T13:15:00Z"), got[0].ObservedAt)
 	assert.Equal(t, []string{
 		"2026-11-27: no USD and JPY rates both (USD true, JPY false); day skipped",
 		"2026-12-01: fixing at 2026-12-01T13:15:00Z is after the fetch time 2026-12-01T09:30:00Z; day skipped",

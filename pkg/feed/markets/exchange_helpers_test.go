@@ -22,14 +22,6 @@ import (
 // case says otherwise.
 var exNow = time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC)
 
-// exUTC parses an RFC 3339 time.
-func exUTC(t testing.TB, s string) time.Time {
-	t.Helper()
-	v, err := time.Parse(time.RFC3339, s)
-	require.NoError(t, err)
-	return v.UTC()
-}
-
 // exQuotes checks what every successful parse must give (unsealed market
 // quotes that seal, validate at now and survive the wire, see
 // feedtest.Sealed, at whole milliseconds and with distinct ids) and
@@ -82,7 +74,7 @@ func exCloses(t *testing.T, format, file string, tests []exCloseCase) {
 	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			now := exUTC(t, tt.now)
+			now := feedtest.UTC(t, tt.now)
 			obs, err := newParser(t, format, nil)(feedtest.Testdata(t, file), now)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, exQuotes(t, obs, now))
@@ -93,7 +85,7 @@ func exCloses(t *testing.T, format, file string, tests []exCloseCase) {
 // exClose is the BTC-USD close of date d from source, stamped at the day's
 // last second.
 func exClose(t testing.TB, source, d string, v float64) *event.MarketQuote {
-	return &event.MarketQuote{Meta: event.Meta{Source: source, ObservedAt: exUTC(t, d+"T23:59:59Z")},
+	return &event.MarketQuote{Meta: event.Meta{Source: source, ObservedAt: feedtest.UTC(t, d+"T23:59:59Z")},
 		Instrument: "BTC-USD", Value: v, Unit: "USD", Kind: "close"}
 }
 

@@ -4,8 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/require"
-
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
 	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
@@ -17,9 +15,7 @@ var now = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 // ts parses an RFC 3339 time into the UTC millisecond form events carry.
 func ts(t testing.TB, s string) time.Time {
 	t.Helper()
-	v, err := time.Parse(time.RFC3339Nano, s)
-	require.NoError(t, err)
-	return event.Millis(v)
+	return event.Millis(feedtest.UTC(t, s))
 }
 
 func ptr[T any](v T) *T { return &v }

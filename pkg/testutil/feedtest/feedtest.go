@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/carrywatch/carrywatch/pkg/feed"
 	"github.com/stretchr/testify/assert"
@@ -54,4 +55,13 @@ func CheckParams(t *testing.T, formats []feed.Format, tests []ParamCase) {
 			assert.NotNil(t, p)
 		})
 	}
+}
+
+// UTC parses an RFC 3339 time, with or without fractional seconds, and
+// returns it in UTC; it fails the test when s is not one.
+func UTC(tb testing.TB, s string) time.Time {
+	tb.Helper()
+	v, err := time.Parse(time.RFC3339Nano, s)
+	require.NoError(tb, err)
+	return v.UTC()
 }
