@@ -21,21 +21,13 @@ import (
 // fixture's last date.
 var parseNow = time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC)
 
-// lookupFormat returns the named format of markets.Formats.
-func lookupFormat(tb testing.TB, name string) feed.Format {
-	tb.Helper()
-	f, err := feed.Lookup(markets.Formats(), name)
-	require.NoError(tb, err)
-	return f
-}
-
 // newParser builds the parser of format with params, failing the test on
 // error.
 func newParser(tb testing.TB, format string, params map[string]string) feed.Parser {
 	tb.Helper()
-	p, err := lookupFormat(tb, format).New(params)
+	f, err := feed.Lookup(markets.Formats(), format)
 	require.NoError(tb, err)
-	return p
+	return feedtest.NewParser(tb, f.New, params)
 }
 
 // quoteKey names a quote in the maps the tests compare: "USDJPY 2025-11-20".

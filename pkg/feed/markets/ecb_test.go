@@ -172,22 +172,12 @@ func TestParseECBAllowsATrailingComment(t *testing.T) {
 	assert.Len(t, obs.Events, 1)
 }
 
-func TestECBParams(t *testing.T) {
-	f := lookupFormat(t, markets.FormatECBFX)
-	p, err := f.New(map[string]string{"source": "ecb.eurofxref"})
-	require.NoError(t, err)
-	obs, err := p(feedtest.Testdata(t, "ecb/daily_2022-07-08.xml"), exNow)
+// The source parameter names the quotes' source; its refusals are in
+// TestExchangeParams.
+func TestECBSourceParam(t *testing.T) {
+	obs, err := newParser(t, markets.FormatECBFX, map[string]string{"source": "ecb.eurofxref"})(feedtest.Testdata(t, "ecb/daily_2022-07-08.xml"), exNow)
 	require.NoError(t, err)
 	assert.Equal(t, "ecb.eurofxref", exQuotes(t, obs, exNow)[0].Source)
-
-	for params, want := range map[string]map[string]string{
-		`ecb-fx: bad format parameter: unknown parameter "instrument" (known: source)`: {"instrument": "USDJPY"},
-		`ecb-fx: bad format parameter: source "ECB" must be`:                           {"source": "ECB"},
-	} {
-		_, err := f.New(want)
-		require.ErrorIs(t, err, feed.ErrBadParam)
-		assert.Contains(t, err.Error(), params)
-	}
 }
 
 // FuzzECB runs ParseECB on the ECB testdata and broken copies of it in
