@@ -7,8 +7,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/carrywatch/carrywatch/pkg/feed"
 )
 
 func TestETFCSVFiles(t *testing.T) {
@@ -144,11 +142,8 @@ func TestETFCSVBadBodies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := feedtest.NewParser(t, NewETFCSV, nil)
-			obs, err := p(tt.body, testNow)
-			require.ErrorIs(t, err, feed.ErrBadBody)
-			assert.ErrorContains(t, err, tt.wantErr)
-			assert.Empty(t, obs.Events)
+			obs, err := feedtest.NewParser(t, NewETFCSV, nil)(tt.body, testNow)
+			feedtest.CheckBadBody(t, obs, err, tt.wantErr)
 		})
 	}
 }

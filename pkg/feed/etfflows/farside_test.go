@@ -379,12 +379,8 @@ func TestFarsideBadBodies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := feedtest.NewParser(t, tt.format, nil)
-			obs, err := p(tt.body, testNow)
-			require.ErrorIs(t, err, feed.ErrBadBody)
-			assert.ErrorContains(t, err, tt.wantErr)
-			assert.Empty(t, obs.Events)
-			assert.Empty(t, obs.Warnings)
+			obs, err := feedtest.NewParser(t, tt.format, nil)(tt.body, testNow)
+			feedtest.CheckBadBody(t, obs, err, tt.wantErr)
 		})
 	}
 }

@@ -140,11 +140,8 @@ func TestSoSoValueBadBodies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := feedtest.NewParser(t, NewSoSoValue, nil)
-			obs, err := p(tt.body, testNow)
-			require.ErrorIs(t, err, feed.ErrBadBody)
-			assert.ErrorContains(t, err, tt.wantErr)
-			assert.Empty(t, obs.Events)
+			obs, err := feedtest.NewParser(t, NewSoSoValue, nil)(tt.body, testNow)
+			feedtest.CheckBadBody(t, obs, err, tt.wantErr)
 		})
 	}
 }

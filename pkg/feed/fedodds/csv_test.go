@@ -8,8 +8,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/carrywatch/carrywatch/pkg/feed"
 )
 
 // testdata/fedodds.csv holds FedWatch values reported in the news for the
@@ -97,9 +95,8 @@ func TestFedOddsCSVBadBodies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := feedtest.NewParser(t, CSV, nil)([]byte(tt.body), now)
-			require.ErrorIs(t, err, feed.ErrBadBody)
-			assert.Contains(t, err.Error(), tt.wantMsg)
+			obs, err := feedtest.NewParser(t, CSV, nil)([]byte(tt.body), now)
+			feedtest.CheckBadBody(t, obs, err, tt.wantMsg)
 		})
 	}
 }

@@ -104,9 +104,8 @@ func runBadBodies(t *testing.T, newFn func(map[string]string) (feed.Parser, erro
 			if now.IsZero() {
 				now = testNow
 			}
-			_, err := feedtest.NewParser(t, newFn, nil)([]byte(tt.body), now)
-			require.ErrorIs(t, err, feed.ErrBadBody)
-			assert.Contains(t, err.Error(), tt.wantMsg)
+			obs, err := feedtest.NewParser(t, newFn, nil)([]byte(tt.body), now)
+			feedtest.CheckBadBody(t, obs, err, tt.wantMsg)
 		})
 	}
 }

@@ -8,8 +8,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/carrywatch/carrywatch/pkg/feed"
 )
 
 func TestZQFuturesBodies(t *testing.T) {
@@ -98,8 +96,7 @@ func TestZQFuturesObservedAt(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			obs, err := feedtest.NewParser(t, ZQFutures, nil)(body(tt.asOf), tt.now)
 			if tt.wantErr != "" {
-				require.ErrorIs(t, err, feed.ErrBadBody)
-				assert.Contains(t, err.Error(), tt.wantErr)
+				feedtest.CheckBadBody(t, obs, err, tt.wantErr)
 				return
 			}
 			require.NoError(t, err)
@@ -142,9 +139,8 @@ func TestZQFuturesBadBodies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := feedtest.NewParser(t, ZQFutures, nil)([]byte(tt.body), now)
-			require.ErrorIs(t, err, feed.ErrBadBody)
-			assert.Contains(t, err.Error(), tt.wantMsg)
+			obs, err := feedtest.NewParser(t, ZQFutures, nil)([]byte(tt.body), now)
+			feedtest.CheckBadBody(t, obs, err, tt.wantMsg)
 		})
 	}
 }
@@ -162,9 +158,8 @@ func TestZQFuturesStaleHistory(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, fedOdds(t, obs, now), 1)
 
-	_, err = feedtest.NewParser(t, ZQFutures, nil)(noNov, now)
-	require.ErrorIs(t, err, feed.ErrBadBody)
-	assert.Contains(t, err.Error(), "target range unknown on that date")
+	obs, err = feedtest.NewParser(t, ZQFutures, nil)(noNov, now)
+	feedtest.CheckBadBody(t, obs, err, "target range unknown on that date")
 	assert.Contains(t, err.Error(), "pass the effr parameter")
 
 	obs, err = feedtest.NewParser(t, ZQFutures, map[string]string{"effr": "3.63"})(noNov, now)

@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
-	"github.com/carrywatch/carrywatch/pkg/feed"
 	"github.com/carrywatch/carrywatch/pkg/feed/markets"
 )
 
@@ -156,10 +155,8 @@ func TestParseECBRejects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			obs, err := newParser(t, markets.FormatECBFX, nil)(tt.body, exNow)
-			require.ErrorIs(t, err, feed.ErrBadBody)
+			feedtest.CheckBadBody(t, obs, err, tt.want)
 			assert.Contains(t, err.Error(), "ecb reference rates: bad body: ")
-			assert.Contains(t, err.Error(), tt.want)
-			assert.Empty(t, obs.Events)
 		})
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
 	"github.com/carrywatch/carrywatch/pkg/feed/markets"
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
 )
 
 func TestFRED(t *testing.T) {
@@ -66,9 +67,8 @@ func TestFRED(t *testing.T) {
 func TestFREDOtherSeries(t *testing.T) {
 	body := []byte("observation_date,DFF\n2023-12-29,5.33\n2023-12-30,5.33\n2023-12-31,5.33\n")
 
-	_, err := newParser(t, markets.FormatFRED, nil)(body, parseNow)
-	require.ErrorIs(t, err, feed.ErrBadBody)
-	assert.ErrorContains(t, err, "parse fred-csv: bad body: header: series DFF is not one of DEXJPUS, DGS2, DGS10, CBBTCUSD, VIXCLS: give the instrument, unit and kind parameters for it")
+	obs, err := newParser(t, markets.FormatFRED, nil)(body, parseNow)
+	feedtest.CheckBadBody(t, obs, err, "parse fred-csv: bad body: header: series DFF is not one of DEXJPUS, DGS2, DGS10, CBBTCUSD, VIXCLS: give the instrument, unit and kind parameters for it")
 
 	f, err := feed.Lookup(markets.Formats(), markets.FormatFRED)
 	require.NoError(t, err)
@@ -76,7 +76,7 @@ func TestFREDOtherSeries(t *testing.T) {
 	require.ErrorIs(t, err, feed.ErrBadParam)
 	assert.ErrorContains(t, err, "format fred-csv: bad format parameter: instrument EFFR has no built-in unit and kind: give the unit and kind parameters")
 
-	obs, err := newParser(t, markets.FormatFRED, map[string]string{"instrument": "EFFR", "unit": "percent", "kind": "fixing", "at": "13:00"})(body, parseNow)
+	obs, err = newParser(t, markets.FormatFRED, map[string]string{"instrument": "EFFR", "unit": "percent", "kind": "fixing", "at": "13:00"})(body, parseNow)
 	require.NoError(t, err)
 	got := quotesOf(t, obs)
 	require.Len(t, got, 3)
@@ -102,9 +102,8 @@ func TestFREDSeveralSeries(t *testing.T) {
 	}
 	assert.Equal(t, map[string]float64{"UST2Y 2025-11-20": 3.55, "UST10Y 2025-11-20": 4.10, "UST2Y 2025-11-21": 3.51, "UST10Y 2025-11-21": 4.06}, values)
 
-	_, err = newParser(t, markets.FormatFRED, map[string]string{"instrument": "UST2Y"})(body, parseNow)
-	require.ErrorIs(t, err, feed.ErrBadBody)
-	assert.ErrorContains(t, err, "header: 2 series (DGS2,DGS10), but the instrument parameter names one")
+	obs, err = newParser(t, markets.FormatFRED, map[string]string{"instrument": "UST2Y"})(body, parseNow)
+	feedtest.CheckBadBody(t, obs, err, "header: 2 series (DGS2,DGS10), but the instrument parameter names one")
 }
 
 // Rows from before 1970 (FRED's DGS10 starts in 1962) and rows dated after

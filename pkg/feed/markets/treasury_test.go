@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
-	"github.com/carrywatch/carrywatch/pkg/feed"
 	"github.com/carrywatch/carrywatch/pkg/feed/markets"
 	"github.com/carrywatch/carrywatch/pkg/history"
 )
@@ -70,7 +69,6 @@ func TestTreasuryAgreesWithFREDHistory(t *testing.T) {
 // than read as nominal yields.
 func TestTreasuryRejectsTheRealYieldCurve(t *testing.T) {
 	body := []byte("Date,\"5 YR\",\"7 YR\",\"10 YR\",\"20 YR\",\"30 YR\"\n")
-	_, err := newParser(t, markets.FormatTreasury, nil)(body, parseNow)
-	require.ErrorIs(t, err, feed.ErrBadBody)
-	assert.ErrorContains(t, err, `parse treasury-par: bad body: header: no "2 Yr" column (want the Treasury daily par yield curve, Date,"1 Mo",…,"2 Yr",…,"10 Yr",…; got "Date,5 YR,7 YR,10 YR,20 YR,30 YR")`)
+	obs, err := newParser(t, markets.FormatTreasury, nil)(body, parseNow)
+	feedtest.CheckBadBody(t, obs, err, `parse treasury-par: bad body: header: no "2 Yr" column (want the Treasury daily par yield curve, Date,"1 Mo",…,"2 Yr",…,"10 Yr",…; got "Date,5 YR,7 YR,10 YR,20 YR,30 YR")`)
 }

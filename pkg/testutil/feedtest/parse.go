@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/feed"
@@ -45,6 +46,17 @@ func NewParser(tb testing.TB, newFn func(map[string]string) (feed.Parser, error)
 	p, err := newFn(params)
 	require.NoError(tb, err)
 	return p
+}
+
+// CheckBadBody checks what a parser gave for a body it must refuse: an
+// error wrapping feed.ErrBadBody that contains wantErr, no events and no
+// warnings.
+func CheckBadBody(tb testing.TB, obs feed.Observations, err error, wantErr string) {
+	tb.Helper()
+	require.ErrorIs(tb, err, feed.ErrBadBody)
+	assert.ErrorContains(tb, err, wantErr)
+	assert.Empty(tb, obs.Events)
+	assert.Empty(tb, obs.Warnings)
 }
 
 // CheckParse holds one parse of body at now to what every parser promises
