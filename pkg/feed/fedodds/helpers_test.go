@@ -1,6 +1,7 @@
 package fedodds
 
 import (
+	"cmp"
 	"testing"
 	"time"
 
@@ -55,31 +56,35 @@ type parseCase struct {
 	name         string
 	file         string
 	params       map[string]string
+	now          time.Time // the fetch time; testNow where zero
 	wantMeetings []string
 	want         []map[int]float64
+	wantAt       []time.Time // each event's ObservedAt; the fetch time where nil
 	wantWarnings []string
 	wantSource   string // the format's default source where empty
 }
 
-// runParseCases parses each case's body at testNow and checks the events
-// and warnings.
+// runParseCases parses each case's body at its fetch time and checks the
+// events and warnings.
 func runParseCases(t *testing.T, newFn func(map[string]string) (feed.Parser, error), defaultSource string, tests []parseCase) {
 	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			obs, err := feedtest.NewParser(t, newFn, tt.params)(feedtest.Testdata(t, tt.file), testNow)
+			now := cmp.Or(tt.now, testNow)
+			obs, err := feedtest.NewParser(t, newFn, tt.params)(feedtest.Testdata(t, tt.file), now)
 			require.NoError(t, err)
 			assert.Equal(t, tt.wantWarnings, obs.Warnings)
-			wantSource := tt.wantSource
-			if wantSource == "" {
-				wantSource = defaultSource
-			}
-			events := fedOdds(t, obs, testNow)
+			wantSource := cmp.Or(tt.wantSource, defaultSource)
+			events := fedOdds(t, obs, now)
 			require.Len(t, events, len(tt.wantMeetings))
 			for i, e := range events {
 				assert.Equal(t, tt.wantMeetings[i], e.Meeting)
 				assert.Equal(t, wantSource, e.Source)
-				assert.Equal(t, testNow, e.ObservedAt)
+				wantAt := now
+				if tt.wantAt != nil {
+					wantAt = tt.wantAt[i]
+				}
+				assert.Equal(t, wantAt, e.ObservedAt)
 				assertOutcomes(t, tt.want[i], e.Outcomes, 1e-12)
 			}
 		})
@@ -100,10 +105,7 @@ func runBadBodies(t *testing.T, newFn func(map[string]string) (feed.Parser, erro
 	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			now := tt.now
-			if now.IsZero() {
-				now = testNow
-			}
+			now := cmp.Or(tt.now, testNow)
 			obs, err := feedtest.NewParser(t, newFn, nil)([]byte(tt.body), now)
 			feedtest.CheckBadBody(t, obs, err, tt.wantMsg)
 		})
