@@ -15,18 +15,14 @@ import (
 
 func TestFormats(t *testing.T) {
 	fs := Formats()
-	assert.Equal(t, []string{"etf-csv", "farside-csv", "farside-html", "sosovalue"}, feed.FormatNames(fs))
+	feedtest.CheckFormats(t, fs, "etf-csv", "farside-csv", "farside-html", "sosovalue")
+	var tests []feedtest.ParamCase
 	for _, f := range fs {
-		t.Run(f.Name, func(t *testing.T) {
-			assert.NotEmpty(t, f.Doc)
-			p, err := f.New(nil)
-			require.NoError(t, err)
-			require.NotNil(t, p)
-			p, err = f.New(map[string]string{"asset": "ETH", "source": "mirror-1"})
-			require.NoError(t, err)
-			require.NotNil(t, p)
-		})
+		tests = append(tests,
+			feedtest.ParamCase{Name: f.Name + "/defaults", Format: f.Name},
+			feedtest.ParamCase{Name: f.Name + "/asset and source", Format: f.Name, Params: map[string]string{"asset": "ETH", "source": "mirror-1"}})
 	}
+	feedtest.CheckParams(t, fs, tests)
 	f, err := feed.Lookup(fs, "farside-html")
 	require.NoError(t, err)
 	assert.Equal(t, FormatFarsideHTML, f.Name)

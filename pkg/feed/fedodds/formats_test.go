@@ -3,26 +3,19 @@ package fedodds
 import (
 	"testing"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
-	"github.com/carrywatch/carrywatch/pkg/feed"
 	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
 )
 
 func TestFormats(t *testing.T) {
-	fs := Formats()
-	assert.Equal(t, []string{"fedodds-csv", "kalshi", "polymarket", "zq-futures"}, feed.FormatNames(fs))
-	for _, f := range fs {
-		assert.NotEmpty(t, f.Doc, f.Name)
-		p, err := f.New(nil)
-		require.NoError(t, err, f.Name)
-		require.NotNil(t, p, f.Name)
-	}
+	feedtest.CheckFormats(t, Formats(), "fedodds-csv", "kalshi", "polymarket", "zq-futures")
 }
 
 func TestFormatParams(t *testing.T) {
 	feedtest.CheckParams(t, Formats(), []feedtest.ParamCase{
+		{Name: "csv defaults", Format: "fedodds-csv"},
+		{Name: "kalshi defaults", Format: "kalshi"},
+		{Name: "polymarket defaults", Format: "polymarket"},
+		{Name: "zq defaults", Format: "zq-futures"},
 		{Name: "zq source and effr", Format: "zq-futures", Params: map[string]string{"source": "cme.zq-eod", "effr": "3.88"}},
 		{Name: "zq effr with percent sign", Format: "zq-futures", Params: map[string]string{"effr": "3.88%"}},
 		{Name: "zq unknown param", Format: "zq-futures", Params: map[string]string{"target_upper": "4"}, WantErr: `zq-futures: unknown parameter "target_upper" (known: source, effr)`},

@@ -13,15 +13,9 @@ import (
 
 // Every market format is listed, with a doc and a constructor.
 func TestFormatsAreListed(t *testing.T) {
-	names := feed.FormatNames(markets.Formats())
-	assert.Subset(t, names, []string{
+	feedtest.CheckFormats(t, markets.Formats(),
 		"cboe-vix", "fred-csv", "history-csv", "history-jgb", "treasury-par",
-		"ecb-fx", "coinbase-ticker", "coinbase-candles", "kraken-ticker", "kraken-ohlc",
-	})
-	for _, f := range markets.Formats() {
-		assert.NotEmpty(t, f.Doc, f.Name)
-		assert.NotNil(t, f.New, f.Name)
-	}
+		"ecb-fx", "coinbase-ticker", "coinbase-candles", "kraken-ticker", "kraken-ohlc")
 }
 
 func TestDailyFormatParams(t *testing.T) {

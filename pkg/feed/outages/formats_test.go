@@ -20,12 +20,7 @@ func lookup(t testing.TB, name string) feed.Format {
 }
 
 func TestFormats(t *testing.T) {
-	fs := outages.Formats()
-	assert.Equal(t, []string{"binance-status", "kraken-status", "statuspage-incidents", "statuspage-summary"}, feed.FormatNames(fs))
-	for _, f := range fs {
-		assert.NotEmpty(t, f.Doc, f.Name)
-		assert.NotNil(t, f.New, f.Name)
-	}
+	feedtest.CheckFormats(t, outages.Formats(), "binance-status", "kraken-status", "statuspage-incidents", "statuspage-summary")
 }
 
 func TestFormatParams(t *testing.T) {

@@ -25,6 +25,17 @@ func Testdata(tb testing.TB, name string) []byte {
 	return b
 }
 
+// CheckFormats checks that formats are the named ones, each once, and that
+// each has a doc and a constructor.
+func CheckFormats(t *testing.T, formats []feed.Format, names ...string) {
+	t.Helper()
+	assert.ElementsMatch(t, names, feed.FormatNames(formats))
+	for _, f := range formats {
+		assert.NotEmpty(t, f.Doc, f.Name)
+		assert.NotNil(t, f.New, f.Name)
+	}
+}
+
 // ParamCase is a format's parameters and a part of the error its New gives
 // for them; an empty WantErr means New accepts them. Name names the subtest;
 // where it is empty, Format and WantErr do.
