@@ -18,19 +18,12 @@ import (
 // Thanksgiving odds (27 Nov 2025) of the seed episode.
 var testNow = time.Date(2025, 11, 27, 15, 0, 0, 0, time.UTC)
 
-// fedOdds returns the events as *event.FedOdds, after sealing each at now
-// and checking it validates.
+// fedOdds checks that every event is an unsealed *event.FedOdds that
+// seals, validates at now and survives the wire, and returns the sealed
+// copies (see feedtest.Sealed).
 func fedOdds(t testing.TB, obs feed.Observations, now time.Time) []*event.FedOdds {
 	t.Helper()
-	out := make([]*event.FedOdds, 0, len(obs.Events))
-	for _, e := range obs.Events {
-		fo, ok := e.(*event.FedOdds)
-		require.True(t, ok, "event %T is not *event.FedOdds", e)
-		event.Seal(fo, now)
-		require.NoError(t, fo.Validate(now), "meeting %s", fo.Meeting)
-		out = append(out, fo)
-	}
-	return out
+	return feedtest.Sealed[event.FedOdds](t, obs, now)
 }
 
 // assertOutcomes checks outcomes against want (change_bp → probability)
