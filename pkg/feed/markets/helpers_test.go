@@ -50,26 +50,21 @@ func quotesOf(tb testing.TB, obs feed.Observations) map[string]*event.MarketQuot
 }
 
 // checkDaily asserts what every successful parse must give: unsealed
-// events that seal and validate at parseNow, one per key and UTC date,
-// sorted by observation time and then key.
+// events of one kind (JGB yields from history-jgb, market quotes from the
+// others) that seal, validate at parseNow and survive the wire (see
+// feedtest.Sealed), one per key and UTC date, sorted by observation time
+// and then key.
 func checkDaily(tb testing.TB, obs feed.Observations) {
 	tb.Helper()
-	seen := make(map[string]bool, len(obs.Events))
-	for i, e := range obs.Events {
-		require.Emptyf(tb, e.Header().ID, "event %d is sealed already", i)
-		var sealed event.Event
-		switch e := e.(type) {
-		case *event.MarketQuote:
-			c := *e
-			sealed = &c
-		case *event.JGBYield:
-			c := *e
-			sealed = &c
-		default:
-			tb.Fatalf("event %d is %T", i, e)
+	if len(obs.Events) > 0 {
+		if _, yields := obs.Events[0].(*event.JGBYield); yields {
+			feedtest.Sealed[event.JGBYield](tb, obs, parseNow)
+		} else {
+			feedtest.Sealed[event.MarketQuote](tb, obs, parseNow)
 		}
-		event.Seal(sealed, parseNow)
-		require.NoErrorf(tb, sealed.Validate(parseNow), "event %d: %+v", i, e)
+	}
+	seen := make(map[string]bool, len(obs.Events))
+	for _, e := range obs.Events {
 		k := e.Key() + " " + e.Header().ObservedAt.UTC().Format(time.DateOnly)
 		require.Falsef(tb, seen[k], "%s twice", k)
 		seen[k] = true
