@@ -1,7 +1,8 @@
 // Package feedtest holds what the feed parsers' tests share: reading the
 // captured bodies under a package's testdata directory, checking a
-// format's parameters, and the properties every parser's fuzz target holds
-// it to.
+// family's format list and parameters, the properties every parse (and
+// every fuzz target) holds a parser to, and the checks every parsed event
+// must pass.
 package feedtest
 
 import (
@@ -23,6 +24,32 @@ func Testdata(tb testing.TB, name string) []byte {
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	require.NoError(tb, err)
 	return b
+}
+
+// Files returns the contents of the regular files under testdata matching
+// each pattern (filepath.Match syntax, relative to testdata), in pattern
+// order and then name order; it fails the test when a pattern matches no
+// file or a file cannot be read.
+func Files(tb testing.TB, patterns ...string) [][]byte {
+	tb.Helper()
+	var out [][]byte
+	for _, p := range patterns {
+		names, err := filepath.Glob(filepath.Join("testdata", p))
+		require.NoError(tb, err)
+		n := len(out)
+		for _, name := range names {
+			fi, err := os.Stat(name)
+			require.NoError(tb, err)
+			if !fi.Mode().IsRegular() {
+				continue
+			}
+			b, err := os.ReadFile(name)
+			require.NoError(tb, err)
+			out = append(out, b)
+		}
+		require.Greaterf(tb, len(out), n, "no file in testdata matches %s", p)
+	}
+	return out
 }
 
 // CheckFormats checks that formats are the named ones, each once, and that

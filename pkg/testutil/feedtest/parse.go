@@ -2,8 +2,6 @@ package feedtest
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,32 +10,6 @@ import (
 
 	"github.com/carrywatch/carrywatch/pkg/feed"
 )
-
-// Files returns the contents of the regular files under testdata matching
-// each pattern (filepath.Match syntax, relative to testdata), in pattern
-// order and then name order; it fails the test when a pattern matches no
-// file or a file cannot be read.
-func Files(tb testing.TB, patterns ...string) [][]byte {
-	tb.Helper()
-	var out [][]byte
-	for _, p := range patterns {
-		names, err := filepath.Glob(filepath.Join("testdata", p))
-		require.NoError(tb, err)
-		n := len(out)
-		for _, name := range names {
-			fi, err := os.Stat(name)
-			require.NoError(tb, err)
-			if !fi.Mode().IsRegular() {
-				continue
-			}
-			b, err := os.ReadFile(name)
-			require.NoError(tb, err)
-			out = append(out, b)
-		}
-		require.Greaterf(tb, len(out), n, "no file in testdata matches %s", p)
-	}
-	return out
-}
 
 // NewParser builds a format's parser with params through its constructor;
 // it fails the test when the constructor refuses them.
