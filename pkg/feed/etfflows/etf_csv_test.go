@@ -7,8 +7,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/carrywatch/carrywatch/pkg/feed"
 )
 
 func TestETFCSVFiles(t *testing.T) {
@@ -48,7 +46,7 @@ func TestETFCSVFiles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := newParser(t, NewETFCSV, nil)
+			p := feedtest.NewParser(t, NewETFCSV, nil)
 			obs, err := p(feedtest.Testdata(t, tt.file), testNow)
 			require.NoError(t, err)
 			assert.Empty(t, obs.Warnings)
@@ -101,7 +99,7 @@ func TestETFCSVColumns(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := newParser(t, NewETFCSV, tt.params)
+			p := feedtest.NewParser(t, NewETFCSV, tt.params)
 			obs, err := p([]byte(tt.body), testNow)
 			require.NoError(t, err)
 			got := map[string]sosoWant{}
@@ -144,11 +142,8 @@ func TestETFCSVBadBodies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := newParser(t, NewETFCSV, nil)
-			obs, err := p(tt.body, testNow)
-			require.ErrorIs(t, err, feed.ErrBadBody)
-			assert.ErrorContains(t, err, tt.wantErr)
-			assert.Empty(t, obs.Events)
+			obs, err := feedtest.NewParser(t, NewETFCSV, nil)(tt.body, testNow)
+			feedtest.CheckBadBody(t, obs, err, tt.wantErr)
 		})
 	}
 }

@@ -42,7 +42,7 @@ func checkFlows(t *testing.T, got map[string]*event.ETFFlow, tests []flowCase) {
 // carry-unwind days 2 and 5 Aug 2024, and the 29 Oct 2024 row whose Total
 // was still 0.0 when the scrape was taken.
 func TestFarsideCSVRealRows(t *testing.T) {
-	p := newParser(t, NewFarsideCSV, nil)
+	p := feedtest.NewParser(t, NewFarsideCSV, nil)
 	obs, err := p(feedtest.Testdata(t, "farside_btc_2024.csv"), testNow)
 	require.NoError(t, err)
 	got := flows(t, obs)
@@ -101,7 +101,7 @@ func TestFarsideCSVRealRows(t *testing.T) {
 // column inserted before GBTC, so GBTC, BTC and Total sit one column further
 // right than in the CSV.
 func TestFarsideHTMLPage(t *testing.T) {
-	p := newParser(t, NewFarsideHTML, nil)
+	p := feedtest.NewParser(t, NewFarsideHTML, nil)
 	obs, err := p(feedtest.Testdata(t, "farside_btc_2024-08.html"), testNow)
 	require.NoError(t, err)
 	got := flows(t, obs)
@@ -138,7 +138,7 @@ func TestFarsideHTMLPage(t *testing.T) {
 // Farside (testdata/README.md). Only some funds are known, so most days'
 // known funds do not add up to the Total, and each says so.
 func TestFarsideNov2025(t *testing.T) {
-	p := newParser(t, NewFarsideCSV, nil)
+	p := feedtest.NewParser(t, NewFarsideCSV, nil)
 	obs, err := p(feedtest.Testdata(t, "farside_btc_2025-11.csv"), testNow)
 	require.NoError(t, err)
 	got := flows(t, obs)
@@ -290,7 +290,7 @@ func TestFarsideTables(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := newParser(t, tt.format, tt.params)
+			p := feedtest.NewParser(t, tt.format, tt.params)
 			obs, err := p([]byte(tt.body), testNow)
 			require.NoError(t, err)
 			got := flows(t, obs)
@@ -379,12 +379,8 @@ func TestFarsideBadBodies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := newParser(t, tt.format, nil)
-			obs, err := p(tt.body, testNow)
-			require.ErrorIs(t, err, feed.ErrBadBody)
-			assert.ErrorContains(t, err, tt.wantErr)
-			assert.Empty(t, obs.Events)
-			assert.Empty(t, obs.Warnings)
+			obs, err := feedtest.NewParser(t, tt.format, nil)(tt.body, testNow)
+			feedtest.CheckBadBody(t, obs, err, tt.wantErr)
 		})
 	}
 }

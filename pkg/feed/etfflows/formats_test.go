@@ -15,25 +15,21 @@ import (
 
 func TestFormats(t *testing.T) {
 	fs := Formats()
-	assert.Equal(t, []string{"etf-csv", "farside-csv", "farside-html", "sosovalue"}, feed.FormatNames(fs))
+	feedtest.CheckFormats(t, fs, "etf-csv", "farside-csv", "farside-html", "sosovalue")
+	var tests []feedtest.ParamCase
 	for _, f := range fs {
-		t.Run(f.Name, func(t *testing.T) {
-			assert.NotEmpty(t, f.Doc)
-			p, err := f.New(nil)
-			require.NoError(t, err)
-			require.NotNil(t, p)
-			p, err = f.New(map[string]string{"asset": "ETH", "source": "mirror-1"})
-			require.NoError(t, err)
-			require.NotNil(t, p)
-		})
+		tests = append(tests,
+			feedtest.ParamCase{Name: f.Name + "/defaults", Format: f.Name},
+			feedtest.ParamCase{Name: f.Name + "/asset and source", Format: f.Name, Params: map[string]string{"asset": "ETH", "source": "mirror-1"}})
 	}
+	feedtest.CheckParams(t, fs, tests)
 	f, err := feed.Lookup(fs, "farside-html")
 	require.NoError(t, err)
 	assert.Equal(t, FormatFarsideHTML, f.Name)
 }
 
 func TestFormatsBadParams(t *testing.T) {
-	tests := []struct {
+	bad := []struct {
 		name    string
 		params  map[string]string
 		wantErr string
@@ -44,17 +40,16 @@ func TestFormatsBadParams(t *testing.T) {
 		{name: "upper-case source", params: map[string]string{"source": "Farside"}, wantErr: `source "Farside" must be 1-64 of lowercase`},
 		{name: "empty source", params: map[string]string{"source": ""}, wantErr: `source "" must be`},
 	}
+	var tests []feedtest.ParamCase
 	for _, f := range Formats() {
-		for _, tt := range tests {
-			t.Run(f.Name+"/"+tt.name, func(t *testing.T) {
-				p, err := f.New(tt.params)
-				require.ErrorIs(t, err, feed.ErrBadParam)
-				assert.ErrorContains(t, err, "format "+f.Name+": bad format parameter: ")
-				assert.ErrorContains(t, err, tt.wantErr)
-				assert.Nil(t, p)
+		for _, b := range bad {
+			tests = append(tests, feedtest.ParamCase{
+				Name: f.Name + "/" + b.name, Format: f.Name, Params: b.params,
+				WantErr: "format " + f.Name + ": bad format parameter: " + b.wantErr,
 			})
 		}
 	}
+	feedtest.CheckParams(t, Formats(), tests)
 }
 
 func TestObservedAt(t *testing.T) {
@@ -78,8 +73,8 @@ func TestObservedAt(t *testing.T) {
 // TestSameObservationSameID: an event read from the page and the same
 // day read from the CSV get the same id, so a redelivery is dropped.
 func TestSameObservationSameID(t *testing.T) {
-	html := newParser(t, NewFarsideHTML, nil)
-	csv := newParser(t, NewFarsideCSV, nil)
+	html := feedtest.NewParser(t, NewFarsideHTML, nil)
+	csv := feedtest.NewParser(t, NewFarsideCSV, nil)
 	fromHTML, err := html(feedtest.Testdata(t, "farside_btc_2024-08.html"), testNow)
 	require.NoError(t, err)
 	fromCSV, err := csv(feedtest.Testdata(t, "farside_btc_2024.csv"), testNow.Add(time.Hour))

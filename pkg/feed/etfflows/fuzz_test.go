@@ -1,58 +1,31 @@
 package etfflows
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/stretchr/testify/require"
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
 
-	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
 )
 
 // fuzzParser fuzzes one format. The seed corpus is every file in testdata
 // (each format also gets the others' files, which it must reject cleanly),
 // the extra seeds, and what testdata/fuzz/<name> holds; plain `go test`
-// runs them all. Properties: no panic; an error wraps feed.ErrBadBody and
-// comes with no observations; on success every event is an unsealed
-// *event.ETFFlow that seals and validates at testNow, and no
-// asset/ticker/trade_date key repeats.
+// runs them all. Properties: those of feedtest.CheckParse, and on success
+// every event is an unsealed *event.ETFFlow that seals and validates at
+// testNow, and no asset/ticker/trade_date key repeats (see flows).
 func fuzzParser(f *testing.F, newFn func(map[string]string) (feed.Parser, error), extra ...string) {
-	entries, err := os.ReadDir("testdata")
-	require.NoError(f, err)
-	for _, e := range entries {
-		if e.IsDir() {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join("testdata", e.Name()))
-		require.NoError(f, err)
+	for _, b := range feedtest.Files(f, "*") {
 		f.Add(b)
 	}
 	for _, s := range extra {
 		f.Add([]byte(s))
 	}
-	p, err := newFn(nil)
-	require.NoError(f, err)
+	p := feedtest.NewParser(f, newFn, nil)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		obs, err := p(body, testNow)
-		if err != nil {
-			require.ErrorIs(t, err, feed.ErrBadBody)
-			require.Empty(t, obs.Events)
-			require.Empty(t, obs.Warnings)
-			return
-		}
-		seen := make(map[string]bool, len(obs.Events))
-		for _, e := range obs.Events {
-			fl, ok := e.(*event.ETFFlow)
-			require.True(t, ok, "%T", e)
-			require.Empty(t, fl.ID)
-			sealed := *fl
-			event.Seal(&sealed, testNow)
-			require.NoError(t, sealed.Validate(testNow), "%s", fl.Key())
-			require.False(t, seen[fl.Key()], "key %s twice", fl.Key())
-			seen[fl.Key()] = true
+		if obs, ok := feedtest.CheckParse(t, p, body, testNow); ok {
+			flows(t, obs)
 		}
 	})
 }

@@ -8,35 +8,23 @@ import (
 
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
 )
 
 // testNow is the fetch time of every test: after all fixture dates.
 var testNow = time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC)
 
-// newParser builds a format's parser with params, failing the test on error.
-func newParser(t testing.TB, newFn func(map[string]string) (feed.Parser, error), params map[string]string) feed.Parser {
-	t.Helper()
-	p, err := newFn(params)
-	require.NoError(t, err)
-	return p
-}
-
-// flows checks that every event is an unsealed *event.ETFFlow that seals
-// and validates at testNow, with no key twice, and returns them by key
+// flows checks that every event is an unsealed *event.ETFFlow that seals,
+// validates at testNow and survives the wire (see feedtest.Sealed), with
+// no key twice, and returns the unsealed events by key
 // (asset/ticker/trade_date).
 func flows(t testing.TB, obs feed.Observations) map[string]*event.ETFFlow {
 	t.Helper()
 	byKey := make(map[string]*event.ETFFlow, len(obs.Events))
-	for i, e := range obs.Events {
-		f, ok := e.(*event.ETFFlow)
-		require.Truef(t, ok, "event %d is %T", i, e)
-		require.Emptyf(t, f.ID, "event %d is sealed already", i)
-		sealed := *f
-		event.Seal(&sealed, testNow)
-		require.NoErrorf(t, sealed.Validate(testNow), "event %d %s", i, f.Key())
-		_, dup := byKey[f.Key()]
-		require.Falsef(t, dup, "key %s twice", f.Key())
-		byKey[f.Key()] = f
+	for i, sealed := range feedtest.Sealed[event.ETFFlow](t, obs, testNow) {
+		_, dup := byKey[sealed.Key()]
+		require.Falsef(t, dup, "key %s twice", sealed.Key())
+		byKey[sealed.Key()] = obs.Events[i].(*event.ETFFlow)
 	}
 	return byKey
 }

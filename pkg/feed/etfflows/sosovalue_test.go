@@ -70,7 +70,7 @@ func TestSoSoValueShapes(t *testing.T) {
 			if tt.file != "" {
 				body = feedtest.Testdata(t, tt.file)
 			}
-			p := newParser(t, NewSoSoValue, tt.params)
+			p := feedtest.NewParser(t, NewSoSoValue, tt.params)
 			obs, err := p(body, testNow)
 			require.NoError(t, err)
 			assert.Empty(t, obs.Warnings)
@@ -87,7 +87,7 @@ func TestSoSoValueShapes(t *testing.T) {
 }
 
 func TestSoSoValueSorted(t *testing.T) {
-	p := newParser(t, NewSoSoValue, nil)
+	p := feedtest.NewParser(t, NewSoSoValue, nil)
 	obs, err := p(feedtest.Testdata(t, "sosovalue_data.json"), testNow)
 	require.NoError(t, err)
 	var dates []string
@@ -98,7 +98,7 @@ func TestSoSoValueSorted(t *testing.T) {
 }
 
 func TestSoSoValueFutureDay(t *testing.T) {
-	p := newParser(t, NewSoSoValue, nil)
+	p := feedtest.NewParser(t, NewSoSoValue, nil)
 	now := time.Date(2025, time.November, 13, 20, 0, 0, 0, time.UTC) // before 21:00 UTC
 	obs, err := p(feedtest.Testdata(t, "sosovalue_data.json"), now)
 	require.NoError(t, err)
@@ -140,11 +140,8 @@ func TestSoSoValueBadBodies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := newParser(t, NewSoSoValue, nil)
-			obs, err := p(tt.body, testNow)
-			require.ErrorIs(t, err, feed.ErrBadBody)
-			assert.ErrorContains(t, err, tt.wantErr)
-			assert.Empty(t, obs.Events)
+			obs, err := feedtest.NewParser(t, NewSoSoValue, nil)(tt.body, testNow)
+			feedtest.CheckBadBody(t, obs, err, tt.wantErr)
 		})
 	}
 }

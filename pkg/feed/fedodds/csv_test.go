@@ -8,8 +8,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/carrywatch/carrywatch/pkg/feed"
 )
 
 // testdata/fedodds.csv holds FedWatch values reported in the news for the
@@ -18,51 +16,29 @@ import (
 // (hold 19.2, −25 57.1, −50 23.7).
 func TestFedOddsCSV(t *testing.T) {
 	now := time.Date(2025, 11, 28, 0, 0, 0, 0, time.UTC)
-	type want struct {
-		at       time.Time
-		meeting  string
-		outcomes map[int]float64
-	}
-	tests := []struct {
-		name       string
-		file       string
-		params     map[string]string
-		want       []want
-		wantSource string
-	}{
+	runParseCases(t, CSV, SourceCSV, []parseCase{
 		{
-			name: "fraction", file: "fedodds.csv", wantSource: SourceCSV,
-			want: []want{
-				{at: time.Date(2025, 11, 20, 21, 0, 0, 0, time.UTC), meeting: "2025-12-10", outcomes: map[int]float64{-25: 0.391, 0: 0.609}},
-				{at: time.Date(2025, 11, 21, 16, 53, 0, 0, time.UTC), meeting: "2025-12-10", outcomes: map[int]float64{-25: 0.709, 0: 0.291}},
-				{at: time.Date(2025, 11, 22, 21, 0, 0, 0, time.UTC), meeting: "2026-01-28", outcomes: map[int]float64{-50: 0.237, -25: 0.571, 0: 0.192}},
+			name: "fraction", file: "fedodds.csv", now: now,
+			wantMeetings: []string{"2025-12-10", "2025-12-10", "2026-01-28"},
+			want:         []map[int]float64{{-25: 0.391, 0: 0.609}, {-25: 0.709, 0: 0.291}, {-50: 0.237, -25: 0.571, 0: 0.192}},
+			wantAt: []time.Time{
+				time.Date(2025, 11, 20, 21, 0, 0, 0, time.UTC),
+				time.Date(2025, 11, 21, 16, 53, 0, 0, time.UTC),
+				time.Date(2025, 11, 22, 21, 0, 0, 0, time.UTC),
 			},
 		},
 		{
-			name: "percent column", file: "fedodds_pct.csv", params: map[string]string{"source": "cme-fedwatch"}, wantSource: "cme-fedwatch",
-			want: []want{{at: time.Date(2025, 11, 27, 21, 0, 0, 0, time.UTC), meeting: "2025-12-10", outcomes: map[int]float64{-25: 0.849, 0: 0.151}}},
+			name: "percent column", file: "fedodds_pct.csv", params: map[string]string{"source": "cme-fedwatch"}, now: now, wantSource: "cme-fedwatch",
+			wantMeetings: []string{"2025-12-10"},
+			want:         []map[int]float64{{-25: 0.849, 0: 0.151}},
+			wantAt:       []time.Time{time.Date(2025, 11, 27, 21, 0, 0, 0, time.UTC)},
 		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			obs, err := newParser(t, CSV, tt.params)(feedtest.Testdata(t, tt.file), now)
-			require.NoError(t, err)
-			assert.Empty(t, obs.Warnings)
-			events := fedOdds(t, obs, now)
-			require.Len(t, events, len(tt.want))
-			for i, w := range tt.want {
-				assert.Equal(t, w.at, events[i].ObservedAt)
-				assert.Equal(t, w.meeting, events[i].Meeting)
-				assert.Equal(t, tt.wantSource, events[i].Source)
-				assertOutcomes(t, w.outcomes, events[i].Outcomes, 1e-12)
-			}
-		})
-	}
+	})
 }
 
 func TestFedOddsCSVUnscheduledMeetingWarns(t *testing.T) {
 	now := time.Date(2025, 11, 28, 0, 0, 0, 0, time.UTC)
-	obs, err := newParser(t, CSV, nil)([]byte("observed_at,meeting,change_bp,probability\n2025-11-20,2025-12-11,-25,1\n"), now)
+	obs, err := feedtest.NewParser(t, CSV, nil)([]byte("observed_at,meeting,change_bp,probability\n2025-11-20,2025-12-11,-25,1\n"), now)
 	require.NoError(t, err)
 	require.Len(t, fedOdds(t, obs, now), 1)
 	assert.Equal(t, []string{"fedodds-csv line 2: 2025-12-11 is not a scheduled FOMC meeting in the shipped calendar"}, obs.Warnings)
@@ -97,9 +73,8 @@ func TestFedOddsCSVBadBodies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := newParser(t, CSV, nil)([]byte(tt.body), now)
-			require.ErrorIs(t, err, feed.ErrBadBody)
-			assert.Contains(t, err.Error(), tt.wantMsg)
+			obs, err := feedtest.NewParser(t, CSV, nil)([]byte(tt.body), now)
+			feedtest.CheckBadBody(t, obs, err, tt.wantMsg)
 		})
 	}
 }

@@ -34,7 +34,7 @@ func TestMeetingEndRateCMEWorkedExample(t *testing.T) {
 }
 
 func TestFedWatchCMEWorkedExample(t *testing.T) {
-	p := newParser(t, ZQFutures, nil)
+	p := feedtest.NewParser(t, ZQFutures, nil)
 	now := time.Date(2015, 9, 1, 0, 0, 0, 0, time.UTC)
 	obs, err := p(feedtest.Testdata(t, "zq_cme_sep2015.csv"), now)
 	require.NoError(t, err)

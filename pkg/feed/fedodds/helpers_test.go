@@ -1,6 +1,7 @@
 package fedodds
 
 import (
+	"cmp"
 	"testing"
 	"time"
 
@@ -17,27 +18,12 @@ import (
 // Thanksgiving odds (27 Nov 2025) of the seed episode.
 var testNow = time.Date(2025, 11, 27, 15, 0, 0, 0, time.UTC)
 
-// newParser builds a format's parser with params.
-func newParser(t testing.TB, newFn func(map[string]string) (feed.Parser, error), params map[string]string) feed.Parser {
-	t.Helper()
-	p, err := newFn(params)
-	require.NoError(t, err)
-	return p
-}
-
-// fedOdds returns the events as *event.FedOdds, after sealing each at now
-// and checking it validates.
+// fedOdds checks that every event is an unsealed *event.FedOdds that
+// seals, validates at now and survives the wire, and returns the sealed
+// copies (see feedtest.Sealed).
 func fedOdds(t testing.TB, obs feed.Observations, now time.Time) []*event.FedOdds {
 	t.Helper()
-	out := make([]*event.FedOdds, 0, len(obs.Events))
-	for _, e := range obs.Events {
-		fo, ok := e.(*event.FedOdds)
-		require.True(t, ok, "event %T is not *event.FedOdds", e)
-		event.Seal(fo, now)
-		require.NoError(t, fo.Validate(now), "meeting %s", fo.Meeting)
-		out = append(out, fo)
-	}
-	return out
+	return feedtest.Sealed[event.FedOdds](t, obs, now)
 }
 
 // assertOutcomes checks outcomes against want (change_bp → probability)
@@ -63,31 +49,35 @@ type parseCase struct {
 	name         string
 	file         string
 	params       map[string]string
+	now          time.Time // the fetch time; testNow where zero
 	wantMeetings []string
 	want         []map[int]float64
+	wantAt       []time.Time // each event's ObservedAt; the fetch time where nil
 	wantWarnings []string
 	wantSource   string // the format's default source where empty
 }
 
-// runParseCases parses each case's body at testNow and checks the events
-// and warnings.
+// runParseCases parses each case's body at its fetch time and checks the
+// events and warnings.
 func runParseCases(t *testing.T, newFn func(map[string]string) (feed.Parser, error), defaultSource string, tests []parseCase) {
 	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			obs, err := newParser(t, newFn, tt.params)(feedtest.Testdata(t, tt.file), testNow)
+			now := cmp.Or(tt.now, testNow)
+			obs, err := feedtest.NewParser(t, newFn, tt.params)(feedtest.Testdata(t, tt.file), now)
 			require.NoError(t, err)
 			assert.Equal(t, tt.wantWarnings, obs.Warnings)
-			wantSource := tt.wantSource
-			if wantSource == "" {
-				wantSource = defaultSource
-			}
-			events := fedOdds(t, obs, testNow)
+			wantSource := cmp.Or(tt.wantSource, defaultSource)
+			events := fedOdds(t, obs, now)
 			require.Len(t, events, len(tt.wantMeetings))
 			for i, e := range events {
 				assert.Equal(t, tt.wantMeetings[i], e.Meeting)
 				assert.Equal(t, wantSource, e.Source)
-				assert.Equal(t, testNow, e.ObservedAt)
+				wantAt := now
+				if tt.wantAt != nil {
+					wantAt = tt.wantAt[i]
+				}
+				assert.Equal(t, wantAt, e.ObservedAt)
 				assertOutcomes(t, tt.want[i], e.Outcomes, 1e-12)
 			}
 		})
@@ -108,13 +98,9 @@ func runBadBodies(t *testing.T, newFn func(map[string]string) (feed.Parser, erro
 	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			now := tt.now
-			if now.IsZero() {
-				now = testNow
-			}
-			_, err := newParser(t, newFn, nil)([]byte(tt.body), now)
-			require.ErrorIs(t, err, feed.ErrBadBody)
-			assert.Contains(t, err.Error(), tt.wantMsg)
+			now := cmp.Or(tt.now, testNow)
+			obs, err := feedtest.NewParser(t, newFn, nil)([]byte(tt.body), now)
+			feedtest.CheckBadBody(t, obs, err, tt.wantMsg)
 		})
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -85,7 +87,7 @@ func TestKalshiBadBodies(t *testing.T) {
 // floor_strike) still work: the event and the strike come from the ticker.
 func TestKalshiTickerOnly(t *testing.T) {
 	body := []byte(`[{"ticker": "KXFED-25DEC-T3.75", "last_price": 16}, {"ticker": "KXFED-25DEC-T4.00", "yes_bid": 0, "yes_ask": 2}, {"ticker": "KXFED-25DEC-T9.00", "last_price": 1}]`)
-	obs, err := newParser(t, Kalshi, nil)(body, testNow)
+	obs, err := feedtest.NewParser(t, Kalshi, nil)(body, testNow)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"kalshi event KXFED-25DEC: ignored KXFED-25DEC-T9.00: strike 9.00 is more than 4.75 from the upper bound 4.00"}, obs.Warnings)
 	events := fedOdds(t, obs, testNow)
@@ -94,7 +96,7 @@ func TestKalshiTickerOnly(t *testing.T) {
 }
 
 func TestKalshiEmptyPage(t *testing.T) {
-	obs, err := newParser(t, Kalshi, nil)([]byte(`{"markets": [], "cursor": ""}`), testNow)
+	obs, err := feedtest.NewParser(t, Kalshi, nil)([]byte(`{"markets": [], "cursor": ""}`), testNow)
 	require.NoError(t, err)
 	assert.Empty(t, obs.Events)
 	assert.Equal(t, []string{"kalshi: body lists no markets"}, obs.Warnings)

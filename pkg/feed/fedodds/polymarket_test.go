@@ -38,7 +38,7 @@ func TestPolymarket(t *testing.T) {
 
 func TestPolymarketArrayOfEvents(t *testing.T) {
 	body := append(append([]byte("["), feedtest.Testdata(t, "polymarket_event_dec2025.json")...), ']')
-	obs, err := newParser(t, Polymarket, nil)(body, testNow)
+	obs, err := feedtest.NewParser(t, Polymarket, nil)(body, testNow)
 	require.NoError(t, err)
 	events := fedOdds(t, obs, testNow)
 	require.Len(t, events, 1)

@@ -8,8 +8,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/carrywatch/carrywatch/pkg/feed"
 )
 
 func TestZQFuturesBodies(t *testing.T) {
@@ -34,7 +32,7 @@ func TestZQFuturesBodies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := newParser(t, ZQFutures, tt.params)
+			p := feedtest.NewParser(t, ZQFutures, tt.params)
 			obs, err := p(tt.body, now)
 			require.NoError(t, err)
 			assert.Empty(t, obs.Warnings)
@@ -67,7 +65,7 @@ func TestZQFuturesStartRate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			obs, err := newParser(t, ZQFutures, tt.params)(body, now)
+			obs, err := feedtest.NewParser(t, ZQFutures, tt.params)(body, now)
 			require.NoError(t, err)
 			events := fedOdds(t, obs, now)
 			require.Len(t, events, 1)
@@ -96,10 +94,9 @@ func TestZQFuturesObservedAt(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			obs, err := newParser(t, ZQFutures, nil)(body(tt.asOf), tt.now)
+			obs, err := feedtest.NewParser(t, ZQFutures, nil)(body(tt.asOf), tt.now)
 			if tt.wantErr != "" {
-				require.ErrorIs(t, err, feed.ErrBadBody)
-				assert.Contains(t, err.Error(), tt.wantErr)
+				feedtest.CheckBadBody(t, obs, err, tt.wantErr)
 				return
 			}
 			require.NoError(t, err)
@@ -142,9 +139,8 @@ func TestZQFuturesBadBodies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := newParser(t, ZQFutures, nil)([]byte(tt.body), now)
-			require.ErrorIs(t, err, feed.ErrBadBody)
-			assert.Contains(t, err.Error(), tt.wantMsg)
+			obs, err := feedtest.NewParser(t, ZQFutures, nil)([]byte(tt.body), now)
+			feedtest.CheckBadBody(t, obs, err, tt.wantMsg)
 		})
 	}
 }
@@ -158,16 +154,15 @@ func TestZQFuturesStaleHistory(t *testing.T) {
 	withNov := []byte("date,contract,price\n2026-11-20,ZQX6,96.37\n2026-11-20,ZQZ6,96.45\n")
 	noNov := []byte("date,contract,price\n2026-11-20,ZQZ6,96.45\n")
 
-	obs, err := newParser(t, ZQFutures, nil)(withNov, now)
+	obs, err := feedtest.NewParser(t, ZQFutures, nil)(withNov, now)
 	require.NoError(t, err)
 	require.Len(t, fedOdds(t, obs, now), 1)
 
-	_, err = newParser(t, ZQFutures, nil)(noNov, now)
-	require.ErrorIs(t, err, feed.ErrBadBody)
-	assert.Contains(t, err.Error(), "target range unknown on that date")
+	obs, err = feedtest.NewParser(t, ZQFutures, nil)(noNov, now)
+	feedtest.CheckBadBody(t, obs, err, "target range unknown on that date")
 	assert.Contains(t, err.Error(), "pass the effr parameter")
 
-	obs, err = newParser(t, ZQFutures, map[string]string{"effr": "3.63"})(noNov, now)
+	obs, err = feedtest.NewParser(t, ZQFutures, map[string]string{"effr": "3.63"})(noNov, now)
 	require.NoError(t, err)
 	require.Len(t, fedOdds(t, obs, now), 1)
 }
@@ -178,7 +173,7 @@ func TestZQFuturesSeveralDates(t *testing.T) {
 		"2025-11-21,ZQX5,96.12\n2025-11-21,ZQZ5,96.245\n" +
 		"2025-11-20,ZQX5,96.12\n2025-11-20,ZQZ5,96.28\n" +
 		"2025-11-24,ZQX5,96.12\n")
-	obs, err := newParser(t, ZQFutures, nil)(body, now)
+	obs, err := feedtest.NewParser(t, ZQFutures, nil)(body, now)
 	require.NoError(t, err)
 	events := fedOdds(t, obs, now)
 	require.Len(t, events, 2)

@@ -10,22 +10,19 @@ import (
 
 	"github.com/carrywatch/carrywatch/pkg/feed"
 	"github.com/carrywatch/carrywatch/pkg/feed/formats"
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
 )
 
 // Every format the command line documents is registered, once.
 func TestAllFormats(t *testing.T) {
-	names := feed.FormatNames(formats.All())
-	assert.ElementsMatch(t, []string{
+	feedtest.CheckFormats(t, formats.All(),
 		"mof-jgb", "jgb-csv",
 		"zq-futures", "kalshi", "polymarket", "fedodds-csv",
 		"farside-html", "farside-csv", "sosovalue", "etf-csv",
 		"statuspage-summary", "statuspage-incidents", "kraken-status", "binance-status",
 		"fred-csv", "treasury-par", "cboe-vix", "history-csv", "history-jgb",
 		"ecb-fx", "coinbase-ticker", "coinbase-candles", "kraken-ticker", "kraken-ohlc",
-	}, names)
-	for _, f := range formats.All() {
-		assert.NotEmpty(t, f.Doc, f.Name)
-	}
+	)
 }
 
 // The example feeds file in deploy/ loads, and every source in it names a

@@ -185,10 +185,7 @@ func TestParseCSVBadBody(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			obs, err := jgb.ParseCSV("")(tt.body, now)
-			require.Error(t, err)
-			assert.ErrorIs(t, err, feed.ErrBadBody)
-			assert.ErrorContains(t, err, "parse jgb-csv: bad body: "+tt.wantErr)
-			assert.Empty(t, obs.Events)
+			feedtest.CheckBadBody(t, obs, err, "parse jgb-csv: bad body: "+tt.wantErr)
 		})
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
 )
 
 // now is the fixed clock of every test: after every real fixture row.
@@ -52,17 +53,13 @@ func key(y *event.JGBYield) string {
 }
 
 // checkEvents asserts what every successful parse must give: unsealed JGB
-// yields that Seal and Validate at now, one per tenor and UTC date, sorted
-// by date and then tenor in months. It seals the events.
+// yields that seal, validate at now and survive the wire (see
+// feedtest.Sealed), one per tenor and UTC date, sorted by date and then
+// tenor in months.
 func checkEvents(tb testing.TB, obs feed.Observations) {
 	tb.Helper()
 	seen := make(map[string]bool, len(obs.Events))
-	for i, e := range obs.Events {
-		y, ok := e.(*event.JGBYield)
-		require.Truef(tb, ok, "event %d is %T", i, e)
-		require.Emptyf(tb, y.ID, "event %d is already sealed", i)
-		event.Seal(y, now)
-		require.NoErrorf(tb, y.Validate(now), "event %d: %+v", i, y)
+	for _, y := range feedtest.Sealed[event.JGBYield](tb, obs, now) {
 		k := key(y)
 		require.Falsef(tb, seen[k], "key %s repeats", k)
 		seen[k] = true

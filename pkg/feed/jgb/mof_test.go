@@ -13,7 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
-	"github.com/carrywatch/carrywatch/pkg/feed"
 	"github.com/carrywatch/carrywatch/pkg/feed/jgb"
 )
 
@@ -443,10 +442,7 @@ func TestParseMoFBadBody(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			obs, err := jgb.ParseMoF(tt.body, now)
-			require.Error(t, err)
-			assert.ErrorIs(t, err, feed.ErrBadBody)
-			assert.ErrorContains(t, err, "parse mof-jgb: bad body: "+tt.wantErr)
-			assert.Empty(t, obs.Events)
+			feedtest.CheckBadBody(t, obs, err, "parse mof-jgb: bad body: "+tt.wantErr)
 		})
 	}
 }

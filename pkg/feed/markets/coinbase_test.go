@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
-	"github.com/carrywatch/carrywatch/pkg/feed"
 	"github.com/carrywatch/carrywatch/pkg/feed/markets"
 )
 
@@ -23,20 +22,20 @@ func TestParseCoinbaseTicker(t *testing.T) {
 		{
 			name: "live capture: trade at 16:43:33.016274911 is observed at 16:43",
 			file: "coinbase/ticker_2026-06-19.json",
-			want: &event.MarketQuote{Meta: event.Meta{Source: "coinbase", ObservedAt: exUTC(t, "2026-06-19T16:43:00Z")},
+			want: &event.MarketQuote{Meta: event.Meta{Source: "coinbase", ObservedAt: feedtest.UTC(t, "2026-06-19T16:43:00Z")},
 				Instrument: "BTC-USD", Value: 63212.97, Unit: "USD", Kind: "last"},
 		},
 		{
 			name: "pretty-printed capture",
 			file: "coinbase/ticker_2025-08-07.json",
-			want: &event.MarketQuote{Meta: event.Meta{Source: "coinbase", ObservedAt: exUTC(t, "2025-08-07T13:48:00Z")},
+			want: &event.MarketQuote{Meta: event.Meta{Source: "coinbase", ObservedAt: feedtest.UTC(t, "2025-08-07T13:48:00Z")},
 				Instrument: "BTC-USD", Value: 116475.07, Unit: "USD", Kind: "last"},
 		},
 		{
 			name:   "the documented example, as another instrument and source",
 			file:   "coinbase/ticker_docs_2015-11-14.json",
 			params: map[string]string{"instrument": "ETH-USD", "source": "coinbase.exchange"},
-			want: &event.MarketQuote{Meta: event.Meta{Source: "coinbase.exchange", ObservedAt: exUTC(t, "2015-11-14T20:46:00Z")},
+			want: &event.MarketQuote{Meta: event.Meta{Source: "coinbase.exchange", ObservedAt: feedtest.UTC(t, "2015-11-14T20:46:00Z")},
 				Instrument: "ETH-USD", Value: 333.99, Unit: "USD", Kind: "last"},
 		},
 	}
@@ -129,33 +128,6 @@ func TestCoinbaseRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		exRejects(t, tt.format, tt.cases)
-	}
-}
-
-func TestExchangeParams(t *testing.T) {
-	feedtest.CheckParams(t, markets.Formats(), []feedtest.ParamCase{
-		{Format: markets.FormatCoinbaseTicker},
-		{Format: markets.FormatCoinbaseCandles, Params: map[string]string{"instrument": "ETH-USD", "source": "coinbase"}},
-		{Format: markets.FormatKrakenTicker, Params: map[string]string{"pair": "XETHZUSD", "instrument": "ETH-USD"}},
-		{Format: markets.FormatKrakenOHLC, Params: map[string]string{"pair": "XXBTZUSD"}},
-		{Format: markets.FormatCoinbaseTicker, Params: map[string]string{"instrument": "BTC-EUR"},
-			WantErr: `coinbase-ticker: bad format parameter: instrument "BTC-EUR" must be 1-32 of [A-Z0-9-] ending in -USD`},
-		{Format: markets.FormatCoinbaseCandles, Params: map[string]string{"instrument": "btc-usd"}, WantErr: `instrument "btc-usd" must be`},
-		{Format: markets.FormatCoinbaseTicker, Params: map[string]string{"pair": "XXBTZUSD"},
-			WantErr: `coinbase-ticker: bad format parameter: unknown parameter "pair" (known: instrument, source)`},
-		{Format: markets.FormatKrakenTicker, Params: map[string]string{"granularity": "60"},
-			WantErr: `kraken-ticker: bad format parameter: unknown parameter "granularity" (known: instrument, source, pair)`},
-		{Format: markets.FormatKrakenOHLC, Params: map[string]string{"source": "Kraken"}, WantErr: `source "Kraken" must be 1-64 of lowercase`},
-		{Format: markets.FormatKrakenOHLC, Params: map[string]string{"pair": "xbt/usd"}, WantErr: `pair "xbt/usd" must be 1-32 of [A-Z0-9.]`},
-	})
-}
-
-func TestExchangeFormatsAreListed(t *testing.T) {
-	names := feed.FormatNames(markets.Formats())
-	assert.Subset(t, names, []string{"ecb-fx", "coinbase-ticker", "coinbase-candles", "kraken-ticker", "kraken-ohlc"})
-	for _, f := range markets.Formats() {
-		assert.NotEmpty(t, f.Doc, f.Name)
-		assert.NotNil(t, f.New, f.Name)
 	}
 }
 

@@ -2,31 +2,19 @@ package markets_test
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"testing"
 
-	"github.com/stretchr/testify/require"
-
-	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
 )
 
 // fuzzDaily fuzzes one daily format. The seed corpus is every file in
 // testdata (each format also gets the others' files, which it must reject
 // cleanly), damaged copies of them, the extra seeds, and what
-// testdata/fuzz/<name> holds; plain `go test` runs them all. Properties: no
-// panic; the input is not changed; an error wraps feed.ErrBadBody and comes
-// with no observations; a success is repeatable and gives unsealed events
-// that seal and validate at parseNow, one per key and date, sorted.
+// testdata/fuzz/<name> holds; plain `go test` runs them all. Properties:
+// those of feedtest.CheckParse, and a success gives unsealed events that
+// seal and validate at parseNow, one per key and date, sorted.
 func fuzzDaily(f *testing.F, format string, params map[string]string, extra ...string) {
-	entries, err := os.ReadDir("testdata")
-	require.NoError(f, err)
-	for _, e := range entries {
-		if e.IsDir() {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join("testdata", e.Name()))
-		require.NoError(f, err)
+	for _, b := range feedtest.Files(f, "*") {
 		f.Add(b)
 		if len(b) > 64 {
 			f.Add(b[:len(b)/2])
@@ -39,19 +27,9 @@ func fuzzDaily(f *testing.F, format string, params map[string]string, extra ...s
 	}
 	parse := newParser(f, format, params)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		in := bytes.Clone(body)
-		obs, err := parse(body, parseNow)
-		require.Equal(t, in, body, "the parser changed its input")
-		if err != nil {
-			require.ErrorIs(t, err, feed.ErrBadBody)
-			require.Empty(t, obs.Events)
-			require.Empty(t, obs.Warnings)
-			return
+		if obs, ok := feedtest.CheckParse(t, parse, body, parseNow); ok {
+			checkDaily(t, obs)
 		}
-		again, err := parse(body, parseNow)
-		require.NoError(t, err)
-		require.Equal(t, obs, again, "the same body parsed twice differs")
-		checkDaily(t, obs)
 	})
 }
 

@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/carrywatch/carrywatch/pkg/feed"
 	"github.com/carrywatch/carrywatch/pkg/feed/markets"
 )
 
@@ -83,10 +82,7 @@ func TestDailyFormatsRejectWhatIsNotTheirs(t *testing.T) {
 		for _, tt := range cases {
 			t.Run(ft.format+" "+tt.name, func(t *testing.T) {
 				obs, err := parse(tt.body, parseNow)
-				require.ErrorIs(t, err, feed.ErrBadBody)
-				assert.ErrorContains(t, err, tt.want)
-				assert.Empty(t, obs.Events)
-				assert.Empty(t, obs.Warnings)
+				feedtest.CheckBadBody(t, obs, err, tt.want)
 			})
 		}
 	}
@@ -146,9 +142,7 @@ func TestDailyFormatsRejectBadRows(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.format+" "+tt.name, func(t *testing.T) {
 			obs, err := newParser(t, tt.format, tt.params)([]byte(tt.body), parseNow)
-			require.ErrorIs(t, err, feed.ErrBadBody)
-			assert.ErrorContains(t, err, "parse "+tt.format+": bad body: "+tt.want)
-			assert.Empty(t, obs.Events)
+			feedtest.CheckBadBody(t, obs, err, "parse "+tt.format+": bad body: "+tt.want)
 		})
 	}
 }

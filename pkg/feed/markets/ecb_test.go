@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
-	"github.com/carrywatch/carrywatch/pkg/feed"
 	"github.com/carrywatch/carrywatch/pkg/feed/markets"
 )
 
@@ -65,7 +64,7 @@ func TestParseECB(t *testing.T) {
 			require.Len(t, got, len(tt.want))
 			for i, w := range tt.want {
 				assert.Equal(t, &event.MarketQuote{
-					Meta:        event.Meta{Source: "ecb", ObservedAt: exUTC(t, w.at)},
+					Meta:        event.Meta{Source: "ecb", ObservedAt: feedtest.UTC(t, w.at)},
 					Instrument:  "USDJPY",
 					Value:       exCross(t, w.jpy, w.usd),
 					Unit:        "JPY per USD",
@@ -101,7 +100,7 @@ func TestECBFixingTime(t *testing.T) {
 		require.NoError(t, err)
 		got, err := markets.ECBFixingTime(d)
 		require.NoError(t, err)
-		assert.Equal(t, exUTC(t, tt.want), got, tt.date)
+		assert.Equal(t, feedtest.UTC(t, tt.want), got, tt.date)
 	}
 }
 
@@ -121,7 +120,7 @@ func TestParseECBWarnings(t *testing.T) {
 	require.NoError(t, err)
 	got := exQuotes(t, obs, exNow)
 	require.Len(t, got, 1)
-	assert.Equal(t, exUTC(t, "2026-11-30T13:15:00Z"), got[0].ObservedAt)
+	assert.Equal(t, feedtest.UTC(t, "2026-11-30T13:15:00Z"), got[0].ObservedAt)
 	assert.Equal(t, []string{
 		"2026-11-27: no USD and JPY rates both (USD true, JPY false); day skipped",
 		"2026-12-01: fixing at 2026-12-01T13:15:00Z is after the fetch time 2026-12-01T09:30:00Z; day skipped",
@@ -156,10 +155,8 @@ func TestParseECBRejects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			obs, err := newParser(t, markets.FormatECBFX, nil)(tt.body, exNow)
-			require.ErrorIs(t, err, feed.ErrBadBody)
+			feedtest.CheckBadBody(t, obs, err, tt.want)
 			assert.Contains(t, err.Error(), "ecb reference rates: bad body: ")
-			assert.Contains(t, err.Error(), tt.want)
-			assert.Empty(t, obs.Events)
 		})
 	}
 }
@@ -172,22 +169,12 @@ func TestParseECBAllowsATrailingComment(t *testing.T) {
 	assert.Len(t, obs.Events, 1)
 }
 
-func TestECBParams(t *testing.T) {
-	f := lookupFormat(t, markets.FormatECBFX)
-	p, err := f.New(map[string]string{"source": "ecb.eurofxref"})
-	require.NoError(t, err)
-	obs, err := p(feedtest.Testdata(t, "ecb/daily_2022-07-08.xml"), exNow)
+// The source parameter names the quotes' source; its refusals are in
+// TestExchangeParams.
+func TestECBSourceParam(t *testing.T) {
+	obs, err := newParser(t, markets.FormatECBFX, map[string]string{"source": "ecb.eurofxref"})(feedtest.Testdata(t, "ecb/daily_2022-07-08.xml"), exNow)
 	require.NoError(t, err)
 	assert.Equal(t, "ecb.eurofxref", exQuotes(t, obs, exNow)[0].Source)
-
-	for params, want := range map[string]map[string]string{
-		`ecb-fx: bad format parameter: unknown parameter "instrument" (known: source)`: {"instrument": "USDJPY"},
-		`ecb-fx: bad format parameter: source "ECB" must be`:                           {"source": "ECB"},
-	} {
-		_, err := f.New(want)
-		require.ErrorIs(t, err, feed.ErrBadParam)
-		assert.Contains(t, err.Error(), params)
-	}
 }
 
 // FuzzECB runs ParseECB on the ECB testdata and broken copies of it in

@@ -13,7 +13,7 @@ import (
 )
 
 func TestParseKrakenTicker(t *testing.T) {
-	now := exUTC(t, "2026-09-25T18:17:42Z")
+	now := feedtest.UTC(t, "2026-09-25T18:17:42Z")
 	tests := []struct {
 		name   string
 		file   string
@@ -29,7 +29,7 @@ func TestParseKrakenTicker(t *testing.T) {
 			obs, err := newParser(t, markets.FormatKrakenTicker, tt.params)(feedtest.Testdata(t, tt.file), now)
 			require.NoError(t, err)
 			assert.Equal(t, []*event.MarketQuote{{
-				Meta:       event.Meta{Source: "kraken", ObservedAt: exUTC(t, "2026-09-25T18:17:00Z")},
+				Meta:       event.Meta{Source: "kraken", ObservedAt: feedtest.UTC(t, "2026-09-25T18:17:00Z")},
 				Instrument: "BTC-USD", Value: tt.want, Unit: "USD", Kind: "last",
 			}}, exQuotes(t, obs, now))
 		})

@@ -20,12 +20,7 @@ func lookup(t testing.TB, name string) feed.Format {
 }
 
 func TestFormats(t *testing.T) {
-	fs := outages.Formats()
-	assert.Equal(t, []string{"binance-status", "kraken-status", "statuspage-incidents", "statuspage-summary"}, feed.FormatNames(fs))
-	for _, f := range fs {
-		assert.NotEmpty(t, f.Doc, f.Name)
-		assert.NotNil(t, f.New, f.Name)
-	}
+	feedtest.CheckFormats(t, outages.Formats(), "binance-status", "kraken-status", "statuspage-incidents", "statuspage-summary")
 }
 
 func TestFormatParams(t *testing.T) {
@@ -126,9 +121,7 @@ func TestBadBodies(t *testing.T) {
 				parse, err := lookup(t, tt.format).New(params)
 				require.NoError(t, err)
 				obs, err := parse(c.body, now)
-				require.ErrorIs(t, err, feed.ErrBadBody)
-				assert.Contains(t, err.Error(), c.want)
-				assert.Empty(t, obs.Events)
+				feedtest.CheckBadBody(t, obs, err, c.want)
 			})
 		}
 	}

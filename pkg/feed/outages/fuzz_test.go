@@ -1,13 +1,11 @@
 package outages_test
 
 import (
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
@@ -18,35 +16,24 @@ import (
 // addSeeds adds every file matching the patterns under testdata/ to the
 // seed corpus, which every `go test` runs (with testdata/fuzz/<Name>/).
 func addSeeds(f *testing.F, patterns ...string) {
-	f.Helper()
-	for _, p := range patterns {
-		files, err := filepath.Glob(filepath.Join("testdata", p))
-		require.NoError(f, err)
-		require.NotEmpty(f, files, p)
-		for _, file := range files {
-			rel, err := filepath.Rel("testdata", file)
-			require.NoError(f, err)
-			f.Add(feedtest.Testdata(f, rel))
-		}
+	for _, b := range feedtest.Files(f, patterns...) {
+		f.Add(b)
 	}
 }
 
-// checkObservations asserts the properties every successful parse has:
-// only unsealed VenueStatus events, each of which seals and validates at
-// now, with ids unique within the parse.
 // floor is the earliest time an event may carry.
 var floor = event.MinObservedAt
 
-func checkObservations(t *testing.T, obs feed.Observations) {
+// checkObservations asserts the properties every successful parse has:
+// only unsealed VenueStatus events, each of which seals, validates at now
+// and survives the wire (see sealed), carries times in range at UTC
+// milliseconds, and has an id unique within the parse. It returns the
+// sealed copies.
+func checkObservations(t *testing.T, obs feed.Observations) []*event.VenueStatus {
 	t.Helper()
+	evs := sealed(t, obs)
 	seen := map[string]bool{}
-	for _, e := range obs.Events {
-		vs, ok := e.(*event.VenueStatus)
-		require.Truef(t, ok, "event %T", e)
-		require.Empty(t, vs.ID)
-		c := *vs
-		event.Seal(&c, now)
-		require.NoError(t, c.Validate(now), "%+v", c)
+	for _, c := range evs {
 		for _, at := range []*time.Time{&c.ObservedAt, &c.StartedAt, c.ResolvedAt} {
 			if at != nil {
 				require.Falsef(t, at.Before(floor) || at.After(now.Add(event.MaxClockSkew)), "time %s out of range", at)
@@ -54,29 +41,19 @@ func checkObservations(t *testing.T, obs feed.Observations) {
 				require.Equal(t, event.Millis(*at), *at)
 			}
 		}
-		b, err := event.Marshal(&c)
-		require.NoError(t, err)
-		_, err = event.Parse(b, now)
-		require.NoError(t, err, "%s", b)
 		require.Falsef(t, seen[c.ID], "duplicate id %s for %s %s at %s", c.ID, c.IncidentID, c.Action, c.ObservedAt)
 		seen[c.ID] = true
 	}
+	return evs
 }
 
 func fuzzStatuspage(f *testing.F, parse func(outages.Statuspage) feed.Parser) {
 	addSeeds(f, "statuspage/*.json", "garbage/*")
 	page := parse(outages.Statuspage{Venue: "fuzz"})
 	f.Fuzz(func(t *testing.T, body []byte) {
-		obs, err := page(body, now)
-		if err != nil {
-			require.ErrorIs(t, err, feed.ErrBadBody)
-			assert.Empty(t, obs.Events)
-			return
+		if obs, ok := feedtest.CheckParse(t, page, body, now); ok {
+			checkObservations(t, obs)
 		}
-		checkObservations(t, obs)
-		again, err := page(body, now)
-		require.NoError(t, err)
-		require.Equal(t, obs, again, "parsing is deterministic")
 	})
 }
 
@@ -118,10 +95,7 @@ func fuzzState(f *testing.F, dir string, parse func([]byte) (outages.State, erro
 				require.ErrorIs(t, err, feed.ErrBadBody)
 				continue
 			}
-			checkObservations(t, obs)
-			for _, e := range obs.Events {
-				c := *e.(*event.VenueStatus)
-				event.Seal(&c, now)
+			for _, c := range checkObservations(t, obs) {
 				require.Falsef(t, seen[c.ID], "id %s reused across polls", c.ID)
 				seen[c.ID] = true
 			}

@@ -8,16 +8,14 @@ import (
 
 	"github.com/carrywatch/carrywatch/pkg/feed"
 	"github.com/carrywatch/carrywatch/pkg/feed/markets"
+	"github.com/carrywatch/carrywatch/pkg/testutil/feedtest"
 )
 
-func TestDailyFormatsAreListed(t *testing.T) {
-	names := feed.FormatNames(markets.Formats())
-	for _, name := range []string{"cboe-vix", "fred-csv", "history-csv", "history-jgb", "treasury-par"} {
-		assert.Contains(t, names, name)
-	}
-	for _, f := range markets.Formats() {
-		assert.NotEmpty(t, f.Doc, f.Name)
-	}
+// Every market format is listed, with a doc and a constructor.
+func TestFormatsAreListed(t *testing.T) {
+	feedtest.CheckFormats(t, markets.Formats(),
+		"cboe-vix", "fred-csv", "history-csv", "history-jgb", "treasury-par",
+		"ecb-fx", "coinbase-ticker", "coinbase-candles", "kraken-ticker", "kraken-ohlc")
 }
 
 func TestDailyFormatParams(t *testing.T) {
@@ -59,4 +57,25 @@ func TestDailyFormatParams(t *testing.T) {
 			assert.Nil(t, p)
 		})
 	}
+}
+
+func TestExchangeParams(t *testing.T) {
+	feedtest.CheckParams(t, markets.Formats(), []feedtest.ParamCase{
+		{Format: markets.FormatCoinbaseTicker},
+		{Format: markets.FormatCoinbaseCandles, Params: map[string]string{"instrument": "ETH-USD", "source": "coinbase"}},
+		{Format: markets.FormatKrakenTicker, Params: map[string]string{"pair": "XETHZUSD", "instrument": "ETH-USD"}},
+		{Format: markets.FormatKrakenOHLC, Params: map[string]string{"pair": "XXBTZUSD"}},
+		{Format: markets.FormatCoinbaseTicker, Params: map[string]string{"instrument": "BTC-EUR"},
+			WantErr: `coinbase-ticker: bad format parameter: instrument "BTC-EUR" must be 1-32 of [A-Z0-9-] ending in -USD`},
+		{Format: markets.FormatCoinbaseCandles, Params: map[string]string{"instrument": "btc-usd"}, WantErr: `instrument "btc-usd" must be`},
+		{Format: markets.FormatCoinbaseTicker, Params: map[string]string{"pair": "XXBTZUSD"},
+			WantErr: `coinbase-ticker: bad format parameter: unknown parameter "pair" (known: instrument, source)`},
+		{Format: markets.FormatKrakenTicker, Params: map[string]string{"granularity": "60"},
+			WantErr: `kraken-ticker: bad format parameter: unknown parameter "granularity" (known: instrument, source, pair)`},
+		{Format: markets.FormatKrakenOHLC, Params: map[string]string{"source": "Kraken"}, WantErr: `source "Kraken" must be 1-64 of lowercase`},
+		{Format: markets.FormatKrakenOHLC, Params: map[string]string{"pair": "xbt/usd"}, WantErr: `pair "xbt/usd" must be 1-32 of [A-Z0-9.]`},
+		{Format: markets.FormatECBFX, Params: map[string]string{"instrument": "USDJPY"},
+			WantErr: `ecb-fx: bad format parameter: unknown parameter "instrument" (known: source)`},
+		{Format: markets.FormatECBFX, Params: map[string]string{"source": "ECB"}, WantErr: `ecb-fx: bad format parameter: source "ECB" must be`},
+	})
 }
