@@ -339,14 +339,7 @@ func TestDeployScorerRunsAsScorer(t *testing.T) {
 	conn.refusePublish(t, event.SubjectDeadLetter("scorer"))
 	conn.refuseSubscribe(t, event.SubjectEvents)
 	conn.refuseSubscribe(t, "_INBOX.>")
-	conn.refuseRequest(t, "$JS.API.CONSUMER.MSG.NEXT.CW_EVENTS.sink-events", func(ctx context.Context) error {
-		cons, err := conn.js.Consumer(ctx, natsfx.StreamEvents, "sink-events")
-		if err != nil {
-			return err
-		}
-		_, err = cons.Next(jetstream.FetchMaxWait(time.Second))
-		return err
-	})
+	conn.refusePull(t, natsfx.StreamEvents, "sink-events")
 	conn.refuseRequest(t, "$JS.API.CONSUMER.DELETE.CW_EVENTS.sink-events", func(ctx context.Context) error {
 		return conn.js.DeleteConsumer(ctx, natsfx.StreamEvents, "sink-events")
 	})

@@ -109,33 +109,39 @@ func TestEnsureStreamsIsIdempotent(t *testing.T) {
 	requireStreams(t, js, cfg)
 }
 
-func TestEnsureStreamsConcurrently(t *testing.T) {
-	srv := natstest.New(t)
-	cfg := natsfx.DefaultConfig().Streams
-	cfg.DLQMaxAge = 0
-
-	const callers = 4
-	jss := make([]jetstream.JetStream, callers)
+// ensureConcurrently calls EnsureStreams at once with each of cfgs, each
+// on a connection of its own like separate processes, checks that every
+// call succeeds and returns the connections in the order of cfgs.
+func ensureConcurrently(t *testing.T, srv *natstest.Server, cfgs ...natsfx.StreamsConfig) []jetstream.JetStream {
+	t.Helper()
+	jss := make([]jetstream.JetStream, len(cfgs))
 	for i := range jss {
-		jss[i] = srv.JetStream(t) // one connection each, like separate processes
+		jss[i] = srv.JetStream(t)
 	}
 	ctx := testContext(t)
-	errs := make([]error, callers)
+	errs := make([]error, len(cfgs))
 	start := make(chan struct{})
 	var wg sync.WaitGroup
-	for i := range callers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+	for i, cfg := range cfgs {
+		wg.Go(func() {
 			<-start
 			errs[i] = natsfx.EnsureStreams(ctx, jss[i], cfg)
-		}()
+		})
 	}
 	close(start)
 	wg.Wait()
 	for i, err := range errs {
 		assert.NoError(t, err, "caller %d", i)
 	}
+	return jss
+}
+
+func TestEnsureStreamsConcurrently(t *testing.T) {
+	srv := natstest.New(t)
+	cfg := natsfx.DefaultConfig().Streams
+	cfg.DLQMaxAge = 0
+
+	jss := ensureConcurrently(t, srv, cfg, cfg, cfg, cfg)
 	requireStreams(t, jss[0], cfg)
 }
 
@@ -151,33 +157,8 @@ func TestEnsureStreamsConcurrentlyWithDifferentConfigs(t *testing.T) {
 	newCfg.ScoresMaxAge = 90 * 24 * time.Hour
 	newCfg.DLQMaxAge = 7 * 24 * time.Hour
 
-	const callers = 4
-	jss := make([]jetstream.JetStream, callers)
-	for i := range jss {
-		jss[i] = srv.JetStream(t)
-	}
+	jss := ensureConcurrently(t, srv, oldCfg, newCfg, oldCfg, newCfg)
 	ctx := testContext(t)
-	errs := make([]error, callers)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range callers {
-		cfg := oldCfg
-		if i%2 == 1 {
-			cfg = newCfg
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			errs[i] = natsfx.EnsureStreams(ctx, jss[i], cfg)
-		}()
-	}
-	close(start)
-	wg.Wait()
-	for i, err := range errs {
-		assert.NoError(t, err, "caller %d", i)
-	}
-
 	s, err := jss[0].Stream(ctx, natsfx.StreamDLQ)
 	require.NoError(t, err)
 	assert.Contains(t, []time.Duration{oldCfg.DLQMaxAge, newCfg.DLQMaxAge}, s.CachedInfo().Config.MaxAge)
