@@ -225,6 +225,20 @@ func Run[C Component](name string) fx.Option {
 	})
 }
 
+// ProvideAs provides what constructor returns as its own type and as each
+// of the interfaces as points to (fx.As), the narrow interfaces a
+// service's components declare, so that a module owning a connection
+// hands it out as those: ProvideAs(natsfx.New, new(sink.Bus)). Each must
+// be an interface the type implements, else the application fails to
+// build, naming it.
+func ProvideAs(constructor any, as ...any) fx.Option {
+	anns := []fx.Annotation{fx.As(fx.Self())}
+	for _, a := range as {
+		anns = append(anns, fx.As(a))
+	}
+	return fx.Provide(fx.Annotate(constructor, anns...))
+}
+
 // Module provides the Server and its registry (as a prometheus.Registerer)
 // and runs it with the application. Config is supplied by the service.
 var Module = fx.Module("opsfx",
