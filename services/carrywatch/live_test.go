@@ -17,7 +17,6 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/history"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
-	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
 	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
 )
 
@@ -53,13 +52,7 @@ func upJetStream(t *testing.T, dataDir string) jetstream.JetStream {
 // before its feeds, then polls them; a restart on the same store does not
 // publish the history again.
 func TestUpLivePublishesTheHistoryOnceThenPolls(t *testing.T) {
-	db := chtest.New(t)
-	t.Setenv("CW_CLICKHOUSE_ADDR", db.Addr)
-	t.Setenv("CW_CLICKHOUSE_DATABASE", db.Database)
-	t.Setenv("CW_NATS_URL", "")
-	t.Setenv("CW_LOG_LEVEL", "info")
-	dataDir := filepath.Join(t.TempDir(), "carrywatch")
-	t.Setenv("CW_DATA_DIR", dataDir)
+	_, dataDir := upEnv(t, "info")
 	args := []string{"--config", mofFeeds(t), "--nats-listen", "127.0.0.1:-1", "--http-addr", "", "--web-addr", ""}
 
 	total := 0
@@ -103,12 +96,7 @@ func TestUpLivePublishesTheHistoryOnceThenPolls(t *testing.T) {
 // publish refuses to send a live event into it; a live up afterwards on the
 // same data dir starts from its own store, without the replay's events.
 func TestReplayAndLiveNeverShareAStore(t *testing.T) {
-	db := chtest.New(t)
-	t.Setenv("CW_CLICKHOUSE_ADDR", db.Addr)
-	t.Setenv("CW_CLICKHOUSE_DATABASE", db.Database)
-	t.Setenv("CW_NATS_URL", "")
-	dataDir := filepath.Join(t.TempDir(), "carrywatch")
-	t.Setenv("CW_DATA_DIR", dataDir)
+	_, dataDir := upEnv(t, "info")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	common := []string{"--nats-listen", "127.0.0.1:-1", "--http-addr", "", "--web-addr", ""}

@@ -19,6 +19,22 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/testutil/logtest"
 )
 
+// upEnv is the environment of a `carrywatch up` under test: a database
+// of the test ClickHouse of its own, no CW_NATS_URL (up runs its embedded
+// server), logging at level, and a fresh data dir. It returns the
+// database and the data dir.
+func upEnv(t *testing.T, level string) (*chtest.DB, string) {
+	t.Helper()
+	db := chtest.New(t)
+	t.Setenv("CW_CLICKHOUSE_ADDR", db.Addr)
+	t.Setenv("CW_CLICKHOUSE_DATABASE", db.Database)
+	t.Setenv("CW_NATS_URL", "")
+	t.Setenv("CW_LOG_LEVEL", level)
+	dataDir := filepath.Join(t.TempDir(), "carrywatch")
+	t.Setenv("CW_DATA_DIR", dataDir)
+	return db, dataDir
+}
+
 // startUp runs `carrywatch up` with args until the returned function stops
 // it; it returns once up says it is up, with what up writes to stderr.
 func startUp(t *testing.T, args ...string) (stop func(), logs *logtest.Buffer) {
@@ -62,13 +78,7 @@ func startUp(t *testing.T, args ...string) (stop func(), logs *logtest.Buffer) {
 // `carrywatch up` lets into its embedded NATS only the login it made in
 // its data dir, once; the client commands find it there by themselves.
 func TestUpEmbeddedNATSLetsInOnlyItsLogin(t *testing.T) {
-	db := chtest.New(t)
-	t.Setenv("CW_CLICKHOUSE_ADDR", db.Addr)
-	t.Setenv("CW_CLICKHOUSE_DATABASE", db.Database)
-	t.Setenv("CW_LOG_LEVEL", "trace")
-	t.Setenv("CW_NATS_URL", "")
-	dataDir := filepath.Join(t.TempDir(), "carrywatch")
-	t.Setenv("CW_DATA_DIR", dataDir)
+	_, dataDir := upEnv(t, "trace")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	upArgs := []string{"--scenario", "smoke", "--speed", "0", "--nats-listen", "127.0.0.1:-1", "--http-addr", "", "--web-addr", ""}
