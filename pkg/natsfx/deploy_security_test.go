@@ -16,7 +16,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/carrywatch/carrywatch/pkg/chfx"
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
 	"github.com/carrywatch/carrywatch/pkg/feed/formats"
@@ -373,9 +372,7 @@ func TestDeploySinkRunsAsSink(t *testing.T) {
 	require.NoError(t, err)
 
 	bus, busLogs := startBusAs(t, srv.URL, "sink")
-	ch := chfx.NewClient(chfx.Config{Addr: []string{db.Addr}, Database: db.Database}.WithDefaults(), chtest.Logger(t))
-	require.NoError(t, ch.Start(ctx))
-	t.Cleanup(func() { _ = ch.Stop(context.Background()) })
+	ch := chtest.Client(t, db)
 	cfg := sink.DefaultConfig()
 	cfg.BatchMaxWait = 50 * time.Millisecond
 	cfg.LagInterval = 50 * time.Millisecond

@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/carrywatch/carrywatch/pkg/chfx"
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/history"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
@@ -29,9 +28,7 @@ func startSink(t *testing.T, natsURL string, db *chtest.DB) {
 	bus := natsfx.New(natsCfg, chtest.Logger(t))
 	require.NoError(t, bus.Start(ctx))
 	t.Cleanup(func() { _ = bus.Stop(context.Background()) })
-	ch := chfx.NewClient(chfx.Config{Addr: []string{db.Addr}, Database: db.Database}.WithDefaults(), chtest.Logger(t))
-	require.NoError(t, ch.Start(ctx))
-	t.Cleanup(func() { _ = ch.Stop(context.Background()) })
+	ch := chtest.Client(t, db)
 	cfg := sink.DefaultConfig()
 	cfg.BatchMaxWait = 100 * time.Millisecond
 	s, err := sink.New(cfg, bus, ch, prometheus.NewRegistry(), chtest.Logger(t))
