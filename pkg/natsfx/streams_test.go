@@ -202,6 +202,27 @@ func TestJetStreamDeduplicatesByMsgID(t *testing.T) {
 	assert.Equal(t, uint64(2), info.State.Msgs)
 }
 
+// PublishEvent stores an event once on its subject, under its id: the
+// same event again is acknowledged as a duplicate of the first.
+func TestPublishEvent(t *testing.T) {
+	js := natstest.New(t).Streams(t)
+	ctx := context.Background()
+	ev := &event.JGBYield{Meta: event.Meta{Source: "test", ObservedAt: time.Date(2025, 12, 1, 6, 0, 0, 0, time.UTC)}, Tenor: "10Y", YieldPct: 1.881}
+	event.Seal(ev, time.Now())
+
+	first, err := natsfx.PublishEvent(ctx, js, ev)
+	require.NoError(t, err)
+	assert.False(t, first.Duplicate)
+	again, err := natsfx.PublishEvent(ctx, js, ev)
+	require.NoError(t, err)
+	assert.True(t, again.Duplicate)
+	assert.Equal(t, first.Sequence, again.Sequence)
+
+	stored := natstest.Stored(t, js, natsfx.StreamEvents, ev.Subject())
+	require.Len(t, stored, 1)
+	assert.Equal(t, ev.ID, stored[0].Headers().Get(jetstream.MsgIDHeader))
+}
+
 func TestScoresKeepLastPerSubject(t *testing.T) {
 	srv := natstest.New(t)
 	js := srv.Streams(t)

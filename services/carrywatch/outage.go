@@ -56,13 +56,9 @@ func newOutageActionCmd(action string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			data, err := event.Marshal(ev)
+			ack, err := natsfx.PublishEvent(cmd.Context(), js, ev)
 			if err != nil {
 				return err
-			}
-			ack, err := js.Publish(cmd.Context(), ev.Subject(), data, jetstream.WithMsgID(ev.ID))
-			if err != nil {
-				return fmt.Errorf("publish %s: %w", ev.Subject(), err)
 			}
 			_, err = fmt.Fprintf(cmd.OutOrStdout(), "%s %s incident=%s severity=%s seq=%d duplicate=%t\n",
 				ev.Subject(), action, ev.IncidentID, ev.Severity, ack.Sequence, ack.Duplicate)
