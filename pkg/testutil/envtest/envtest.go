@@ -1,14 +1,29 @@
-// Package envtest checks what a service's configuration reports when
-// envconfig loads it from an environment.
+// Package envtest checks the configuration a package or a service reads
+// from the environment: its defaults, and what it reports when envconfig
+// loads it from an environment with mistakes.
 package envtest
 
 import (
 	"testing"
 
+	"github.com/caarlos0/env/v11"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/envconfig"
 )
+
+// Defaults returns a T parsed from an empty environment, which holds the
+// defaults of its env tags, once it has checked that it equals want (the
+// package's DefaultConfig) and is valid.
+func Defaults[T envconfig.Validator](t *testing.T, want T) T {
+	t.Helper()
+	got, err := env.ParseAsWithOptions[T](env.Options{Environment: map[string]string{}})
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+	assert.NoError(t, got.Validate())
+	return got
+}
 
 // Mistakes is an environment with mistakes in it, what loading a
 // configuration from it must report, and the environment that corrects
