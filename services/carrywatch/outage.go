@@ -66,7 +66,7 @@ func newOutageActionCmd(action string) *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.BoolVar(&f.intoReplay, "into-replay", false, "send even into the NATS server of an up that replays a scenario")
+	intoReplayFlag(cmd, &f.intoReplay)
 	fl.StringVar(&f.venue, "venue", "", "venue, e.g. cme (lower-cased)")
 	fl.StringVar(&f.id, "id", "", "incident id (open: default <venue>-<time>; update/resolve: default the venue's latest open incident)")
 	fl.StringVar(&f.at, "at", "", "when (RFC 3339); default now")

@@ -67,7 +67,7 @@ exits non-zero with the reason.
 		},
 	}
 	fl := cmd.Flags()
-	fl.BoolVar(&f.intoReplay, "into-replay", false, "send even into the NATS server of an up that replays a scenario")
+	intoReplayFlag(cmd, &f.intoReplay)
 	fl.StringVar(&f.schema, "schema", "", "schema of an event built from flags, e.g. cw.jgb.yield/v1")
 	fl.StringVar(&f.source, "source", "manual", "source of an event built from flags")
 	fl.StringVar(&f.at, "at", "", "observed_at (RFC 3339) of an event built from flags; default now")
