@@ -1,6 +1,10 @@
 package chfx
 
-import "go.uber.org/fx"
+import (
+	"go.uber.org/fx"
+
+	"github.com/carrywatch/carrywatch/pkg/opsfx"
+)
 
 // Module provides a *Client built from the Config the service supplies
 // (fx.Supply(chfx.Config{…})) and starts and stops it with the application:
@@ -11,12 +15,8 @@ import "go.uber.org/fx"
 // them: chfx.Module(new(sink.Store)). Each must be an interface *Client
 // implements, else the application fails to build, naming it.
 func Module(as ...any) fx.Option {
-	anns := []fx.Annotation{fx.As(fx.Self())}
-	for _, a := range as {
-		anns = append(anns, fx.As(a))
-	}
 	return fx.Module("chfx",
-		fx.Provide(fx.Annotate(NewClient, anns...)),
+		opsfx.ProvideAs(NewClient, as...),
 		fx.Invoke(register),
 	)
 }

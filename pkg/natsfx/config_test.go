@@ -14,13 +14,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/envconfig"
+	"github.com/carrywatch/carrywatch/pkg/testutil/envtest"
 )
 
 func TestDefaultConfigMatchesEnvDefaults(t *testing.T) {
-	got, err := env.ParseAsWithOptions[Config](env.Options{Environment: map[string]string{}})
-	require.NoError(t, err)
-	assert.Equal(t, DefaultConfig(), got)
-	assert.NoError(t, got.Validate())
+	got := envtest.Defaults(t, DefaultConfig())
 	host, _, err := net.SplitHostPort(got.Embedded.Listen)
 	require.NoError(t, err)
 	assert.True(t, net.ParseIP(host).IsLoopback(), "the embedded server listens on loopback only by default, not %s", host)

@@ -184,6 +184,20 @@ func (c *userConn) refuseRequest(t *testing.T, subject string, call func(ctx con
 	c.requireViolation(t, subject)
 }
 
+// refusePull pulls the next message of the durable consumer of stream,
+// which the server must refuse.
+func (c *userConn) refusePull(t *testing.T, stream, consumer string) {
+	t.Helper()
+	c.refuseRequest(t, "$JS.API.CONSUMER.MSG.NEXT."+stream+"."+consumer, func(ctx context.Context) error {
+		cons, err := c.js.Consumer(ctx, stream, consumer)
+		if err != nil {
+			return err
+		}
+		_, err = cons.Next(jetstream.FetchMaxWait(time.Second))
+		return err
+	})
+}
+
 // sealed returns ev sealed now, marshalled.
 func sealed(t *testing.T, ev event.Event) []byte {
 	t.Helper()

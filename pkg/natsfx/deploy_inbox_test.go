@@ -47,14 +47,7 @@ func TestDeployNoUserReadsAnotherUsersReplies(t *testing.T) {
 	admin := connectAs(t, srv.URL, "admin")
 	cons, err := admin.js.OrderedConsumer(ctx, natsfx.StreamEvents, jetstream.OrderedConsumerConfig{})
 	require.NoError(t, err)
-	batch, err := cons.Fetch(5, jetstream.FetchMaxWait(5*time.Second))
-	require.NoError(t, err)
-	fetched := 0
-	for range batch.Messages() {
-		fetched++
-	}
-	require.NoError(t, batch.Error())
-	require.Equal(t, 5, fetched, "admin read the five events")
+	require.Equal(t, 5, fetchCount(t, cons, 5), "admin read the five events")
 	// The scorer's publish acknowledgement and the sink's pulls.
 	scorerConn := connectAs(t, srv.URL, "scorer")
 	_, err = scorerConn.js.Publish(ctx, event.SubjectRiskScore, riskPrint(t, 0, 41.5))
@@ -64,13 +57,7 @@ func TestDeployNoUserReadsAnotherUsersReplies(t *testing.T) {
 		Durable: "sink-events", AckPolicy: jetstream.AckExplicitPolicy,
 	})
 	require.NoError(t, err)
-	sinkBatch, err := sinkCons.Fetch(5, jetstream.FetchMaxWait(5*time.Second))
-	require.NoError(t, err)
-	pulled := 0
-	for range sinkBatch.Messages() {
-		pulled++
-	}
-	require.Equal(t, 5, pulled, "the sink pulled the five events")
+	require.Equal(t, 5, fetchCount(t, sinkCons, 5), "the sink pulled the five events")
 
 	// The server queues messages for quant in order: whatever it routed to
 	// quant before the sentinel is in spied once the sentinel arrives.
@@ -126,4 +113,18 @@ func TestDeployQuantStockClientNeedsItsInboxPrefix(t *testing.T) {
 	defer cancel()
 	_, err = readLatest(short)
 	assert.Error(t, err, "without its prefix quant may not subscribe to the replies")
+}
+
+// fetchCount fetches up to n messages of cons, waiting at most five
+// seconds, and returns how many came.
+func fetchCount(t *testing.T, cons jetstream.Consumer, n int) int {
+	t.Helper()
+	batch, err := cons.Fetch(n, jetstream.FetchMaxWait(5*time.Second))
+	require.NoError(t, err)
+	got := 0
+	for range batch.Messages() {
+		got++
+	}
+	require.NoError(t, batch.Error())
+	return got
 }

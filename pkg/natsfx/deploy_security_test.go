@@ -16,7 +16,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/carrywatch/carrywatch/pkg/chfx"
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/feed"
 	"github.com/carrywatch/carrywatch/pkg/feed/formats"
@@ -339,14 +338,7 @@ func TestDeployScorerRunsAsScorer(t *testing.T) {
 	conn.refusePublish(t, event.SubjectDeadLetter("scorer"))
 	conn.refuseSubscribe(t, event.SubjectEvents)
 	conn.refuseSubscribe(t, "_INBOX.>")
-	conn.refuseRequest(t, "$JS.API.CONSUMER.MSG.NEXT.CW_EVENTS.sink-events", func(ctx context.Context) error {
-		cons, err := conn.js.Consumer(ctx, natsfx.StreamEvents, "sink-events")
-		if err != nil {
-			return err
-		}
-		_, err = cons.Next(jetstream.FetchMaxWait(time.Second))
-		return err
-	})
+	conn.refusePull(t, natsfx.StreamEvents, "sink-events")
 	conn.refuseRequest(t, "$JS.API.CONSUMER.DELETE.CW_EVENTS.sink-events", func(ctx context.Context) error {
 		return conn.js.DeleteConsumer(ctx, natsfx.StreamEvents, "sink-events")
 	})
@@ -380,9 +372,7 @@ func TestDeploySinkRunsAsSink(t *testing.T) {
 	require.NoError(t, err)
 
 	bus, busLogs := startBusAs(t, srv.URL, "sink")
-	ch := chfx.NewClient(chfx.Config{Addr: []string{db.Addr}, Database: db.Database}.WithDefaults(), chtest.Logger(t))
-	require.NoError(t, ch.Start(ctx))
-	t.Cleanup(func() { _ = ch.Stop(context.Background()) })
+	ch := chtest.Client(t, db)
 	cfg := sink.DefaultConfig()
 	cfg.BatchMaxWait = 50 * time.Millisecond
 	cfg.LagInterval = 50 * time.Millisecond

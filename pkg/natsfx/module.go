@@ -27,12 +27,8 @@ import (
 // Each must be an interface *Bus implements, else the application fails
 // to build, naming it.
 func Module(as ...any) fx.Option {
-	anns := []fx.Annotation{fx.As(fx.Self())}
-	for _, a := range as {
-		anns = append(anns, fx.As(a))
-	}
 	return fx.Module("natsfx",
-		fx.Provide(fx.Annotate(New, anns...)),
+		opsfx.ProvideAs(New, as...),
 		fx.Invoke(register),
 	)
 }

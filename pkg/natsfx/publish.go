@@ -4,9 +4,33 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
+
+// Publisher is what [PublishEvent] needs of JetStream.
+type Publisher interface {
+	Publish(ctx context.Context, subject string, payload []byte, opts ...jetstream.PublishOpt) (*jetstream.PubAck, error)
+}
+
+var _ Publisher = (jetstream.JetStream)(nil)
+
+// PublishEvent publishes ev, marshalled, on its subject with its id as the
+// message id, so that JetStream drops a repeat within the stream's
+// duplicate window, and returns the acknowledgement. The error is
+// event.Marshal's, or the client's or JetStream's as "publish <subject>: …".
+func PublishEvent(ctx context.Context, js Publisher, ev event.Event) (*jetstream.PubAck, error) {
+	data, err := event.Marshal(ev)
+	if err != nil {
+		return nil, err
+	}
+	ack, err := js.Publish(ctx, ev.Subject(), data, jetstream.WithMsgID(ev.Header().ID))
+	if err != nil {
+		return nil, fmt.Errorf("publish %s: %w", ev.Subject(), err)
+	}
+	return ack, nil
+}
 
 // AsyncPublisher is what a [PublishWindow] needs of JetStream.
 type AsyncPublisher interface {

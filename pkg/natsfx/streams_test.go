@@ -109,33 +109,39 @@ func TestEnsureStreamsIsIdempotent(t *testing.T) {
 	requireStreams(t, js, cfg)
 }
 
-func TestEnsureStreamsConcurrently(t *testing.T) {
-	srv := natstest.New(t)
-	cfg := natsfx.DefaultConfig().Streams
-	cfg.DLQMaxAge = 0
-
-	const callers = 4
-	jss := make([]jetstream.JetStream, callers)
+// ensureConcurrently calls EnsureStreams at once with each of cfgs, each
+// on a connection of its own like separate processes, checks that every
+// call succeeds and returns the connections in the order of cfgs.
+func ensureConcurrently(t *testing.T, srv *natstest.Server, cfgs ...natsfx.StreamsConfig) []jetstream.JetStream {
+	t.Helper()
+	jss := make([]jetstream.JetStream, len(cfgs))
 	for i := range jss {
-		jss[i] = srv.JetStream(t) // one connection each, like separate processes
+		jss[i] = srv.JetStream(t)
 	}
 	ctx := testContext(t)
-	errs := make([]error, callers)
+	errs := make([]error, len(cfgs))
 	start := make(chan struct{})
 	var wg sync.WaitGroup
-	for i := range callers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+	for i, cfg := range cfgs {
+		wg.Go(func() {
 			<-start
 			errs[i] = natsfx.EnsureStreams(ctx, jss[i], cfg)
-		}()
+		})
 	}
 	close(start)
 	wg.Wait()
 	for i, err := range errs {
 		assert.NoError(t, err, "caller %d", i)
 	}
+	return jss
+}
+
+func TestEnsureStreamsConcurrently(t *testing.T) {
+	srv := natstest.New(t)
+	cfg := natsfx.DefaultConfig().Streams
+	cfg.DLQMaxAge = 0
+
+	jss := ensureConcurrently(t, srv, cfg, cfg, cfg, cfg)
 	requireStreams(t, jss[0], cfg)
 }
 
@@ -151,33 +157,8 @@ func TestEnsureStreamsConcurrentlyWithDifferentConfigs(t *testing.T) {
 	newCfg.ScoresMaxAge = 90 * 24 * time.Hour
 	newCfg.DLQMaxAge = 7 * 24 * time.Hour
 
-	const callers = 4
-	jss := make([]jetstream.JetStream, callers)
-	for i := range jss {
-		jss[i] = srv.JetStream(t)
-	}
+	jss := ensureConcurrently(t, srv, oldCfg, newCfg, oldCfg, newCfg)
 	ctx := testContext(t)
-	errs := make([]error, callers)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range callers {
-		cfg := oldCfg
-		if i%2 == 1 {
-			cfg = newCfg
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			errs[i] = natsfx.EnsureStreams(ctx, jss[i], cfg)
-		}()
-	}
-	close(start)
-	wg.Wait()
-	for i, err := range errs {
-		assert.NoError(t, err, "caller %d", i)
-	}
-
 	s, err := jss[0].Stream(ctx, natsfx.StreamDLQ)
 	require.NoError(t, err)
 	assert.Contains(t, []time.Duration{oldCfg.DLQMaxAge, newCfg.DLQMaxAge}, s.CachedInfo().Config.MaxAge)
@@ -219,6 +200,27 @@ func TestJetStreamDeduplicatesByMsgID(t *testing.T) {
 	info, err := s.Info(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, uint64(2), info.State.Msgs)
+}
+
+// PublishEvent stores an event once on its subject, under its id: the
+// same event again is acknowledged as a duplicate of the first.
+func TestPublishEvent(t *testing.T) {
+	js := natstest.New(t).Streams(t)
+	ctx := context.Background()
+	ev := &event.JGBYield{Meta: event.Meta{Source: "test", ObservedAt: time.Date(2025, 12, 1, 6, 0, 0, 0, time.UTC)}, Tenor: "10Y", YieldPct: 1.881}
+	event.Seal(ev, time.Now())
+
+	first, err := natsfx.PublishEvent(ctx, js, ev)
+	require.NoError(t, err)
+	assert.False(t, first.Duplicate)
+	again, err := natsfx.PublishEvent(ctx, js, ev)
+	require.NoError(t, err)
+	assert.True(t, again.Duplicate)
+	assert.Equal(t, first.Sequence, again.Sequence)
+
+	stored := natstest.Stored(t, js, natsfx.StreamEvents, ev.Subject())
+	require.Len(t, stored, 1)
+	assert.Equal(t, ev.ID, stored[0].Headers().Get(jetstream.MsgIDHeader))
 }
 
 func TestScoresKeepLastPerSubject(t *testing.T) {

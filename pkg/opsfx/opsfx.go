@@ -22,6 +22,7 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/carrywatch/carrywatch/pkg/envconfig"
+	"github.com/carrywatch/carrywatch/pkg/lifecycle"
 )
 
 // Config is where the endpoint listens.
@@ -67,9 +68,8 @@ type Server struct {
 	mu     sync.Mutex
 	checks map[string]CheckFunc
 
-	srv  *http.Server
-	ln   net.Listener
-	done chan struct{}
+	srv *lifecycle.HTTPServer
+	ln  net.Listener
 }
 
 // New returns a Server with a fresh registry holding the Go and process
@@ -179,14 +179,7 @@ func (s *Server) Start(context.Context) error {
 		return fmt.Errorf("listen %s: %w", s.cfg.Addr, err)
 	}
 	s.ln = ln
-	s.srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 5 * time.Second}
-	s.done = make(chan struct{})
-	go func() {
-		defer close(s.done)
-		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			s.log.Error().Err(err).Msg("ops endpoint stopped")
-		}
-	}()
+	s.srv = lifecycle.ServeHTTP(ln, s.Handler(), s.log, "ops endpoint stopped")
 	s.log.Info().Str("addr", ln.Addr().String()).Msg("ops endpoint listening")
 	return nil
 }
@@ -196,9 +189,7 @@ func (s *Server) Stop(ctx context.Context) error {
 	if s.srv == nil {
 		return nil
 	}
-	err := s.srv.Shutdown(ctx)
-	<-s.done
-	if err != nil {
+	if err := s.srv.Shutdown(ctx); err != nil {
 		return fmt.Errorf("shut down ops endpoint: %w", err)
 	}
 	return nil
@@ -232,6 +223,20 @@ func Run[C Component](name string) fx.Option {
 			p.Ops.AddCheck(name, p.Component.Ready)
 		}
 	})
+}
+
+// ProvideAs provides what constructor returns as its own type and as each
+// of the interfaces as points to (fx.As), the narrow interfaces a
+// service's components declare, so that a module owning a connection
+// hands it out as those: ProvideAs(natsfx.New, new(sink.Bus)). Each must
+// be an interface the type implements, else the application fails to
+// build, naming it.
+func ProvideAs(constructor any, as ...any) fx.Option {
+	anns := []fx.Annotation{fx.As(fx.Self())}
+	for _, a := range as {
+		anns = append(anns, fx.As(a))
+	}
+	return fx.Provide(fx.Annotate(constructor, anns...))
 }
 
 // Module provides the Server and its registry (as a prometheus.Registerer)

@@ -3,6 +3,7 @@ package opsfx
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -118,4 +119,26 @@ func TestRun(t *testing.T) {
 			assert.Equal(t, 1, c.stops)
 		})
 	}
+}
+
+// ProvideAs hands one value out as itself and as each interface asked
+// for; an interface the type does not implement fails the build, named.
+func TestProvideAs(t *testing.T) {
+	type checker interface{ AddCheck(string, CheckFunc) }
+	newServer := func() *Server { return New(Config{}, zerolog.Nop()) }
+	var (
+		s *Server
+		c checker
+		h interface{ Handler() http.Handler }
+	)
+	fxtest.New(t, fx.NopLogger,
+		ProvideAs(newServer, new(checker), new(interface{ Handler() http.Handler })),
+		fx.Populate(&s, &c, &h),
+	).RequireStart().RequireStop()
+	require.NotNil(t, s)
+	assert.Same(t, s, c)
+	assert.Same(t, s, h)
+
+	err := fx.ValidateApp(ProvideAs(newServer, new(io.Reader)), fx.NopLogger)
+	assert.ErrorContains(t, err, "io.Reader")
 }

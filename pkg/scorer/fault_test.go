@@ -99,25 +99,44 @@ func savedSnapshot(t *testing.T, js jetstream.JetStream) (snapshot, bool) {
 	return snap, true
 }
 
+// halfway is a scorer on a fresh server that has scored the first half
+// of the model events.
+type halfway struct {
+	ns     *natstest.Server
+	js     jetstream.JetStream
+	s      *Scorer
+	scored uint64             // how many events it scored: the stream's last sequence
+	rest   []event.Event      // the second half, not published
+	want   []*event.RiskScore // the prints of an uninterrupted run of all the events
+}
+
+// scoreHalf starts a server and a scorer with the test's config changes,
+// publishes the first half of the model events and waits until the
+// scorer has scored them.
+func scoreHalf(t *testing.T, change func(*Config)) halfway {
+	t.Helper()
+	events := modelEvents(t)
+	half := len(events) / 2
+	ns := natstest.New(t)
+	js := ns.Streams(t)
+	s := startTestScorer(t, ns.URL, change)
+	waitWatermark(t, s, publishEvents(t, js, events[:half]))
+	return halfway{ns: ns, js: js, s: s, scored: uint64(half), rest: events[half:], want: wantPrints(events)}
+}
+
 // With more prints refused by JetStream than the publisher's window and
 // queue hold, Stop returns within its deadline and saves a snapshot that
 // is not ahead of any print that was not stored; a restart once JetStream
 // takes prints again publishes exactly the prints of an uninterrupted run.
 func TestStopWithPrintsRefusedSavesSnapshotBehindThem(t *testing.T) {
-	events := modelEvents(t)
-	half := len(events) / 2
-	want := wantPrints(events)
-
-	ns := natstest.New(t)
-	js := ns.Streams(t)
 	fast := func(c *Config) { c.SnapshotInterval = 50 * time.Millisecond }
-	s := startTestScorer(t, ns.URL, fast)
-	waitWatermark(t, s, publishEvents(t, js, events[:half]))
-	require.Eventually(t, func() bool { snap, ok := savedSnapshot(t, js); return ok && snap.StreamSeq == uint64(half) },
+	h := scoreHalf(t, fast)
+	ns, js, s, want := h.ns, h.js, h.s, h.want
+	require.Eventually(t, func() bool { snap, ok := savedSnapshot(t, js); return ok && snap.StreamSeq == h.scored },
 		time.Minute, 10*time.Millisecond, "an idle scorer saves its state")
 
 	accept := refuseScores(t, js)
-	last := publishEvents(t, js, events[half:])
+	last := publishEvents(t, js, h.rest)
 	require.Eventually(t, func() bool {
 		return promtest.ToFloat64(s.m.pending) > maxPrintsInFlight && s.Ready(context.Background()) != nil
 	}, 2*time.Minute, 10*time.Millisecond, "prints pile up and readiness says why")
@@ -129,7 +148,7 @@ func TestStopWithPrintsRefusedSavesSnapshotBehindThem(t *testing.T) {
 
 	snap, ok := savedSnapshot(t, js)
 	require.True(t, ok)
-	assert.GreaterOrEqual(t, snap.StreamSeq, uint64(half))
+	assert.GreaterOrEqual(t, snap.StreamSeq, h.scored)
 	stored := map[string]bool{}
 	for _, id := range storedPrints(t, js) {
 		stored[id] = true
@@ -169,14 +188,8 @@ func consumerNames(t *testing.T, js jetstream.JetStream) []string {
 // lifted the scorer recreates it where it stopped and publishes every
 // print once, with no gap.
 func TestConsumerLostIsReportedAndRecovered(t *testing.T) {
-	events := modelEvents(t)
-	half := len(events) / 2
-	want := wantPrints(events)
-
-	ns := natstest.New(t)
-	js := ns.Streams(t)
-	s := startTestScorer(t, ns.URL, nil)
-	waitWatermark(t, s, publishEvents(t, js, events[:half]))
+	h := scoreHalf(t, nil)
+	ns, js, s, want := h.ns, h.js, h.s, h.want
 	require.NoError(t, s.Ready(context.Background()))
 
 	ctx := context.Background()
@@ -195,7 +208,7 @@ func TestConsumerLostIsReportedAndRecovered(t *testing.T) {
 	require.Eventually(t, func() bool { return s.Ready(ctx) != nil }, 2*time.Minute, 10*time.Millisecond)
 	assert.ErrorContains(t, s.Ready(ctx), "consume CW_EVENTS: ")
 
-	last := publishEvents(t, js, events[half:])
+	last := publishEvents(t, js, h.rest)
 	limits(-1)
 	require.Eventually(t, func() bool { return s.Ready(ctx) == nil }, 2*time.Minute, 10*time.Millisecond)
 	waitWatermark(t, s, last)

@@ -4,9 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
-
-	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/scenario"
 )
 
@@ -34,12 +32,9 @@ func (s *Scorer) heartbeat() {
 			return
 		case now := <-t.C:
 			hb := scenario.NewHeartbeat(Source, now.UTC().Truncate(s.cfg.Heartbeat))
-			data, err := event.Marshal(hb)
-			if err == nil {
-				ctx, cancel := context.WithTimeout(s.quit, s.cfg.Heartbeat)
-				_, err = s.js.Publish(ctx, hb.Subject(), data, jetstream.WithMsgID(hb.ID))
-				cancel()
-			}
+			ctx, cancel := context.WithTimeout(s.quit, s.cfg.Heartbeat)
+			_, err := natsfx.PublishEvent(ctx, s.js, hb)
+			cancel()
 			if err != nil {
 				s.log.Debug().Err(err).Msg("heartbeat not published")
 			}

@@ -8,21 +8,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caarlos0/env/v11"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/envconfig"
 	"github.com/carrywatch/carrywatch/pkg/sink"
+	"github.com/carrywatch/carrywatch/pkg/testutil/envtest"
 )
 
 // The defaults of the env tags, which the README documents, are the
 // defaults of DefaultConfig, and they are valid.
 func TestDefaultConfigMatchesEnvDefaults(t *testing.T) {
-	got, err := env.ParseAsWithOptions[sink.Config](env.Options{Environment: map[string]string{}})
-	require.NoError(t, err)
-	assert.Equal(t, sink.DefaultConfig(), got)
-	assert.NoError(t, got.Validate())
+	envtest.Defaults(t, sink.DefaultConfig())
 }
 
 // At the default delays, a ClickHouse outage of 10 minutes and more

@@ -19,6 +19,7 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/sink"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
+	"github.com/carrywatch/carrywatch/pkg/testutil/logtest"
 	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
 )
 
@@ -160,8 +161,8 @@ func TestUnpublishableDeadLetterIsLoggedWithItsReason(t *testing.T) {
 	cfg := fastConfig()
 	cfg.MaxDeliver = 2
 	cfg.InsertTimeout = 500 * time.Millisecond // bounds the dead-letter publish
-	var out logs
-	p := startPipelineWith(t, sinkBus, db.Addr, db.Database, cfg, out.logger())
+	var out logtest.Buffer
+	p := startPipelineWith(t, sinkBus, db.Addr, db.Database, cfg, out.Logger())
 	js := admin.JetStream()
 	ctx := context.Background()
 	data := publishOutOfRange(t, js)
@@ -169,9 +170,9 @@ func TestUnpublishableDeadLetterIsLoggedWithItsReason(t *testing.T) {
 	waitConsumerDone(t, js, natsfx.StreamEvents, "sink-events", time.Minute)
 	assert.Equal(t, 1.0, p.metric(t, "cw_sink_messages_abandoned_total", "stream", natsfx.StreamEvents))
 
-	retried := out.with(t, "dead letter not published, message will be redelivered")
+	retried := out.Messages(t, "dead letter not published, message will be redelivered")
 	require.Len(t, retried, 1, "the first delivery")
-	abandoned := out.with(t, "dead letter not published and deliveries exhausted, message left in its stream")
+	abandoned := out.Messages(t, "dead letter not published and deliveries exhausted, message left in its stream")
 	require.Len(t, abandoned, 1, "the last delivery")
 	for _, line := range append(retried, abandoned...) {
 		assert.Equal(t, "out_of_range", line["code"])

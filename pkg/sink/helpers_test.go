@@ -1,16 +1,10 @@
 package sink_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -30,18 +24,11 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/opsfx"
 	"github.com/carrywatch/carrywatch/pkg/sink"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
+	"github.com/carrywatch/carrywatch/pkg/testutil/logtest"
 	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
 )
 
 func TestMain(m *testing.M) { chtest.Main(m) }
-
-// testLog writes to stderr only when CW_TEST_LOG is set.
-func testLog() zerolog.Logger {
-	if os.Getenv("CW_TEST_LOG") != "" {
-		return zerolog.New(zerolog.ConsoleWriter{Out: os.Stderr}).Level(zerolog.DebugLevel)
-	}
-	return zerolog.New(io.Discard)
-}
 
 // fastConfig batches small and retries quickly so tests finish in seconds.
 func fastConfig() sink.Config {
@@ -78,7 +65,7 @@ func startBus(t *testing.T, url string) *natsfx.Bus {
 // startBusWith starts a bus with cfg (a user, say) and stops it at cleanup.
 func startBusWith(t *testing.T, cfg natsfx.Config) *natsfx.Bus {
 	t.Helper()
-	bus := natsfx.New(cfg, testLog())
+	bus := natsfx.New(cfg, logtest.Quiet())
 	require.NoError(t, bus.Start(context.Background()))
 	t.Cleanup(func() { _ = bus.Stop(context.Background()) })
 	return bus
@@ -86,7 +73,7 @@ func startBusWith(t *testing.T, cfg natsfx.Config) *natsfx.Bus {
 
 func startPipeline(t *testing.T, natsURL, chAddr, database string, cfg sink.Config) *pipeline {
 	t.Helper()
-	return startPipelineWith(t, startBus(t, natsURL), chAddr, database, cfg, testLog())
+	return startPipelineWith(t, startBus(t, natsURL), chAddr, database, cfg, logtest.Quiet())
 }
 
 // startFreshPipeline starts an embedded NATS server, a database of its own
@@ -105,10 +92,10 @@ func startPipelineWith(t *testing.T, bus *natsfx.Bus, chAddr, database string, c
 	t.Helper()
 	p := &pipeline{bus: bus}
 	chCfg := chfx.Config{Addr: []string{chAddr}, Database: database}.WithDefaults()
-	p.ch = chfx.NewClient(chCfg, testLog())
+	p.ch = chfx.NewClient(chCfg, logtest.Quiet())
 	require.NoError(t, p.ch.Start(context.Background()))
 	t.Cleanup(func() { _ = p.ch.Stop(context.Background()) })
-	p.ops = opsfx.New(opsfx.Config{CheckTimeout: 2 * time.Second}, testLog())
+	p.ops = opsfx.New(opsfx.Config{CheckTimeout: 2 * time.Second}, logtest.Quiet())
 	p.reg = p.ops.Registry()
 	s, err := sink.New(cfg, p.bus, p.ch, p.reg, log)
 	require.NoError(t, err)
@@ -339,43 +326,6 @@ func waitConsumerDone(t *testing.T, js jetstream.JetStream, stream, consumer str
 		assert.Zero(c, info.NumPending, "pending")
 		assert.Equal(c, s.CachedInfo().State.LastSeq, info.AckFloor.Stream, "ack floor")
 	}, within, 50*time.Millisecond, "%s: every message acked or terminated", consumer)
-}
-
-// logs collects a logger's JSON lines, written from any goroutine.
-type logs struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logs) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-// logger returns a debug logger writing to l (and to stderr with CW_TEST_LOG).
-func (l *logs) logger() zerolog.Logger {
-	var w io.Writer = l
-	if os.Getenv("CW_TEST_LOG") != "" {
-		w = zerolog.MultiLevelWriter(l, zerolog.ConsoleWriter{Out: os.Stderr})
-	}
-	return zerolog.New(w).Level(zerolog.DebugLevel)
-}
-
-// with returns the lines whose message is msg.
-func (l *logs) with(t *testing.T, msg string) []map[string]any {
-	t.Helper()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var out []map[string]any
-	for _, line := range strings.Split(strings.TrimSpace(l.buf.String()), "\n") {
-		var m map[string]any
-		require.NoError(t, json.Unmarshal([]byte(line), &m), line)
-		if m["message"] == msg {
-			out = append(out, m)
-		}
-	}
-	return out
 }
 
 // clock is real time plus an offset a test moves forward.

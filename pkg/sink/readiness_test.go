@@ -13,6 +13,7 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/sink"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
+	"github.com/carrywatch/carrywatch/pkg/testutil/logtest"
 )
 
 // A message that is neither stored nor dead-lettered (here its dead letter
@@ -27,7 +28,7 @@ func TestStalledAckFloorFailsReadiness(t *testing.T) {
 	cfg := fastConfig()
 	cfg.InsertTimeout = 500 * time.Millisecond // bounds the dead-letter publish
 	var clk clock
-	p := startPipelineWith(t, sinkBus, db.Addr, db.Database, cfg, testLog(), func(s *sink.Sink) { sink.SetNow(s, clk.now) })
+	p := startPipelineWith(t, sinkBus, db.Addr, db.Database, cfg, logtest.Quiet(), func(s *sink.Sink) { sink.SetNow(s, clk.now) })
 	js := admin.JetStream()
 	ctx := context.Background()
 

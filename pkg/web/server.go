@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/lifecycle"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/rs/zerolog"
 )
@@ -44,9 +45,8 @@ type Server struct {
 	clients map[chan struct{}]struct{}
 
 	stopping chan struct{} // closed by Stop: push loops return
-	srv      *http.Server
+	srv      *lifecycle.HTTPServer
 	ln       net.Listener
-	done     chan struct{} // closed when Serve returns
 	readers  []jetstream.ConsumeContext
 
 	sources     func() []feed.State // nil: no feed loop in this process
@@ -116,14 +116,7 @@ func (s *Server) Start(ctx context.Context) error {
 		return fmt.Errorf("listen %s: %w", s.cfg.Addr, err)
 	}
 	s.ln = ln
-	s.srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 5 * time.Second}
-	s.done = make(chan struct{})
-	go func() {
-		defer close(s.done)
-		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			s.log.Error().Err(err).Msg("web page stopped")
-		}
-	}()
+	s.srv = lifecycle.ServeHTTP(ln, s.Handler(), s.log, "web page stopped")
 	if s.sources != nil {
 		s.sourcesDone = make(chan struct{})
 		go s.watchSources()
@@ -140,7 +133,6 @@ func (s *Server) Stop(ctx context.Context) error {
 	}
 	close(s.stopping)
 	err := s.srv.Shutdown(ctx)
-	<-s.done
 	if s.sourcesDone != nil {
 		<-s.sourcesDone
 	}

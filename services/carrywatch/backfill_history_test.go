@@ -11,13 +11,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/carrywatch/carrywatch/pkg/chfx"
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/history"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/sink"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
-	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
 )
 
 // startSink runs a sink from the NATS server at natsURL into db until the
@@ -30,9 +28,7 @@ func startSink(t *testing.T, natsURL string, db *chtest.DB) {
 	bus := natsfx.New(natsCfg, chtest.Logger(t))
 	require.NoError(t, bus.Start(ctx))
 	t.Cleanup(func() { _ = bus.Stop(context.Background()) })
-	ch := chfx.NewClient(chfx.Config{Addr: []string{db.Addr}, Database: db.Database}.WithDefaults(), chtest.Logger(t))
-	require.NoError(t, ch.Start(ctx))
-	t.Cleanup(func() { _ = ch.Stop(context.Background()) })
+	ch := chtest.Client(t, db)
 	cfg := sink.DefaultConfig()
 	cfg.BatchMaxWait = 100 * time.Millisecond
 	s, err := sink.New(cfg, bus, ch, prometheus.NewRegistry(), chtest.Logger(t))
@@ -94,10 +90,8 @@ func storedRows(t *testing.T, db *chtest.DB, view, valueCol, column, key string)
 // file's text as a float64 at the source's time of day, and a second
 // backfill adds nothing.
 func TestFeedBackfillHistoryStoresEveryRowOnce(t *testing.T) {
-	ns := natstest.New(t)
-	ns.Streams(t)
+	ns, js := cliNATS(t)
 	db := chtest.New(t)
-	t.Setenv("CW_NATS_URL", ns.URL)
 	startSink(t, ns.URL, db)
 	ctx := context.Background()
 
@@ -132,10 +126,10 @@ func TestFeedBackfillHistoryStoresEveryRowOnce(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal([]byte(out), &rep))
 	assert.Equal(t, backfillReport{Parsed: total, Published: total, Duplicates: total, Series: wantSeries}, rep)
-	st, err := ns.JetStream(t).Stream(ctx, natsfx.StreamEvents)
+	st, err := js.Stream(ctx, natsfx.StreamEvents)
 	require.NoError(t, err)
 	assert.Equal(t, uint64(total), st.CachedInfo().State.Msgs, "JetStream kept one copy of each")
-	cons, err := ns.JetStream(t).Consumer(ctx, natsfx.StreamEvents, "sink-events")
+	cons, err := js.Consumer(ctx, natsfx.StreamEvents, "sink-events")
 	require.NoError(t, err)
 	require.Eventually(t, func() bool {
 		info, err := cons.Info(ctx)
@@ -200,9 +194,7 @@ func TestFeedBackfillHistoryRejectsBadArguments(t *testing.T) {
 
 // Named series only, each once, published in observation-time order.
 func TestFeedBackfillHistorySeries(t *testing.T) {
-	ns := natstest.New(t)
-	ns.Streams(t)
-	t.Setenv("CW_NATS_URL", ns.URL)
+	_, js := cliNATS(t)
 	ctx := context.Background()
 
 	out, _, err := run(t, ctx, "feed", "backfill", "--history", "vix", "usdjpy", "vix")
@@ -211,7 +203,7 @@ func TestFeedBackfillHistorySeries(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(out), &rep))
 	assert.Equal(t, backfillReport{Parsed: 6302 + 6269, Published: 6302 + 6269, Series: map[string]int{"vix": 6302, "usdjpy": 6269}}, rep)
 
-	st, err := ns.JetStream(t).Stream(ctx, natsfx.StreamEvents)
+	st, err := js.Stream(ctx, natsfx.StreamEvents)
 	require.NoError(t, err)
 	require.Equal(t, uint64(6302+6269), st.CachedInfo().State.Msgs)
 	var got []string

@@ -232,7 +232,7 @@ binary (pkg/history): every market and JGB series, or the SERIES named
 		},
 	}
 	f.registerOptional(cmd)
-	cmd.Flags().BoolVar(&intoReplay, "into-replay", false, "send even into the NATS server of an up that replays a scenario")
+	intoReplayFlag(cmd, &intoReplay)
 	cmd.Flags().BoolVar(&fromHistory, "history", false, "publish the embedded 1999-2023 history: every series, or the SERIES given as arguments")
 	return cmd
 }

@@ -14,8 +14,6 @@ import (
 
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
-	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
-	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
 )
 
 // The MoF current-month file of December 2025, as published (Shift_JIS).
@@ -62,9 +60,7 @@ func TestFeedParseRejectsInvalidInput(t *testing.T) {
 }
 
 func TestFeedBackfillIsIdempotent(t *testing.T) {
-	ns := natstest.New(t)
-	ns.Streams(t)
-	t.Setenv("CW_NATS_URL", ns.URL)
+	_, js := cliNATS(t)
 	ctx := context.Background()
 
 	out, _, err := run(t, ctx, "feed", "backfill", "--format", "mof-jgb", mofFile)
@@ -74,16 +70,14 @@ func TestFeedBackfillIsIdempotent(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"parsed":45,"published":45,"duplicates":45}`, out)
 
-	s, err := ns.JetStream(t).Stream(ctx, natsfx.StreamEvents)
+	s, err := js.Stream(ctx, natsfx.StreamEvents)
 	require.NoError(t, err)
 	assert.Equal(t, uint64(45), s.CachedInfo().State.Msgs)
 }
 
 // The CME halt of 28 Nov 2025 declared by hand: open, update, resolve.
 func TestOutageLifecycle(t *testing.T) {
-	ns := natstest.New(t)
-	ns.Streams(t)
-	t.Setenv("CW_NATS_URL", ns.URL)
+	_, js := cliNATS(t)
 	ctx := context.Background()
 
 	_, _, err := run(t, ctx, "outage", "resolve", "--venue", "CME")
@@ -102,7 +96,6 @@ func TestOutageLifecycle(t *testing.T) {
 	_, _, err = run(t, ctx, "outage", "open", "--venue", "cme", "--severity", "catastrophic")
 	require.ErrorContains(t, err, "severity")
 
-	js := ns.JetStream(t)
 	s, err := js.Stream(ctx, natsfx.StreamEvents)
 	require.NoError(t, err)
 	require.Equal(t, uint64(3), s.CachedInfo().State.Msgs)
@@ -131,11 +124,8 @@ func TestOutageLifecycle(t *testing.T) {
 // up --scenario nov-2025 stores every event of the episode, and a backtest
 // of the stored history gives the prints of a backtest of the file.
 func TestUpReplaysNov2025AndTheStoreBacktestsAlike(t *testing.T) {
-	db := chtest.New(t)
-	t.Setenv("CW_CLICKHOUSE_ADDR", db.Addr)
-	t.Setenv("CW_CLICKHOUSE_DATABASE", db.Database)
+	db, _ := upEnv(t, "warn")
 	t.Setenv("CW_FEED_CONFIG", "")
-	t.Setenv("CW_LOG_LEVEL", "warn")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	out, stderr, err := run(t, ctx, "up", "--scenario", "nov-2025", "--speed", "0", "--exit-when-done", "--timeout", "1m",

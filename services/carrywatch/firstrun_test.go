@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -15,7 +14,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carrywatch/carrywatch/pkg/testutil/browsertest"
-	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
 )
 
 // The first run, as the README tells it: `carrywatch up` with no flags
@@ -38,12 +36,8 @@ func TestFirstRunPageAndClickHouseClient(t *testing.T) {
 		}
 		client += " client"
 	}
-	db := chtest.New(t)
-	t.Setenv("CW_CLICKHOUSE_ADDR", db.Addr)
-	t.Setenv("CW_CLICKHOUSE_DATABASE", db.Database)
-	t.Setenv("CW_NATS_URL", "")
+	upEnv(t, "info")
 	t.Setenv("CW_FEED_CONFIG", "")
-	t.Setenv("CW_DATA_DIR", filepath.Join(t.TempDir(), "carrywatch"))
 
 	_, logs := startUp(t, "--nats-listen", "127.0.0.1:-1", "--http-addr", "127.0.0.1:0", "--web-addr", "127.0.0.1:0")
 	ready := logs.String()

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
+	"github.com/spf13/cobra"
 )
 
 // localNATSUser is the only user of the embedded NATS server of
@@ -170,4 +171,10 @@ func checkNotReplay(cfg natsfx.Config, dataDir string, intoReplay bool) error {
 	}
 	return fmt.Errorf("%w: the up on %s replays %s in its own event time; run `carrywatch up` without --scenario for live data, "+
 		"or pass --into-replay to add this event to the replay", ErrReplayRunning, dataDir, l.Replay)
+}
+
+// intoReplayFlag adds --into-replay, the override of checkNotReplay, to
+// a command that sends events.
+func intoReplayFlag(cmd *cobra.Command, p *bool) {
+	cmd.Flags().BoolVar(p, "into-replay", false, "send even into the NATS server of an up that replays a scenario")
 }

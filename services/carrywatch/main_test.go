@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -35,11 +36,19 @@ func run(t *testing.T, ctx context.Context, args ...string) (string, string, err
 	return stdout.String(), stderr.String(), err
 }
 
+// cliNATS starts a NATS server holding the CW_* streams and points the
+// commands at it (CW_NATS_URL); it returns the server and a JetStream
+// connection to it.
+func cliNATS(t *testing.T) (*natstest.Server, jetstream.JetStream) {
+	t.Helper()
+	ns := natstest.New(t)
+	js := ns.Streams(t)
+	t.Setenv("CW_NATS_URL", ns.URL)
+	return ns, js
+}
+
 func TestUpSmokeScenario(t *testing.T) {
-	db := chtest.New(t)
-	t.Setenv("CW_CLICKHOUSE_ADDR", db.Addr)
-	t.Setenv("CW_CLICKHOUSE_DATABASE", db.Database)
-	t.Setenv("CW_LOG_LEVEL", envOr("CW_TEST_LOG_LEVEL", "warn"))
+	db, _ := upEnv(t, envOr("CW_TEST_LOG_LEVEL", "warn"))
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 
@@ -99,9 +108,7 @@ func TestUpWithoutClickHouseSaysHowToInstall(t *testing.T) {
 }
 
 func TestPublishValidatesBeforeSending(t *testing.T) {
-	ns := natstest.New(t)
-	ns.Streams(t)
-	t.Setenv("CW_NATS_URL", ns.URL)
+	_, js := cliNATS(t)
 	ctx := context.Background()
 
 	out, _, err := run(t, ctx, "publish", "--schema", event.SchemaJGBYield, "--source", "manual",
@@ -114,7 +121,6 @@ func TestPublishValidatesBeforeSending(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "yield_pct: value out of range")
 
-	js := ns.JetStream(t)
 	st, err := js.Stream(ctx, natsfx.StreamEvents)
 	require.NoError(t, err)
 	assert.Equal(t, uint64(1), st.CachedInfo().State.Msgs, "the invalid event was not sent")
@@ -123,9 +129,7 @@ func TestPublishValidatesBeforeSending(t *testing.T) {
 // A market quote built from flags, units with spaces included; a USDJPY
 // in the wrong unit's range is refused before sending.
 func TestPublishMarketQuote(t *testing.T) {
-	ns := natstest.New(t)
-	ns.Streams(t)
-	t.Setenv("CW_NATS_URL", ns.URL)
+	cliNATS(t)
 	ctx := context.Background()
 
 	out, _, err := run(t, ctx, "publish", "--schema", event.SchemaMarketQuote, "--source", "manual",
@@ -143,12 +147,9 @@ func TestPublishMarketQuote(t *testing.T) {
 }
 
 func TestTailRiskScoreStartsWithLatestPrint(t *testing.T) {
-	ns := natstest.New(t)
-	ns.Streams(t)
-	t.Setenv("CW_NATS_URL", ns.URL)
+	_, js := cliNATS(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	js := ns.JetStream(t)
 	for i, index := range []float64{41.5, 62.25} {
 		s := &event.RiskScore{
 			Meta:  event.Meta{Source: "scorer", ObservedAt: time.Date(2025, 11, 28, 2, 40, i, 0, time.UTC)},
@@ -249,10 +250,7 @@ func (w *readyWriter) String() string {
 // up stops on SIGINT or SIGTERM with a nil error (exit status 0), so that
 // `make run` ends without an error after Ctrl-C.
 func TestUpExitsZeroOnSignal(t *testing.T) {
-	db := chtest.New(t)
-	t.Setenv("CW_CLICKHOUSE_ADDR", db.Addr)
-	t.Setenv("CW_CLICKHOUSE_DATABASE", db.Database)
-	t.Setenv("CW_LOG_LEVEL", envOr("CW_TEST_LOG_LEVEL", "warn"))
+	upEnv(t, envOr("CW_TEST_LOG_LEVEL", "warn"))
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run(sig.String(), func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
-	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
 )
 
 // streamEvents returns every message of CW_EVENTS, parsed and validated.
@@ -45,9 +44,7 @@ func assertNow(t *testing.T, field string, got, before, after time.Time) {
 // An operator declares a halt as it happens, without --at: open, update and
 // resolve each take the time they run, and every event is stored.
 func TestOutageWithoutAtIsNow(t *testing.T) {
-	ns := natstest.New(t)
-	js := ns.Streams(t)
-	t.Setenv("CW_NATS_URL", ns.URL)
+	_, js := cliNATS(t)
 	ctx := context.Background()
 
 	before := time.Now()
@@ -83,9 +80,7 @@ func TestOutageWithoutAtIsNow(t *testing.T) {
 // --at accepts RFC 3339 with a fraction of a second; the wire keeps
 // milliseconds, and started_at and resolved_at with it.
 func TestOutageAtWithSubMillisecondFraction(t *testing.T) {
-	ns := natstest.New(t)
-	js := ns.Streams(t)
-	t.Setenv("CW_NATS_URL", ns.URL)
+	_, js := cliNATS(t)
 	ctx := context.Background()
 
 	_, _, err := run(t, ctx, "outage", "open", "--venue", "cme", "--severity", "halt", "--at", "2025-11-28T02:40:00.123456789Z")
@@ -106,9 +101,7 @@ func TestOutageAtWithSubMillisecondFraction(t *testing.T) {
 
 // publish --schema without --at observes the event now.
 func TestPublishFromFlagsWithoutAtIsNow(t *testing.T) {
-	ns := natstest.New(t)
-	js := ns.Streams(t)
-	t.Setenv("CW_NATS_URL", ns.URL)
+	_, js := cliNATS(t)
 
 	before := time.Now()
 	_, _, err := run(t, context.Background(), "publish", "--schema", event.SchemaJGBYield,
@@ -128,9 +121,7 @@ func TestPublishFromFlagsWithoutAtIsNow(t *testing.T) {
 // A source whose body carries no time (Binance's system status) is
 // observed when backfill reads it.
 func TestFeedBackfillOfATimelessBodyIsNow(t *testing.T) {
-	ns := natstest.New(t)
-	js := ns.Streams(t)
-	t.Setenv("CW_NATS_URL", ns.URL)
+	_, js := cliNATS(t)
 
 	before := time.Now()
 	out, _, err := run(t, context.Background(), "feed", "backfill", "--format", "binance-status",

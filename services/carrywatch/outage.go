@@ -56,13 +56,9 @@ func newOutageActionCmd(action string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			data, err := event.Marshal(ev)
+			ack, err := natsfx.PublishEvent(cmd.Context(), js, ev)
 			if err != nil {
 				return err
-			}
-			ack, err := js.Publish(cmd.Context(), ev.Subject(), data, jetstream.WithMsgID(ev.ID))
-			if err != nil {
-				return fmt.Errorf("publish %s: %w", ev.Subject(), err)
 			}
 			_, err = fmt.Fprintf(cmd.OutOrStdout(), "%s %s incident=%s severity=%s seq=%d duplicate=%t\n",
 				ev.Subject(), action, ev.IncidentID, ev.Severity, ack.Sequence, ack.Duplicate)
@@ -70,7 +66,7 @@ func newOutageActionCmd(action string) *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.BoolVar(&f.intoReplay, "into-replay", false, "send even into the NATS server of an up that replays a scenario")
+	intoReplayFlag(cmd, &f.intoReplay)
 	fl.StringVar(&f.venue, "venue", "", "venue, e.g. cme (lower-cased)")
 	fl.StringVar(&f.id, "id", "", "incident id (open: default <venue>-<time>; update/resolve: default the venue's latest open incident)")
 	fl.StringVar(&f.at, "at", "", "when (RFC 3339); default now")

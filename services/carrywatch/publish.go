@@ -8,10 +8,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/spf13/cobra"
 
 	"github.com/carrywatch/carrywatch/pkg/event"
+	"github.com/carrywatch/carrywatch/pkg/natsfx"
 )
 
 type publishFlags struct {
@@ -57,13 +57,9 @@ exits non-zero with the reason.
 			}
 			defer nc.Close()
 			for _, ev := range events {
-				data, err := event.Marshal(ev)
+				ack, err := natsfx.PublishEvent(cmd.Context(), js, ev)
 				if err != nil {
 					return err
-				}
-				ack, err := js.Publish(cmd.Context(), ev.Subject(), data, jetstream.WithMsgID(ev.Header().ID))
-				if err != nil {
-					return fmt.Errorf("publish %s: %w", ev.Subject(), err)
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "%s %s stream=%s seq=%d duplicate=%t\n", ev.Subject(), ev.Header().ID, ack.Stream, ack.Sequence, ack.Duplicate)
 			}
@@ -71,7 +67,7 @@ exits non-zero with the reason.
 		},
 	}
 	fl := cmd.Flags()
-	fl.BoolVar(&f.intoReplay, "into-replay", false, "send even into the NATS server of an up that replays a scenario")
+	intoReplayFlag(cmd, &f.intoReplay)
 	fl.StringVar(&f.schema, "schema", "", "schema of an event built from flags, e.g. cw.jgb.yield/v1")
 	fl.StringVar(&f.source, "source", "manual", "source of an event built from flags")
 	fl.StringVar(&f.at, "at", "", "observed_at (RFC 3339) of an event built from flags; default now")

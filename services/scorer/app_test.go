@@ -3,12 +3,12 @@ package main
 import (
 	"testing"
 
-	"github.com/carrywatch/carrywatch/pkg/envconfig"
+	"go.uber.org/fx"
+
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/scorer"
+	"github.com/carrywatch/carrywatch/pkg/testutil/envtest"
 	"github.com/carrywatch/carrywatch/pkg/web"
-	"github.com/stretchr/testify/assert"
-	"go.uber.org/fx"
 )
 
 func TestAppValidates(t *testing.T) {
@@ -19,20 +19,10 @@ func TestAppValidates(t *testing.T) {
 
 // The scorer reports every mistake of its environment at once.
 func TestConfigReportsEveryMistake(t *testing.T) {
-	t.Setenv("CW_NATS_URL", "")
-	t.Setenv("CW_SCORER_MODEL", "clri-v0")
-	t.Setenv("CW_WEB_ADDR", "8090")
-	_, err := envconfig.Load[config]()
-	for _, want := range []string{"CW_NATS_URL is not set", "CW_SCORER_MODEL: ", `CW_WEB_ADDR "8090" is not host:port`} {
-		assert.ErrorContains(t, err, want)
-	}
-	assert.ErrorIs(t, err, natsfx.ErrInvalidConfig)
-	assert.ErrorIs(t, err, scorer.ErrInvalidConfig)
-	assert.ErrorIs(t, err, web.ErrInvalidConfig)
-
-	t.Setenv("CW_NATS_URL", "nats://127.0.0.1:4222")
-	t.Setenv("CW_SCORER_MODEL", "")
-	t.Setenv("CW_WEB_ADDR", "")
-	_, err = envconfig.Load[config]()
-	assert.NoError(t, err)
+	envtest.ReportsEvery[config](t, envtest.Mistakes{
+		Env:       map[string]string{"CW_NATS_URL": "", "CW_SCORER_MODEL": "clri-v0", "CW_WEB_ADDR": "8090"},
+		Messages:  []string{"CW_NATS_URL is not set", "CW_SCORER_MODEL: ", `CW_WEB_ADDR "8090" is not host:port`},
+		Sentinels: []error{natsfx.ErrInvalidConfig, scorer.ErrInvalidConfig, web.ErrInvalidConfig},
+		Fixed:     map[string]string{"CW_NATS_URL": "nats://127.0.0.1:4222", "CW_SCORER_MODEL": "", "CW_WEB_ADDR": ""},
+	})
 }

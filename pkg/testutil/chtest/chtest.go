@@ -241,6 +241,21 @@ func Logger(t testing.TB) zerolog.Logger {
 	return zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.InfoLevel).With().Timestamp().Logger()
 }
 
+// Client returns a started chfx.Client on db's database with the default
+// settings, logging to Logger, and stops it when t ends. It fails t if the
+// client does not start.
+func Client(t testing.TB, db *DB) *chfx.Client {
+	t.Helper()
+	c := chfx.NewClient(chfx.Config{Addr: []string{db.Addr}, Database: db.Database}.WithDefaults(), Logger(t))
+	ctx, cancel := context.WithTimeout(context.Background(), setupTimeout)
+	defer cancel()
+	if err := c.Start(ctx); err != nil {
+		t.Fatalf("chtest: start client on %s/%s: %v", db.Addr, db.Database, err)
+	}
+	t.Cleanup(func() { _ = c.Stop(context.Background()) })
+	return c
+}
+
 // serverAddr returns CLICKHOUSE_TEST_ADDR or the shared local server's
 // address, starting it on first use.
 func serverAddr(t testing.TB) string {

@@ -22,6 +22,14 @@ func TestNewGivesAMigratedDatabase(t *testing.T) {
 	assert.Equal(t, uint64(24), Count(t, db, "SELECT count() FROM system.tables WHERE database = currentDatabase()"))
 }
 
+// Client is started on the test's database.
+func TestClient(t *testing.T) {
+	db := New(t)
+	c := Client(t, db)
+	require.NoError(t, c.Ping(t.Context()))
+	assert.Equal(t, db.Database, c.Database())
+}
+
 func TestNewIsolatesTests(t *testing.T) {
 	a, b := New(t), New(t)
 	require.NotEqual(t, a.Database, b.Database)

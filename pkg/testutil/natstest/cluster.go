@@ -46,17 +46,10 @@ func NewCluster(t testing.TB, n int) *Cluster {
 	}
 	c := &Cluster{Name: "cw"}
 	for i := range n {
-		opts := &server.Options{
-			ServerName: fmt.Sprintf("n%d", i+1),
-			Host:       "127.0.0.1",
-			Port:       server.RANDOM_PORT,
-			JetStream:  true,
-			StoreDir:   t.TempDir(),
-			NoLog:      true,
-			NoSigs:     true,
-			Cluster:    server.ClusterOpts{Name: c.Name, Host: "127.0.0.1", Port: ports[i]},
-			Routes:     routes,
-		}
+		opts := options(t)
+		opts.ServerName = fmt.Sprintf("n%d", i+1)
+		opts.Cluster = server.ClusterOpts{Name: c.Name, Host: "127.0.0.1", Port: ports[i]}
+		opts.Routes = routes
 		s := &Server{opts: opts}
 		s.start(t)
 		t.Cleanup(s.Shutdown)

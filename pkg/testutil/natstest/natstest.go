@@ -36,11 +36,10 @@ func New(t testing.TB) *Server {
 	return NewWithOptions(t, nil)
 }
 
-// NewWithOptions is New with configure applied to the server options
-// before start, for auth or TLS; configure may be nil.
-func NewWithOptions(t testing.TB, configure func(*server.Options)) *Server {
-	t.Helper()
-	opts := &server.Options{
+// options are a test server's: 127.0.0.1 and a random port, JetStream
+// stored in t.TempDir(), no log and no signal handlers.
+func options(t testing.TB) *server.Options {
+	return &server.Options{
 		Host:      "127.0.0.1",
 		Port:      server.RANDOM_PORT,
 		JetStream: true,
@@ -48,6 +47,13 @@ func NewWithOptions(t testing.TB, configure func(*server.Options)) *Server {
 		NoLog:     true,
 		NoSigs:    true,
 	}
+}
+
+// NewWithOptions is New with configure applied to the server options
+// before start, for auth or TLS; configure may be nil.
+func NewWithOptions(t testing.TB, configure func(*server.Options)) *Server {
+	t.Helper()
+	opts := options(t)
 	if configure != nil {
 		configure(opts)
 	}
