@@ -71,8 +71,8 @@ type Player struct {
 	// Now stamps dead letters; time.Now if nil.
 	Now func() time.Time
 	// Wait spends the wall time between two events: it returns after d, or
-	// ctx's error if ctx ends first. A timer if nil; tests pass one that
-	// records d and returns at once.
+	// ctx's error if ctx ends first. backoff.Sleep if nil; tests pass one
+	// that records d and returns at once.
 	Wait func(ctx context.Context, d time.Duration) error
 }
 
