@@ -9,8 +9,6 @@ package deploy_test
 import (
 	"fmt"
 	"go/ast"
-	"go/parser"
-	"go/token"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -23,6 +21,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/carrywatch/carrywatch/deploy/internal/gosrc"
 )
 
 // repoRoot is the repository, seen from this package's directory.
@@ -94,39 +94,24 @@ func (r *repo) exists(rel string) bool {
 // non-test Go sources under pkg/ and services/, with their envDefault.
 func codeEnv(root string) (map[string]codeVar, error) {
 	out := map[string]codeVar{}
-	fset := token.NewFileSet()
 	for _, dir := range []string{"pkg", "services"} {
 		// The directory may be a link (in a broken copy of the repository).
-		top, err := filepath.EvalSymlinks(filepath.Join(root, dir))
-		if err != nil {
-			return nil, err
-		}
-		err = filepath.WalkDir(top, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
-				return err
-			}
-			f, err := parser.ParseFile(fset, p, nil, parser.SkipObjectResolution)
-			if err != nil {
-				return err
-			}
-			ast.Inspect(f, func(n ast.Node) bool {
-				field, ok := n.(*ast.Field)
-				if !ok || field.Tag == nil {
-					return true
-				}
-				raw, err := strconv.Unquote(field.Tag.Value)
-				if err != nil {
-					return true
-				}
-				tag := reflect.StructTag(raw)
-				name, _, _ := strings.Cut(tag.Get("env"), ",")
-				if strings.HasPrefix(name, "CW_") {
-					def, has := tag.Lookup("envDefault")
-					out[name] = codeVar{def: def, hasDefault: has}
-				}
+		err := gosrc.Inspect(filepath.Join(root, dir), func(n ast.Node) bool {
+			field, ok := n.(*ast.Field)
+			if !ok || field.Tag == nil {
 				return true
-			})
-			return nil
+			}
+			raw, err := strconv.Unquote(field.Tag.Value)
+			if err != nil {
+				return true
+			}
+			tag := reflect.StructTag(raw)
+			name, _, _ := strings.Cut(tag.Get("env"), ",")
+			if strings.HasPrefix(name, "CW_") {
+				def, has := tag.Lookup("envDefault")
+				out[name] = codeVar{def: def, hasDefault: has}
+			}
+			return true
 		})
 		if err != nil {
 			return nil, err

@@ -23,6 +23,17 @@ type instruction struct {
 	args string
 }
 
+// readDockerfile reads and parses the Dockerfile name of the repository;
+// it reports false, with the error as a finding, if it cannot be read.
+func readDockerfile(r *repo, f *findings, name string) ([]instruction, bool) {
+	b, err := os.ReadFile(r.path(name))
+	if err != nil {
+		f.add("%v", err)
+		return nil, false
+	}
+	return parseDockerfile(string(b)), true
+}
+
 // parseDockerfile splits a Dockerfile into instructions. It knows the
 // little this repository's Dockerfiles use: comments, parser directives,
 // backslash continuations.
@@ -81,13 +92,11 @@ func checkDockerfiles(r *repo, f *findings) {
 // files the build context has, into a static non-root image.
 func checkDockerfile(r *repo, f *findings) {
 	const name = "deploy/docker/Dockerfile"
-	b, err := os.ReadFile(r.path(name))
-	if err != nil {
-		f.add("%v", err)
+	ins, ok := readDockerfile(r, f, name)
+	if !ok {
 		return
 	}
 	add := func(format string, args ...any) { f.add(name+": "+format, args...) }
-	ins := parseDockerfile(string(b))
 	ignore, err := dockerignore(r)
 	if err != nil {
 		add("%v", err)
@@ -219,12 +228,10 @@ func dockerignore(r *repo) (*patternmatcher.PatternMatcher, error) {
 // (its context is their directory) where the manifests run them from.
 func checkDockerfileDev(r *repo, f *findings) {
 	const name = "deploy/docker/Dockerfile.dev"
-	b, err := os.ReadFile(r.path(name))
-	if err != nil {
-		f.add("%v", err)
+	ins, ok := readDockerfile(r, f, name)
+	if !ok {
 		return
 	}
-	ins := parseDockerfile(string(b))
 	var copied, user, entry bool
 	for _, in := range ins {
 		switch in.cmd {

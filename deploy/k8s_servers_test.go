@@ -148,14 +148,8 @@ func (k *k8sCheck) natsClient(ct, server *container, sts *workload, cfg *natsCon
 		k.add("%s: NATS has no user %q", ct, user)
 		return
 	}
-	pwFile, _ := k.r.value(ct, "CW_NATS_PASSWORD_FILE")
-	client, ok := ct.files[pwFile]
-	if !ok || client.kind != "Secret" {
-		k.add("%s: CW_NATS_PASSWORD_FILE %q is not a file of a Secret volume", ct, pwFile)
+	if !k.samePassword(ct, server, "CW_NATS_PASSWORD_FILE", u.passwordVar, "password of "+user) {
 		return
-	}
-	if srv := server.env[u.passwordVar].secret; srv == nil || *srv != client.ref {
-		k.add("%s: password of %s: the client reads %v, the server's %s comes from %v", ct, user, client.ref, u.passwordVar, srv)
 	}
 	// What the user may do: its replies, its streams, its consumers.
 	prefix, _ := k.r.value(ct, "CW_NATS_INBOX_PREFIX")
@@ -415,15 +409,24 @@ func (k *k8sCheck) clickhouseClient(ct, server *container) {
 		k.add("%s: users.d/carrywatch.xml: %v", server, err)
 		return
 	}
-	pwFile, _ := k.r.value(ct, "CW_CLICKHOUSE_PASSWORD_FILE")
+	k.samePassword(ct, server, "CW_CLICKHOUSE_PASSWORD_FILE", variable, "ClickHouse password of "+user)
+}
+
+// samePassword: the file the client ct names in fileVar is a key of a
+// Secret volume, the key the server's environment variable passwordVar
+// comes from. what names the password in the finding. It reports false
+// when the file is no Secret key (nothing to compare).
+func (k *k8sCheck) samePassword(ct, server *container, fileVar, passwordVar, what string) bool {
+	pwFile, _ := k.r.value(ct, fileVar)
 	client, ok := ct.files[pwFile]
 	if !ok || client.kind != "Secret" {
-		k.add("%s: CW_CLICKHOUSE_PASSWORD_FILE %q is not a file of a Secret volume", ct, pwFile)
-		return
+		k.add("%s: %s %q is not a file of a Secret volume", ct, fileVar, pwFile)
+		return false
 	}
-	if srv := server.env[variable].secret; srv == nil || *srv != client.ref {
-		k.add("%s: ClickHouse password of %s: the client reads %v, the server's %s comes from %v", ct, user, client.ref, variable, srv)
+	if srv := server.env[passwordVar].secret; srv == nil || *srv != client.ref {
+		k.add("%s: %s: the client reads %v, the server's %s comes from %v", ct, what, client.ref, passwordVar, srv)
 	}
+	return true
 }
 
 // secrets: no password is written in the manifests; production has no

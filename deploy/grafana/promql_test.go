@@ -2,10 +2,7 @@ package grafana_test
 
 import (
 	"go/ast"
-	"go/parser"
 	"go/token"
-	"io/fs"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -14,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/carrywatch/carrywatch/deploy/internal/gosrc"
 )
 
 // suffixes are the series histograms and summaries expose besides their name.
@@ -28,72 +27,61 @@ var suffixes = map[string][]string{
 func registeredMetrics(t *testing.T, root string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	fset := token.NewFileSet()
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return err
-		}
-		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
-		if err != nil {
-			return err
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			lit, ok := n.(*ast.CompositeLit)
-			if !ok {
-				return true
-			}
-			sel, ok := lit.Type.(*ast.SelectorExpr)
-			if !ok {
-				return true
-			}
-			if pkg, ok := sel.X.(*ast.Ident); !ok || pkg.Name != "prometheus" || !strings.HasSuffix(sel.Sel.Name, "Opts") {
-				return true
-			}
-			// The full name is Namespace_Subsystem_Name, as prometheus.BuildFQName.
-			var parts [3]string
-			for _, e := range lit.Elts {
-				kv, ok := e.(*ast.KeyValueExpr)
-				if !ok {
-					continue
-				}
-				key, ok := kv.Key.(*ast.Ident)
-				val, isLit := kv.Value.(*ast.BasicLit)
-				if !ok || !isLit || val.Kind != token.STRING {
-					continue
-				}
-				s, err := strconv.Unquote(val.Value)
-				if err != nil {
-					continue
-				}
-				switch key.Name {
-				case "Namespace":
-					parts[0] = s
-				case "Subsystem":
-					parts[1] = s
-				case "Name":
-					parts[2] = s
-				}
-			}
-			if parts[2] == "" {
-				return true
-			}
-			var nonEmpty []string
-			for _, p := range parts {
-				if p != "" {
-					nonEmpty = append(nonEmpty, p)
-				}
-			}
-			name := strings.Join(nonEmpty, "_")
-			if !strings.HasPrefix(name, "cw_") {
-				return true
-			}
-			out[name] = sel.Sel.Name
-			for _, s := range suffixes[sel.Sel.Name] {
-				out[name+s] = sel.Sel.Name
-			}
+	err := gosrc.Inspect(root, func(n ast.Node) bool {
+		lit, ok := n.(*ast.CompositeLit)
+		if !ok {
 			return true
-		})
-		return nil
+		}
+		sel, ok := lit.Type.(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		if pkg, ok := sel.X.(*ast.Ident); !ok || pkg.Name != "prometheus" || !strings.HasSuffix(sel.Sel.Name, "Opts") {
+			return true
+		}
+		// The full name is Namespace_Subsystem_Name, as prometheus.BuildFQName.
+		var parts [3]string
+		for _, e := range lit.Elts {
+			kv, ok := e.(*ast.KeyValueExpr)
+			if !ok {
+				continue
+			}
+			key, ok := kv.Key.(*ast.Ident)
+			val, isLit := kv.Value.(*ast.BasicLit)
+			if !ok || !isLit || val.Kind != token.STRING {
+				continue
+			}
+			s, err := strconv.Unquote(val.Value)
+			if err != nil {
+				continue
+			}
+			switch key.Name {
+			case "Namespace":
+				parts[0] = s
+			case "Subsystem":
+				parts[1] = s
+			case "Name":
+				parts[2] = s
+			}
+		}
+		if parts[2] == "" {
+			return true
+		}
+		var nonEmpty []string
+		for _, p := range parts {
+			if p != "" {
+				nonEmpty = append(nonEmpty, p)
+			}
+		}
+		name := strings.Join(nonEmpty, "_")
+		if !strings.HasPrefix(name, "cw_") {
+			return true
+		}
+		out[name] = sel.Sel.Name
+		for _, s := range suffixes[sel.Sel.Name] {
+			out[name+s] = sel.Sel.Name
+		}
+		return true
 	})
 	require.NoError(t, err)
 	return out

@@ -1,7 +1,8 @@
 // Package backoff paces retry loops: how long to wait after each
 // consecutive failure ([Policy.Delay]) and the wait itself, which ends
 // early when the caller's context ends or a stop channel closes
-// ([Policy.Start], [Retry.Wait]).
+// ([Policy.Start], [Retry.Wait]); [Sleep] waits one fixed duration,
+// ending early when the context ends.
 //
 // The delays are deterministic; a caller that spreads its retries (a
 // fleet reconnecting, a poller) applies its own jitter to Delay's result.
@@ -105,3 +106,19 @@ func (r *Retry) Reset() { r.failures, r.err = 0, nil }
 // Err returns why the last Wait returned false: ctx's error,
 // [ErrStopped], or nil when the tries ran out.
 func (r *Retry) Err() error { return r.err }
+
+// Sleep waits d, ending early when ctx ends; it returns ctx.Err() then and
+// nil otherwise. A d of zero or less returns nil at once.
+func Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -82,3 +82,21 @@ func TestRetry(t *testing.T) {
 		assert.GreaterOrEqual(t, time.Since(start), 20*time.Millisecond)
 	})
 }
+
+func TestSleep(t *testing.T) {
+	t.Run("waits the duration", func(t *testing.T) {
+		start := time.Now()
+		assert.NoError(t, backoff.Sleep(context.Background(), 20*time.Millisecond))
+		assert.GreaterOrEqual(t, time.Since(start), 20*time.Millisecond)
+	})
+	t.Run("context ends the wait", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		assert.ErrorIs(t, backoff.Sleep(ctx, time.Hour), context.Canceled)
+	})
+	t.Run("no wait", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		assert.NoError(t, backoff.Sleep(ctx, 0), "nothing to wait for, even when the context has ended")
+	})
+}

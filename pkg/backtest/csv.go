@@ -110,46 +110,48 @@ func checkPrints(prints []*event.RiskScore) error {
 
 // blockNames returns every block name in prints, sorted.
 func blockNames(prints []*event.RiskScore) []string {
-	var names []string
-	for _, p := range prints {
-		for _, b := range p.Blocks {
-			names = append(names, b.Name)
-		}
-	}
-	slices.Sort(names)
-	return slices.Compact(names)
-}
-
-// findBlock returns the first block of p called name.
-func findBlock(p *event.RiskScore, name string) (event.Block, bool) {
-	for _, b := range p.Blocks {
-		if b.Name == name {
-			return b, true
-		}
-	}
-	return event.Block{}, false
+	return allNames(prints, func(p *event.RiskScore) []event.Block { return p.Blocks }, blockName)
 }
 
 // componentNames returns every component name in prints, sorted.
 func componentNames(prints []*event.RiskScore) []string {
+	return allNames(prints, func(p *event.RiskScore) []event.Component { return p.Components }, componentName)
+}
+
+// findBlock returns the first block of p called name.
+func findBlock(p *event.RiskScore, name string) (event.Block, bool) {
+	return byName(p.Blocks, name, blockName)
+}
+
+// findComponent returns the first component of p called name.
+func findComponent(p *event.RiskScore, name string) (event.Component, bool) {
+	return byName(p.Components, name, componentName)
+}
+
+func blockName(b event.Block) string         { return b.Name }
+func componentName(c event.Component) string { return c.Name }
+
+// allNames returns the name of every item of every print, sorted, each
+// once; items picks a print's items and name an item's name.
+func allNames[T any](prints []*event.RiskScore, items func(*event.RiskScore) []T, name func(T) string) []string {
 	var names []string
 	for _, p := range prints {
-		for _, c := range p.Components {
-			names = append(names, c.Name)
+		for _, it := range items(p) {
+			names = append(names, name(it))
 		}
 	}
 	slices.Sort(names)
 	return slices.Compact(names)
 }
 
-// findComponent returns the first component of p called name.
-func findComponent(p *event.RiskScore, name string) (event.Component, bool) {
-	for _, c := range p.Components {
-		if c.Name == name {
-			return c, true
-		}
+// byName returns the first of items whose name (as nameOf gives it) is
+// name, and whether there is one.
+func byName[T any](items []T, name string, nameOf func(T) string) (T, bool) {
+	if i := slices.IndexFunc(items, func(it T) bool { return nameOf(it) == name }); i >= 0 {
+		return items[i], true
 	}
-	return event.Component{}, false
+	var zero T
+	return zero, false
 }
 
 // formatFloat writes v as the shortest decimal that parses back to v.

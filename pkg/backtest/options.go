@@ -1,6 +1,9 @@
 package backtest
 
-import "fmt"
+import (
+	"cmp"
+	"fmt"
+)
 
 // Chart size limits and defaults, in pixels (SVG user units).
 const (
@@ -46,14 +49,8 @@ func (o Options) Validate() error {
 
 // withDefaults fills in the zero fields.
 func (o Options) withDefaults() Options {
-	if o.Title == "" {
-		o.Title = DefaultTitle
-	}
-	if o.Width == 0 {
-		o.Width = DefaultWidth
-	}
-	if o.Height == 0 {
-		o.Height = DefaultHeight
-	}
+	o.Title = cmp.Or(o.Title, DefaultTitle)
+	o.Width = cmp.Or(o.Width, DefaultWidth)
+	o.Height = cmp.Or(o.Height, DefaultHeight)
 	return o
 }

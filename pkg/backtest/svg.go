@@ -58,14 +58,12 @@ func encodeSVG(d *drawing) []byte {
 	for _, it := range d.items {
 		switch it := it.(type) {
 		case group:
-			b.WriteString("<g")
-			e.attrs(it.attrs)
+			e.start("g", it.attrs)
 			b.WriteString(">\n")
 		case groupEnd:
 			b.WriteString("</g>\n")
 		case rect:
-			b.WriteString("<rect")
-			e.attrs(it.attrs)
+			e.start("rect", it.attrs)
 			e.attr("x", num(it.x))
 			e.attr("y", num(it.y))
 			e.attr("width", num(it.w))
@@ -73,8 +71,7 @@ func encodeSVG(d *drawing) []byte {
 			e.paint("fill", it.fill)
 			e.end("rect", it.tip)
 		case path:
-			b.WriteString("<path")
-			e.attrs(it.attrs)
+			e.start("path", it.attrs)
 			e.attr("d", pathData(it.subpaths, it.closed))
 			e.paint("fill", it.fill)
 			if it.stroke.A > 0 {
@@ -84,8 +81,7 @@ func encodeSVG(d *drawing) []byte {
 			}
 			e.end("path", it.tip)
 		case text:
-			b.WriteString("<text")
-			e.attrs(it.attrs)
+			e.start("text", it.attrs)
 			e.attr("x", num(it.x))
 			e.attr("y", num(it.y))
 			e.attr("font-size", num(it.size))
@@ -109,6 +105,12 @@ func encodeSVG(d *drawing) []byte {
 }
 
 type svgEncoder struct{ b *bytes.Buffer }
+
+// start opens element name with its id and class.
+func (e svgEncoder) start(name string, a attrs) {
+	e.b.WriteString("<" + name)
+	e.attrs(a)
+}
 
 func (e svgEncoder) attr(name, value string) {
 	e.b.WriteString(" " + name + `="`)

@@ -39,11 +39,8 @@ func (e *ETFFlow) Validate(now time.Time) error { return e.check(now, true) }
 // check is Validate; withID false skips the id (see ValidateContent).
 func (e *ETFFlow) check(now time.Time, withID bool) error {
 	for _, f := range []struct{ name, v string }{{"asset", e.Asset}, {"ticker", e.Ticker}} {
-		if f.v == "" {
-			return invalid(f.name, ErrMissing, "")
-		}
-		if !isTicker(f.v) {
-			return invalid(f.name, ErrBadFormat, "%q must be 1-12 of [A-Z0-9]", f.v)
+		if err := matches(f.name, f.v, isTicker, "must be 1-12 of [A-Z0-9]"); err != nil {
+			return err
 		}
 	}
 	if err := date("trade_date", e.TradeDate); err != nil {

@@ -307,24 +307,27 @@ func Marshal(e Event) ([]byte, error) {
 	return b, nil
 }
 
-// token checks a value used as a subject token: no dots, wildcards or spaces.
-func token(field, v string) error {
+// matches checks a required string: ErrMissing when it is empty,
+// ErrBadFormat ("<v> <rule>") when ok rejects it.
+func matches(field, v string, ok func(string) bool, rule string) error {
 	if v == "" {
 		return invalid(field, ErrMissing, "")
 	}
-	if !isToken(v) {
-		return invalid(field, ErrBadFormat, "%q must be 1-64 of [A-Za-z0-9_-]", v)
+	if !ok(v) {
+		return invalid(field, ErrBadFormat, "%q %s", v, rule)
 	}
 	return nil
 }
 
+// token checks a value used as a subject token: no dots, wildcards or spaces.
+func token(field, v string) error {
+	return matches(field, v, isToken, "must be 1-64 of [A-Za-z0-9_-]")
+}
+
 // date checks a calendar date written YYYY-MM-DD.
 func date(field, v string) error {
-	if v == "" {
-		return invalid(field, ErrMissing, "")
-	}
-	if !isDate(v) {
-		return invalid(field, ErrBadFormat, "%q is not YYYY-MM-DD", v)
+	if err := matches(field, v, isDate, "is not YYYY-MM-DD"); err != nil {
+		return err
 	}
 	if _, err := time.Parse(time.DateOnly, v); err != nil {
 		return invalid(field, ErrBadFormat, "%q is not a calendar date", v)

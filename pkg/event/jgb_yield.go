@@ -43,11 +43,8 @@ func (e *JGBYield) Validate(now time.Time) error { return e.check(now, true) }
 
 // check is Validate; withID false skips the id (see ValidateContent).
 func (e *JGBYield) check(now time.Time, withID bool) error {
-	if e.Tenor == "" {
-		return invalid("tenor", ErrMissing, "")
-	}
-	if !isTenor(e.Tenor) {
-		return invalid("tenor", ErrBadFormat, "%q is not like 2Y, 10Y or 6M", e.Tenor)
+	if err := matches("tenor", e.Tenor, isTenor, "is not like 2Y, 10Y or 6M"); err != nil {
+		return err
 	}
 	if err := number("yield_pct", e.YieldPct, -10, 30); err != nil {
 		return err

@@ -77,11 +77,8 @@ func (e *MarketQuote) Validate(now time.Time) error { return e.check(now, true) 
 
 // check is Validate; withID false skips the id (see ValidateContent).
 func (e *MarketQuote) check(now time.Time, withID bool) error {
-	if e.Instrument == "" {
-		return invalid("instrument", ErrMissing, "")
-	}
-	if !isInstrument(e.Instrument) {
-		return invalid("instrument", ErrBadFormat, "%q must be 1-32 of [A-Z0-9-], starting with a letter or digit", e.Instrument)
+	if err := matches("instrument", e.Instrument, isInstrument, "must be 1-32 of [A-Z0-9-], starting with a letter or digit"); err != nil {
+		return err
 	}
 	if e.Unit == "" {
 		return invalid("unit", ErrMissing, "")

@@ -74,11 +74,8 @@ func (m *Meta) validate(schema, key string, now time.Time, withID bool) error {
 	if m.Schema != schema {
 		return invalid("schema", ErrUnknownSchema, "want %q, got %q", schema, m.Schema)
 	}
-	if m.Source == "" {
-		return invalid("source", ErrMissing, "")
-	}
-	if !isSource(m.Source) {
-		return invalid("source", ErrBadFormat, "%q is not lowercase [a-z0-9_.-]", m.Source)
+	if err := matches("source", m.Source, isSource, "is not lowercase [a-z0-9_.-]"); err != nil {
+		return err
 	}
 	if m.ObservedAt.IsZero() {
 		return invalid("observed_at", ErrMissing, "")

@@ -36,22 +36,11 @@ func (e *RiskComponent) check(now time.Time, withID bool) error {
 	if err := token("name", e.Name); err != nil {
 		return err
 	}
-	if err := number("score", e.Score, 0, 1); err != nil {
+	if err := e.checkNumbers(""); err != nil {
 		return err
 	}
-	if err := number("confidence", e.Confidence, 0, 1); err != nil {
+	if err := checkModel(e.ModelVersion, e.CalibrationHash); err != nil {
 		return err
-	}
-	if e.Raw != nil {
-		if err := number("raw", *e.Raw, -1e15, 1e15); err != nil {
-			return err
-		}
-	}
-	if e.ModelVersion == "" {
-		return invalid("model_version", ErrMissing, "")
-	}
-	if e.CalibrationHash == "" {
-		return invalid("calibration_hash", ErrMissing, "")
 	}
 	return e.validate(SchemaRiskComponent, e.Key(), now, withID)
 }

@@ -111,16 +111,8 @@ func (e *RiskScore) check(now time.Time, withID bool) error {
 		if c.Name == "" {
 			return invalid(field+".name", ErrMissing, "")
 		}
-		if err := number(field+".score", c.Score, 0, 1); err != nil {
+		if err := c.checkNumbers(field + "."); err != nil {
 			return err
-		}
-		if err := number(field+".confidence", c.Confidence, 0, 1); err != nil {
-			return err
-		}
-		if c.Raw != nil {
-			if err := number(field+".raw", *c.Raw, -1e15, 1e15); err != nil {
-				return err
-			}
 		}
 	}
 	if e.ETFCostBasisUSD != nil {
@@ -128,11 +120,37 @@ func (e *RiskScore) check(now time.Time, withID bool) error {
 			return err
 		}
 	}
-	if e.ModelVersion == "" {
-		return invalid("model_version", ErrMissing, "")
-	}
-	if e.CalibrationHash == "" {
-		return invalid("calibration_hash", ErrMissing, "")
+	if err := checkModel(e.ModelVersion, e.CalibrationHash); err != nil {
+		return err
 	}
 	return e.validate(SchemaRiskScore, e.Key(), now, withID)
+}
+
+// checkNumbers checks the score and confidence within [0, 1] and the raw
+// input, when there is one, within ±1e15; prefix starts each field name.
+func (c *Component) checkNumbers(prefix string) error {
+	if err := number(prefix+"score", c.Score, 0, 1); err != nil {
+		return err
+	}
+	if err := number(prefix+"confidence", c.Confidence, 0, 1); err != nil {
+		return err
+	}
+	if c.Raw != nil {
+		if err := number(prefix+"raw", *c.Raw, -1e15, 1e15); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkModel checks that the model version and calibration hash that
+// computed a print are named.
+func checkModel(version, calibrationHash string) error {
+	if version == "" {
+		return invalid("model_version", ErrMissing, "")
+	}
+	if calibrationHash == "" {
+		return invalid("calibration_hash", ErrMissing, "")
+	}
+	return nil
 }

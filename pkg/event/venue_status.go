@@ -63,11 +63,8 @@ func (e *VenueStatus) Validate(now time.Time) error { return e.check(now, true) 
 
 // check is Validate; withID false skips the id (see ValidateContent).
 func (e *VenueStatus) check(now time.Time, withID bool) error {
-	if e.Venue == "" {
-		return invalid("venue", ErrMissing, "")
-	}
-	if !isVenue(e.Venue) {
-		return invalid("venue", ErrBadFormat, "%q must be 1-64 of [a-z0-9_-]", e.Venue)
+	if err := matches("venue", e.Venue, isVenue, "must be 1-64 of [a-z0-9_-]"); err != nil {
+		return err
 	}
 	if e.IncidentID == "" {
 		return invalid("incident_id", ErrMissing, "")

@@ -103,12 +103,9 @@ func ParseCalendar(data []byte) (*Calendar, error) {
 		}
 		c.years[y.Year] = true
 		for _, s := range y.Dates {
-			d, err := time.Parse(time.DateOnly, s)
+			d, err := listedDay(s, y.Year, "meeting")
 			if err != nil {
-				return nil, fmt.Errorf("parse calendar: meeting %q: %w", s, err)
-			}
-			if d.Year() != y.Year {
-				return nil, fmt.Errorf("parse calendar: meeting %s listed under %d", s, y.Year)
+				return nil, err
 			}
 			k := monthKey(d.Year(), d.Month())
 			if _, dup := c.byMonth[k]; dup {
@@ -119,12 +116,9 @@ func ParseCalendar(data []byte) (*Calendar, error) {
 			c.meetings = append(c.meetings, m)
 		}
 		for _, s := range y.Unscheduled {
-			d, err := time.Parse(time.DateOnly, s)
+			d, err := listedDay(s, y.Year, "unscheduled decision")
 			if err != nil {
-				return nil, fmt.Errorf("parse calendar: unscheduled decision %q: %w", s, err)
-			}
-			if d.Year() != y.Year {
-				return nil, fmt.Errorf("parse calendar: unscheduled decision %s listed under %d", s, y.Year)
+				return nil, err
 			}
 			c.unscheduled = append(c.unscheduled, Meeting{Date: d, Unscheduled: true})
 		}
@@ -170,6 +164,19 @@ func ParseCalendar(data []byte) (*Calendar, error) {
 	}
 	c.verifiedThrough = vt
 	return c, nil
+}
+
+// listedDay parses s, a date (the what) listed under year in the calendar
+// file, and returns it; an error if it is no date or not in year.
+func listedDay(s string, year int, what string) (time.Time, error) {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("parse calendar: %s %q: %w", what, s, err)
+	}
+	if d.Year() != year {
+		return time.Time{}, fmt.Errorf("parse calendar: %s %s listed under %d", what, s, year)
+	}
+	return d, nil
 }
 
 // RangeRegimeStart is the decision day from which the FOMC sets a target

@@ -9,8 +9,7 @@ import (
 )
 
 func TestShipped(t *testing.T) {
-	cal, err := Shipped()
-	require.NoError(t, err)
+	cal := mustShipped(t)
 	var wantYears []int
 	for y := 1999; y <= 2027; y++ {
 		wantYears = append(wantYears, y)
@@ -51,8 +50,7 @@ func TestShipped(t *testing.T) {
 // or not, and every scheduled meeting from 1999 to 2023 is in the history
 // period: the range history starts before the first 1999 meeting.
 func TestTargetChangesAreMeetings(t *testing.T) {
-	cal, err := Shipped()
-	require.NoError(t, err)
+	cal := mustShipped(t)
 	decisions := map[string]bool{}
 	for _, m := range append(cal.Meetings(), cal.Unscheduled()...) {
 		decisions[m.String()] = true
@@ -69,8 +67,7 @@ func TestTargetChangesAreMeetings(t *testing.T) {
 }
 
 func TestUnscheduledIn(t *testing.T) {
-	cal, err := Shipped()
-	require.NoError(t, err)
+	cal := mustShipped(t)
 	tests := []struct {
 		name  string
 		known string
@@ -96,8 +93,7 @@ func TestUnscheduledIn(t *testing.T) {
 }
 
 func TestMeetingIn(t *testing.T) {
-	cal, err := Shipped()
-	require.NoError(t, err)
+	cal := mustShipped(t)
 	tests := []struct {
 		name        string
 		year        int
@@ -137,8 +133,7 @@ func TestMeetingIn(t *testing.T) {
 }
 
 func TestRangeAt(t *testing.T) {
-	cal, err := Shipped()
-	require.NoError(t, err)
+	cal := mustShipped(t)
 	tests := []struct {
 		name      string
 		day       string
@@ -224,4 +219,13 @@ func day(s string) time.Time {
 		panic(err)
 	}
 	return d
+}
+
+// mustShipped returns the shipped calendar, failing the test if it does
+// not parse.
+func mustShipped(t *testing.T) *Calendar {
+	t.Helper()
+	cal, err := Shipped()
+	require.NoError(t, err)
+	return cal
 }

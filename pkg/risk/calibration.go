@@ -353,6 +353,21 @@ func (c *checker) present(path string, ok bool) bool {
 	return ok
 }
 
+// eachKey checks that m has exactly the keys: another count fails path
+// with want, a missing key fails path.key. It calls check with the index,
+// path and value of each key present, in the order of keys.
+func eachKey[V any](c *checker, path string, m map[string]V, keys []string, want string, check func(i int, path string, v V)) {
+	if len(m) != len(keys) {
+		c.fail(path, "%s", want)
+	}
+	for i, k := range keys {
+		v, ok := m[k]
+		if c.present(path+"."+k, ok) {
+			check(i, path+"."+k, v)
+		}
+	}
+}
+
 // unit checks 0 < v < 1 (open) or 0 <= v <= 1 (closed).
 func (c *checker) unit(path string, v float64, open bool) float64 {
 	switch {
@@ -499,17 +514,12 @@ func (f *calFile) checkBlocks(c *checker, p *params) {
 	if !c.present("blocks", f.Blocks != nil) {
 		return
 	}
-	if len(f.Blocks.Weights) != nBlocks {
-		c.fail("blocks.weights", "want exactly the blocks %v", blockNames)
-	}
 	var sum float64
-	for i, name := range blockNames {
-		w, ok := f.Blocks.Weights[name]
-		if c.present("blocks.weights."+name, ok) {
-			p.weights[i] = c.positive("blocks.weights."+name, w)
+	eachKey(c, "blocks.weights", f.Blocks.Weights, blockNames[:], fmt.Sprintf("want exactly the blocks %v", blockNames),
+		func(i int, path string, w float64) {
+			p.weights[i] = c.positive(path, w)
 			sum += w
-		}
-	}
+		})
 	if math.Abs(sum-1) > 1e-9 {
 		c.fail("blocks.weights", "sum to %v, not 1", sum)
 	}
@@ -613,15 +623,10 @@ func (f *calFile) checkCarryA1(c *checker, p *params) {
 	if !c.present("carry.a1", k.A1 != nil) {
 		return
 	}
-	if len(k.A1.Reference) != len(k.Tenors) {
-		c.fail("carry.a1.reference", "want one table per tenor %v", k.Tenors)
-	}
-	for _, t := range k.Tenors {
-		rows, ok := k.A1.Reference[t]
-		if c.present("carry.a1.reference."+t, ok) {
-			p.a1Ref = append(p.a1Ref, c.table("carry.a1.reference."+t, rows))
-		}
-	}
+	eachKey(c, "carry.a1.reference", k.A1.Reference, k.Tenors, fmt.Sprintf("want one table per tenor %v", k.Tenors),
+		func(_ int, path string, rows [][]float64) {
+			p.a1Ref = append(p.a1Ref, c.table(path, rows))
+		})
 }
 
 // checkCarryA2 checks carry.a2: the volatility window, decay and floor,
@@ -634,16 +639,11 @@ func (f *calFile) checkCarryA2(c *checker, p *params) {
 	p.a2Window = c.count("carry.a2.window_obs", k.A2.WindowObs, 1)
 	p.a2Lambda = c.unit("carry.a2.lambda", k.A2.Lambda, true)
 	p.a2MinSD = c.positive("carry.a2.min_sd_bp", k.A2.MinSDBP)
-	if len(k.A2.SeedSDBP) != len(k.Tenors) {
-		c.fail("carry.a2.seed_sd_bp", "want one seed per tenor %v", k.Tenors)
-	}
-	for _, t := range k.Tenors {
-		sd, ok := k.A2.SeedSDBP[t]
-		if c.present("carry.a2.seed_sd_bp."+t, ok) {
-			sd = c.positive("carry.a2.seed_sd_bp."+t, sd)
+	eachKey(c, "carry.a2.seed_sd_bp", k.A2.SeedSDBP, k.Tenors, fmt.Sprintf("want one seed per tenor %v", k.Tenors),
+		func(_ int, path string, sd float64) {
+			sd = c.positive(path, sd)
 			p.a2SeedVar = append(p.a2SeedVar, sd*sd)
-		}
-	}
+		})
 }
 
 // checkCarryUnwind checks carry.carry_unwind: a tenor of carry.tenors,
@@ -728,15 +728,10 @@ func (f *calFile) checkInfrastructure(c *checker, p *params) {
 	}
 	p.defaultWeight = c.unit("infrastructure.default_venue_weight", in.DefaultVenueWeight, false)
 	p.severity = map[string]float64{}
-	if len(in.Severity) != len(event.Severities) {
-		c.fail("infrastructure.severity", "want exactly the severities %v", event.Severities)
-	}
-	for _, s := range event.Severities {
-		v, ok := in.Severity[s]
-		if c.present("infrastructure.severity."+s, ok) {
-			p.severity[s] = c.unit("infrastructure.severity."+s, v, false)
-		}
-	}
+	eachKey(c, "infrastructure.severity", in.Severity, event.Severities, fmt.Sprintf("want exactly the severities %v", event.Severities),
+		func(i int, path string, v float64) {
+			p.severity[event.Severities[i]] = c.unit(path, v, false)
+		})
 	p.e2HalfLifeMs = c.duration("infrastructure.e2_half_life", in.E2HalfLife)
 	p.e2HorizonMs = c.duration("infrastructure.e2_horizon", in.E2Horizon)
 }

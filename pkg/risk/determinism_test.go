@@ -27,6 +27,24 @@ func marshalPrints(t *testing.T, steps []step) [][]byte {
 	return out
 }
 
+// marshalled returns the JSON of p.
+func marshalled(t *testing.T, p *event.RiskScore) string {
+	t.Helper()
+	b, err := event.Marshal(p)
+	require.NoError(t, err)
+	return string(b)
+}
+
+// requireSameState requires models a and b to snapshot to the same bytes.
+func requireSameState(t *testing.T, a, b *Model) {
+	t.Helper()
+	sa, err := a.Snapshot()
+	require.NoError(t, err)
+	sb, err := b.Snapshot()
+	require.NoError(t, err)
+	require.Equal(t, string(sa), string(sb))
+}
+
 func TestReplayIsByteIdentical(t *testing.T) {
 	in := nov2025Input(t)
 	a := marshalPrints(t, replay(NewModel(v1Calibration()), in, 0))
@@ -43,19 +61,11 @@ func TestTwoModelsFedTheSameInputAgree(t *testing.T) {
 	for i, ev := range in {
 		p1, pub1 := m1.Apply(ev, uint64(i+1))
 		p2, pub2 := m2.Apply(ev, uint64(i+1))
-		b1, err := event.Marshal(p1)
-		require.NoError(t, err)
-		b2, err := event.Marshal(p2)
-		require.NoError(t, err)
-		require.Equal(t, string(b1), string(b2), "seq %d", i+1)
+		require.Equal(t, marshalled(t, p1), marshalled(t, p2), "seq %d", i+1)
 		require.Equal(t, pub1, pub2, "seq %d", i+1)
 		require.Equal(t, p1.ID, p2.ID, "replicas print under one id")
 	}
-	s1, err := m1.Snapshot()
-	require.NoError(t, err)
-	s2, err := m2.Snapshot()
-	require.NoError(t, err)
-	assert.Equal(t, string(s1), string(s2))
+	requireSameState(t, m1, m2)
 }
 
 func TestSnapshotAtMidpointThenRestoreGivesTheSamePrints(t *testing.T) {

@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strings"
@@ -126,7 +127,7 @@ func (m *Model) applyFed(e *event.FedOdds) {
 	// minutes. The model reads paths a day and weeks back; a minute is far
 	// below what it resolves.
 	bucket := ms / fedObsResolutionMs
-	oi, _ := slices.BinarySearchFunc(so.Obs, ms, func(x fedObs, t int64) int { return cmpInt64(x.Ms, t) })
+	oi, _ := slices.BinarySearchFunc(so.Obs, ms, func(x fedObs, t int64) int { return cmp.Compare(x.Ms, t) })
 	switch {
 	case oi < len(so.Obs) && so.Obs[oi].Ms/fedObsResolutionMs == bucket:
 		if so.Obs[oi].Ms <= ms { // the same instant: the later message wins
@@ -167,7 +168,7 @@ func (m *Model) pruneFed() {
 
 // nextMeetings returns the decision days of the next meetings after now.
 func (m *Model) nextMeetings(now int64) []int32 {
-	i, _ := slices.BinarySearchFunc(m.meetingDays, now, func(d int32, t int64) int { return cmpInt64(m.cutoff(d), t+1) })
+	i, _ := slices.BinarySearchFunc(m.meetingDays, now, func(d int32, t int64) int { return cmp.Compare(m.cutoff(d), t+1) })
 	return m.meetingDays[i:min(i+m.p.meetings, len(m.meetingDays))]
 }
 
@@ -330,14 +331,4 @@ func (m *Model) fedComponents(now int64) (b1, b2 compVal, live bool) {
 	b1 = compVal{ok: true, score: halfNormal(move / sd), raw: move, asOf: cur.newest, conf: conf}
 	b2 = compVal{ok: true, score: p.b2Ref.percentile(chg), raw: chg, asOf: cur.newest, conf: conf}
 	return b1, b2, true
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -6,8 +6,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/carrywatch/carrywatch/pkg/event"
 )
 
 // Update then Print gives Apply's publish flags and prints, byte for byte,
@@ -24,17 +22,9 @@ func TestUpdateAndPrintMatchApply(t *testing.T) {
 		p, pub := a.Apply(ev, seq)
 		got := u.Update(ev, seq)
 		require.Equal(t, pub, got, "seq %d", seq)
-		want, err := event.Marshal(p)
-		require.NoError(t, err)
-		b, err := event.Marshal(u.Print())
-		require.NoError(t, err)
-		require.Equal(t, string(want), string(b), "seq %d", seq)
+		require.Equal(t, marshalled(t, p), marshalled(t, u.Print()), "seq %d", seq)
 	}
-	s1, err := a.Snapshot()
-	require.NoError(t, err)
-	s2, err := u.Snapshot()
-	require.NoError(t, err)
-	require.Equal(t, string(s1), string(s2))
+	requireSameState(t, a, u)
 }
 
 func TestPrintIsNilBeforeTheFirstValidEvent(t *testing.T) {
@@ -49,15 +39,12 @@ func TestPrintsAreIndependent(t *testing.T) {
 	in := nov2025Input(t)
 	m := NewModel(v1Calibration())
 	p1, _ := m.Apply(in[0], 1)
-	want, err := event.Marshal(m.Print())
-	require.NoError(t, err)
+	want := marshalled(t, m.Print())
 	p1.Triggers = append(p1.Triggers[:0], "X")
 	p1.Blocks[0].Score = -1
 	*p1.Components[0].Raw = -1
 	p1.Drivers[0] = "Z"
-	got, err := event.Marshal(m.Print())
-	require.NoError(t, err)
-	require.Equal(t, string(want), string(got))
+	require.Equal(t, want, marshalled(t, m.Print()))
 }
 
 // A source publishing odds many times a second keeps one observation per

@@ -312,6 +312,14 @@ func readNov2025Inputs(t *testing.T) nov2025Inputs {
 const nov2025Header = "# nov-2025: generated from pkg/scenario/testdata/nov-2025 by TestNov2025ScenarioIsGeneratedFromFixtures; do not edit by hand.\n" +
 	"# Regenerate: go test ./pkg/scenario -run TestNov2025 -update. Sources, conventions and omissions: scenarios/README.md.\n"
 
+// nov2025Head starts every scenario line: the schema, source and
+// observation time (Parse derives the id and the ingest time).
+type nov2025Head struct {
+	Schema     string    `json:"schema"`
+	Source     string    `json:"source"`
+	ObservedAt time.Time `json:"observed_at"`
+}
+
 // nov2025Line is one scenario line and the time it sorts by.
 type nov2025Line struct {
 	at time.Time
@@ -353,11 +361,9 @@ func generateNov2025(in nov2025Inputs) ([]byte, error) {
 // ---- JGB: MoF constant-maturity yields ----------------------------------
 
 type nov2025JGBLine struct {
-	Schema     string    `json:"schema"`
-	Source     string    `json:"source"`
-	ObservedAt time.Time `json:"observed_at"`
-	Tenor      string    `json:"tenor"`
-	YieldPct   float64   `json:"yield_pct"`
+	nov2025Head
+	Tenor    string  `json:"tenor"`
+	YieldPct float64 `json:"yield_pct"`
 }
 
 // nov2025Tenors are the tenors the model reads.
@@ -388,7 +394,7 @@ func nov2025JGB(all, current []byte) ([]nov2025Line, error) {
 		if y.ObservedAt.Before(nov2025First) || !slices.Contains(nov2025Tenors, y.Tenor) {
 			continue
 		}
-		out = append(out, nov2025Line{y.ObservedAt, nov2025JGBLine{event.SchemaJGBYield, y.Source, y.ObservedAt, y.Tenor, y.YieldPct}})
+		out = append(out, nov2025Line{y.ObservedAt, nov2025JGBLine{nov2025Head{event.SchemaJGBYield, y.Source, y.ObservedAt}, y.Tenor, y.YieldPct}})
 	}
 	return out, nil
 }
@@ -401,11 +407,9 @@ type nov2025Outcome struct {
 }
 
 type nov2025FedLine struct {
-	Schema     string           `json:"schema"`
-	Source     string           `json:"source"`
-	ObservedAt time.Time        `json:"observed_at"`
-	Meeting    string           `json:"meeting"`
-	Outcomes   []nov2025Outcome `json:"outcomes"`
+	nov2025Head
+	Meeting  string           `json:"meeting"`
+	Outcomes []nov2025Outcome `json:"outcomes"`
 }
 
 // nov2025FedKey names one fed_odds.csv row.
@@ -571,7 +575,7 @@ func nov2025Fed(b []byte) ([]nov2025Line, error) {
 			return nil, fmt.Errorf("fed_odds.csv lines %d and %d: both %s, the same event id", prev, line, id)
 		}
 		seen[id] = line
-		fl := nov2025FedLine{Schema: event.SchemaFedOdds, Source: src, ObservedAt: at, Meeting: m[1]}
+		fl := nov2025FedLine{nov2025Head: nov2025Head{event.SchemaFedOdds, src, at}, Meeting: m[1]}
 		changes := make([]int, 0, len(probs))
 		for c := range probs {
 			changes = append(changes, c)
@@ -600,13 +604,11 @@ func nov2025Fed(b []byte) ([]nov2025Line, error) {
 // ---- ETF flows: US spot BTC ETFs as reported -----------------------------
 
 type nov2025ETFLine struct {
-	Schema     string    `json:"schema"`
-	Source     string    `json:"source"`
-	ObservedAt time.Time `json:"observed_at"`
-	Asset      string    `json:"asset"`
-	Ticker     string    `json:"ticker"`
-	TradeDate  string    `json:"trade_date"`
-	FlowUSD    float64   `json:"flow_usd"`
+	nov2025Head
+	Asset     string  `json:"asset"`
+	Ticker    string  `json:"ticker"`
+	TradeDate string  `json:"trade_date"`
+	FlowUSD   float64 `json:"flow_usd"`
 }
 
 // nov2025ETF emits every US spot BTC ETF row of daily_long.csv, the daily
@@ -648,7 +650,7 @@ func nov2025ETF(b []byte) ([]nov2025Line, error) {
 			return nil, fmt.Errorf("daily_long.csv line %d: date %q", line, day)
 		}
 		at := d.Add(21 * time.Hour)
-		out = append(out, nov2025Line{at, nov2025ETFLine{event.SchemaETFFlow, "farside", at, "BTC", ticker, day, float64(usd)}})
+		out = append(out, nov2025Line{at, nov2025ETFLine{nov2025Head{event.SchemaETFFlow, "farside", at}, "BTC", ticker, day, float64(usd)}})
 	}
 	return out, nil
 }
@@ -656,9 +658,7 @@ func nov2025ETF(b []byte) ([]nov2025Line, error) {
 // ---- Venue status: the CME halt of 28 Nov 2025 ---------------------------
 
 type nov2025VenueLine struct {
-	Schema     string     `json:"schema"`
-	Source     string     `json:"source"`
-	ObservedAt time.Time  `json:"observed_at"`
+	nov2025Head
 	Venue      string     `json:"venue"`
 	IncidentID string     `json:"incident_id"`
 	Action     string     `json:"action"`
@@ -728,8 +728,8 @@ func nov2025Venue(b []byte) ([]nov2025Line, error) {
 			return nil, fmt.Errorf("events.csv: %s time %q is not YYYY-MM-DDTHH:MMZ", step.eventType, row[1])
 		}
 		v := nov2025VenueLine{
-			Schema: event.SchemaVenueStatus, Source: "manual", ObservedAt: at,
-			Venue: "cme", IncidentID: "cme-globex-2025-11-28", Action: step.action,
+			nov2025Head: nov2025Head{event.SchemaVenueStatus, "manual", at},
+			Venue:       "cme", IncidentID: "cme-globex-2025-11-28", Action: step.action,
 			Severity: event.SeverityHalt, Status: step.eventType, Title: step.title,
 		}
 		switch step.action {
@@ -810,13 +810,11 @@ func nov2025Decimal(s string, places int) (int64, error) {
 // ---- Market quotes: FRED DEXJPUS and CBBTCUSD ---------------------------
 
 type nov2025QuoteLine struct {
-	Schema     string    `json:"schema"`
-	Source     string    `json:"source"`
-	ObservedAt time.Time `json:"observed_at"`
-	Instrument string    `json:"instrument"`
-	Value      float64   `json:"value"`
-	Unit       string    `json:"unit"`
-	Kind       string    `json:"kind"`
+	nov2025Head
+	Instrument string  `json:"instrument"`
+	Value      float64 `json:"value"`
+	Unit       string  `json:"unit"`
+	Kind       string  `json:"kind"`
 }
 
 // nov2025Markets runs the fred-csv parser, as the markets ingest does, over
@@ -841,7 +839,7 @@ func nov2025Markets(files ...[]byte) ([]nov2025Line, error) {
 			if !ok || q.DerivedFrom != "" {
 				return nil, fmt.Errorf("fred file %d: %T %+v is not a quoted market value", i, ev, ev)
 			}
-			out = append(out, nov2025Line{q.ObservedAt, nov2025QuoteLine{event.SchemaMarketQuote, q.Source, q.ObservedAt, q.Instrument, q.Value, q.Unit, q.Kind}})
+			out = append(out, nov2025Line{q.ObservedAt, nov2025QuoteLine{nov2025Head{event.SchemaMarketQuote, q.Source, q.ObservedAt}, q.Instrument, q.Value, q.Unit, q.Kind}})
 		}
 	}
 	return out, nil

@@ -9,6 +9,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/rs/zerolog"
 
+	"github.com/carrywatch/carrywatch/pkg/backoff"
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 )
@@ -70,8 +71,8 @@ type Player struct {
 	// Now stamps dead letters; time.Now if nil.
 	Now func() time.Time
 	// Wait spends the wall time between two events: it returns after d, or
-	// ctx's error if ctx ends first. A timer if nil; tests pass one that
-	// records d and returns at once.
+	// ctx's error if ctx ends first. backoff.Sleep if nil; tests pass one
+	// that records d and returns at once.
 	Wait func(ctx context.Context, d time.Duration) error
 }
 
@@ -81,7 +82,7 @@ type Player struct {
 // with the first publish error. It holds at most maxInFlight events at a
 // time, whatever the scenario's size.
 func (p *Player) Play(ctx context.Context, sc *Scenario) (Result, error) {
-	now, waitFor := time.Now, wait
+	now, waitFor := time.Now, backoff.Sleep
 	if p.Now != nil {
 		now = p.Now
 	}
@@ -182,18 +183,4 @@ func (p *Player) publish(ctx context.Context, ev event.Event) (*jetstream.PubAck
 		return nil, fmt.Errorf("publish %s: %w", ev.Subject(), err)
 	}
 	return ack, nil
-}
-
-func wait(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
