@@ -2,12 +2,9 @@ package bench_test
 
 import (
 	"context"
-	"io"
-	"os"
 	"testing"
 	"time"
 
-	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -15,24 +12,17 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/event"
 	"github.com/carrywatch/carrywatch/pkg/table"
 	"github.com/carrywatch/carrywatch/pkg/testutil/chtest"
+	"github.com/carrywatch/carrywatch/pkg/testutil/logtest"
 	"github.com/carrywatch/carrywatch/pkg/testutil/natstest"
 )
 
 func TestMain(m *testing.M) { chtest.Main(m) }
 
-// testLog writes to stderr only when CW_TEST_LOG is set.
-func testLog() zerolog.Logger {
-	if os.Getenv("CW_TEST_LOG") != "" {
-		return zerolog.New(zerolog.ConsoleWriter{Out: os.Stderr}).Level(zerolog.DebugLevel)
-	}
-	return zerolog.New(io.Discard)
-}
-
 func newEnv(t testing.TB) bench.Env {
 	t.Helper()
 	db := chtest.New(t)
 	ns := natstest.New(t)
-	return bench.Env{NATSURL: ns.URL, ClickHouseAddr: db.Addr, Database: db.Database, Log: testLog()}
+	return bench.Env{NATSURL: ns.URL, ClickHouseAddr: db.Addr, Database: db.Database, Log: logtest.Quiet()}
 }
 
 func TestEvents(t *testing.T) {

@@ -71,7 +71,7 @@ func newPoller(src Source, parse Parser, pub Publisher, m *metrics, log zerolog.
 		log:    log.With().Str("component", "feed").Str("source", src.Name).Logger(),
 		m:      m,
 		now:    time.Now,
-		wait:   sleep,
+		wait:   backoff.Sleep,
 		rand:   rand.Float64,
 		seen:   newSeenSet(1 << 18),
 	}
@@ -310,17 +310,6 @@ func (p *Poller) health(now time.Time) error {
 		return nil
 	}
 	return fmt.Errorf("source %s: %w", p.src.Name, p.lastErr)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // seenSet remembers the content hash of the last limit published event

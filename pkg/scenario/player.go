@@ -2,7 +2,6 @@ package scenario
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -92,7 +91,7 @@ func (p *Player) Play(ctx context.Context, sc *Scenario) (Result, error) {
 	res := Result{ByKind: make(map[string]int)}
 	for _, r := range sc.Rejected {
 		dl := event.NewDeadLetter(Stage, "", r.Raw, 0, r.Err, sc.Start(), now())
-		if _, err := p.publish(ctx, dl); err != nil {
+		if _, err := natsfx.PublishEvent(ctx, p.JS, dl); err != nil {
 			return res, err
 		}
 		res.DeadLetters++
@@ -171,16 +170,4 @@ func (res *Result) count(ack *jetstream.PubAck, counted bool) {
 	if ack.Duplicate {
 		res.Duplicates++
 	}
-}
-
-func (p *Player) publish(ctx context.Context, ev event.Event) (*jetstream.PubAck, error) {
-	data, err := event.Marshal(ev)
-	if err != nil {
-		return nil, err
-	}
-	ack, err := p.JS.Publish(ctx, ev.Subject(), data, jetstream.WithMsgID(ev.Header().ID))
-	if err != nil {
-		return nil, fmt.Errorf("publish %s: %w", ev.Subject(), err)
-	}
-	return ack, nil
 }

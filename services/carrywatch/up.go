@@ -288,6 +288,5 @@ func startLocalClickHouse(ctx context.Context, dir string, log zerolog.Logger) (
 	if err != nil {
 		return nil, fmt.Errorf("start local clickhouse: %w", err)
 	}
-	log.Info().Str("addr", srv.Addr()).Str("dir", dir).Msg("local clickhouse started")
 	return srv, nil
 }
