@@ -10,23 +10,14 @@ import (
 // current returns the print at the current state without changing it (nil
 // before the first valid event).
 func (m *Model) current() *event.RiskScore {
-	return currentPrint(m.s.Now, &m.last, &m.lastOK, m.numbers, m.build)
-}
-
-// currentPrint is the print at state time now (nil while now is 0, before
-// any event) of either model: last holds the state's numbers when *lastOK,
-// and is otherwise computed into (without updating the regime) first.
-func currentPrint[N any](now int64, last *N, lastOK *bool,
-	numbers func(r *N, now int64, updateRegime bool), build func(now int64, r *N) *event.RiskScore,
-) *event.RiskScore {
-	if now == 0 {
+	if m.s.Now == 0 {
 		return nil
 	}
-	if !*lastOK {
-		numbers(last, now, false)
-		*lastOK = true
+	if !m.lastOK {
+		m.numbers(&m.last, m.s.Now, false)
+		m.lastOK = true
 	}
-	return build(now, last)
+	return m.build(m.s.Now, &m.last)
 }
 
 // printBuf holds a print and everything its slices and pointers refer to,

@@ -477,7 +477,14 @@ func (m *modelV2) numbers(r *numbersV2, now int64, updateRegime bool) {
 
 // current returns the print at the current state (nil before any event).
 func (m *modelV2) current() *event.RiskScore {
-	return currentPrint(m.s.Now, &m.last, &m.lastOK, m.numbers, m.build)
+	if m.s.Now == 0 {
+		return nil
+	}
+	if !m.lastOK {
+		m.numbers(&m.last, m.s.Now, false)
+		m.lastOK = true
+	}
+	return m.build(m.s.Now, &m.last)
 }
 
 // build returns the sealed print of r at now.
