@@ -91,7 +91,8 @@ func (p kalshiParser) parse(body []byte, now time.Time) (feed.Observations, erro
 	for i, raw := range raws {
 		b.add(i, raw)
 	}
-	obs, err := b.skipped.report(p.format, "Fed market", len(raws), b.observations(now))
+	obs := b.observations(now) // records what it skips in b.skipped, so it runs first
+	obs, err = b.skipped.report(p.format, "Fed market", len(raws), obs)
 	if err != nil {
 		return feed.Observations{}, err
 	}
