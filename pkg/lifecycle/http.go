@@ -17,10 +17,10 @@ type HTTPServer struct {
 	done chan struct{} // closed when Serve returns
 }
 
-// ServeHTTP serves h on ln in the background, allowing a client five
+// StartHTTP serves h on ln in the background, allowing a client five
 // seconds to send a request's header. An error that ends serving other
 // than Shutdown is logged at Error with the message msg.
-func ServeHTTP(ln net.Listener, h http.Handler, log zerolog.Logger, msg string) *HTTPServer {
+func StartHTTP(ln net.Listener, h http.Handler, log zerolog.Logger, msg string) *HTTPServer {
 	s := &HTTPServer{srv: &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}, done: make(chan struct{})}
 	go func() {
 		defer close(s.done)

@@ -14,13 +14,13 @@ import (
 	"github.com/carrywatch/carrywatch/pkg/lifecycle"
 )
 
-// ServeHTTP serves until Shutdown, which returns once the listener is
+// StartHTTP serves until Shutdown, which returns once the listener is
 // closed and the serving goroutine has ended.
-func TestServeHTTP(t *testing.T) {
+func TestStartHTTP(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	h := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") })
-	srv := lifecycle.ServeHTTP(ln, h, zerolog.Nop(), "test server stopped")
+	srv := lifecycle.StartHTTP(ln, h, zerolog.Nop(), "test server stopped")
 
 	resp, err := http.Get("http://" + ln.Addr().String() + "/")
 	require.NoError(t, err)

@@ -1,6 +1,7 @@
-// Package lifecycle holds what the components' Stop methods share: once a
-// component has told its goroutines to stop, waiting for them within the
-// caller's deadline.
+// Package lifecycle holds what the components' Start and Stop methods
+// share: once a component has told its goroutines to stop, waiting for
+// them within the caller's deadline (Wait), and an HTTP server that serves
+// in the background until Shutdown waits for it (StartHTTP).
 package lifecycle
 
 import (

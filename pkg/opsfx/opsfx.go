@@ -2,7 +2,10 @@
 // is alive), /readyz (every registered dependency is usable) and Prometheus
 // /metrics. Components register their readiness checks and metrics on the
 // one Server a process has, so the all-in-one binary and the separate
-// services expose the same endpoints.
+// services expose the same endpoints. Run and ProvideAs are the fx wiring
+// the services' modules share: a component started with the application
+// and checked by /readyz, and a connection handed out as the narrow
+// interfaces its users declare.
 package opsfx
 
 import (
@@ -179,7 +182,7 @@ func (s *Server) Start(context.Context) error {
 		return fmt.Errorf("listen %s: %w", s.cfg.Addr, err)
 	}
 	s.ln = ln
-	s.srv = lifecycle.ServeHTTP(ln, s.Handler(), s.log, "ops endpoint stopped")
+	s.srv = lifecycle.StartHTTP(ln, s.Handler(), s.log, "ops endpoint stopped")
 	s.log.Info().Str("addr", ln.Addr().String()).Msg("ops endpoint listening")
 	return nil
 }

@@ -116,7 +116,7 @@ func (s *Server) Start(ctx context.Context) error {
 		return fmt.Errorf("listen %s: %w", s.cfg.Addr, err)
 	}
 	s.ln = ln
-	s.srv = lifecycle.ServeHTTP(ln, s.Handler(), s.log, "web page stopped")
+	s.srv = lifecycle.StartHTTP(ln, s.Handler(), s.log, "web page stopped")
 	if s.sources != nil {
 		s.sourcesDone = make(chan struct{})
 		go s.watchSources()
