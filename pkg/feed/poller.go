@@ -71,7 +71,7 @@ func newPoller(src Source, parse Parser, pub Publisher, m *metrics, log zerolog.
 		log:    log.With().Str("component", "feed").Str("source", src.Name).Logger(),
 		m:      m,
 		now:    time.Now,
-		wait:   backoff.Sleep,
+		wait:   backoff.Sleep, // delays are positive (Validate: interval ≥ 1s, retry_base > 0, jitter ≤ 0.5)
 		rand:   rand.Float64,
 		seen:   newSeenSet(1 << 18),
 	}

@@ -17,6 +17,7 @@ import (
 // success every event is a FedOdds that validates once sealed at now (see
 // fedOdds).
 func fuzzFormat(f *testing.F, now time.Time, parsers []feed.Parser, files []string, extra ...string) {
+	f.Helper()
 	for _, name := range files {
 		b := feedtest.Testdata(f, name)
 		f.Add(b)

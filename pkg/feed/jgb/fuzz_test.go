@@ -101,6 +101,7 @@ func checkParser(t *testing.T, parse feed.Parser, body []byte, source string) {
 // a copy of it for each edit (the first {old, new} replaced), then the
 // extra bodies.
 func addSeeds(f *testing.F, bodies [][]byte, edits [][2]string, extra ...string) {
+	f.Helper()
 	for _, body := range bodies {
 		f.Add(body)
 		for _, v := range brokenVariants(body) {

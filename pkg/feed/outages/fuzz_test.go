@@ -16,6 +16,7 @@ import (
 // addSeeds adds every file matching the patterns under testdata/ to the
 // seed corpus, which every `go test` runs (with testdata/fuzz/<Name>/).
 func addSeeds(f *testing.F, patterns ...string) {
+	f.Helper()
 	for _, b := range feedtest.Files(f, patterns...) {
 		f.Add(b)
 	}

@@ -44,6 +44,7 @@ func ReportsEvery[T any](t *testing.T, m Mistakes) {
 		t.Setenv(k, v)
 	}
 	_, err := envconfig.Load[T]()
+	require.Error(t, err, "the environment %v loaded without a complaint", m.Env)
 	for _, want := range m.Messages {
 		assert.ErrorContains(t, err, want)
 	}

@@ -1,5 +1,5 @@
 // Package logtest holds what tests need to read the logs of the code they
-// run.
+// run (Buffer), and a Quiet logger for tests that read none.
 package logtest
 
 import (
@@ -52,6 +52,9 @@ func (b *Buffer) Messages(t testing.TB, msg string) []map[string]any {
 	t.Helper()
 	var out []map[string]any
 	for _, line := range strings.Split(strings.TrimSpace(b.String()), "\n") {
+		if line == "" {
+			continue
+		}
 		var m map[string]any
 		require.NoError(t, json.Unmarshal([]byte(line), &m), line)
 		if m["message"] == msg {
