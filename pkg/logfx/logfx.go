@@ -37,7 +37,7 @@ func (c Config) Validate() error {
 	p := envconfig.Problems{Sentinel: ErrInvalidConfig}
 	if c.Level != "" {
 		if _, err := zerolog.ParseLevel(strings.ToLower(c.Level)); err != nil {
-			p.Addf("CW_LOG_LEVEL %q is not one of trace, debug, info, warn, error: %w", c.Level, err)
+			p.Addf("CW_LOG_LEVEL %q is not a level: use trace, debug, info, warn or error", c.Level)
 		}
 	}
 	if c.Format != "" && c.Format != "json" && c.Format != "console" {
