@@ -79,7 +79,6 @@ func ids(events []event.Event) []string {
 	return out
 }
 
-// connect opens a NATS connection that reconnects forever, closed when the
 // caseContext returns a context that ends caseTimeout from now, or with the
 // test.
 func caseContext(t *testing.T) context.Context {
@@ -99,6 +98,7 @@ func startStores(t *testing.T) (*natstest.Server, *chtest.DB, jetstream.JetStrea
 	return ns, db, js
 }
 
+// connect opens a NATS connection that reconnects forever, closed when the
 // test ends, and returns its JetStream context; opts add to its options.
 func connect(t *testing.T, url string, opts ...nats.Option) jetstream.JetStream {
 	t.Helper()
