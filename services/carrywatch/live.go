@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -15,6 +14,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/carrywatch/carrywatch/pkg/feed"
+	"github.com/carrywatch/carrywatch/pkg/lifecycle"
 	"github.com/carrywatch/carrywatch/pkg/natsfx"
 	"github.com/carrywatch/carrywatch/pkg/progress"
 	"github.com/carrywatch/carrywatch/pkg/scenario"
@@ -82,10 +82,8 @@ func (l *liveIngest) Stop(ctx context.Context) error {
 		return nil
 	}
 	l.cancel()
-	select {
-	case <-l.done:
-	case <-ctx.Done():
-		return fmt.Errorf("stop ingest: %w", ctx.Err())
+	if err := lifecycle.Wait(ctx, "ingest", l.done); err != nil {
+		return err
 	}
 	return l.runner.Stop(ctx)
 }

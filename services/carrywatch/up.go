@@ -183,8 +183,10 @@ func runUp(ctx context.Context, c config, f upFlags, cmd *cobra.Command) error {
 		// would jump the model's event time to today.
 		c.Scorer.Heartbeat = 0
 	} else {
-		feeds := feed.Default()
-		if c.FeedsFile != "" {
+		var feeds feed.Config
+		if c.FeedsFile == "" {
+			feeds = feed.Default()
+		} else {
 			var err error
 			if feeds, err = feed.LoadConfig(c.FeedsFile); err != nil {
 				return err
